@@ -1,0 +1,182 @@
+//! Building a [`Client`]: the project id, the base URL and the HTTP settings.
+
+use std::time::Duration;
+
+use crate::Client;
+use crate::credentials::{InvalidProjectId, ProjectId, RefreshJwt};
+
+/// Descope's API host for projects without a regional host.
+pub const DEFAULT_BASE_URL: &str = "https://api.descope.com";
+
+/// The request timeout Descope's official SDKs use.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What every call of a [`Client`] authenticates with. Its `Debug` never shows the refresh JWT.
+#[derive(Clone, Debug)]
+pub struct ClientState {
+    pub(crate) project_id: ProjectId,
+    pub(crate) refresh_jwt: Option<RefreshJwt>,
+}
+
+/// Why a [`Client`] could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    ProjectId(#[from] InvalidProjectId),
+    #[error("invalid base URL `{url}`: {reason}")]
+    BaseUrl { url: String, reason: String },
+    #[error("cannot set up the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
+}
+
+/// Configures a [`Client`]; made by [`Client::builder`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    project_id: String,
+    base_url: Option<String>,
+    timeout: Duration,
+    http_client: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    pub(crate) fn new(project_id: impl Into<String>) -> Self {
+        ClientBuilder {
+            project_id: project_id.into(),
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            http_client: None,
+        }
+    }
+
+    /// Sends requests to `url` instead of [`DEFAULT_BASE_URL`] (a test server, a proxy).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The longest a call may take, connection included. Defaults to [`DEFAULT_TIMEOUT`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Uses an HTTP client you configured; [`timeout`](Self::timeout) then does not apply.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    pub fn build(self) -> Result<Client, BuildError> {
+        let project_id = ProjectId::new(self.project_id)?;
+        let base_url = checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let http_client = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.timeout)
+                .timeout(self.timeout)
+                .build()
+                .map_err(BuildError::Http)?,
+        };
+        let state = ClientState {
+            project_id,
+            refresh_jwt: None,
+        };
+        Ok(Client::new_with_client(&base_url, http_client, state))
+    }
+}
+
+/// An absolute http(s) URL without a trailing slash (paths are appended to it as they are).
+fn checked_base_url(url: &str) -> Result<String, BuildError> {
+    let refuse = |reason: &str| BuildError::BaseUrl {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|error| refuse(&error.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(refuse("the scheme must be http or https"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(refuse("a base URL cannot carry a query or a fragment"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+impl Client {
+    /// A client for the project, on [`DEFAULT_BASE_URL`] with the default settings.
+    pub fn new(project_id: impl Into<String>) -> Result<Client, BuildError> {
+        Client::builder(project_id).build()
+    }
+
+    /// Starts configuring a client for the project.
+    pub fn builder(project_id: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(project_id)
+    }
+
+    /// A copy of this client that acts for the signed-in user holding `refresh_jwt`.
+    ///
+    /// Calls whose spec requires the user's refresh JWT (email and phone updates) work only on
+    /// such a client; sign-in on it is a step-up or MFA sign-in. The copy shares the HTTP
+    /// connection pool, so making one per request is cheap.
+    pub fn with_refresh_jwt(&self, refresh_jwt: impl Into<RefreshJwt>) -> Client {
+        let mut client = self.clone();
+        client.inner.refresh_jwt = Some(refresh_jwt.into());
+        client
+    }
+
+    /// The project this client calls for.
+    pub fn project_id(&self) -> &ProjectId {
+        &self.inner.project_id
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.baseurl
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_to_descope_s_host() {
+        let client = Client::new("P2abc").unwrap();
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+        assert_eq!(client.project_id().as_str(), "P2abc");
+    }
+
+    #[test]
+    fn base_urls_are_checked_and_lose_their_trailing_slash() {
+        let client = Client::builder("P2abc")
+            .base_url("http://127.0.0.1:4000/")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:4000");
+        for bad in ["not a url", "ftp://example.com", "https://example.com/?a=b"] {
+            let error = Client::builder("P2abc").base_url(bad).build().unwrap_err();
+            assert!(
+                matches!(error, BuildError::BaseUrl { .. }),
+                "{bad}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_project_id_is_refused() {
+        let error = Client::new("  ").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid project id: the project id is empty"
+        );
+    }
+
+    #[test]
+    fn the_refresh_jwt_stays_out_of_debug() {
+        let client = Client::new("P2abc")
+            .unwrap()
+            .with_refresh_jwt("header.payload.signature");
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("payload"), "{shown}");
+        assert!(shown.contains("P2abc"), "{shown}");
+    }
+}

@@ -1,0 +1,209 @@
+//! Checks every request, response and header example in the spec against its schema.
+//!
+//! OpenAPI 3.0 schemas are close to JSON Schema draft 4, so each schema is validated with
+//! `jsonschema` in that draft, inside a document that carries the spec's `components` so that
+//! `#/components/schemas/...` references resolve exactly as they do in the spec.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Report, Rule};
+use crate::rules::escape_pointer;
+use crate::tree::location_of;
+
+/// One example found in the spec, with the schema it must match.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// JSON pointer to the example in the spec.
+    pub pointer: String,
+    pub value: Value,
+    pub schema: Value,
+}
+
+/// Every example attached to a request body, a response body or a response header.
+pub fn collect(root: &Value) -> Vec<Example> {
+    let mut examples = Vec::new();
+    let Some(Value::Object(paths)) = root.get("paths") else {
+        return examples;
+    };
+    for (path, item) in paths {
+        let Value::Object(item) = item else { continue };
+        for (method, operation) in item {
+            let base = format!("/paths/{}/{method}", escape_pointer(path));
+            if let Some(body) = operation.get("requestBody") {
+                let (at, body) = follow(root, body, format!("{base}/requestBody"));
+                media_examples(body, &at, &mut examples);
+            }
+            let Some(Value::Object(responses)) = operation.get("responses") else {
+                continue;
+            };
+            for (status, response) in responses {
+                let here = format!("{base}/responses/{}", escape_pointer(status));
+                let (at, response) = follow(root, response, here);
+                media_examples(response, &at, &mut examples);
+                if let Some(Value::Object(headers)) = response.get("headers") {
+                    for (name, header) in headers {
+                        let (at, header) = follow(
+                            root,
+                            header,
+                            format!("{at}/headers/{}", escape_pointer(name)),
+                        );
+                        if let (Some(example), Some(schema)) =
+                            (header.get("example"), header.get("schema"))
+                        {
+                            examples.push(Example {
+                                pointer: format!("{at}/example"),
+                                value: example.clone(),
+                                schema: schema.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    examples
+}
+
+/// Follows a `$ref` (shared responses and bodies live under `components`), returning where the
+/// object really is so that diagnostics name the shared component once per use.
+fn follow<'v>(root: &'v Value, value: &'v Value, at: String) -> (String, &'v Value) {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => match reference.strip_prefix('#').and_then(|p| root.pointer(p)) {
+            Some(target) => (reference.trim_start_matches('#').to_owned(), target),
+            None => (at, &Value::Null),
+        },
+        None => (at, value),
+    }
+}
+
+fn media_examples(holder: &Value, at: &str, examples: &mut Vec<Example>) {
+    let Some(Value::Object(content)) = holder.get("content") else {
+        return;
+    };
+    for (media_type, media) in content {
+        let Some(schema) = media.get("schema") else {
+            continue;
+        };
+        let at = format!("{at}/content/{}", escape_pointer(media_type));
+        if let Some(example) = media.get("example") {
+            examples.push(Example {
+                pointer: format!("{at}/example"),
+                value: example.clone(),
+                schema: schema.clone(),
+            });
+        }
+        if let Some(Value::Object(named)) = media.get("examples") {
+            for (name, example) in named {
+                if let Some(value) = example.get("value") {
+                    examples.push(Example {
+                        pointer: format!("{at}/examples/{}/value", escape_pointer(name)),
+                        value: value.clone(),
+                        schema: schema.clone(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Validates every example, reporting each mismatch with the place inside the example.
+pub(crate) fn check(root: &Value, report: &mut Report) {
+    let components = root.get("components").cloned().unwrap_or(Value::Null);
+    let mut seen = BTreeMap::new();
+    for example in collect(root) {
+        // Shared responses are reached once per operation; check each place once.
+        if seen.insert(example.pointer.clone(), ()).is_some() {
+            continue;
+        }
+        for problem in mismatches(&example, &components) {
+            report.push(
+                location_of(&example.pointer),
+                Rule::Examples,
+                format!(
+                    "the example at {} does not match its schema: {problem}",
+                    example.pointer
+                ),
+                "correct the example or the schema so that they agree",
+            );
+        }
+    }
+}
+
+/// Why `example` fails its schema, one line per problem; empty when it matches.
+pub fn mismatches(example: &Example, components: &Value) -> Vec<String> {
+    let mut document = match &example.schema {
+        Value::Object(schema) => schema.clone(),
+        _ => Map::new(),
+    };
+    document.insert("components".to_owned(), components.clone());
+    let validator = match jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .build(&Value::Object(document))
+    {
+        Ok(validator) => validator,
+        Err(error) => return vec![format!("its schema is not valid: {error}")],
+    };
+    validator
+        .iter_errors(&example.value)
+        .map(|error| {
+            let at = error.instance_path().to_string();
+            if at.is_empty() {
+                error.to_string()
+            } else {
+                format!("{at}: {error}")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn spec_with_example(example: Value) -> Value {
+        json!({
+            "paths": {"/v1/x": {"post": {"responses": {"200": {"$ref": "#/components/responses/Ok"}}}}},
+            "components": {
+                "responses": {"Ok": {"description": "ok", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Masked"}, "example": example}}}},
+                "schemas": {"Masked": {"type": "object", "required": ["maskedEmail"],
+                    "properties": {"maskedEmail": {"type": "string"}, "attempts": {"type": "integer"}}}}
+            }
+        })
+    }
+
+    #[test]
+    fn a_matching_example_passes() {
+        let mut report = Report::new("spec.yaml");
+        check(
+            &spec_with_example(json!({"maskedEmail": "j***@x.com", "attempts": 1})),
+            &mut report,
+        );
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    }
+
+    #[test]
+    fn a_wrong_type_and_a_missing_field_are_both_named() {
+        let mut report = Report::new("spec.yaml");
+        check(&spec_with_example(json!({"attempts": "one"})), &mut report);
+        let messages: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("/attempts")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("maskedEmail")),
+            "{messages:?}"
+        );
+        assert!(messages[0].contains("/components/responses/Ok/content/application~1json/example"));
+    }
+}

@@ -1,0 +1,70 @@
+//! Emits `operations.rs`: every operation's method, path and bearer credential, read from the
+//! spec's `security` requirements. progenitor ignores security; the client's runtime reads this
+//! table to build the `Authorization` header, so no hand-written list of operations exists.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::model::Operation;
+
+pub(crate) fn emit(operations: &[Operation]) -> TokenStream {
+    // Sorted by method name so that lookups can binary-search.
+    let mut sorted: Vec<&Operation> = operations.iter().collect();
+    sorted.sort_by_key(|operation| operation.method_name());
+    let entries = sorted.iter().map(|operation| {
+        let operation_id = &operation.operation_id;
+        let method_name = operation.method_name();
+        let http_method = &operation.http_method;
+        let path = &operation.path;
+        let credential = format_ident!("{}", operation.credential.variant_name());
+        quote! {
+            Operation {
+                operation_id: #operation_id,
+                method_name: #method_name,
+                http_method: #http_method,
+                path: #path,
+                credential: Credential::#credential,
+            },
+        }
+    });
+
+    quote! {
+        /// The bearer credential an operation authenticates with, from its `security` requirements.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Credential {
+            /// `Authorization: Bearer <ProjectId>`.
+            ProjectId,
+            /// `Authorization: Bearer <ProjectId>`, or `Bearer <ProjectId>:<RefreshJWT>` when the
+            /// client carries a signed-in user's refresh JWT (step-up and MFA).
+            ProjectIdOrRefreshJwt,
+            /// `Authorization: Bearer <ProjectId>:<RefreshJWT>`; refused before sending without one.
+            ProjectIdAndRefreshJwt,
+        }
+
+        /// One operation of the spec.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct Operation {
+            /// The spec's `operationId`.
+            pub operation_id: &'static str,
+            /// The generated method name; hooks see it as `OperationInfo::operation_id`.
+            pub method_name: &'static str,
+            /// The upper-case HTTP method.
+            pub http_method: &'static str,
+            /// The path, relative to the base URL.
+            pub path: &'static str,
+            /// What the `Authorization` header must carry.
+            pub credential: Credential,
+        }
+
+        /// Every operation of the spec, sorted by method name.
+        pub const OPERATIONS: &[Operation] = &[#(#entries)*];
+
+        /// The operation behind a generated method, by the method's name.
+        pub fn by_method_name(method_name: &str) -> Option<&'static Operation> {
+            OPERATIONS
+                .binary_search_by(|operation| operation.method_name.cmp(method_name))
+                .ok()
+                .map(|index| &OPERATIONS[index])
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Edits progenitor's syntax tree where the spec implies code that progenitor does not write.
+//!
+//! - progenitor's `Client::new` unwraps the HTTP client build (a panic) and cannot know the
+//!   project id: it is removed, and `new_with_client` is narrowed to the crate, so clients are
+//!   made only through the runtime's fallible builder.
+//! - progenitor ignores `security`: each operation method's docs gain the credential the spec
+//!   requires, next to the table that `operations_file` emits from the same data.
+//! - The operation ids progenitor reports to hooks must be the method names in that table; a
+//!   mismatch would silently send the wrong credential, so it stops generation.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::visit::Visit;
+use syn::{ImplItem, Item, parse_quote};
+
+use crate::diagnostic::{Location, Report, Rule};
+use crate::model::{Credential, Operation};
+
+pub(crate) fn client(
+    tokens: TokenStream,
+    operations: &[Operation],
+    report: &mut Report,
+) -> Option<TokenStream> {
+    let mut file: syn::File = match syn::parse2(tokens) {
+        Ok(file) => file,
+        Err(error) => {
+            internal(
+                report,
+                format!("progenitor's output does not parse: {error}"),
+            );
+            return None;
+        }
+    };
+
+    let mut constructors_found = false;
+    let mut documented = BTreeSet::new();
+    for item in &mut file.items {
+        let Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() || !is_client(&block.self_ty) {
+            continue;
+        }
+        let before = block.items.len();
+        block
+            .items
+            .retain(|item| !matches!(item, ImplItem::Fn(f) if f.sig.ident == "new"));
+        let removed_new = before != block.items.len();
+        for member in &mut block.items {
+            let ImplItem::Fn(function) = member else {
+                continue;
+            };
+            let name = function.sig.ident.to_string();
+            if name == "new_with_client" {
+                constructors_found = removed_new;
+                function.vis = parse_quote!(pub(crate));
+            } else if let Some(operation) = operations.iter().find(|o| o.method_name() == name) {
+                let text = credential_doc(operation.credential);
+                function.attrs.push(parse_quote!(#[doc = #text]));
+                documented.insert(name);
+            }
+        }
+    }
+    if !constructors_found {
+        internal(
+            report,
+            "progenitor's `Client::new` / `new_with_client` pair was not found".into(),
+        );
+    }
+
+    let expected: BTreeSet<String> = operations.iter().map(Operation::method_name).collect();
+    if documented != expected {
+        internal(
+            report,
+            format!(
+                "generated methods {documented:?} differ from the spec's operations {expected:?}"
+            ),
+        );
+    }
+    let mut reported = ReportedIds::default();
+    reported.visit_file(&file);
+    if reported.ids != expected {
+        internal(
+            report,
+            format!(
+                "progenitor reports operation ids {:?} to hooks, but the credential table has {:?}",
+                reported.ids, expected
+            ),
+        );
+    }
+    report.is_clean().then(|| file.into_token_stream())
+}
+
+fn is_client(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path) if path.path.is_ident("Client"))
+}
+
+fn credential_doc(credential: Credential) -> String {
+    let text = match credential {
+        Credential::ProjectId => {
+            "**Authentication:** `Bearer <ProjectId>`, from the client's project id."
+        }
+        Credential::ProjectIdOrRefreshJwt => {
+            "**Authentication:** `Bearer <ProjectId>`; on a client made with \
+             [`Client::with_refresh_jwt`] it sends `Bearer <ProjectId>:<RefreshJWT>`, which \
+             step-up and MFA sign-in require."
+        }
+        Credential::ProjectIdAndRefreshJwt => {
+            "**Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made \
+             with [`Client::with_refresh_jwt`]; without one, `send` returns \
+             `Error::InvalidRequest` before any request is made."
+        }
+    };
+    format!("\n\n{text}")
+}
+
+fn internal(report: &mut Report, message: String) {
+    report.push(
+        Location::Document,
+        Rule::Internal,
+        message,
+        "this is a generator bug (progenitor's output changed shape); please report it",
+    );
+}
+
+/// Collects the `operation_id` of every `OperationInfo { .. }` progenitor builds.
+#[derive(Default)]
+struct ReportedIds {
+    ids: BTreeSet<String>,
+}
+
+impl<'ast> Visit<'ast> for ReportedIds {
+    fn visit_expr_struct(&mut self, expr: &'ast syn::ExprStruct) {
+        if expr.path.is_ident("OperationInfo") {
+            for field in &expr.fields {
+                let is_id = matches!(&field.member, syn::Member::Named(n) if n == "operation_id");
+                if let (
+                    true,
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(id),
+                        ..
+                    }),
+                ) = (is_id, &field.expr)
+                {
+                    self.ids.insert(id.value());
+                }
+            }
+        }
+        syn::visit::visit_expr_struct(self, expr);
+    }
+}

@@ -1,0 +1,406 @@
+//! The curation rules: what a spec must say before the generator will turn it into a client.
+//!
+//! Checks run over the whole document and report every problem at once. They also guard
+//! progenitor, which panics or silently drops meaning on some inputs (see ARCHITECTURE.md).
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    Components, MediaType, OpenAPI, Operation as SpecOperation, ParameterData, ReferenceOr,
+    RequestBody, Response, SecurityScheme, StatusCode,
+};
+
+use crate::diagnostic::{Location, Report, Rule};
+use crate::model::{BearerFormat, Operation};
+
+const JSON: &str = "application/json";
+
+/// Checks the typed view of the spec and returns its operations when every rule holds.
+pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
+    let mut operations = Vec::new();
+    let mut seen_ids: BTreeMap<String, Location> = BTreeMap::new();
+
+    for (path, item) in spec.paths.paths.iter() {
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                report.push(
+                    Location::Pointer(format!("/paths/{}", escape_pointer(path))),
+                    Rule::PathItemRef,
+                    format!("path {path} is a `$ref` to {reference}; progenitor cannot follow path item references"),
+                    "write the path item inline under `paths`",
+                );
+                continue;
+            }
+        };
+        for (method, operation) in item.iter() {
+            let location = Location::operation(method, path, operation.operation_id.as_deref());
+            let mut checker = OperationChecker {
+                spec,
+                components: &spec.components,
+                report,
+                location: location.clone(),
+            };
+            let Some(operation_id) = checker.operation_id(operation) else {
+                continue;
+            };
+            if let Some(first) = seen_ids.get(&operation_id) {
+                let first = first.clone();
+                report.push(
+                    location.clone(),
+                    Rule::DuplicateOperationId,
+                    format!("operationId {operation_id} is already used by {first}"),
+                    "give each operation its own operationId; it becomes the method name",
+                );
+                continue;
+            }
+            seen_ids.insert(operation_id.clone(), location.clone());
+
+            let mut checker = OperationChecker {
+                spec,
+                components: &spec.components,
+                report,
+                location,
+            };
+            checker.documentation(operation);
+            checker.parameters(operation, &item.parameters);
+            checker.request_body(operation);
+            checker.responses(operation);
+            let credential = checker.security(operation);
+            if let Some(credential) = credential {
+                operations.push(Operation {
+                    operation_id,
+                    http_method: method.to_uppercase(),
+                    path: path.clone(),
+                    credential,
+                    summary: operation.summary.clone().unwrap_or_default(),
+                });
+            }
+        }
+    }
+    operations.sort_by(|a, b| a.operation_id.cmp(&b.operation_id));
+    operations
+}
+
+struct OperationChecker<'a> {
+    // Everything borrowed from the one spec, so resolved items share its lifetime.
+    spec: &'a OpenAPI,
+    components: &'a Option<Components>,
+    report: &'a mut Report,
+    location: Location,
+}
+
+impl<'a> OperationChecker<'a> {
+    fn fail(&mut self, rule: Rule, message: impl Into<String>, help: impl Into<String>) {
+        self.report.push(self.location.clone(), rule, message, help);
+    }
+
+    fn operation_id(&mut self, operation: &SpecOperation) -> Option<String> {
+        let Some(id) = operation.operation_id.as_deref() else {
+            self.fail(
+                Rule::OperationId,
+                "the operation has no operationId",
+                "add a PascalCase operationId such as `SignUpOtpEmail`; it becomes the method name",
+            );
+            return None;
+        };
+        let pascal = id.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && id.chars().all(|c| c.is_ascii_alphanumeric());
+        if !pascal {
+            self.fail(
+                Rule::OperationId,
+                format!("operationId `{id}` is not PascalCase ASCII"),
+                "use letters and digits only, starting with a capital, such as `SignUpOtpEmail`",
+            );
+            return None;
+        }
+        Some(id.to_owned())
+    }
+
+    fn documentation(&mut self, operation: &SpecOperation) {
+        let blank = |text: &Option<String>| text.as_deref().is_none_or(|t| t.trim().is_empty());
+        if blank(&operation.summary) || blank(&operation.description) {
+            self.fail(
+                Rule::Documentation,
+                "the operation lacks a summary or a description",
+                "state in the description what a caller must know: what it sends, when it fails, \
+                 what the response means",
+            );
+        }
+        if operation.external_docs.is_none() {
+            self.fail(
+                Rule::Documentation,
+                "the operation has no externalDocs link",
+                "link the Descope docs page of the endpoint under `externalDocs.url`",
+            );
+        }
+    }
+
+    fn parameters(
+        &mut self,
+        operation: &'a SpecOperation,
+        shared: &'a [ReferenceOr<openapiv3::Parameter>],
+    ) {
+        for parameter in operation.parameters.iter().chain(shared) {
+            let Some(parameter) = self.resolve(parameter) else {
+                continue;
+            };
+            if let openapiv3::Parameter::Cookie { parameter_data, .. } = parameter {
+                let ParameterData { name, .. } = parameter_data;
+                self.fail(
+                    Rule::Parameters,
+                    format!("cookie parameter `{name}` cannot be sent by the generated client"),
+                    "send the value in the JSON body or a header instead",
+                );
+            }
+        }
+    }
+
+    fn request_body(&mut self, operation: &'a SpecOperation) {
+        let Some(body) = &operation.request_body else {
+            return;
+        };
+        let Some(body): Option<&RequestBody> = self.resolve(body) else {
+            return;
+        };
+        let others: Vec<&String> = body.content.keys().filter(|k| k.as_str() != JSON).collect();
+        if !others.is_empty() {
+            self.fail(
+                Rule::RequestBody,
+                format!("the request body offers {others:?}; only application/json is supported"),
+                "describe the body as `application/json` only (multipart and forms are not used by \
+                 the auth API)",
+            );
+        }
+        match body.content.get(JSON) {
+            Some(media) if media.schema.is_some() => self.example_present(media, "request body"),
+            _ => self.fail(
+                Rule::RequestBody,
+                "the request body has no application/json schema",
+                "add `content: application/json: schema: $ref: ...`",
+            ),
+        }
+    }
+
+    fn responses(&mut self, operation: &'a SpecOperation) {
+        let responses = &operation.responses;
+        if responses.default.is_some() {
+            self.fail(
+                Rule::Responses,
+                "the operation declares a `default` response",
+                "list the error statuses (400, 401, 403, 404, 429, 5XX) with the shared error \
+                 schema instead; progenitor cannot combine `default` with typed statuses",
+            );
+        }
+        let mut successes = Vec::new();
+        let mut error_schemas: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (status, response) in &responses.responses {
+            let label = status.to_string();
+            let Some(response): Option<&Response> = self.resolve(response) else {
+                continue;
+            };
+            let is_success = match status {
+                StatusCode::Code(code) => (200..300).contains(code),
+                StatusCode::Range(range) => *range == 2,
+            };
+            let media = response.content.get(JSON);
+            if let Some(media) = media {
+                self.example_present(media, &format!("response {label}"));
+            }
+            let schema = media
+                .and_then(|m| m.schema.as_ref())
+                .map(|schema| match schema {
+                    ReferenceOr::Reference { reference } => reference.clone(),
+                    ReferenceOr::Item(_) => format!("an inline schema (response {label})"),
+                });
+            if is_success {
+                successes.push((label, schema));
+            } else {
+                error_schemas
+                    .entry(schema.unwrap_or_else(|| "no body".to_owned()))
+                    .or_default()
+                    .push(label.clone());
+                if matches!(status, StatusCode::Code(429)) && !has_retry_after(response) {
+                    self.fail(
+                        Rule::RetryAfter,
+                        "the 429 response does not declare the Retry-After header",
+                        "add `headers: Retry-After: schema: {type: integer}` to the 429 response",
+                    );
+                }
+            }
+        }
+        match successes.as_slice() {
+            [(_, Some(_))] => {}
+            [] => self.fail(
+                Rule::Responses,
+                "the operation has no success (2xx) response",
+                "declare the 200 response and its JSON schema",
+            ),
+            [(label, None)] => self.fail(
+                Rule::Responses,
+                format!("the success response {label} has no application/json schema"),
+                "describe the success body; use an empty object schema when the service returns `{}`",
+            ),
+            many => self.fail(
+                Rule::Responses,
+                format!(
+                    "the operation has {} success responses ({}); the client needs exactly one body type",
+                    many.len(),
+                    many.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                "keep one 2xx response",
+            ),
+        }
+        if error_schemas.is_empty() {
+            self.fail(
+                Rule::Responses,
+                "the operation declares no error responses",
+                "add 400, 401, 403, 404, 429 and 5XX with the shared error schema",
+            );
+        } else if error_schemas.len() > 1 {
+            let shapes: Vec<String> = error_schemas
+                .iter()
+                .map(|(schema, statuses)| format!("{} -> {schema}", statuses.join("/")))
+                .collect();
+            self.fail(
+                Rule::Responses,
+                format!(
+                    "error responses use different bodies: {}",
+                    shapes.join("; ")
+                ),
+                "give every error status the same `$ref` to the shared error schema",
+            );
+        }
+    }
+
+    fn security(&mut self, operation: &SpecOperation) -> Option<crate::model::Credential> {
+        let requirements = operation.security.as_ref().or(self.spec.security.as_ref());
+        let Some(requirements) = requirements.filter(|r| !r.is_empty()) else {
+            self.fail(
+                Rule::Security,
+                "the operation declares no security requirement",
+                "add `security: [{ProjectId: []}]`, or the refresh-JWT scheme for calls on a \
+                 signed-in user",
+            );
+            return None;
+        };
+        let schemes = self.components.as_ref().map(|c| &c.security_schemes);
+        let mut formats = Vec::new();
+        for requirement in requirements {
+            if requirement.len() != 1 {
+                self.fail(
+                    Rule::Security,
+                    format!(
+                        "a security requirement combines {} schemes; the service takes one bearer",
+                        requirement.len()
+                    ),
+                    "list each accepted bearer as its own alternative",
+                );
+                return None;
+            }
+            let name = requirement.keys().next().expect("length checked above");
+            let scheme = schemes.and_then(|s| s.get(name));
+            let format = match scheme {
+                Some(ReferenceOr::Item(SecurityScheme::HTTP {
+                    scheme,
+                    bearer_format,
+                    ..
+                })) if scheme.eq_ignore_ascii_case("bearer") => {
+                    bearer_format.as_deref().and_then(BearerFormat::parse)
+                }
+                None => {
+                    self.fail(
+                        Rule::Security,
+                        format!("security scheme `{name}` is not defined"),
+                        "define it under components.securitySchemes",
+                    );
+                    return None;
+                }
+                _ => None,
+            };
+            match format {
+                Some(format) => formats.push(format),
+                None => {
+                    self.fail(
+                        Rule::Security,
+                        format!(
+                            "security scheme `{name}` is not an http bearer scheme with bearerFormat \
+                             `<ProjectId>` or `<ProjectId>:<RefreshJWT>`"
+                        ),
+                        "the generated client can build only those two bearers",
+                    );
+                    return None;
+                }
+            }
+        }
+        BearerFormat::credential(&formats)
+    }
+
+    fn example_present(&mut self, media: &MediaType, what: &str) {
+        if media.example.is_none() && media.examples.is_empty() {
+            self.fail(
+                Rule::Examples,
+                format!("the {what} has no example"),
+                "add an `example` under the media type; it documents the shape and is checked \
+                 against the schema",
+            );
+        }
+    }
+
+    /// Follows a local `#/components/<kind>/<name>` reference. A dangling one was already
+    /// reported by the reference check, so it is skipped here.
+    fn resolve<T: Lookup>(&self, item: &'a ReferenceOr<T>) -> Option<&'a T> {
+        let mut current = item;
+        // A component may itself be a reference; a chain longer than this is a cycle.
+        for _ in 0..8 {
+            match current {
+                ReferenceOr::Item(item) => return Some(item),
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix(T::PREFIX)?;
+                    current = T::table(self.components.as_ref()?).get(name)?;
+                }
+            }
+        }
+        None
+    }
+}
+
+fn has_retry_after(response: &Response) -> bool {
+    response
+        .headers
+        .keys()
+        .any(|name| name.eq_ignore_ascii_case("retry-after"))
+}
+
+/// Escapes a map key for use in a JSON pointer (RFC 6901).
+pub(crate) fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Component kinds that operations refer to.
+trait Lookup: Sized {
+    const PREFIX: &'static str;
+    fn table(components: &Components) -> &IndexMap<String, ReferenceOr<Self>>;
+}
+
+impl Lookup for openapiv3::Parameter {
+    const PREFIX: &'static str = "#/components/parameters/";
+    fn table(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.parameters
+    }
+}
+
+impl Lookup for RequestBody {
+    const PREFIX: &'static str = "#/components/requestBodies/";
+    fn table(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.request_bodies
+    }
+}
+
+impl Lookup for Response {
+    const PREFIX: &'static str = "#/components/responses/";
+    fn table(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.responses
+    }
+}

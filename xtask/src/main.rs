@@ -1,0 +1,61 @@
+//! Maintainer commands: `cargo xtask generate` regenerates the client, `cargo xtask check` fails
+//! when the checked-in client differs from what the spec produces.
+
+mod codegen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  generate    regenerate the client from the spec and write the changed files
+  check       regenerate in memory and fail with a diff when the checked-in files differ
+
+options:
+  --spec PATH   spec to read (default: openapi/descope-auth.yaml)
+  --out DIR     directory of the generated files (default: generated-client/src/generated)
+";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
+    let mut args = args.into_iter();
+    let command = args.next();
+    let mut options = codegen::Options::defaults(codegen::workspace_root());
+    while let Some(flag) = args.next() {
+        let mut value = |name: &str| {
+            args.next()
+                .map(PathBuf::from)
+                .ok_or_else(|| anyhow::anyhow!("{name} needs a value\n\n{USAGE}"))
+        };
+        match flag.as_str() {
+            "--spec" => options.spec = value("--spec")?,
+            "--out" => options.out = value("--out")?,
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            other => anyhow::bail!("unknown option `{other}`\n\n{USAGE}"),
+        }
+    }
+    match command.as_deref() {
+        Some("generate") => codegen::generate(&options).map(|_| ExitCode::SUCCESS),
+        Some("check") => codegen::check(&options),
+        Some("-h" | "--help") => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => anyhow::bail!("unknown command `{other}`\n\n{USAGE}"),
+        None => anyhow::bail!("no command given\n\n{USAGE}"),
+    }
+}
