@@ -1,0 +1,55 @@
+//! Every example in the curated spec matches its schema, and the check would notice if not.
+
+use descope_generator::{collect_examples, example_mismatches};
+use descope_shape_tests::CuratedSpec;
+use serde_json::{Value, json};
+
+#[test]
+fn every_example_in_the_spec_matches_its_schema() {
+    let spec = CuratedSpec::load();
+    let components = spec.spec.raw["components"].clone();
+    let examples = collect_examples(&spec.spec.raw);
+    // 38 request examples, and 38 operations x 7 documented responses, plus the 429 header.
+    assert_eq!(
+        examples
+            .iter()
+            .filter(|e| e.pointer.contains("/requestBody/"))
+            .count(),
+        38
+    );
+    assert!(
+        examples.len() >= 38 + 38 * 7,
+        "only {} examples found",
+        examples.len()
+    );
+    let failures: Vec<String> = examples
+        .iter()
+        .flat_map(|example| {
+            example_mismatches(example, &components)
+                .into_iter()
+                .map(move |problem| format!("{}: {problem}", example.pointer))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_wrongly_typed_example_is_caught() {
+    let spec = CuratedSpec::load();
+    let components = spec.spec.raw["components"].clone();
+    let mut example = collect_examples(&spec.spec.raw)
+        .into_iter()
+        .find(|e| {
+            e.pointer
+                .ends_with("/components/responses/JwtResponse/content/application~1json/example")
+        })
+        .expect("the JWT response has an example");
+    example.value["user"]["TOTP"] = json!("yes");
+    example.value["cookieMaxAge"] = Value::String("long".into());
+    let problems = example_mismatches(&example, &components);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.starts_with("/user/TOTP")),
+        "{problems:?}"
+    );
+}

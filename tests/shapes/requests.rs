@@ -1,0 +1,107 @@
+//! Request snapshots: what each operation puts on the wire, recorded by a loopback server.
+//!
+//! Each golden file `goldens/requests/<OperationId>.json` holds two exchanges, one from a client
+//! with only the project id and one from a client carrying a refresh JWT, so that the method,
+//! path, bearer, content type and JSON body of every operation are all pinned.
+
+use descope_client::Client;
+use descope_client::operations::{Credential, OPERATIONS};
+use descope_shape_tests::{
+    CannedResponse, CuratedSpec, RecordingServer, assert_no_failures, check_golden, stale_goldens,
+};
+use serde_json::{Value, json};
+
+use crate::dispatch::{Outcome, call};
+
+/// Placeholder credentials: what the goldens show instead of real ones.
+pub const PROJECT_ID: &str = "P2PlaceholderProjectId";
+pub const REFRESH_JWT: &str = "placeholder.refresh.jwt";
+
+#[tokio::test]
+async fn every_operation_sends_the_documented_request() {
+    let spec = CuratedSpec::load();
+    let server = RecordingServer::start().await;
+    let plain = Client::builder(PROJECT_ID)
+        .base_url(&server.base_url)
+        .build()
+        .unwrap();
+    let signed_in = plain.with_refresh_jwt(REFRESH_JWT);
+
+    let mut failures = Vec::new();
+    for operation in OPERATIONS {
+        let success = &spec.responses(operation.http_method, operation.path)[0];
+        server.respond_with(CannedResponse {
+            status: success.status,
+            headers: Vec::new(),
+            body: success.body.to_string().into_bytes(),
+        });
+        let body = spec.request_example(operation.http_method, operation.path);
+
+        let mut exchanges = Vec::new();
+        for (label, client) in [
+            ("project id only", &plain),
+            ("with refresh JWT", &signed_in),
+        ] {
+            let outcome = call(client, operation.method_name, body.clone()).await;
+            let recorded = server.take();
+            let exchange = match (&outcome, recorded.as_slice()) {
+                (Outcome::Success { .. }, [request]) => json!({
+                    "client": label,
+                    "method": request.method,
+                    "path": request.path,
+                    "authorization": request.header("authorization"),
+                    "content-type": request.header("content-type"),
+                    "body": serde_json::from_slice::<Value>(&request.body)
+                        .unwrap_or_else(|e| Value::String(format!("not JSON: {e}"))),
+                }),
+                (Outcome::Refused(message), []) => {
+                    json!({ "client": label, "refused before sending": message })
+                }
+                (outcome, recorded) => {
+                    failures.push(format!(
+                        "{} with {label}: unexpected outcome {outcome:?} after {} recorded request(s)",
+                        operation.operation_id,
+                        recorded.len()
+                    ));
+                    continue;
+                }
+            };
+            exchanges.push(exchange);
+        }
+
+        // The credential table and what arrived must agree, whatever the goldens say.
+        let bearer_of = |index: usize| {
+            exchanges
+                .get(index)
+                .and_then(|e| e["authorization"].as_str().map(str::to_owned))
+        };
+        let with_project = format!("Bearer {PROJECT_ID}");
+        let with_refresh = format!("Bearer {PROJECT_ID}:{REFRESH_JWT}");
+        let expected = match operation.credential {
+            Credential::ProjectId => (Some(with_project.clone()), Some(with_project)),
+            Credential::ProjectIdOrRefreshJwt => (Some(with_project), Some(with_refresh)),
+            Credential::ProjectIdAndRefreshJwt => (None, Some(with_refresh)),
+        };
+        if (bearer_of(0), bearer_of(1)) != expected {
+            failures.push(format!(
+                "{}: bearers {:?} but the spec requires {expected:?}",
+                operation.operation_id,
+                (bearer_of(0), bearer_of(1))
+            ));
+        }
+
+        let text = serde_json::to_string_pretty(&Value::Array(exchanges)).unwrap() + "\n";
+        if let Err(diff) = check_golden(&format!("requests/{}.json", operation.operation_id), &text)
+        {
+            failures.push(diff);
+        }
+    }
+    let expected: Vec<String> = OPERATIONS
+        .iter()
+        .map(|o| o.operation_id.to_owned())
+        .collect();
+    for stale in stale_goldens("requests", &expected) {
+        failures.push(format!("{stale} belongs to no operation of the spec"));
+    }
+    assert_no_failures(&failures);
+}
