@@ -21,7 +21,7 @@ pub enum Outcome {
     /// Refused by the client before anything was sent.
     Refused(String),
     /// Anything else: a transport or decode failure.
-    Failed(String),
+    Failed(#[allow(dead_code, reason = "shown through Debug in failure messages")] String),
 }
 
 /// The decoded value's Rust type and its JSON as serde writes it back, with the wire names, so a
