@@ -57,3 +57,8 @@ pub use credentials::{InvalidProjectId, ProjectId, RefreshJwt};
 pub use generated::client::{Client, Error, ResponseValue, builder, prelude, types};
 /// Every operation of the spec with its method, path and bearer credential.
 pub use generated::operations;
+
+// The README's examples are compiled with the crate's doctests, so they cannot drift from the API.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
