@@ -1,0 +1,245 @@
+//! Each curation rule refuses a spec that breaks it, naming the operation and the rule.
+
+use descope_generator::{Diagnostics, Location, Rule, Settings, generate};
+use serde_json::{Value, json};
+
+/// The smallest spec that passes every rule: one operation with the shared error schema.
+fn valid_spec() -> Value {
+    let error = json!({"$ref": "#/components/responses/Error"});
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/v1/auth/otp/verify/email": {"post": {
+            "operationId": "VerifyOtpEmail",
+            "summary": "Verify a code",
+            "description": "Completes the flow.",
+            "externalDocs": {"url": "https://docs.descope.com/api/otp"},
+            "security": [{"ProjectId": []}],
+            "requestBody": {"required": true, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Verify"},
+                "example": {"loginId": "a@b.c", "code": "123456"}}}},
+            "responses": {
+                "200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Jwt"}, "example": {"sessionJwt": "s"}}}},
+                "400": error.clone(),
+                "429": {"description": "slow down",
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}, "example": 5}},
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"},
+                        "example": {"errorCode": "E130429"}}}},
+                "5XX": error
+            }
+        }}},
+        "components": {
+            "securitySchemes": {
+                "ProjectId": {"type": "http", "scheme": "bearer", "bearerFormat": "<ProjectId>"},
+                "Refresh": {"type": "http", "scheme": "bearer", "bearerFormat": "<ProjectId>:<RefreshJWT>"}
+            },
+            "responses": {"Error": {"description": "error", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}, "example": {"errorCode": "E011001"}}}}},
+            "schemas": {
+                "Verify": {"type": "object", "required": ["loginId", "code"], "properties": {
+                    "loginId": {"type": "string"}, "code": {"type": "string"}}},
+                "Jwt": {"type": "object", "properties": {"sessionJwt": {"type": "string"}}},
+                "Error": {"type": "object", "required": ["errorCode"], "properties": {
+                    "errorCode": {"type": "string"}}}
+            }
+        }
+    })
+}
+
+const OPERATION: &str = "/paths/~1v1~1auth~1otp~1verify~1email/post";
+
+fn run(spec: &Value) -> Result<(), Diagnostics> {
+    generate(
+        &serde_json::to_string_pretty(spec).unwrap(),
+        "spec.json",
+        &Settings::default(),
+    )
+    .map(|_| ())
+}
+
+/// Applies `change` to the valid spec and returns the diagnostics, which must all exist.
+fn refused(change: impl FnOnce(&mut Value)) -> Diagnostics {
+    let mut spec = valid_spec();
+    change(&mut spec);
+    run(&spec).expect_err("the changed spec must be refused")
+}
+
+fn at<'a>(spec: &'a mut Value, pointer: &str) -> &'a mut Value {
+    spec.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("{pointer} exists in the valid spec"))
+}
+
+fn assert_rule(diagnostics: &Diagnostics, rule: Rule, naming: &str) {
+    let found = diagnostics
+        .0
+        .iter()
+        .find(|d| d.rule == rule)
+        .unwrap_or_else(|| panic!("no {rule:?} in:\n{diagnostics}"));
+    let text = found.to_string();
+    assert!(text.contains(naming), "{text}\nshould name {naming}");
+    assert!(text.contains(&format!("error[{}]", rule.id())), "{text}");
+    assert!(text.contains("help: "), "{text}");
+}
+
+#[test]
+fn the_valid_spec_generates() {
+    run(&valid_spec()).unwrap();
+}
+
+#[test]
+fn a_missing_operation_id() {
+    let d = refused(|s| {
+        at(s, OPERATION)
+            .as_object_mut()
+            .unwrap()
+            .remove("operationId");
+    });
+    assert_rule(&d, Rule::OperationId, "POST /v1/auth/otp/verify/email");
+}
+
+#[test]
+fn a_duplicate_operation_id() {
+    let d = refused(|s| {
+        let copy = at(s, "/paths/~1v1~1auth~1otp~1verify~1email").clone();
+        s["paths"]["/v1/auth/otp/verify/sms"] = copy;
+    });
+    assert_rule(&d, Rule::DuplicateOperationId, "/v1/auth/otp/verify/sms");
+}
+
+#[test]
+fn a_missing_security_requirement() {
+    let d = refused(|s| {
+        at(s, OPERATION).as_object_mut().unwrap().remove("security");
+    });
+    assert_rule(
+        &d,
+        Rule::Security,
+        "operation VerifyOtpEmail (POST /v1/auth/otp/verify/email)",
+    );
+}
+
+#[test]
+fn an_unknown_bearer_format() {
+    let d = refused(|s| {
+        *at(s, "/components/securitySchemes/ProjectId/bearerFormat") = json!("ProjectId:AccessKey")
+    });
+    assert_rule(&d, Rule::Security, "VerifyOtpEmail");
+}
+
+#[test]
+fn a_default_response() {
+    let d = refused(|s| {
+        at(s, &format!("{OPERATION}/responses"))["default"] =
+            json!({"$ref": "#/components/responses/Error"});
+    });
+    assert_rule(&d, Rule::Responses, "VerifyOtpEmail");
+}
+
+#[test]
+fn a_body_less_error_beside_typed_ones() {
+    let d = refused(
+        |s| *at(s, &format!("{OPERATION}/responses/429")) = json!({"description": "slow down", "headers": {"Retry-After": {"schema": {"type": "integer"}}}}),
+    );
+    assert_rule(&d, Rule::Responses, "no body");
+}
+
+#[test]
+fn a_429_without_retry_after() {
+    let d = refused(|s| {
+        at(s, &format!("{OPERATION}/responses/429"))
+            .as_object_mut()
+            .unwrap()
+            .remove("headers");
+    });
+    assert_rule(&d, Rule::RetryAfter, "VerifyOtpEmail");
+}
+
+#[test]
+fn an_example_that_does_not_match() {
+    let d = refused(|s| {
+        *at(
+            s,
+            &format!("{OPERATION}/requestBody/content/application~1json/example/code"),
+        ) = json!(123456)
+    });
+    assert_rule(&d, Rule::Examples, "/code");
+}
+
+#[test]
+fn a_missing_example() {
+    let d = refused(|s| {
+        at(
+            s,
+            &format!("{OPERATION}/requestBody/content/application~1json"),
+        )
+        .as_object_mut()
+        .unwrap()
+        .remove("example");
+    });
+    assert_rule(&d, Rule::Examples, "request body has no example");
+}
+
+#[test]
+fn a_dangling_ref() {
+    let d = refused(|s| {
+        *at(
+            s,
+            &format!("{OPERATION}/responses/200/content/application~1json/schema"),
+        ) = json!({"$ref": "#/components/schemas/Gone"})
+    });
+    assert_rule(&d, Rule::DanglingRef, "#/components/schemas/Gone");
+}
+
+#[test]
+fn a_closed_schema() {
+    let d = refused(|s| at(s, "/components/schemas/Jwt")["additionalProperties"] = json!(false));
+    assert_rule(&d, Rule::OpenSchemas, "schema Jwt");
+}
+
+#[test]
+fn a_multipart_body() {
+    let d = refused(|s| {
+        let media = at(
+            s,
+            &format!("{OPERATION}/requestBody/content/application~1json"),
+        )
+        .clone();
+        at(s, &format!("{OPERATION}/requestBody/content"))["multipart/form-data"] = media;
+    });
+    assert_rule(&d, Rule::RequestBody, "multipart/form-data");
+}
+
+#[test]
+fn a_path_item_ref() {
+    let d = refused(|s| s["paths"]["/v1/other"] = json!({"$ref": "#/components/pathItems/Other"}));
+    assert!(
+        d.0.iter().any(|x| x.rule == Rule::PathItemRef
+            && x.location == Location::Pointer("/paths/~1v1~1other".into())),
+        "{d}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let d = refused(|s| {
+        let operation = at(s, OPERATION).as_object_mut().unwrap();
+        operation.remove("security");
+        operation.remove("externalDocs");
+    });
+    assert!(d.0.iter().any(|x| x.rule == Rule::Security), "{d}");
+    assert!(d.0.iter().any(|x| x.rule == Rule::Documentation), "{d}");
+    assert!(d.to_string().ends_with("nothing was generated"), "{d}");
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../openapi/descope-auth.yaml"
+    ))
+    .unwrap();
+    let first = generate(&text, "openapi/descope-auth.yaml", &Settings::default()).unwrap();
+    let second = generate(&text, "openapi/descope-auth.yaml", &Settings::default()).unwrap();
+    assert_eq!(first, second);
+}
