@@ -61,8 +61,9 @@ pub fn generate(
     let operations = check(&spec)?;
 
     let mut report = diagnostic::Report::new(spec_file);
+    let rust_names = tree::rust_names(&spec.raw, &mut report);
     let client = progenitor_stage::generate(&spec.typed, settings, &mut report)
-        .and_then(|tokens| postprocess::client(tokens, &operations, &mut report))
+        .and_then(|tokens| postprocess::client(tokens, &operations, &rust_names, &mut report))
         .and_then(|tokens| {
             render::file(
                 tokens,

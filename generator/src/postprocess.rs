@@ -5,14 +5,17 @@
 //!   made only through the runtime's fallible builder.
 //! - progenitor ignores `security`: each operation method's docs gain the credential the spec
 //!   requires, next to the table that `operations_file` emits from the same data.
+//! - Properties with an `x-rust-name` in the spec get that name instead of the derived one
+//!   (fields, builder methods, everything spelled with it); serde keeps the wire name.
 //! - The operation ids progenitor reports to hooks must be the method names in that table; a
 //!   mismatch would silently send the wrong credential, so it stops generation.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item, parse_quote};
 
 use crate::diagnostic::{Location, Report, Rule};
@@ -21,6 +24,7 @@ use crate::model::{Credential, Operation};
 pub(crate) fn client(
     tokens: TokenStream,
     operations: &[Operation],
+    rust_names: &BTreeMap<String, String>,
     report: &mut Report,
 ) -> Option<TokenStream> {
     let mut file: syn::File = match syn::parse2(tokens) {
@@ -33,6 +37,8 @@ pub(crate) fn client(
             return None;
         }
     };
+
+    rename_identifiers(&mut file, rust_names, report);
 
     let mut constructors_found = false;
     let mut documented = BTreeSet::new();
@@ -147,5 +153,89 @@ impl<'ast> Visit<'ast> for ReportedIds {
             }
         }
         syn::visit::visit_expr_struct(self, expr);
+    }
+}
+
+/// Applies the spec's `x-rust-name` choices to every identifier progenitor derived.
+fn rename_identifiers(
+    file: &mut syn::File,
+    rust_names: &BTreeMap<String, String>,
+    report: &mut Report,
+) {
+    let mut existing = AllIdents::default();
+    existing.visit_file(file);
+    for (derived, chosen) in rust_names {
+        if !existing.0.contains(derived) {
+            internal(
+                report,
+                format!("`x-rust-name: {chosen}` has no generated `{derived}` to rename"),
+            );
+        } else if existing.0.contains(chosen) {
+            internal(
+                report,
+                format!("`x-rust-name: {chosen}` would collide with an existing `{chosen}`"),
+            );
+        }
+    }
+    Renamer(rust_names).visit_file_mut(file);
+}
+
+#[derive(Default)]
+struct AllIdents(BTreeSet<String>);
+
+impl<'ast> Visit<'ast> for AllIdents {
+    fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+        self.0.insert(ident.to_string());
+    }
+}
+
+struct Renamer<'a>(&'a BTreeMap<String, String>);
+
+impl VisitMut for Renamer<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {
+        if let Some(chosen) = self.0.get(&ident.to_string()) {
+            *ident = proc_macro2::Ident::new(chosen, ident.span());
+        }
+    }
+
+    // Macro arguments are unparsed tokens: progenitor's conversion messages name the field there.
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        mac.tokens = self.rename_tokens(std::mem::take(&mut mac.tokens));
+        syn::visit_mut::visit_macro_mut(self, mac);
+    }
+}
+
+impl Renamer<'_> {
+    fn rename_tokens(&mut self, tokens: TokenStream) -> TokenStream {
+        use proc_macro2::{Group, TokenTree};
+        tokens
+            .into_iter()
+            .map(|tree| match tree {
+                TokenTree::Ident(mut ident) => {
+                    self.visit_ident_mut(&mut ident);
+                    TokenTree::Ident(ident)
+                }
+                TokenTree::Group(group) => {
+                    let mut renamed =
+                        Group::new(group.delimiter(), self.rename_tokens(group.stream()));
+                    renamed.set_span(group.span());
+                    TokenTree::Group(renamed)
+                }
+                TokenTree::Literal(literal) => {
+                    let text = literal.to_string();
+                    let renamed = self.0.iter().fold(text.clone(), |text, (derived, chosen)| {
+                        text.replace(
+                            &format!("value for {derived}:"),
+                            &format!("value for {chosen}:"),
+                        )
+                    });
+                    match (renamed != text).then(|| renamed.parse::<proc_macro2::Literal>()) {
+                        Some(Ok(renamed)) => TokenTree::Literal(renamed),
+                        _ => TokenTree::Literal(literal),
+                    }
+                }
+                other => other,
+            })
+            .collect()
     }
 }

@@ -1,6 +1,9 @@
 //! Rules checked on the raw JSON tree: references that lead nowhere, and schemas that would
 //! make the client reject what the service adds later.
 
+use std::collections::BTreeMap;
+
+use heck::ToSnakeCase;
 use serde_json::Value;
 
 use crate::diagnostic::{Location, Report, Rule};
@@ -101,6 +104,64 @@ fn find_closed(schema: &Value, at: String, problems: &mut Vec<(String, &'static 
             _ => {}
         }
     }
+}
+
+/// The Rust names the spec chooses for properties whose derived name reads badly, by the name
+/// progenitor derives: `x-rust-name: add_to_login_ids` on `addToLoginIDs` (which would
+/// otherwise become `add_to_login_i_ds`). A wire name gets one Rust name across all schemas.
+pub(crate) fn rust_names(root: &Value, report: &mut Report) -> BTreeMap<String, String> {
+    let mut renames: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let Some(Value::Object(schemas)) = root.pointer("/components/schemas") else {
+        return BTreeMap::new();
+    };
+    for (schema_name, schema) in schemas {
+        let Some(Value::Object(properties)) = schema.get("properties") else {
+            continue;
+        };
+        for (wire_name, property) in properties {
+            let Some(chosen) = property.get("x-rust-name") else {
+                continue;
+            };
+            let location = Location::Schema(schema_name.clone());
+            let Some(chosen) = chosen.as_str().filter(|name| is_snake_identifier(name)) else {
+                report.push(
+                    location,
+                    Rule::Structure,
+                    format!(
+                        "`x-rust-name` of property {wire_name} is not a snake_case Rust identifier"
+                    ),
+                    "use lower-case letters, digits and underscores, such as `add_to_login_ids`",
+                );
+                continue;
+            };
+            let derived = wire_name.to_snake_case();
+            match renames.get(&derived) {
+                Some((_, earlier)) if earlier != chosen => report.push(
+                    location,
+                    Rule::Structure,
+                    format!(
+                        "property {wire_name} is named `{chosen}` here but `{earlier}` elsewhere"
+                    ),
+                    "give every property with this wire name the same `x-rust-name`",
+                ),
+                _ => {
+                    renames.insert(derived, (wire_name.clone(), chosen.to_owned()));
+                }
+            }
+        }
+    }
+    renames
+        .into_iter()
+        .map(|(derived, (_, chosen))| (derived, chosen))
+        .collect()
+}
+
+fn is_snake_identifier(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && syn::parse_str::<syn::Ident>(name).is_ok()
 }
 
 /// Names an operation when the pointer lies inside one, so messages say which.

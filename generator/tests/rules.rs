@@ -243,3 +243,53 @@ fn generation_is_deterministic() {
     let second = generate(&text, "openapi/descope-auth.yaml", &Settings::default()).unwrap();
     assert_eq!(first, second);
 }
+
+#[test]
+fn x_rust_name_renames_every_derived_identifier() {
+    let mut spec = valid_spec();
+    spec["components"]["schemas"]["Jwt"]["properties"]["sessionJwt"]["x-rust-name"] =
+        json!("session_token");
+    let files = generate(
+        &serde_json::to_string(&spec).unwrap(),
+        "spec.json",
+        &Settings::default(),
+    )
+    .unwrap();
+    let client = &files
+        .iter()
+        .find(|f| f.name == "client.rs")
+        .unwrap()
+        .contents;
+    assert!(
+        client.contains("pub session_token:"),
+        "the field is renamed"
+    );
+    assert!(
+        !client.contains("session_jwt"),
+        "no identifier keeps the derived name"
+    );
+    assert!(
+        client.contains("rename = \"sessionJwt\""),
+        "the wire name is kept"
+    );
+}
+
+#[test]
+fn x_rust_name_must_be_a_snake_case_identifier() {
+    let d = refused(|s| {
+        s["components"]["schemas"]["Jwt"]["properties"]["sessionJwt"]["x-rust-name"] =
+            json!("Session-Token")
+    });
+    assert_rule(&d, Rule::Structure, "schema Jwt");
+}
+
+#[test]
+fn x_rust_name_must_agree_across_schemas() {
+    let d = refused(|s| {
+        let schemas = &mut s["components"]["schemas"];
+        schemas["Verify"]["properties"]["code"]["x-rust-name"] = json!("otp_code");
+        schemas["Jwt"]["properties"]["code"] =
+            json!({"type": "string", "x-rust-name": "other_code"});
+    });
+    assert_rule(&d, Rule::Structure, "elsewhere");
+}

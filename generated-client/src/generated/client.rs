@@ -47,7 +47,7 @@ pub mod types {
             rename = "cookieExpiration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub cookie_expiration: ::std::option::Option<i32>,
+        pub cookie_expiration: ::std::option::Option<i64>,
         ///Refresh cookie lifetime in seconds.
         #[serde(
             rename = "cookieMaxAge",
@@ -108,7 +108,7 @@ pub mod types {
             rename = "sessionExpiration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub session_expiration: ::std::option::Option<i32>,
+        pub session_expiration: ::std::option::Option<i64>,
         ///Short-lived JWT that authorizes the user's requests to the application.
         #[serde(
             rename = "sessionJwt",
@@ -119,7 +119,7 @@ pub mod types {
             rename = "tenantSSOID",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub tenant_ssoid: ::std::option::Option<::std::string::String>,
+        pub tenant_sso_id: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "trustedDeviceJwt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -261,6 +261,12 @@ pub mod types {
         ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
         #[serde(rename = "URI", skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
+        ///Deliver to the user's recovery email or phone.
+        #[serde(
+            rename = "useRecovery",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub use_recovery: ::std::option::Option<bool>,
     }
     impl MagicLinkSignUpOrInRequest {
         pub fn builder() -> builder::MagicLinkSignUpOrInRequest {
@@ -436,6 +442,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub sso_app_id: ::std::option::Option<::std::string::String>,
+        ///Deliver to the user's recovery email or phone.
+        #[serde(
+            rename = "useRecovery",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub use_recovery: ::std::option::Option<bool>,
     }
     impl OtpSignUpOrInRequest {
         pub fn builder() -> builder::OtpSignUpOrInRequest {
@@ -488,13 +500,13 @@ pub mod types {
             rename = "consentExpiration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub consent_expiration: ::std::option::Option<i32>,
+        pub consent_expiration: ::std::option::Option<i64>,
         ///Creation time in unix seconds.
         #[serde(
             rename = "createdTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_time: ::std::option::Option<i32>,
+        pub created_time: ::std::option::Option<i64>,
         #[serde(
             rename = "customAttributes",
             default,
@@ -543,7 +555,7 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
-        pub o_auth: ::std::collections::HashMap<::std::string::String, bool>,
+        pub oauth: ::std::collections::HashMap<::std::string::String, bool>,
         ///The user signs in through OIDC.
         #[serde(rename = "OIDC", skip_serializing_if = "::std::option::Option::is_none")]
         pub oidc: ::std::option::Option<bool>,
@@ -648,7 +660,7 @@ pub mod types {
         ///Language of the message, such as `en-US`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub locale: ::std::option::Option<::std::string::String>,
-        ///Revoke the user's other sessions when this sign-in completes.
+        ///Revoke the user's other sessions when this sign-up or sign-in completes.
         #[serde(
             rename = "revokeOtherSessions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -685,7 +697,7 @@ pub mod types {
     ///Details of the user to create. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct SignUpUser {
-        ///Contact email; defaults to the login id when that is an email address.
+        ///Contact email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -706,7 +718,7 @@ pub mod types {
         ///Full display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Contact phone in E.164 form; defaults to the login id when that is a phone number.
+        ///Contact phone number in E.164 form.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
     }
@@ -723,7 +735,7 @@ pub mod types {
             rename = "addToLoginIDs",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub add_to_login_i_ds: ::std::option::Option<bool>,
+        pub add_to_login_ids: ::std::option::Option<bool>,
         ///The new email address.
         pub email: ::std::string::String,
         ///Fail when another user already has this address.
@@ -783,7 +795,7 @@ pub mod types {
             rename = "addToLoginIDs",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub add_to_login_i_ds: ::std::option::Option<bool>,
+        pub add_to_login_ids: ::std::option::Option<bool>,
         ///The new email address.
         pub email: ::std::string::String,
         ///Fail when another user already has this address.
@@ -843,7 +855,7 @@ pub mod types {
             rename = "addToLoginIDs",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub add_to_login_i_ds: ::std::option::Option<bool>,
+        pub add_to_login_ids: ::std::option::Option<bool>,
         ///Fail when another user already has this number.
         #[serde(
             rename = "failOnConflict",
@@ -903,7 +915,7 @@ pub mod types {
             rename = "addToLoginIDs",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub add_to_login_i_ds: ::std::option::Option<bool>,
+        pub add_to_login_ids: ::std::option::Option<bool>,
         ///Fail when another user already has this number.
         #[serde(
             rename = "failOnConflict",
@@ -1080,7 +1092,7 @@ pub mod types {
                 ::std::string::String,
             >,
             cookie_expiration: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             cookie_max_age: ::std::result::Result<
@@ -1124,14 +1136,14 @@ pub mod types {
                 ::std::string::String,
             >,
             session_expiration: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             session_jwt: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            tenant_ssoid: ::std::result::Result<
+            tenant_sso_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -1166,7 +1178,7 @@ pub mod types {
                     session_cookie_name: Ok(Default::default()),
                     session_expiration: Ok(Default::default()),
                     session_jwt: Ok(Default::default()),
-                    tenant_ssoid: Ok(Default::default()),
+                    tenant_sso_id: Ok(Default::default()),
                     trusted_device_jwt: Ok(Default::default()),
                     unsaved_sso: Ok(Default::default()),
                     user: Ok(Default::default()),
@@ -1202,7 +1214,7 @@ pub mod types {
             }
             pub fn cookie_expiration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cookie_expiration = value
@@ -1348,7 +1360,7 @@ pub mod types {
             }
             pub fn session_expiration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.session_expiration = value
@@ -1372,15 +1384,15 @@ pub mod types {
                     });
                 self
             }
-            pub fn tenant_ssoid<T>(mut self, value: T) -> Self
+            pub fn tenant_sso_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.tenant_ssoid = value
+                self.tenant_sso_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for tenant_ssoid: {e}")
+                        format!("error converting supplied value for tenant_sso_id: {e}")
                     });
                 self
             }
@@ -1444,7 +1456,7 @@ pub mod types {
                     session_cookie_name: value.session_cookie_name?,
                     session_expiration: value.session_expiration?,
                     session_jwt: value.session_jwt?,
-                    tenant_ssoid: value.tenant_ssoid?,
+                    tenant_sso_id: value.tenant_sso_id?,
                     trusted_device_jwt: value.trusted_device_jwt?,
                     unsaved_sso: value.unsaved_sso?,
                     user: value.user?,
@@ -1469,7 +1481,7 @@ pub mod types {
                     session_cookie_name: Ok(value.session_cookie_name),
                     session_expiration: Ok(value.session_expiration),
                     session_jwt: Ok(value.session_jwt),
-                    tenant_ssoid: Ok(value.tenant_ssoid),
+                    tenant_sso_id: Ok(value.tenant_sso_id),
                     trusted_device_jwt: Ok(value.trusted_device_jwt),
                     unsaved_sso: Ok(value.unsaved_sso),
                     user: Ok(value.user),
@@ -1853,6 +1865,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            use_recovery: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for MagicLinkSignUpOrInRequest {
             fn default() -> Self {
@@ -1862,6 +1878,7 @@ pub mod types {
                     provider_id: Ok(Default::default()),
                     sso_app_id: Ok(Default::default()),
                     uri: Ok(Default::default()),
+                    use_recovery: Ok(Default::default()),
                 }
             }
         }
@@ -1928,6 +1945,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn use_recovery<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.use_recovery = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for use_recovery: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<MagicLinkSignUpOrInRequest>
         for super::MagicLinkSignUpOrInRequest {
@@ -1941,6 +1970,7 @@ pub mod types {
                     provider_id: value.provider_id?,
                     sso_app_id: value.sso_app_id?,
                     uri: value.uri?,
+                    use_recovery: value.use_recovery?,
                 })
             }
         }
@@ -1953,6 +1983,7 @@ pub mod types {
                     provider_id: Ok(value.provider_id),
                     sso_app_id: Ok(value.sso_app_id),
                     uri: Ok(value.uri),
+                    use_recovery: Ok(value.use_recovery),
                 }
             }
         }
@@ -2482,6 +2513,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            use_recovery: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for OtpSignUpOrInRequest {
             fn default() -> Self {
@@ -2490,6 +2525,7 @@ pub mod types {
                     login_options: Ok(Default::default()),
                     provider_id: Ok(Default::default()),
                     sso_app_id: Ok(Default::default()),
+                    use_recovery: Ok(Default::default()),
                 }
             }
         }
@@ -2544,6 +2580,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn use_recovery<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.use_recovery = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for use_recovery: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<OtpSignUpOrInRequest>
         for super::OtpSignUpOrInRequest {
@@ -2556,6 +2604,7 @@ pub mod types {
                     login_options: value.login_options?,
                     provider_id: value.provider_id?,
                     sso_app_id: value.sso_app_id?,
+                    use_recovery: value.use_recovery?,
                 })
             }
         }
@@ -2566,6 +2615,7 @@ pub mod types {
                     login_options: Ok(value.login_options),
                     provider_id: Ok(value.provider_id),
                     sso_app_id: Ok(value.sso_app_id),
+                    use_recovery: Ok(value.use_recovery),
                 }
             }
         }
@@ -2737,11 +2787,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ResponseUser {
             consent_expiration: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             created_time: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             custom_attributes: ::std::result::Result<
@@ -2780,7 +2830,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            o_auth: ::std::result::Result<
+            oauth: ::std::result::Result<
                 ::std::collections::HashMap<::std::string::String, bool>,
                 ::std::string::String,
             >,
@@ -2887,7 +2937,7 @@ pub mod types {
                     login_ids: Ok(Default::default()),
                     middle_name: Ok(Default::default()),
                     name: Ok(Default::default()),
-                    o_auth: Ok(Default::default()),
+                    oauth: Ok(Default::default()),
                     oidc: Ok(Default::default()),
                     password: Ok(Default::default()),
                     permissions: Ok(Default::default()),
@@ -2916,7 +2966,7 @@ pub mod types {
         impl ResponseUser {
             pub fn consent_expiration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.consent_expiration = value
@@ -2930,7 +2980,7 @@ pub mod types {
             }
             pub fn created_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_time = value
@@ -3052,17 +3102,17 @@ pub mod types {
                     });
                 self
             }
-            pub fn o_auth<T>(mut self, value: T) -> Self
+            pub fn oauth<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
                     ::std::collections::HashMap<::std::string::String, bool>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.o_auth = value
+                self.oauth = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for o_auth: {e}")
+                        format!("error converting supplied value for oauth: {e}")
                     });
                 self
             }
@@ -3360,7 +3410,7 @@ pub mod types {
                     login_ids: value.login_ids?,
                     middle_name: value.middle_name?,
                     name: value.name?,
-                    o_auth: value.o_auth?,
+                    oauth: value.oauth?,
                     oidc: value.oidc?,
                     password: value.password?,
                     permissions: value.permissions?,
@@ -3400,7 +3450,7 @@ pub mod types {
                     login_ids: Ok(value.login_ids),
                     middle_name: Ok(value.middle_name),
                     name: Ok(value.name),
-                    o_auth: Ok(value.o_auth),
+                    oauth: Ok(value.oauth),
                     oidc: Ok(value.oidc),
                     password: Ok(value.password),
                     permissions: Ok(value.permissions),
@@ -3722,7 +3772,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct UpdateEmailMagicLinkRequest {
-            add_to_login_i_ds: ::std::result::Result<
+            add_to_login_ids: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
@@ -3766,7 +3816,7 @@ pub mod types {
         impl ::std::default::Default for UpdateEmailMagicLinkRequest {
             fn default() -> Self {
                 Self {
-                    add_to_login_i_ds: Ok(Default::default()),
+                    add_to_login_ids: Ok(Default::default()),
                     email: Err("no value supplied for email".to_string()),
                     fail_on_conflict: Ok(Default::default()),
                     locale: Ok(Default::default()),
@@ -3780,16 +3830,16 @@ pub mod types {
             }
         }
         impl UpdateEmailMagicLinkRequest {
-            pub fn add_to_login_i_ds<T>(mut self, value: T) -> Self
+            pub fn add_to_login_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.add_to_login_i_ds = value
+                self.add_to_login_ids = value
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for add_to_login_i_ds: {e}"
+                            "error converting supplied value for add_to_login_ids: {e}"
                         )
                     });
                 self
@@ -3921,7 +3971,7 @@ pub mod types {
                 value: UpdateEmailMagicLinkRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    add_to_login_i_ds: value.add_to_login_i_ds?,
+                    add_to_login_ids: value.add_to_login_ids?,
                     email: value.email?,
                     fail_on_conflict: value.fail_on_conflict?,
                     locale: value.locale?,
@@ -3938,7 +3988,7 @@ pub mod types {
         for UpdateEmailMagicLinkRequest {
             fn from(value: super::UpdateEmailMagicLinkRequest) -> Self {
                 Self {
-                    add_to_login_i_ds: Ok(value.add_to_login_i_ds),
+                    add_to_login_ids: Ok(value.add_to_login_ids),
                     email: Ok(value.email),
                     fail_on_conflict: Ok(value.fail_on_conflict),
                     locale: Ok(value.locale),
@@ -3953,7 +4003,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct UpdateEmailOtpRequest {
-            add_to_login_i_ds: ::std::result::Result<
+            add_to_login_ids: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
@@ -3997,7 +4047,7 @@ pub mod types {
         impl ::std::default::Default for UpdateEmailOtpRequest {
             fn default() -> Self {
                 Self {
-                    add_to_login_i_ds: Ok(Default::default()),
+                    add_to_login_ids: Ok(Default::default()),
                     email: Err("no value supplied for email".to_string()),
                     fail_on_conflict: Ok(Default::default()),
                     locale: Ok(Default::default()),
@@ -4011,16 +4061,16 @@ pub mod types {
             }
         }
         impl UpdateEmailOtpRequest {
-            pub fn add_to_login_i_ds<T>(mut self, value: T) -> Self
+            pub fn add_to_login_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.add_to_login_i_ds = value
+                self.add_to_login_ids = value
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for add_to_login_i_ds: {e}"
+                            "error converting supplied value for add_to_login_ids: {e}"
                         )
                     });
                 self
@@ -4152,7 +4202,7 @@ pub mod types {
                 value: UpdateEmailOtpRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    add_to_login_i_ds: value.add_to_login_i_ds?,
+                    add_to_login_ids: value.add_to_login_ids?,
                     email: value.email?,
                     fail_on_conflict: value.fail_on_conflict?,
                     locale: value.locale?,
@@ -4169,7 +4219,7 @@ pub mod types {
         for UpdateEmailOtpRequest {
             fn from(value: super::UpdateEmailOtpRequest) -> Self {
                 Self {
-                    add_to_login_i_ds: Ok(value.add_to_login_i_ds),
+                    add_to_login_ids: Ok(value.add_to_login_ids),
                     email: Ok(value.email),
                     fail_on_conflict: Ok(value.fail_on_conflict),
                     locale: Ok(value.locale),
@@ -4184,7 +4234,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct UpdatePhoneMagicLinkRequest {
-            add_to_login_i_ds: ::std::result::Result<
+            add_to_login_ids: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
@@ -4228,7 +4278,7 @@ pub mod types {
         impl ::std::default::Default for UpdatePhoneMagicLinkRequest {
             fn default() -> Self {
                 Self {
-                    add_to_login_i_ds: Ok(Default::default()),
+                    add_to_login_ids: Ok(Default::default()),
                     fail_on_conflict: Ok(Default::default()),
                     locale: Ok(Default::default()),
                     login_id: Err("no value supplied for login_id".to_string()),
@@ -4242,16 +4292,16 @@ pub mod types {
             }
         }
         impl UpdatePhoneMagicLinkRequest {
-            pub fn add_to_login_i_ds<T>(mut self, value: T) -> Self
+            pub fn add_to_login_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.add_to_login_i_ds = value
+                self.add_to_login_ids = value
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for add_to_login_i_ds: {e}"
+                            "error converting supplied value for add_to_login_ids: {e}"
                         )
                     });
                 self
@@ -4383,7 +4433,7 @@ pub mod types {
                 value: UpdatePhoneMagicLinkRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    add_to_login_i_ds: value.add_to_login_i_ds?,
+                    add_to_login_ids: value.add_to_login_ids?,
                     fail_on_conflict: value.fail_on_conflict?,
                     locale: value.locale?,
                     login_id: value.login_id?,
@@ -4400,7 +4450,7 @@ pub mod types {
         for UpdatePhoneMagicLinkRequest {
             fn from(value: super::UpdatePhoneMagicLinkRequest) -> Self {
                 Self {
-                    add_to_login_i_ds: Ok(value.add_to_login_i_ds),
+                    add_to_login_ids: Ok(value.add_to_login_ids),
                     fail_on_conflict: Ok(value.fail_on_conflict),
                     locale: Ok(value.locale),
                     login_id: Ok(value.login_id),
@@ -4415,7 +4465,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct UpdatePhoneOtpRequest {
-            add_to_login_i_ds: ::std::result::Result<
+            add_to_login_ids: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
@@ -4459,7 +4509,7 @@ pub mod types {
         impl ::std::default::Default for UpdatePhoneOtpRequest {
             fn default() -> Self {
                 Self {
-                    add_to_login_i_ds: Ok(Default::default()),
+                    add_to_login_ids: Ok(Default::default()),
                     fail_on_conflict: Ok(Default::default()),
                     locale: Ok(Default::default()),
                     login_id: Err("no value supplied for login_id".to_string()),
@@ -4473,16 +4523,16 @@ pub mod types {
             }
         }
         impl UpdatePhoneOtpRequest {
-            pub fn add_to_login_i_ds<T>(mut self, value: T) -> Self
+            pub fn add_to_login_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.add_to_login_i_ds = value
+                self.add_to_login_ids = value
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for add_to_login_i_ds: {e}"
+                            "error converting supplied value for add_to_login_ids: {e}"
                         )
                     });
                 self
@@ -4614,7 +4664,7 @@ pub mod types {
                 value: UpdatePhoneOtpRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    add_to_login_i_ds: value.add_to_login_i_ds?,
+                    add_to_login_ids: value.add_to_login_ids?,
                     fail_on_conflict: value.fail_on_conflict?,
                     locale: value.locale?,
                     login_id: value.login_id?,
@@ -4631,7 +4681,7 @@ pub mod types {
         for UpdatePhoneOtpRequest {
             fn from(value: super::UpdatePhoneOtpRequest) -> Self {
                 Self {
-                    add_to_login_i_ds: Ok(value.add_to_login_i_ds),
+                    add_to_login_ids: Ok(value.add_to_login_ids),
                     fail_on_conflict: Ok(value.fail_on_conflict),
                     locale: Ok(value.locale),
                     login_id: Ok(value.login_id),
