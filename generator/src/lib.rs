@@ -33,12 +33,15 @@ pub struct Settings {
     /// The hand-written type progenitor stores in `Client::inner`; the runtime's hooks read the
     /// project id and credentials from it.
     pub inner_type: String,
+    /// The client crate's name as written in Rust paths; doc examples use it.
+    pub crate_name: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             inner_type: "crate::ClientState".to_owned(),
+            crate_name: "descope_client".to_owned(),
         }
     }
 }
@@ -63,7 +66,9 @@ pub fn generate(
     let mut report = diagnostic::Report::new(spec_file);
     let rust_names = tree::rust_names(&spec.raw, &mut report);
     let client = progenitor_stage::generate(&spec.typed, settings, &mut report)
-        .and_then(|tokens| postprocess::client(tokens, &operations, &rust_names, &mut report))
+        .and_then(|tokens| {
+            postprocess::client(tokens, &operations, &rust_names, settings, &mut report)
+        })
         .and_then(|tokens| {
             render::file(
                 tokens,

@@ -71,6 +71,8 @@ pub struct Operation {
     pub path: String,
     pub credential: Credential,
     pub summary: String,
+    /// The component schema of the JSON request body, when it is a `$ref` to one.
+    pub request_type: Option<String>,
 }
 
 impl Operation {

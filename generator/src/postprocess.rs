@@ -18,6 +18,7 @@ use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item, parse_quote};
 
+use crate::Settings;
 use crate::diagnostic::{Location, Report, Rule};
 use crate::model::{Credential, Operation};
 
@@ -25,6 +26,7 @@ pub(crate) fn client(
     tokens: TokenStream,
     operations: &[Operation],
     rust_names: &BTreeMap<String, String>,
+    settings: &Settings,
     report: &mut Report,
 ) -> Option<TokenStream> {
     let mut file: syn::File = match syn::parse2(tokens) {
@@ -61,6 +63,7 @@ pub(crate) fn client(
                 constructors_found = removed_new;
                 function.vis = parse_quote!(pub(crate));
             } else if let Some(operation) = operations.iter().find(|o| o.method_name() == name) {
+                replace_ignored_example(&mut function.attrs, operation, &settings.crate_name);
                 let text = credential_doc(operation.credential);
                 function.attrs.push(parse_quote!(#[doc = #text]));
                 documented.insert(name);
@@ -99,6 +102,61 @@ pub(crate) fn client(
 
 fn is_client(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(path) if path.path.is_ident("Client"))
+}
+
+/// progenitor's method docs end in an ```` ```ignore ```` example that would not compile. It is
+/// replaced by a `no_run` example that compiles as a doctest, using the spec's request type and
+/// the credential the operation needs.
+fn replace_ignored_example(attrs: &mut [syn::Attribute], operation: &Operation, crate_name: &str) {
+    for attr in attrs.iter_mut() {
+        let syn::Meta::NameValue(doc) = &mut attr.meta else {
+            continue;
+        };
+        if !doc.path.is_ident("doc") {
+            continue;
+        }
+        let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) = &doc.value
+        else {
+            continue;
+        };
+        let value = text.value();
+        let Some(start) = value.find("```ignore") else {
+            continue;
+        };
+        let Some(length) = value[start + 3..].find("```") else {
+            continue;
+        };
+        let end = start + 3 + length + 3;
+        let example = doc_example(operation, crate_name);
+        let replaced = format!("{}{example}{}", &value[..start], &value[end..]);
+        doc.value = parse_quote!(#replaced);
+    }
+}
+
+fn doc_example(operation: &Operation, crate_name: &str) -> String {
+    let method = operation.method_name();
+    let Some(body_type) = &operation.request_type else {
+        return String::new();
+    };
+    let (refresh_parameter, receiver) = match operation.credential {
+        Credential::ProjectIdAndRefreshJwt => (
+            ", refresh_jwt: String",
+            "client\n    .with_refresh_jwt(refresh_jwt)",
+        ),
+        _ => ("", "client"),
+    };
+    format!(
+        "```no_run\n\
+         # async fn example(client: {crate_name}::Client, body: {crate_name}::types::{body_type}{refresh_parameter})\n\
+         # -> Result<(), {crate_name}::Error<{crate_name}::types::ErrorResponse>> {{\n\
+         let response = {receiver}\n    .{method}()\n    .body(body)\n    .send()\n    .await?;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    )
 }
 
 fn credential_doc(credential: Credential) -> String {

@@ -65,7 +65,7 @@ pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
             };
             checker.documentation(operation);
             checker.parameters(operation, &item.parameters);
-            checker.request_body(operation);
+            let request_type = checker.request_body(operation);
             checker.responses(operation);
             let credential = checker.security(operation);
             if let Some(credential) = credential {
@@ -75,6 +75,7 @@ pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
                     path: path.clone(),
                     credential,
                     summary: operation.summary.clone().unwrap_or_default(),
+                    request_type,
                 });
             }
         }
@@ -157,13 +158,10 @@ impl<'a> OperationChecker<'a> {
         }
     }
 
-    fn request_body(&mut self, operation: &'a SpecOperation) {
-        let Some(body) = &operation.request_body else {
-            return;
-        };
-        let Some(body): Option<&RequestBody> = self.resolve(body) else {
-            return;
-        };
+    /// Checks the request body, returning the name of its component schema.
+    fn request_body(&mut self, operation: &'a SpecOperation) -> Option<String> {
+        let body = operation.request_body.as_ref()?;
+        let body: &RequestBody = self.resolve(body)?;
         let others: Vec<&String> = body.content.keys().filter(|k| k.as_str() != JSON).collect();
         if !others.is_empty() {
             self.fail(
@@ -174,12 +172,23 @@ impl<'a> OperationChecker<'a> {
             );
         }
         match body.content.get(JSON) {
-            Some(media) if media.schema.is_some() => self.example_present(media, "request body"),
-            _ => self.fail(
-                Rule::RequestBody,
-                "the request body has no application/json schema",
-                "add `content: application/json: schema: $ref: ...`",
-            ),
+            Some(media) if media.schema.is_some() => {
+                self.example_present(media, "request body");
+                match &media.schema {
+                    Some(ReferenceOr::Reference { reference }) => reference
+                        .strip_prefix("#/components/schemas/")
+                        .map(str::to_owned),
+                    _ => None,
+                }
+            }
+            _ => {
+                self.fail(
+                    Rule::RequestBody,
+                    "the request body has no application/json schema",
+                    "add `content: application/json: schema: $ref: ...`",
+                );
+                None
+            }
         }
     }
 

@@ -4888,11 +4888,16 @@ Creates a user for `loginId` and sends a one-time code by email to the email add
 
 Sends a `POST` request to `/v1/auth/otp/signup/email`
 
-```ignore
-let response = client.sign_up_otp_email()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_otp_email()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -4906,11 +4911,16 @@ Sends a one-time code by email to the existing user identified by `loginId`. Fai
 
 Sends a `POST` request to `/v1/auth/otp/signin/email`
 
-```ignore
-let response = client.sign_in_otp_email()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_in_otp_email()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -4924,11 +4934,16 @@ Sends a one-time code by email to the user identified by `loginId`, creating the
 
 Sends a `POST` request to `/v1/auth/otp/signup-in/email`
 
-```ignore
-let response = client.sign_up_or_in_otp_email()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_or_in_otp_email()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -4942,11 +4957,16 @@ Completes a sign-up, sign-in or update flow that sent a code by email. Only the 
 
 Sends a `POST` request to `/v1/auth/otp/verify/email`
 
-```ignore
-let response = client.verify_otp_email()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .verify_otp_email()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -4960,11 +4980,16 @@ Creates a user for `loginId` and sends a one-time code by SMS to the phone numbe
 
 Sends a `POST` request to `/v1/auth/otp/signup/sms`
 
-```ignore
-let response = client.sign_up_otp_sms()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_otp_sms()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -4978,11 +5003,16 @@ Sends a one-time code by SMS to the existing user identified by `loginId`. Fails
 
 Sends a `POST` request to `/v1/auth/otp/signin/sms`
 
-```ignore
-let response = client.sign_in_otp_sms()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_in_otp_sms()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -4996,11 +5026,16 @@ Sends a one-time code by SMS to the user identified by `loginId`, creating the u
 
 Sends a `POST` request to `/v1/auth/otp/signup-in/sms`
 
-```ignore
-let response = client.sign_up_or_in_otp_sms()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_or_in_otp_sms()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5014,11 +5049,16 @@ Completes a sign-up, sign-in or update flow that sent a code by SMS. Only the mo
 
 Sends a `POST` request to `/v1/auth/otp/verify/sms`
 
-```ignore
-let response = client.verify_otp_sms()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .verify_otp_sms()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5032,11 +5072,16 @@ Creates a user for `loginId` and sends a one-time code by a voice call to the ph
 
 Sends a `POST` request to `/v1/auth/otp/signup/voice`
 
-```ignore
-let response = client.sign_up_otp_voice()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_otp_voice()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5050,11 +5095,16 @@ Sends a one-time code by a voice call to the existing user identified by `loginI
 
 Sends a `POST` request to `/v1/auth/otp/signin/voice`
 
-```ignore
-let response = client.sign_in_otp_voice()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_in_otp_voice()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5068,11 +5118,16 @@ Sends a one-time code by a voice call to the user identified by `loginId`, creat
 
 Sends a `POST` request to `/v1/auth/otp/signup-in/voice`
 
-```ignore
-let response = client.sign_up_or_in_otp_voice()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_or_in_otp_voice()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5086,11 +5141,16 @@ Completes a sign-up, sign-in or update flow that sent a code by a voice call. On
 
 Sends a `POST` request to `/v1/auth/otp/verify/voice`
 
-```ignore
-let response = client.verify_otp_voice()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .verify_otp_voice()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5104,11 +5164,16 @@ Creates a user for `loginId` and sends a one-time code by WhatsApp to the phone 
 
 Sends a `POST` request to `/v1/auth/otp/signup/whatsapp`
 
-```ignore
-let response = client.sign_up_otp_whatsapp()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_otp_whatsapp()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5122,11 +5187,16 @@ Sends a one-time code by WhatsApp to the existing user identified by `loginId`. 
 
 Sends a `POST` request to `/v1/auth/otp/signin/whatsapp`
 
-```ignore
-let response = client.sign_in_otp_whatsapp()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_in_otp_whatsapp()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5140,11 +5210,16 @@ Sends a one-time code by WhatsApp to the user identified by `loginId`, creating 
 
 Sends a `POST` request to `/v1/auth/otp/signup-in/whatsapp`
 
-```ignore
-let response = client.sign_up_or_in_otp_whatsapp()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_or_in_otp_whatsapp()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5158,11 +5233,16 @@ Completes a sign-up, sign-in or update flow that sent a code by WhatsApp. Only t
 
 Sends a `POST` request to `/v1/auth/otp/verify/whatsapp`
 
-```ignore
-let response = client.verify_otp_whatsapp()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .verify_otp_whatsapp()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5176,11 +5256,16 @@ Creates a user for `loginId` and sends a one-time code by instant message to the
 
 Sends a `POST` request to `/v1/auth/otp/signup/im`
 
-```ignore
-let response = client.sign_up_otp_im()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_otp_im()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5194,11 +5279,16 @@ Sends a one-time code by instant message to the existing user identified by `log
 
 Sends a `POST` request to `/v1/auth/otp/signin/im`
 
-```ignore
-let response = client.sign_in_otp_im()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_in_otp_im()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5212,11 +5302,16 @@ Sends a one-time code by instant message to the user identified by `loginId`, cr
 
 Sends a `POST` request to `/v1/auth/otp/signup-in/im`
 
-```ignore
-let response = client.sign_up_or_in_otp_im()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_or_in_otp_im()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5230,11 +5325,16 @@ Completes a sign-up, sign-in or update flow that sent a code by instant message.
 
 Sends a `POST` request to `/v1/auth/otp/verify/im`
 
-```ignore
-let response = client.verify_otp_im()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .verify_otp_im()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5248,11 +5348,17 @@ Sends a one-time code to the new email address of the signed-in user identified 
 
 Sends a `POST` request to `/v1/auth/otp/update/email`
 
-```ignore
-let response = client.update_email_otp()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::UpdateEmailOtpRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .update_email_otp()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5266,11 +5372,17 @@ Sends a one-time code by SMS to the new phone number of the signed-in user ident
 
 Sends a `POST` request to `/v1/auth/otp/update/phone/sms`
 
-```ignore
-let response = client.update_phone_otp_sms()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneOtpRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .update_phone_otp_sms()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5284,11 +5396,17 @@ Sends a one-time code by a voice call to the new phone number of the signed-in u
 
 Sends a `POST` request to `/v1/auth/otp/update/phone/voice`
 
-```ignore
-let response = client.update_phone_otp_voice()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneOtpRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .update_phone_otp_voice()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5302,11 +5420,17 @@ Sends a one-time code by WhatsApp to the new phone number of the signed-in user 
 
 Sends a `POST` request to `/v1/auth/otp/update/phone/whatsapp`
 
-```ignore
-let response = client.update_phone_otp_whatsapp()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneOtpRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .update_phone_otp_whatsapp()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5320,11 +5444,17 @@ Sends a one-time code by instant message to the new phone number of the signed-i
 
 Sends a `POST` request to `/v1/auth/otp/update/phone/im`
 
-```ignore
-let response = client.update_phone_otp_im()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneOtpRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .update_phone_otp_im()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5338,11 +5468,16 @@ Creates a user for `loginId`. Sends a magic link by email: the link is `URI` (or
 
 Sends a `POST` request to `/v1/auth/magiclink/signup/email`
 
-```ignore
-let response = client.sign_up_magic_link_email()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_magic_link_email()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5356,11 +5491,16 @@ Signs in the existing user identified by `loginId`. Sends a magic link by email:
 
 Sends a `POST` request to `/v1/auth/magiclink/signin/email`
 
-```ignore
-let response = client.sign_in_magic_link_email()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_in_magic_link_email()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5374,11 +5514,16 @@ Signs in the user identified by `loginId`, creating the user first when the logi
 
 Sends a `POST` request to `/v1/auth/magiclink/signup-in/email`
 
-```ignore
-let response = client.sign_up_or_in_magic_link_email()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpOrInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_or_in_magic_link_email()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5394,11 +5539,16 @@ Creates a user for `loginId`. Sends a magic link by SMS: the link is `URI` (or t
 
 Sends a `POST` request to `/v1/auth/magiclink/signup/sms`
 
-```ignore
-let response = client.sign_up_magic_link_sms()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_magic_link_sms()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5412,11 +5562,16 @@ Signs in the existing user identified by `loginId`. Sends a magic link by SMS: t
 
 Sends a `POST` request to `/v1/auth/magiclink/signin/sms`
 
-```ignore
-let response = client.sign_in_magic_link_sms()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_in_magic_link_sms()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5430,11 +5585,16 @@ Signs in the user identified by `loginId`, creating the user first when the logi
 
 Sends a `POST` request to `/v1/auth/magiclink/signup-in/sms`
 
-```ignore
-let response = client.sign_up_or_in_magic_link_sms()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpOrInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_or_in_magic_link_sms()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5448,11 +5608,16 @@ Creates a user for `loginId`. Sends a magic link by WhatsApp: the link is `URI` 
 
 Sends a `POST` request to `/v1/auth/magiclink/signup/whatsapp`
 
-```ignore
-let response = client.sign_up_magic_link_whatsapp()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_magic_link_whatsapp()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5466,11 +5631,16 @@ Signs in the existing user identified by `loginId`. Sends a magic link by WhatsA
 
 Sends a `POST` request to `/v1/auth/magiclink/signin/whatsapp`
 
-```ignore
-let response = client.sign_in_magic_link_whatsapp()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_in_magic_link_whatsapp()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5484,11 +5654,16 @@ Signs in the user identified by `loginId`, creating the user first when the logi
 
 Sends a `POST` request to `/v1/auth/magiclink/signup-in/whatsapp`
 
-```ignore
-let response = client.sign_up_or_in_magic_link_whatsapp()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpOrInRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .sign_up_or_in_magic_link_whatsapp()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5504,11 +5679,16 @@ Completes a magic-link sign-up, sign-in or update flow with the token taken from
 
 Sends a `POST` request to `/v1/auth/magiclink/verify`
 
-```ignore
-let response = client.verify_magic_link()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkVerifyRequest)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .verify_magic_link()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5522,11 +5702,17 @@ Sends a magic link to the new email address of the signed-in user identified by 
 
 Sends a `POST` request to `/v1/auth/magiclink/update/email`
 
-```ignore
-let response = client.update_email_magic_link()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::UpdateEmailMagicLinkRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .update_email_magic_link()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5540,11 +5726,17 @@ Sends a magic link by SMS to the new phone number of the signed-in user identifi
 
 Sends a `POST` request to `/v1/auth/magiclink/update/phone/sms`
 
-```ignore
-let response = client.update_phone_magic_link_sms()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneMagicLinkRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .update_phone_magic_link_sms()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
@@ -5558,11 +5750,17 @@ Sends a magic link by WhatsApp to the new phone number of the signed-in user ide
 
 Sends a `POST` request to `/v1/auth/magiclink/update/phone/whatsapp`
 
-```ignore
-let response = client.update_phone_magic_link_whatsapp()
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneMagicLinkRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .update_phone_magic_link_whatsapp()
     .body(body)
     .send()
-    .await;
+    .await?;
+# Ok(())
+# }
 ```*/
     /**
 
