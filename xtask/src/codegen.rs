@@ -51,8 +51,7 @@ fn produce(options: &Options) -> anyhow::Result<Vec<GeneratedFile>> {
         .unwrap_or(&options.spec)
         .to_string_lossy()
         .replace('\\', "/");
-    descope_generator::generate(&text, &name, &Settings::default())
-        .map_err(|diagnostics| anyhow::anyhow!("{diagnostics}"))
+    Ok(descope_generator::generate(&text, &name, &Settings::default())?)
 }
 
 /// What differs between the produced files and those on disk.

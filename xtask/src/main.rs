@@ -22,7 +22,11 @@ fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // Spec diagnostics carry their own `error[rule]:` prefix.
+            match error.downcast_ref::<descope_generator::Diagnostics>() {
+                Some(diagnostics) => eprintln!("{diagnostics}"),
+                None => eprintln!("error: {error:#}"),
+            }
             ExitCode::FAILURE
         }
     }
