@@ -4,24 +4,19 @@
 //! Each golden file `goldens/responses/<OperationId>.txt` shows, per documented status, whether
 //! the client took it as success or as a service error and the decoded value.
 
-use descope_client::Client;
 use descope_client::operations::OPERATIONS;
 use descope_shape_tests::{
-    CannedResponse, CuratedSpec, RecordingServer, assert_no_failures, check_golden, stale_goldens,
+    CannedResponse, CuratedSpec, RecordingServer, check_golden, finish_golden_run,
 };
 
 use crate::dispatch::{Outcome, call};
-use crate::requests::{PROJECT_ID, REFRESH_JWT};
+use crate::requests::{REFRESH_JWT, client_for, operation_ids};
 
 #[tokio::test]
 async fn every_documented_response_decodes_into_the_generated_types() {
     let spec = CuratedSpec::load();
     let server = RecordingServer::start().await;
-    let client = Client::builder(PROJECT_ID)
-        .base_url(&server.base_url)
-        .build()
-        .unwrap()
-        .with_refresh_jwt(REFRESH_JWT);
+    let client = client_for(&server).with_refresh_jwt(REFRESH_JWT);
 
     let mut failures = Vec::new();
     for operation in OPERATIONS {
@@ -69,14 +64,7 @@ async fn every_documented_response_decodes_into_the_generated_types() {
             failures.push(diff);
         }
     }
-    let expected: Vec<String> = OPERATIONS
-        .iter()
-        .map(|o| o.operation_id.to_owned())
-        .collect();
-    for stale in stale_goldens("responses", &expected) {
-        failures.push(format!("{stale} belongs to no operation of the spec"));
-    }
-    assert_no_failures(&failures);
+    finish_golden_run("responses", &operation_ids(), failures);
 }
 
 /// A 429 must be a typed service error that keeps the Retry-After header for the caller.
@@ -84,10 +72,7 @@ async fn every_documented_response_decodes_into_the_generated_types() {
 async fn rate_limiting_keeps_retry_after() {
     let spec = CuratedSpec::load();
     let server = RecordingServer::start().await;
-    let client = Client::builder(PROJECT_ID)
-        .base_url(&server.base_url)
-        .build()
-        .unwrap();
+    let client = client_for(&server);
     let operation = &OPERATIONS[0];
     let documented = spec
         .responses(operation.http_method, operation.path)

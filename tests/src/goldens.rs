@@ -35,6 +35,15 @@ pub fn check_golden(relative: &str, actual: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Ends a golden run over `goldens/<dir>`: adds stale files (named for no id in `ids`) to the
+/// failures, then panics listing them all.
+pub fn finish_golden_run(dir: &str, ids: &[String], mut failures: Vec<String>) {
+    for stale in stale_goldens(dir, ids) {
+        failures.push(format!("{stale} belongs to no operation of the spec"));
+    }
+    assert_no_failures(&failures);
+}
+
 /// Panics listing every failure, with the command that accepts intended changes.
 pub fn assert_no_failures(failures: &[String]) {
     assert!(
@@ -46,7 +55,7 @@ pub fn assert_no_failures(failures: &[String]) {
 }
 
 /// Golden files in `goldens/<dir>` whose stem is not in `expected` (left from a removed operation).
-pub fn stale_goldens(dir: &str, expected: &[String]) -> Vec<String> {
+fn stale_goldens(dir: &str, expected: &[String]) -> Vec<String> {
     let Ok(entries) = fs::read_dir(goldens_dir().join(dir)) else {
         return Vec::new();
     };

@@ -51,7 +51,11 @@ fn produce(options: &Options) -> anyhow::Result<Vec<GeneratedFile>> {
         .unwrap_or(&options.spec)
         .to_string_lossy()
         .replace('\\', "/");
-    Ok(descope_generator::generate(&text, &name, &Settings::default())?)
+    Ok(descope_generator::generate(
+        &text,
+        &name,
+        &Settings::default(),
+    )?)
 }
 
 /// What differs between the produced files and those on disk.
