@@ -83,10 +83,18 @@ pub fn generate(
         "each operation's method, path and bearer credential",
         &mut report,
     );
-    report.into_result()?;
     let (Some(client), Some(table)) = (client, table) else {
-        unreachable!("a stage that produced no file reported why");
+        if report.is_clean() {
+            report.push(
+                Location::Document,
+                Rule::Internal,
+                "a generation stage produced no file and gave no reason",
+                "this is a generator bug; please report it with the spec",
+            );
+        }
+        return Err(report.into_result().unwrap_err());
     };
+    report.into_result()?;
 
     let module = render::with_header(
         "//! Code generated from the curated spec. See ARCHITECTURE.md for how it is made.\n\n\

@@ -11,16 +11,13 @@ use std::sync::Once;
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use quote::ToTokens;
 
 use crate::Settings;
 use crate::diagnostic::{Location, Report, Rule};
 
 /// The single place where progenitor's options are chosen.
-fn generation_settings(settings: &Settings) -> GenerationSettings {
-    let inner_type: TokenStream = settings
-        .inner_type
-        .parse()
-        .expect("Settings::inner_type is a Rust path chosen by the caller");
+fn generation_settings(inner_type: TokenStream) -> GenerationSettings {
     let mut generation = GenerationSettings::new();
     generation
         // Builders read well at call sites and survive new optional fields without breaking.
@@ -39,7 +36,19 @@ pub(crate) fn generate(
     settings: &Settings,
     report: &mut Report,
 ) -> Option<TokenStream> {
-    let mut generator = Generator::new(&generation_settings(settings));
+    let Ok(inner_type) = syn::parse_str::<syn::Path>(&settings.inner_type) else {
+        report.push(
+            Location::Document,
+            Rule::Internal,
+            format!(
+                "Settings::inner_type `{}` is not a Rust path",
+                settings.inner_type
+            ),
+            "pass a path such as `crate::ClientState`",
+        );
+        return None;
+    };
+    let mut generator = Generator::new(&generation_settings(inner_type.into_token_stream()));
     match quietly(|| generator.generate_tokens(spec)) {
         Ok(Ok(tokens)) => Some(tokens),
         Ok(Err(error)) => {

@@ -293,3 +293,13 @@ fn x_rust_name_must_agree_across_schemas() {
     });
     assert_rule(&d, Rule::Structure, "elsewhere");
 }
+
+#[test]
+fn a_bad_inner_type_setting_is_a_diagnostic_not_a_panic() {
+    let settings = Settings {
+        inner_type: "not a path!".to_owned(),
+        ..Settings::default()
+    };
+    let d = generate(&valid_spec().to_string(), "spec.json", &settings).unwrap_err();
+    assert_rule(&d, Rule::Internal, "not a path!");
+}
