@@ -1,8 +1,9 @@
-//! Authenticates every call: builds `Authorization` from the spec's per-operation credential
-//! table (`generated::operations`) and the client's project id and refresh JWT.
+//! Authenticates and identifies every call: builds `Authorization` from the spec's per-operation
+//! credential table (`generated::operations`) and the client's project id and refresh JWT, and
+//! adds the identification headers Descope's official SDKs send.
 
 use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
 use crate::generated::operations::{self, Credential};
 use crate::{Client, ClientState, Error};
@@ -16,11 +17,24 @@ impl ClientHooks<ClientState> for Client {
         let value = authorization(&self.inner, info.operation_id).map_err(Error::InvalidRequest)?;
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, value);
+        headers.insert(SDK_NAME, HeaderValue::from_static("rust"));
+        headers.insert(
+            SDK_VERSION,
+            HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
+        );
+        // Checked when the client was built: visible ASCII only.
+        if let Ok(project_id) = HeaderValue::from_str(self.inner.project_id.as_str()) {
+            headers.insert(PROJECT_ID, project_id);
+        }
         // progenitor adds `api-version` (a Dropshot convention); Descope's API has no use for it.
         headers.remove("api-version");
         Ok(())
     }
 }
+
+const SDK_NAME: HeaderName = HeaderName::from_static("x-descope-sdk-name");
+const SDK_VERSION: HeaderName = HeaderName::from_static("x-descope-sdk-version");
+const PROJECT_ID: HeaderName = HeaderName::from_static("x-descope-project-id");
 
 /// The `Authorization` value for one operation, or why the call cannot be made.
 pub(crate) fn authorization(state: &ClientState, method_name: &str) -> Result<HeaderValue, String> {

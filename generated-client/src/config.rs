@@ -8,6 +8,25 @@ use crate::credentials::{InvalidProjectId, ProjectId, RefreshJwt};
 /// Descope's API host for projects without a regional host.
 pub const DEFAULT_BASE_URL: &str = "https://api.descope.com";
 
+/// Project ids at least this long name their region and are served from a regional host.
+const REGIONAL_PROJECT_ID_LENGTH: usize = 32;
+
+/// The host a project's calls go to: `https://api.<region>.descope.com` when the project id is
+/// 32 or more characters long (the region is its characters 1 to 4), else [`DEFAULT_BASE_URL`].
+/// This is how Descope's official SDKs derive it.
+pub fn base_url_for_project(project_id: &ProjectId) -> String {
+    let id = project_id.as_str();
+    match id.get(1..5) {
+        Some(region) if id.len() >= REGIONAL_PROJECT_ID_LENGTH => {
+            format!("https://api.{}.descope.com", region.to_ascii_lowercase())
+        }
+        _ => DEFAULT_BASE_URL.to_owned(),
+    }
+}
+
+/// The `User-Agent` of the HTTP client the builder makes; a caller's own client keeps its own.
+pub const USER_AGENT: &str = concat!("descope-client-rust/", env!("CARGO_PKG_VERSION"));
+
 /// The request timeout Descope's official SDKs use.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -48,7 +67,8 @@ impl ClientBuilder {
         }
     }
 
-    /// Sends requests to `url` instead of [`DEFAULT_BASE_URL`] (a test server, a proxy).
+    /// Sends requests to `url` instead of the project's host (see [`base_url_for_project`]), such
+    /// as a test server or a proxy.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -60,7 +80,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses an HTTP client you configured; [`timeout`](Self::timeout) then does not apply.
+    /// Uses an HTTP client you configured; [`timeout`](Self::timeout) and [`USER_AGENT`] then
+    /// do not apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -68,10 +89,14 @@ impl ClientBuilder {
 
     pub fn build(self) -> Result<Client, BuildError> {
         let project_id = ProjectId::new(self.project_id)?;
-        let base_url = checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base_url = match &self.base_url {
+            Some(url) => checked_base_url(url)?,
+            None => base_url_for_project(&project_id),
+        };
         let http_client = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
+                .user_agent(USER_AGENT)
                 .connect_timeout(self.timeout)
                 .timeout(self.timeout)
                 .build()
@@ -102,7 +127,7 @@ fn checked_base_url(url: &str) -> Result<String, BuildError> {
 }
 
 impl Client {
-    /// A client for the project, on [`DEFAULT_BASE_URL`] with the default settings.
+    /// A client for the project, on the project's host with the default settings.
     pub fn new(project_id: impl Into<String>) -> Result<Client, BuildError> {
         Client::builder(project_id).build()
     }
@@ -143,6 +168,37 @@ mod tests {
         let client = Client::new("P2abc").unwrap();
         assert_eq!(client.base_url(), DEFAULT_BASE_URL);
         assert_eq!(client.project_id().as_str(), "P2abc");
+    }
+
+    /// The cases of the Go SDK's `TestBaseURLForProjectID`, and the boundary around 32.
+    #[test]
+    fn regional_hosts_follow_the_official_sdks() {
+        let host = |id: &str| base_url_for_project(&ProjectId::new(id).unwrap());
+        assert_eq!(
+            host("Puse12aAc4T2V93bddihGEx2Ryhc8e5Z"),
+            "https://api.use1.descope.com"
+        );
+        assert_eq!(host("P2aAc4T2V93bddihGEx2Ryhc8e5Z"), DEFAULT_BASE_URL);
+        assert_eq!(
+            host("Peuc12aAc4T2V93bddihGEx2Ryhc8e5"),
+            DEFAULT_BASE_URL,
+            "31 characters"
+        );
+        assert_eq!(
+            host("Peuc12aAc4T2V93bddihGEx2Ryhc8e5Zx"),
+            "https://api.euc1.descope.com"
+        );
+        let client = Client::new("Puse12aAc4T2V93bddihGEx2Ryhc8e5Z").unwrap();
+        assert_eq!(client.base_url(), "https://api.use1.descope.com");
+        let pinned = Client::builder("Puse12aAc4T2V93bddihGEx2Ryhc8e5Z")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        assert_eq!(
+            pinned.base_url(),
+            "http://127.0.0.1:9",
+            "an explicit base URL wins"
+        );
     }
 
     #[test]

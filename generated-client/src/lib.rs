@@ -52,7 +52,10 @@ mod credentials;
 #[rustfmt::skip]
 mod generated;
 
-pub use config::{BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+pub use config::{
+    BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, USER_AGENT,
+    base_url_for_project,
+};
 pub use credentials::{InvalidProjectId, ProjectId, RefreshJwt};
 pub use generated::client::{Client, Error, ResponseValue, builder, prelude, types};
 /// Every operation of the spec with its method, path and bearer credential.

@@ -1,0 +1,84 @@
+//! The client's runtime behaviour on the wire, observed through the loopback recording server.
+
+use descope_client::{Client, types};
+use descope_shape_tests::RecordingServer;
+
+async fn send_one(client: &Client) {
+    client
+        .verify_magic_link()
+        .body(types::MagicLinkVerifyRequest::builder().token("t0ken"))
+        .send()
+        .await
+        .expect("the loopback server answers {} with 200");
+}
+
+#[tokio::test]
+async fn every_call_identifies_the_sdk_and_project_and_drops_api_version() {
+    let server = RecordingServer::start().await;
+    let client = Client::builder("P2HeaderCheck")
+        .base_url(&server.base_url)
+        .build()
+        .unwrap();
+    send_one(&client).await;
+    let [request] = server.take().try_into().expect("exactly one request");
+    assert_eq!(request.header("x-descope-sdk-name"), Some("rust"));
+    assert_eq!(
+        request.header("x-descope-sdk-version"),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(
+        request.header("x-descope-project-id"),
+        Some("P2HeaderCheck")
+    );
+    assert_eq!(
+        request.header("user-agent"),
+        Some(concat!("descope-client-rust/", env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(
+        request.header("api-version"),
+        None,
+        "progenitor's header is not sent"
+    );
+}
+
+#[tokio::test]
+async fn a_caller_supplied_user_agent_is_kept() {
+    let server = RecordingServer::start().await;
+    let http = reqwest::Client::builder()
+        .user_agent("my-app/2")
+        .build()
+        .unwrap();
+    let client = Client::builder("P2HeaderCheck")
+        .base_url(&server.base_url)
+        .http_client(http)
+        .build()
+        .unwrap();
+    send_one(&client).await;
+    let [request] = server.take().try_into().expect("exactly one request");
+    assert_eq!(request.header("user-agent"), Some("my-app/2"));
+}
+
+#[tokio::test]
+async fn a_missing_refresh_jwt_sends_nothing() {
+    let server = RecordingServer::start().await;
+    let client = Client::builder("P2HeaderCheck")
+        .base_url(&server.base_url)
+        .build()
+        .unwrap();
+    let result = client
+        .update_email_magic_link()
+        .body(
+            types::UpdateEmailMagicLinkRequest::builder()
+                .login_id("a@b.c")
+                .email("d@e.f"),
+        )
+        .send()
+        .await;
+    match result {
+        Err(descope_client::Error::InvalidRequest(message)) => {
+            assert!(message.contains("with_refresh_jwt"), "{message}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(server.take().is_empty(), "nothing reached the server");
+}
