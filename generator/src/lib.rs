@@ -6,7 +6,8 @@
 //!    responses, examples) and report every problem as a [`Diagnostic`];
 //! 3. progenitor generates the client, its panics caught and reported;
 //! 4. `postprocess` edits progenitor's syntax tree with `syn` where the spec says more than
-//!    progenitor writes, and `operations_file` emits the per-operation credential table;
+//!    progenitor writes (`redact` keeps `x-descope-sensitive` fields out of `Debug`), and
+//!    `operations_file` emits the per-operation credential table;
 //! 5. `render` formats each file with prettyplease and adds the `@generated` header.
 //!
 //! Pure: no I/O, no clock, no environment; the same spec text always gives the same files.
@@ -18,6 +19,7 @@ mod model;
 mod operations_file;
 mod postprocess;
 mod progenitor_stage;
+mod redact;
 mod render;
 mod rules;
 mod tree;
@@ -65,9 +67,17 @@ pub fn generate(
 
     let mut report = diagnostic::Report::new(spec_file);
     let rust_names = tree::rust_names(&spec.raw, &mut report);
+    let sensitive = redact::sensitive_fields(&spec.raw, &rust_names, &mut report);
     let client = progenitor_stage::generate(&spec.typed, settings, &mut report)
         .and_then(|tokens| {
-            postprocess::client(tokens, &operations, &rust_names, settings, &mut report)
+            postprocess::client(
+                tokens,
+                &operations,
+                &rust_names,
+                &sensitive,
+                settings,
+                &mut report,
+            )
         })
         .and_then(|tokens| {
             render::file(

@@ -7,6 +7,7 @@
 //!   requires, next to the table that `operations_file` emits from the same data.
 //! - Properties with an `x-rust-name` in the spec get that name instead of the derived one
 //!   (fields, builder methods, everything spelled with it); serde keeps the wire name.
+//! - Types with `x-descope-sensitive` properties get a redacting `Debug` (see `redact`).
 //! - The operation ids progenitor reports to hooks must be the method names in that table; a
 //!   mismatch would silently send the wrong credential, so it stops generation.
 
@@ -21,11 +22,13 @@ use syn::{ImplItem, Item, parse_quote};
 use crate::Settings;
 use crate::diagnostic::{Location, Report, Rule};
 use crate::model::{Credential, Operation};
+use crate::redact::{self, SensitiveFields};
 
 pub(crate) fn client(
     tokens: TokenStream,
     operations: &[Operation],
     rust_names: &BTreeMap<String, String>,
+    sensitive: &SensitiveFields,
     settings: &Settings,
     report: &mut Report,
 ) -> Option<TokenStream> {
@@ -41,6 +44,7 @@ pub(crate) fn client(
     };
 
     rename_identifiers(&mut file, rust_names, report);
+    redact::apply(&mut file, sensitive, report);
 
     let mut constructors_found = false;
     let mut documented = BTreeSet::new();

@@ -303,3 +303,36 @@ fn a_bad_inner_type_setting_is_a_diagnostic_not_a_panic() {
     let d = generate(&valid_spec().to_string(), "spec.json", &settings).unwrap_err();
     assert_rule(&d, Rule::Internal, "not a path!");
 }
+
+#[test]
+fn a_sensitive_mark_must_be_a_boolean() {
+    let d = refused(|s| {
+        s["components"]["schemas"]["Verify"]["properties"]["code"]["x-descope-sensitive"] =
+            json!("yes")
+    });
+    assert_rule(&d, Rule::Structure, "x-descope-sensitive");
+}
+
+#[test]
+fn a_sensitive_property_is_redacted_in_the_type_and_its_builder() {
+    let mut spec = valid_spec();
+    spec["components"]["schemas"]["Verify"]["properties"]["code"]["x-descope-sensitive"] =
+        json!(true);
+    let files = generate(&spec.to_string(), "spec.json", &Settings::default()).unwrap();
+    let client = &files
+        .iter()
+        .find(|f| f.name == "client.rs")
+        .unwrap()
+        .contents;
+    assert_eq!(
+        client
+            .matches("impl ::std::fmt::Debug for Verify {")
+            .count(),
+        2,
+        "type and builder"
+    );
+    assert_eq!(
+        client.matches(r#".field("code", &"<redacted>")"#).count(),
+        2
+    );
+}

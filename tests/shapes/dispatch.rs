@@ -10,8 +10,12 @@ use serde_json::Value;
 /// What a call came back with, rendered for a golden file.
 #[derive(Debug)]
 pub enum Outcome {
-    /// A 2xx, decoded into the operation's response type.
-    Success { status: u16, decoded: String },
+    /// A 2xx, decoded into the operation's response type; `debug` is the `{:?}` of the value.
+    Success {
+        status: u16,
+        decoded: String,
+        debug: String,
+    },
     /// A documented error status, decoded into `ErrorResponse`.
     ServiceError {
         status: u16,
@@ -36,10 +40,13 @@ fn render<T: serde::Serialize>(value: &T) -> String {
     format!("{type_name} {json}")
 }
 
-fn outcome<T: serde::Serialize>(result: Result<ResponseValue<T>, Error<ErrorResponse>>) -> Outcome {
+fn outcome<T: serde::Serialize + std::fmt::Debug>(
+    result: Result<ResponseValue<T>, Error<ErrorResponse>>,
+) -> Outcome {
     match result {
         Ok(value) => Outcome::Success {
             status: value.status().as_u16(),
+            debug: format!("{value:?} {value:#?}"),
             decoded: render(&value.into_inner()),
         },
         Err(Error::ErrorResponse(value)) => Outcome::ServiceError {
@@ -72,6 +79,19 @@ macro_rules! operations {
                     outcome(client.$method().body(body).send().await)
                 })*
                 other => Outcome::Failed(format!("no call is written for `{other}` in dispatch.rs")),
+            }
+        }
+
+        /// The `{:?}` and `{:#?}` of the typed body, its type builder and the operation builder.
+        pub fn describe(client: &Client, method_name: &str, body: Value) -> Result<String, String> {
+            match method_name {
+                $(stringify!($method) => {
+                    let body: types::$body = serde_json::from_value(body).map_err(|e| e.to_string())?;
+                    let type_builder = types::builder::$body::from(body.clone());
+                    let operation_builder = client.$method().body(body.clone());
+                    Ok(format!("{body:?} {body:#?} {type_builder:?} {operation_builder:?} {operation_builder:#?}"))
+                })*
+                other => Err(format!("no call is written for `{other}` in dispatch.rs")),
             }
         }
     };

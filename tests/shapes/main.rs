@@ -5,3 +5,4 @@ mod dispatch;
 mod examples;
 mod requests;
 mod responses;
+mod secrets;

@@ -33,9 +33,9 @@ async fn every_documented_response_decodes_into_the_generated_types() {
             let label = &response.status_label;
             let sent = response.status;
             let rendered = match &outcome {
-                Outcome::Success { status, decoded }
-                    if *status == sent && (200..300).contains(&sent) =>
-                {
+                Outcome::Success {
+                    status, decoded, ..
+                } if *status == sent && (200..300).contains(&sent) => {
                     format!("success, status {status}\n{decoded}")
                 }
                 Outcome::ServiceError {

@@ -33,7 +33,7 @@ pub mod types {
         }
     }
     ///A signed-in user's tokens and details. Every field is optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct JwtResponse {
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -132,6 +132,37 @@ pub mod types {
         pub unsaved_sso: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user: ::std::option::Option<ResponseUser>,
+    }
+    impl ::std::fmt::Debug for JwtResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("JwtResponse")
+                .field("claims", &self.claims)
+                .field("cookie_domain", &self.cookie_domain)
+                .field("cookie_expiration", &self.cookie_expiration)
+                .field("cookie_max_age", &self.cookie_max_age)
+                .field("cookie_name", &self.cookie_name)
+                .field("cookie_path", &self.cookie_path)
+                .field(
+                    "external_token",
+                    &self.external_token.as_ref().map(|_| "<redacted>"),
+                )
+                .field("first_seen", &self.first_seen)
+                .field("idp_response", &self.idp_response)
+                .field("next_refresh_seconds", &self.next_refresh_seconds)
+                .field("refresh_jwt", &self.refresh_jwt.as_ref().map(|_| "<redacted>"))
+                .field("session_cookie_domain", &self.session_cookie_domain)
+                .field("session_cookie_name", &self.session_cookie_name)
+                .field("session_expiration", &self.session_expiration)
+                .field("session_jwt", &self.session_jwt.as_ref().map(|_| "<redacted>"))
+                .field("tenant_sso_id", &self.tenant_sso_id)
+                .field(
+                    "trusted_device_jwt",
+                    &self.trusted_device_jwt.as_ref().map(|_| "<redacted>"),
+                )
+                .field("unsaved_sso", &self.unsaved_sso)
+                .field("user", &self.user)
+                .finish()
+        }
     }
     impl JwtResponse {
         pub fn builder() -> builder::JwtResponse {
@@ -302,10 +333,17 @@ pub mod types {
         }
     }
     ///`MagicLinkVerifyRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     pub struct MagicLinkVerifyRequest {
         ///The `t` query parameter of the link the user opened.
         pub token: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for MagicLinkVerifyRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MagicLinkVerifyRequest")
+                .field("token", &"<redacted>")
+                .finish()
+        }
     }
     impl MagicLinkVerifyRequest {
         pub fn builder() -> builder::MagicLinkVerifyRequest {
@@ -480,13 +518,21 @@ pub mod types {
         }
     }
     ///`OtpVerifyRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     pub struct OtpVerifyRequest {
         ///The code the user received.
         pub code: ::std::string::String,
         ///The login id the code was sent for.
         #[serde(rename = "loginId")]
         pub login_id: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for OtpVerifyRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("OtpVerifyRequest")
+                .field("code", &"<redacted>")
+                .field("login_id", &self.login_id)
+                .finish()
+        }
     }
     impl OtpVerifyRequest {
         pub fn builder() -> builder::OtpVerifyRequest {
@@ -1081,7 +1127,7 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct JwtResponse {
             claims: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1159,6 +1205,31 @@ pub mod types {
                 ::std::option::Option<super::ResponseUser>,
                 ::std::string::String,
             >,
+        }
+        impl ::std::fmt::Debug for JwtResponse {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("JwtResponse")
+                    .field("claims", &self.claims)
+                    .field("cookie_domain", &self.cookie_domain)
+                    .field("cookie_expiration", &self.cookie_expiration)
+                    .field("cookie_max_age", &self.cookie_max_age)
+                    .field("cookie_name", &self.cookie_name)
+                    .field("cookie_path", &self.cookie_path)
+                    .field("external_token", &"<redacted>")
+                    .field("first_seen", &self.first_seen)
+                    .field("idp_response", &self.idp_response)
+                    .field("next_refresh_seconds", &self.next_refresh_seconds)
+                    .field("refresh_jwt", &"<redacted>")
+                    .field("session_cookie_domain", &self.session_cookie_domain)
+                    .field("session_cookie_name", &self.session_cookie_name)
+                    .field("session_expiration", &self.session_expiration)
+                    .field("session_jwt", &"<redacted>")
+                    .field("tenant_sso_id", &self.tenant_sso_id)
+                    .field("trusted_device_jwt", &"<redacted>")
+                    .field("unsaved_sso", &self.unsaved_sso)
+                    .field("user", &self.user)
+                    .finish()
+            }
         }
         impl ::std::default::Default for JwtResponse {
             fn default() -> Self {
@@ -2112,9 +2183,16 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct MagicLinkVerifyRequest {
             token: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::fmt::Debug for MagicLinkVerifyRequest {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("MagicLinkVerifyRequest")
+                    .field("token", &"<redacted>")
+                    .finish()
+            }
         }
         impl ::std::default::Default for MagicLinkVerifyRequest {
             fn default() -> Self {
@@ -2723,13 +2801,21 @@ pub mod types {
                 }
             }
         }
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct OtpVerifyRequest {
             code: ::std::result::Result<::std::string::String, ::std::string::String>,
             login_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
+        }
+        impl ::std::fmt::Debug for OtpVerifyRequest {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("OtpVerifyRequest")
+                    .field("code", &"<redacted>")
+                    .field("login_id", &self.login_id)
+                    .finish()
+            }
         }
         impl ::std::default::Default for OtpVerifyRequest {
             fn default() -> Self {
