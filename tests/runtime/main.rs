@@ -3,6 +3,14 @@
 use descope_client::{Client, types};
 use descope_shape_tests::RecordingServer;
 
+/// A client of a test project that sends to the loopback server.
+fn client_for(server: &RecordingServer) -> Client {
+    Client::builder("P2HeaderCheck")
+        .base_url(&server.base_url)
+        .build()
+        .expect("a loopback base URL is valid")
+}
+
 async fn send_one(client: &Client) {
     client
         .verify_magic_link()
@@ -15,10 +23,7 @@ async fn send_one(client: &Client) {
 #[tokio::test]
 async fn every_call_identifies_the_sdk_and_project_and_drops_api_version() {
     let server = RecordingServer::start().await;
-    let client = Client::builder("P2HeaderCheck")
-        .base_url(&server.base_url)
-        .build()
-        .unwrap();
+    let client = client_for(&server);
     send_one(&client).await;
     let [request] = server.take().try_into().expect("exactly one request");
     assert_eq!(request.header("x-descope-sdk-name"), Some("rust"));
@@ -61,10 +66,7 @@ async fn a_caller_supplied_user_agent_is_kept() {
 #[tokio::test]
 async fn a_missing_refresh_jwt_sends_nothing() {
     let server = RecordingServer::start().await;
-    let client = Client::builder("P2HeaderCheck")
-        .base_url(&server.base_url)
-        .build()
-        .unwrap();
+    let client = client_for(&server);
     let result = client
         .update_email_magic_link()
         .body(
