@@ -180,6 +180,11 @@ impl Report {
         self.diagnostics.is_empty()
     }
 
+    /// Everything reported; callers use it only once something was.
+    pub(crate) fn into_diagnostics(self) -> Diagnostics {
+        Diagnostics(self.diagnostics)
+    }
+
     pub(crate) fn into_result(self) -> Result<(), Diagnostics> {
         if self.diagnostics.is_empty() {
             Ok(())

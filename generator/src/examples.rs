@@ -4,7 +4,7 @@
 //! `jsonschema` in that draft, inside a document that carries the spec's `components` so that
 //! `#/components/schemas/...` references resolve exactly as they do in the spec.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
@@ -111,10 +111,10 @@ fn media_examples(holder: &Value, at: &str, examples: &mut Vec<Example>) {
 /// Validates every example, reporting each mismatch with the place inside the example.
 pub(crate) fn check(root: &Value, report: &mut Report) {
     let components = root.get("components").cloned().unwrap_or(Value::Null);
-    let mut seen = BTreeMap::new();
+    let mut seen = BTreeSet::new();
     for example in collect(root) {
         // Shared responses are reached once per operation; check each place once.
-        if seen.insert(example.pointer.clone(), ()).is_some() {
+        if !seen.insert(example.pointer.clone()) {
             continue;
         }
         for problem in mismatches(&example, &components) {

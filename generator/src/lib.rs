@@ -79,20 +79,19 @@ pub fn generate(
                 &mut report,
             )
         })
-        .and_then(|tokens| {
-            render::file(
-                tokens,
-                spec_file,
-                "the progenitor client, post-processed",
-                &mut report,
-            )
-        });
-    let table = render::file(
+        .map(|file| render::file(&file, spec_file, "the progenitor client, post-processed"));
+    let table = render::parse(
         operations_file::emit(&operations),
-        spec_file,
-        "each operation's method, path and bearer credential",
+        "operation table",
         &mut report,
-    );
+    )
+    .map(|file| {
+        render::file(
+            &file,
+            spec_file,
+            "each operation's method, path and bearer credential",
+        )
+    });
     let (Some(client), Some(table)) = (client, table) else {
         if report.is_clean() {
             report.push(
@@ -102,7 +101,7 @@ pub fn generate(
                 "this is a generator bug; please report it with the spec",
             );
         }
-        return Err(report.into_result().unwrap_err());
+        return Err(report.into_diagnostics());
     };
     report.into_result()?;
 

@@ -35,7 +35,7 @@ pub fn load(text: &str, file: &str) -> Result<Spec, Diagnostics> {
                 ),
                 "fix the syntax at the position shown; a YAML linter points at the same place",
             );
-            return Err(report.into_result().unwrap_err());
+            return Err(report.into_diagnostics());
         }
     };
 
@@ -60,7 +60,7 @@ pub fn load(text: &str, file: &str) -> Result<Spec, Diagnostics> {
         }
     }
     if !report.is_clean() {
-        return Err(report.into_result().unwrap_err());
+        return Err(report.into_diagnostics());
     }
 
     // The typed model is read from the text, not the tree, so that errors keep their position.
@@ -90,7 +90,7 @@ pub fn load(text: &str, file: &str) -> Result<Spec, Diagnostics> {
                 format!("the document is not a valid OpenAPI 3.0 description: {message}"),
                 "compare the named place with the OpenAPI 3.0.3 specification's object definitions",
             );
-            Err(report.into_result().unwrap_err())
+            Err(report.into_diagnostics())
         }
     }
 }

@@ -70,7 +70,6 @@ pub struct Operation {
     pub http_method: String,
     pub path: String,
     pub credential: Credential,
-    pub summary: String,
     /// The component schema of the JSON request body, when it is a `$ref` to one.
     pub request_type: Option<String>,
 }

@@ -14,7 +14,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
-use quote::ToTokens;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item, parse_quote};
@@ -23,6 +22,7 @@ use crate::Settings;
 use crate::diagnostic::{Location, Report, Rule};
 use crate::model::{Credential, Operation};
 use crate::redact::{self, SensitiveFields};
+use crate::render;
 
 pub(crate) fn client(
     tokens: TokenStream,
@@ -31,17 +31,8 @@ pub(crate) fn client(
     sensitive: &SensitiveFields,
     settings: &Settings,
     report: &mut Report,
-) -> Option<TokenStream> {
-    let mut file: syn::File = match syn::parse2(tokens) {
-        Ok(file) => file,
-        Err(error) => {
-            internal(
-                report,
-                format!("progenitor's output does not parse: {error}"),
-            );
-            return None;
-        }
-    };
+) -> Option<syn::File> {
+    let mut file = render::parse(tokens, "progenitor client", report)?;
 
     rename_identifiers(&mut file, rust_names, report);
     redact::apply(&mut file, sensitive, report);
@@ -101,7 +92,7 @@ pub(crate) fn client(
             ),
         );
     }
-    report.is_clean().then(|| file.into_token_stream())
+    report.is_clean().then_some(file)
 }
 
 fn is_client(ty: &syn::Type) -> bool {

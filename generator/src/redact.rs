@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 use syn::punctuated::Punctuated;
 use syn::{Item, parse_quote};
@@ -149,11 +149,10 @@ fn debug_impl(item: &syn::ItemStruct, sensitive: &BTreeSet<String>) -> Item {
         };
         Some(quote!(.field(#text, #shown)))
     });
-    let formatter = format_ident!("f");
     parse_quote! {
         impl ::std::fmt::Debug for #name {
-            fn fmt(&self, #formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                #formatter.debug_struct(#label) #(#fields)* .finish()
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #(#fields)* .finish()
             }
         }
     }

@@ -1,18 +1,13 @@
-//! Turns token streams into the text of whole generated files, with the `@generated` header.
+//! Turns syntax trees into the text of whole generated files, with the `@generated` header.
 
 use proc_macro2::TokenStream;
 
 use crate::diagnostic::{Location, Report, Rule};
 
-/// Formats `tokens` as a file whose header names the spec and the command that regenerates it.
-pub(crate) fn file(
-    tokens: TokenStream,
-    spec_file: &str,
-    what: &str,
-    report: &mut Report,
-) -> Option<String> {
-    let parsed = match syn::parse2::<syn::File>(tokens) {
-        Ok(parsed) => parsed,
+/// Parses tokens the generator emitted itself; invalid Rust there is a generator bug.
+pub(crate) fn parse(tokens: TokenStream, what: &str, report: &mut Report) -> Option<syn::File> {
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(parsed) => Some(parsed),
         Err(error) => {
             report.push(
                 Location::Document,
@@ -20,14 +15,14 @@ pub(crate) fn file(
                 format!("the generated {what} is not valid Rust: {error}"),
                 "this is a generator bug; please report it with the spec",
             );
-            return None;
+            None
         }
-    };
-    Some(with_header(
-        &prettyplease::unparse(&parsed),
-        spec_file,
-        what,
-    ))
+    }
+}
+
+/// Formats `file` with a header that names the spec and the command that regenerates it.
+pub(crate) fn file(file: &syn::File, spec_file: &str, what: &str) -> String {
+    with_header(&prettyplease::unparse(file), spec_file, what)
 }
 
 pub(crate) fn with_header(body: &str, spec_file: &str, what: &str) -> String {

@@ -46,23 +46,14 @@ pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
                 continue;
             };
             if let Some(first) = seen_ids.get(&operation_id) {
-                let first = first.clone();
-                report.push(
-                    location.clone(),
+                checker.fail(
                     Rule::DuplicateOperationId,
                     format!("operationId {operation_id} is already used by {first}"),
                     "give each operation its own operationId; it becomes the method name",
                 );
                 continue;
             }
-            seen_ids.insert(operation_id.clone(), location.clone());
-
-            let mut checker = OperationChecker {
-                spec,
-                components: &spec.components,
-                report,
-                location,
-            };
+            seen_ids.insert(operation_id.clone(), location);
             checker.documentation(operation);
             checker.parameters(operation, &item.parameters);
             let request_type = checker.request_body(operation);
@@ -74,7 +65,6 @@ pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
                     http_method: method.to_uppercase(),
                     path: path.clone(),
                     credential,
-                    summary: operation.summary.clone().unwrap_or_default(),
                     request_type,
                 });
             }

@@ -110,7 +110,7 @@ fn find_closed(schema: &Value, at: String, problems: &mut Vec<(String, &'static 
 /// progenitor derives: `x-rust-name: add_to_login_ids` on `addToLoginIDs` (which would
 /// otherwise become `add_to_login_i_ds`). A wire name gets one Rust name across all schemas.
 pub(crate) fn rust_names(root: &Value, report: &mut Report) -> BTreeMap<String, String> {
-    let mut renames: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut renames: BTreeMap<String, String> = BTreeMap::new();
     let Some(Value::Object(schemas)) = root.pointer("/components/schemas") else {
         return BTreeMap::new();
     };
@@ -136,7 +136,7 @@ pub(crate) fn rust_names(root: &Value, report: &mut Report) -> BTreeMap<String, 
             };
             let derived = wire_name.to_snake_case();
             match renames.get(&derived) {
-                Some((_, earlier)) if earlier != chosen => report.push(
+                Some(earlier) if earlier != chosen => report.push(
                     location,
                     Rule::Structure,
                     format!(
@@ -145,15 +145,12 @@ pub(crate) fn rust_names(root: &Value, report: &mut Report) -> BTreeMap<String, 
                     "give every property with this wire name the same `x-rust-name`",
                 ),
                 _ => {
-                    renames.insert(derived, (wire_name.clone(), chosen.to_owned()));
+                    renames.insert(derived, chosen.to_owned());
                 }
             }
         }
     }
     renames
-        .into_iter()
-        .map(|(derived, (_, chosen))| (derived, chosen))
-        .collect()
 }
 
 fn is_snake_identifier(name: &str) -> bool {
