@@ -1,35 +1,30 @@
 //! Authenticates and identifies every call: builds `Authorization` from the spec's per-operation
 //! credential table (`generated::operations`) and the client's project id and refresh JWT, and
-//! adds the identification headers Descope's official SDKs send.
+//! adds the identification headers Descope's official SDKs send. (progenitor's `api-version`
+//! header is never sent: the runtime builds every request itself.)
 
-use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
-use crate::generated::operations::{self, Credential};
-use crate::{Client, ClientState, Error};
+use crate::ClientState;
+use crate::operations::{Credential, Operation};
 
-impl ClientHooks<ClientState> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        let value = authorization(&self.inner, info.operation_id).map_err(Error::InvalidRequest)?;
-        let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, value);
-        headers.insert(SDK_NAME, HeaderValue::from_static("rust"));
-        headers.insert(
-            SDK_VERSION,
-            HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
-        );
-        // Checked when the client was built: visible ASCII only.
-        if let Ok(project_id) = HeaderValue::from_str(self.inner.project_id.as_str()) {
-            headers.insert(PROJECT_ID, project_id);
-        }
-        // progenitor adds `api-version` (a Dropshot convention); Descope's API has no use for it.
-        headers.remove("api-version");
-        Ok(())
+/// Every header a call sends, or why the call cannot be made.
+pub(crate) fn headers(state: &ClientState, operation: &Operation) -> Result<HeaderMap, String> {
+    let mut headers = HeaderMap::with_capacity(6);
+    headers.insert(AUTHORIZATION, authorization(state, operation)?);
+    let json = HeaderValue::from_static("application/json");
+    headers.insert(CONTENT_TYPE, json.clone());
+    headers.insert(ACCEPT, json);
+    headers.insert(SDK_NAME, HeaderValue::from_static("rust"));
+    headers.insert(
+        SDK_VERSION,
+        HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
+    );
+    // Checked when the client was built: visible ASCII only.
+    if let Ok(project_id) = HeaderValue::from_str(state.project_id.as_str()) {
+        headers.insert(PROJECT_ID, project_id);
     }
+    Ok(headers)
 }
 
 const SDK_NAME: HeaderName = HeaderName::from_static("x-descope-sdk-name");
@@ -37,10 +32,7 @@ const SDK_VERSION: HeaderName = HeaderName::from_static("x-descope-sdk-version")
 const PROJECT_ID: HeaderName = HeaderName::from_static("x-descope-project-id");
 
 /// The `Authorization` value for one operation, or why the call cannot be made.
-pub(crate) fn authorization(state: &ClientState, method_name: &str) -> Result<HeaderValue, String> {
-    let operation = operations::by_method_name(method_name).ok_or_else(|| {
-        format!("`{method_name}` is not an operation of the spec; no credential is known for it")
-    })?;
+fn authorization(state: &ClientState, operation: &Operation) -> Result<HeaderValue, String> {
     let refresh_jwt = state
         .refresh_jwt
         .as_ref()
@@ -55,9 +47,9 @@ pub(crate) fn authorization(state: &ClientState, method_name: &str) -> Result<He
         }
         (Credential::ProjectIdAndRefreshJwt, None) => {
             return Err(format!(
-                "{method_name} ({} {}) acts on a signed-in user and needs their refresh JWT: \
-                 call it on `client.with_refresh_jwt(refresh_jwt)`",
-                operation.http_method, operation.path
+                "{} acts on a signed-in user and needs their refresh JWT: call it on \
+                 `client.with_refresh_jwt(refresh_jwt)`",
+                operation.method_name
             ));
         }
     };
@@ -75,14 +67,16 @@ mod tests {
     use crate::credentials::{ProjectId, RefreshJwt};
 
     fn state(refresh_jwt: Option<&str>) -> ClientState {
+        let state = ClientState::new(ProjectId::new("P2test").unwrap());
         ClientState {
-            project_id: ProjectId::new("P2test").unwrap(),
             refresh_jwt: refresh_jwt.map(RefreshJwt::new),
+            ..state
         }
     }
 
     fn bearer(state: &ClientState, method: &str) -> Result<String, String> {
-        authorization(state, method).map(|v| v.to_str().unwrap().to_owned())
+        let operation = crate::operations::by_method_name(method).unwrap();
+        authorization(state, operation).map(|v| v.to_str().unwrap().to_owned())
     }
 
     #[test]
@@ -108,7 +102,7 @@ mod tests {
     #[test]
     fn updates_refuse_to_go_without_a_refresh_jwt() {
         let error = bearer(&state(None), "update_email_otp").unwrap_err();
-        assert!(error.contains("POST /v1/auth/otp/update/email"), "{error}");
+        assert!(error.contains("with_refresh_jwt"), "{error}");
         assert!(bearer(&state(Some("")), "update_email_otp").is_err());
         assert_eq!(
             bearer(&state(Some("r")), "update_email_otp").unwrap(),
@@ -123,10 +117,8 @@ mod tests {
 
     #[test]
     fn the_header_value_is_marked_sensitive() {
-        assert!(
-            authorization(&state(None), "verify_magic_link")
-                .unwrap()
-                .is_sensitive()
-        );
+        let headers = headers(&state(None), &crate::operations::VERIFY_MAGIC_LINK).unwrap();
+        assert!(headers[AUTHORIZATION].is_sensitive());
+        assert!(!headers.contains_key("api-version"));
     }
 }

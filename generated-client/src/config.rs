@@ -1,9 +1,11 @@
 //! Building a [`Client`]: the project id, the base URL and the HTTP settings.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::Client;
 use crate::credentials::{InvalidProjectId, ProjectId, RefreshJwt};
+use crate::retry::RetryPolicy;
 
 /// Descope's API host for projects without a regional host.
 pub const DEFAULT_BASE_URL: &str = "https://api.descope.com";
@@ -27,14 +29,30 @@ pub fn base_url_for_project(project_id: &ProjectId) -> String {
 /// The `User-Agent` of the HTTP client the builder makes; a caller's own client keeps its own.
 pub const USER_AGENT: &str = concat!("descope-client-rust/", env!("CARGO_PKG_VERSION"));
 
-/// The request timeout Descope's official SDKs use.
+/// The request timeout Descope's official SDKs use; also the default connect timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// What every call of a [`Client`] authenticates with. Its `Debug` never shows the refresh JWT.
+/// What every call of a [`Client`] authenticates with, and how it is sent. Its `Debug` never
+/// shows the refresh JWT.
 #[derive(Clone, Debug)]
 pub struct ClientState {
     pub(crate) project_id: ProjectId,
     pub(crate) refresh_jwt: Option<RefreshJwt>,
+    /// The longest one attempt may take, from connecting to the end of the answer's body.
+    pub(crate) timeout: Duration,
+    /// Shared by every copy [`Client::with_refresh_jwt`] makes.
+    pub(crate) retry: Arc<RetryPolicy>,
+}
+
+impl ClientState {
+    pub(crate) fn new(project_id: ProjectId) -> Self {
+        ClientState {
+            project_id,
+            refresh_jwt: None,
+            timeout: DEFAULT_TIMEOUT,
+            retry: Arc::new(RetryPolicy::default()),
+        }
+    }
 }
 
 /// Why a [`Client`] could not be built.
@@ -54,6 +72,8 @@ pub struct ClientBuilder {
     project_id: String,
     base_url: Option<String>,
     timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
 }
 
@@ -63,6 +83,8 @@ impl ClientBuilder {
             project_id: project_id.into(),
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
             http_client: None,
         }
     }
@@ -74,14 +96,29 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest a call may take, connection included. Defaults to [`DEFAULT_TIMEOUT`].
+    /// The longest one attempt may take, from connecting to the last byte of the answer.
+    /// Defaults to [`DEFAULT_TIMEOUT`]. Retries (see [`retry_policy`](Self::retry_policy)) each
+    /// get the whole timeout again.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Uses an HTTP client you configured; [`timeout`](Self::timeout) and [`USER_AGENT`] then
-    /// do not apply.
+    /// The longest connecting may take. Defaults to [`DEFAULT_TIMEOUT`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Which answers are sent again and after what delays. Defaults to the policy of Descope's
+    /// Go SDK; [`RetryPolicy::none`] switches retries off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Uses an HTTP client you configured. [`timeout`](Self::timeout) still bounds each attempt;
+    /// [`connect_timeout`](Self::connect_timeout) and [`USER_AGENT`] are then yours to set.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -97,14 +134,15 @@ impl ClientBuilder {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .user_agent(USER_AGENT)
-                .connect_timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
                 .build()
                 .map_err(BuildError::Http)?,
         };
         let state = ClientState {
-            project_id,
-            refresh_jwt: None,
+            timeout: self.timeout,
+            retry: Arc::new(self.retry),
+            ..ClientState::new(project_id)
         };
         Ok(Client::new_with_client(&base_url, http_client, state))
     }

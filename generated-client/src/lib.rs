@@ -41,25 +41,38 @@
 //!
 //! # Errors
 //!
-//! Every call returns [`Error`]. The service's documented failures arrive as
-//! [`Error::ErrorResponse`] holding [`types::ErrorResponse`] (`errorCode`, `errorDescription`,
-//! `errorMessage`) and the HTTP status; a call that needs a refresh JWT but has none fails with
-//! [`Error::InvalidRequest`] before anything is sent.
+//! Every call returns [`Error`], which tells the service's answers ([`Error::Service`], with the
+//! status, a named [`ErrorCode`] and `Retry-After`) from transport failures ([`Error::Transport`]),
+//! undecodable success bodies ([`Error::Decode`]) and calls refused before sending
+//! ([`Error::InvalidRequest`], such as an update without a refresh JWT).
+//!
+//! # Call policy
+//!
+//! Timeouts, retries ([`RetryPolicy`]), the regional host, identification headers, the cookie
+//! fallback for tokens and the `descope.call` tracing span are described on [`ClientBuilder`]
+//! and in the README.
 
 mod auth;
 mod config;
 mod credentials;
+mod error;
+mod execute;
 #[rustfmt::skip]
 mod generated;
+mod response;
+mod retry;
 
 pub use config::{
     BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, USER_AGENT,
     base_url_for_project,
 };
 pub use credentials::{InvalidProjectId, ProjectId, RefreshJwt};
-pub use generated::client::{Client, Error, ResponseValue, builder, prelude, types};
+pub use error::{DecodeError, Error, ErrorCode, InvalidRequest, ServiceError, TransportError};
+pub use generated::client::{Client, builder, prelude, types};
 /// Every operation of the spec with its method, path and bearer credential.
 pub use generated::operations;
+pub use response::Response;
+pub use retry::RetryPolicy;
 
 // The README's examples are compiled with the crate's doctests, so they cannot drift from the API.
 #[doc = include_str!("../../README.md")]

@@ -22,6 +22,7 @@ mod progenitor_stage;
 mod redact;
 mod render;
 mod rules;
+mod send;
 mod tree;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Rule};

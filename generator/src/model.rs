@@ -1,7 +1,7 @@
 //! What the generator needs to know about each operation beyond what progenitor reads:
 //! its Rust method name and the bearer credential its `security` requirements call for.
 
-use heck::ToSnakeCase;
+use heck::{ToShoutySnakeCase, ToSnakeCase};
 
 /// The bearer credential an operation authenticates with, derived from its `security` list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -79,6 +79,11 @@ impl Operation {
     /// generator checks after generation that both agree (see `postprocess`).
     pub fn method_name(&self) -> String {
         self.operation_id.to_snake_case()
+    }
+
+    /// The name of the operation's constant in the generated `operations.rs`.
+    pub fn constant_name(&self) -> String {
+        self.operation_id.to_shouty_snake_case()
     }
 }
 

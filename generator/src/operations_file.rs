@@ -1,6 +1,7 @@
 //! Emits `operations.rs`: every operation's method, path and bearer credential, read from the
 //! spec's `security` requirements. progenitor ignores security; the client's runtime reads this
-//! table to build the `Authorization` header, so no hand-written list of operations exists.
+//! table to build each request and its `Authorization` header, so no hand-written list of
+//! operations exists. Each builder's `send` names its operation's constant (see `send`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -11,22 +12,28 @@ pub(crate) fn emit(operations: &[Operation]) -> TokenStream {
     // Sorted by method name so that lookups can binary-search.
     let mut sorted: Vec<&Operation> = operations.iter().collect();
     sorted.sort_by_key(|operation| operation.method_name());
-    let entries = sorted.iter().map(|operation| {
+    let constants = sorted.iter().map(|operation| {
         let operation_id = &operation.operation_id;
         let method_name = operation.method_name();
         let http_method = &operation.http_method;
         let path = &operation.path;
         let credential = format_ident!("{}", operation.credential.variant_name());
+        let constant = format_ident!("{}", operation.constant_name());
+        let doc = format!("`{operation_id}`: `{http_method} {path}`.");
         quote! {
-            Operation {
+            #[doc = #doc]
+            pub const #constant: Operation = Operation {
                 operation_id: #operation_id,
                 method_name: #method_name,
                 http_method: #http_method,
                 path: #path,
                 credential: Credential::#credential,
-            },
+            };
         }
     });
+    let names = sorted
+        .iter()
+        .map(|operation| format_ident!("{}", operation.constant_name()));
 
     quote! {
         /// The bearer credential an operation authenticates with, from its `security` requirements.
@@ -46,7 +53,7 @@ pub(crate) fn emit(operations: &[Operation]) -> TokenStream {
         pub struct Operation {
             /// The spec's `operationId`.
             pub operation_id: &'static str,
-            /// The generated method name; hooks see it as `OperationInfo::operation_id`.
+            /// The generated method name.
             pub method_name: &'static str,
             /// The upper-case HTTP method.
             pub http_method: &'static str,
@@ -56,8 +63,10 @@ pub(crate) fn emit(operations: &[Operation]) -> TokenStream {
             pub credential: Credential,
         }
 
+        #(#constants)*
+
         /// Every operation of the spec, sorted by method name.
-        pub const OPERATIONS: &[Operation] = &[#(#entries)*];
+        pub const OPERATIONS: &[Operation] = &[#(#names),*];
 
         /// The operation behind a generated method, by the method's name.
         pub fn by_method_name(method_name: &str) -> Option<&'static Operation> {

@@ -8,8 +8,8 @@
 //! - Properties with an `x-rust-name` in the spec get that name instead of the derived one
 //!   (fields, builder methods, everything spelled with it); serde keeps the wire name.
 //! - Types with `x-descope-sensitive` properties get a redacting `Debug` (see `redact`).
-//! - The operation ids progenitor reports to hooks must be the method names in that table; a
-//!   mismatch would silently send the wrong credential, so it stops generation.
+//! - Each builder's `send` hands its body to the runtime (see `send`); every operation of the
+//!   table must be sent by exactly one builder, or generation stops.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +23,7 @@ use crate::diagnostic::{Location, Report, Rule};
 use crate::model::{Credential, Operation};
 use crate::redact::{self, SensitiveFields};
 use crate::render;
+use crate::send;
 
 pub(crate) fn client(
     tokens: TokenStream,
@@ -81,14 +82,13 @@ pub(crate) fn client(
             ),
         );
     }
-    let mut reported = ReportedIds::default();
-    reported.visit_file(&file);
-    if reported.ids != expected {
+    let rewritten = send::rewrite(&mut file, operations, report);
+    if rewritten != expected {
         internal(
             report,
             format!(
-                "progenitor reports operation ids {:?} to hooks, but the credential table has {:?}",
-                reported.ids, expected
+                "progenitor's builders send operations {rewritten:?}, but the operation table has \
+                 {expected:?}"
             ),
         );
     }
@@ -146,7 +146,7 @@ fn doc_example(operation: &Operation, crate_name: &str) -> String {
     format!(
         "```no_run\n\
          # async fn example(client: {crate_name}::Client, body: {crate_name}::types::{body_type}{refresh_parameter})\n\
-         # -> Result<(), {crate_name}::Error<{crate_name}::types::ErrorResponse>> {{\n\
+         # -> Result<(), {crate_name}::Error> {{\n\
          let response = {receiver}\n    .{method}()\n    .body(body)\n    .send()\n    .await?;\n\
          # Ok(())\n\
          # }}\n\
@@ -173,7 +173,7 @@ fn credential_doc(credential: Credential) -> String {
     format!("\n\n{text}")
 }
 
-fn internal(report: &mut Report, message: String) {
+pub(crate) fn internal(report: &mut Report, message: String) {
     report.push(
         Location::Document,
         Rule::Internal,
@@ -184,8 +184,8 @@ fn internal(report: &mut Report, message: String) {
 
 /// Collects the `operation_id` of every `OperationInfo { .. }` progenitor builds.
 #[derive(Default)]
-struct ReportedIds {
-    ids: BTreeSet<String>,
+pub(crate) struct ReportedIds {
+    pub(crate) ids: BTreeSet<String>,
 }
 
 impl<'ast> Visit<'ast> for ReportedIds {

@@ -77,8 +77,14 @@ async fn a_missing_refresh_jwt_sends_nothing() {
         .send()
         .await;
     match result {
-        Err(descope_client::Error::InvalidRequest(message)) => {
+        Err(refused @ descope_client::Error::InvalidRequest(_)) => {
+            let message = refused.to_string();
             assert!(message.contains("with_refresh_jwt"), "{message}");
+            assert!(
+                message.starts_with("UpdateEmailMagicLink (POST /v1/auth/magiclink/update/email)"),
+                "{message}"
+            );
+            assert_eq!(refused.attempts(), 0);
         }
         other => panic!("expected a refusal, got {other:?}"),
     }

@@ -3,8 +3,8 @@
 //! The list below is the only hand-written mapping from operations to request types; a test
 //! checks it against the generated operation table, so a new operation cannot go untested.
 
-use descope_client::types::{self, ErrorResponse};
-use descope_client::{Client, Error, ResponseValue};
+use descope_client::types;
+use descope_client::{Client, Error, Response};
 use serde_json::Value;
 
 /// What a call came back with, rendered for a golden file.
@@ -16,7 +16,7 @@ pub enum Outcome {
         decoded: String,
         debug: String,
     },
-    /// A documented error status, decoded into `ErrorResponse`.
+    /// A documented error status: the code, texts and `Retry-After` the client read from it.
     ServiceError {
         status: u16,
         decoded: String,
@@ -40,24 +40,28 @@ fn render<T: serde::Serialize>(value: &T) -> String {
     format!("{type_name} {json}")
 }
 
-fn outcome<T: serde::Serialize + std::fmt::Debug>(
-    result: Result<ResponseValue<T>, Error<ErrorResponse>>,
-) -> Outcome {
+fn outcome<T: serde::Serialize + std::fmt::Debug>(result: Result<Response<T>, Error>) -> Outcome {
     match result {
         Ok(value) => Outcome::Success {
             status: value.status().as_u16(),
             debug: format!("{value:?} {value:#?}"),
             decoded: render(&value.into_inner()),
         },
-        Err(Error::ErrorResponse(value)) => Outcome::ServiceError {
-            status: value.status().as_u16(),
-            retry_after: value
-                .headers()
-                .get("retry-after")
-                .map(|v| v.to_str().unwrap_or("<not text>").to_owned()),
-            decoded: render(&value.into_inner()),
+        Err(Error::Service(error)) => Outcome::ServiceError {
+            status: error.status.as_u16(),
+            retry_after: error.retry_after.map(|delay| delay.as_secs().to_string()),
+            decoded: format!(
+                "code {}\ndescription {:?}\nmessage {:?}\nbody excerpt {:?}",
+                error
+                    .code
+                    .as_ref()
+                    .map_or_else(|| "none".to_owned(), |code| format!("{code} ({code:?})")),
+                error.description,
+                error.message,
+                error.body_excerpt,
+            ),
         },
-        Err(Error::InvalidRequest(message)) => Outcome::Refused(message),
+        Err(refused @ Error::InvalidRequest(_)) => Outcome::Refused(refused.to_string()),
         Err(other) => Outcome::Failed(other.to_string()),
     }
 }

@@ -4,8 +4,8 @@
 //! with only the project id and one from a client carrying a refresh JWT, so that the method,
 //! path, bearer, content type and JSON body of every operation are all pinned.
 
-use descope_client::Client;
 use descope_client::operations::{Credential, OPERATIONS};
+use descope_client::{Client, RetryPolicy};
 use descope_shape_tests::{
     CannedResponse, CuratedSpec, RecordingServer, check_golden, finish_golden_run,
 };
@@ -18,9 +18,11 @@ pub const PROJECT_ID: &str = "P2PlaceholderProjectId";
 pub const REFRESH_JWT: &str = "placeholder.refresh.jwt";
 
 /// A client of the placeholder project that sends to the loopback server.
+/// Retries are off: shape tests serve one canned answer per call (the runtime tests cover retries).
 pub fn client_for(server: &RecordingServer) -> Client {
     Client::builder(PROJECT_ID)
         .base_url(&server.base_url)
+        .retry_policy(RetryPolicy::none())
         .build()
         .expect("a loopback base URL is valid")
 }

@@ -92,7 +92,7 @@ async fn rate_limiting_keeps_retry_after() {
             decoded,
         } => {
             assert_eq!(seconds, "7");
-            assert!(decoded.contains("E130429"), "{decoded}");
+            assert!(decoded.contains("E130429 (RateLimitExceeded)"), "{decoded}");
         }
         other => panic!("429 came back as {other:?}"),
     }

@@ -4960,13 +4960,6 @@ impl ClientInfo<crate::ClientState> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::ClientState>,
-    {}
-};
 impl Client {
     /**Sign up a new user with a one-time code sent by email
 
@@ -4976,7 +4969,7 @@ Sends a `POST` request to `/v1/auth/otp/signup/email`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_otp_email()
     .body(body)
@@ -4999,7 +4992,7 @@ Sends a `POST` request to `/v1/auth/otp/signin/email`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_in_otp_email()
     .body(body)
@@ -5022,7 +5015,7 @@ Sends a `POST` request to `/v1/auth/otp/signup-in/email`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_or_in_otp_email()
     .body(body)
@@ -5045,7 +5038,7 @@ Sends a `POST` request to `/v1/auth/otp/verify/email`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .verify_otp_email()
     .body(body)
@@ -5068,7 +5061,7 @@ Sends a `POST` request to `/v1/auth/otp/signup/sms`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_otp_sms()
     .body(body)
@@ -5091,7 +5084,7 @@ Sends a `POST` request to `/v1/auth/otp/signin/sms`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_in_otp_sms()
     .body(body)
@@ -5114,7 +5107,7 @@ Sends a `POST` request to `/v1/auth/otp/signup-in/sms`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_or_in_otp_sms()
     .body(body)
@@ -5137,7 +5130,7 @@ Sends a `POST` request to `/v1/auth/otp/verify/sms`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .verify_otp_sms()
     .body(body)
@@ -5160,7 +5153,7 @@ Sends a `POST` request to `/v1/auth/otp/signup/voice`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_otp_voice()
     .body(body)
@@ -5183,7 +5176,7 @@ Sends a `POST` request to `/v1/auth/otp/signin/voice`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_in_otp_voice()
     .body(body)
@@ -5206,7 +5199,7 @@ Sends a `POST` request to `/v1/auth/otp/signup-in/voice`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_or_in_otp_voice()
     .body(body)
@@ -5229,7 +5222,7 @@ Sends a `POST` request to `/v1/auth/otp/verify/voice`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .verify_otp_voice()
     .body(body)
@@ -5252,7 +5245,7 @@ Sends a `POST` request to `/v1/auth/otp/signup/whatsapp`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_otp_whatsapp()
     .body(body)
@@ -5275,7 +5268,7 @@ Sends a `POST` request to `/v1/auth/otp/signin/whatsapp`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_in_otp_whatsapp()
     .body(body)
@@ -5298,7 +5291,7 @@ Sends a `POST` request to `/v1/auth/otp/signup-in/whatsapp`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_or_in_otp_whatsapp()
     .body(body)
@@ -5321,7 +5314,7 @@ Sends a `POST` request to `/v1/auth/otp/verify/whatsapp`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .verify_otp_whatsapp()
     .body(body)
@@ -5344,7 +5337,7 @@ Sends a `POST` request to `/v1/auth/otp/signup/im`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_otp_im()
     .body(body)
@@ -5367,7 +5360,7 @@ Sends a `POST` request to `/v1/auth/otp/signin/im`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_in_otp_im()
     .body(body)
@@ -5390,7 +5383,7 @@ Sends a `POST` request to `/v1/auth/otp/signup-in/im`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_or_in_otp_im()
     .body(body)
@@ -5413,7 +5406,7 @@ Sends a `POST` request to `/v1/auth/otp/verify/im`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .verify_otp_im()
     .body(body)
@@ -5436,7 +5429,7 @@ Sends a `POST` request to `/v1/auth/otp/update/email`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::UpdateEmailOtpRequest, refresh_jwt: String)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .update_email_otp()
@@ -5460,7 +5453,7 @@ Sends a `POST` request to `/v1/auth/otp/update/phone/sms`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneOtpRequest, refresh_jwt: String)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .update_phone_otp_sms()
@@ -5484,7 +5477,7 @@ Sends a `POST` request to `/v1/auth/otp/update/phone/voice`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneOtpRequest, refresh_jwt: String)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .update_phone_otp_voice()
@@ -5508,7 +5501,7 @@ Sends a `POST` request to `/v1/auth/otp/update/phone/whatsapp`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneOtpRequest, refresh_jwt: String)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .update_phone_otp_whatsapp()
@@ -5532,7 +5525,7 @@ Sends a `POST` request to `/v1/auth/otp/update/phone/im`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneOtpRequest, refresh_jwt: String)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .update_phone_otp_im()
@@ -5556,7 +5549,7 @@ Sends a `POST` request to `/v1/auth/magiclink/signup/email`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_magic_link_email()
     .body(body)
@@ -5579,7 +5572,7 @@ Sends a `POST` request to `/v1/auth/magiclink/signin/email`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_in_magic_link_email()
     .body(body)
@@ -5602,7 +5595,7 @@ Sends a `POST` request to `/v1/auth/magiclink/signup-in/email`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpOrInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_or_in_magic_link_email()
     .body(body)
@@ -5627,7 +5620,7 @@ Sends a `POST` request to `/v1/auth/magiclink/signup/sms`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_magic_link_sms()
     .body(body)
@@ -5650,7 +5643,7 @@ Sends a `POST` request to `/v1/auth/magiclink/signin/sms`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_in_magic_link_sms()
     .body(body)
@@ -5673,7 +5666,7 @@ Sends a `POST` request to `/v1/auth/magiclink/signup-in/sms`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpOrInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_or_in_magic_link_sms()
     .body(body)
@@ -5696,7 +5689,7 @@ Sends a `POST` request to `/v1/auth/magiclink/signup/whatsapp`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_magic_link_whatsapp()
     .body(body)
@@ -5719,7 +5712,7 @@ Sends a `POST` request to `/v1/auth/magiclink/signin/whatsapp`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_in_magic_link_whatsapp()
     .body(body)
@@ -5742,7 +5735,7 @@ Sends a `POST` request to `/v1/auth/magiclink/signup-in/whatsapp`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpOrInRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .sign_up_or_in_magic_link_whatsapp()
     .body(body)
@@ -5767,7 +5760,7 @@ Sends a `POST` request to `/v1/auth/magiclink/verify`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkVerifyRequest)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .verify_magic_link()
     .body(body)
@@ -5790,7 +5783,7 @@ Sends a `POST` request to `/v1/auth/magiclink/update/email`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::UpdateEmailMagicLinkRequest, refresh_jwt: String)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .update_email_magic_link()
@@ -5814,7 +5807,7 @@ Sends a `POST` request to `/v1/auth/magiclink/update/phone/sms`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneMagicLinkRequest, refresh_jwt: String)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .update_phone_magic_link_sms()
@@ -5838,7 +5831,7 @@ Sends a `POST` request to `/v1/auth/magiclink/update/phone/whatsapp`
 
 ```no_run
 # async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneMagicLinkRequest, refresh_jwt: String)
-# -> Result<(), descope_client::Error<descope_client::types::ErrorResponse>> {
+# -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .update_phone_magic_link_whatsapp()
@@ -5908,86 +5901,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signup/email`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedEmail>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedEmail>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OTP_EMAIL;
             let body = body
                 .and_then(|v| {
                     types::OtpSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signup/email", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_otp_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_in_otp_email`]
@@ -6032,86 +5954,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signin/email`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedEmail>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedEmail>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_IN_OTP_EMAIL;
             let body = body
                 .and_then(|v| {
                     types::OtpSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signin/email", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_in_otp_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_otp_email`]
@@ -6158,86 +6009,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signup-in/email`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedEmail>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedEmail>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OR_IN_OTP_EMAIL;
             let body = body
                 .and_then(|v| {
                     types::OtpSignUpOrInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signup-in/email", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_or_in_otp_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::verify_otp_email`]
@@ -6282,86 +6062,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/verify/email`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JwtResponse>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::VERIFY_OTP_EMAIL;
             let body = body
                 .and_then(|v| {
                     types::OtpVerifyRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/verify/email", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "verify_otp_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_otp_sms`]
@@ -6406,86 +6115,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signup/sms`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OTP_SMS;
             let body = body
                 .and_then(|v| {
                     types::OtpSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signup/sms", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_otp_sms",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_in_otp_sms`]
@@ -6530,86 +6168,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signin/sms`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_IN_OTP_SMS;
             let body = body
                 .and_then(|v| {
                     types::OtpSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signin/sms", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_in_otp_sms",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_otp_sms`]
@@ -6656,86 +6223,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signup-in/sms`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OR_IN_OTP_SMS;
             let body = body
                 .and_then(|v| {
                     types::OtpSignUpOrInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signup-in/sms", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_or_in_otp_sms",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::verify_otp_sms`]
@@ -6780,86 +6276,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/verify/sms`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JwtResponse>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::VERIFY_OTP_SMS;
             let body = body
                 .and_then(|v| {
                     types::OtpVerifyRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/verify/sms", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "verify_otp_sms",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_otp_voice`]
@@ -6904,86 +6329,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signup/voice`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OTP_VOICE;
             let body = body
                 .and_then(|v| {
                     types::OtpSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signup/voice", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_otp_voice",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_in_otp_voice`]
@@ -7028,86 +6382,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signin/voice`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_IN_OTP_VOICE;
             let body = body
                 .and_then(|v| {
                     types::OtpSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signin/voice", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_in_otp_voice",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_otp_voice`]
@@ -7154,86 +6437,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signup-in/voice`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OR_IN_OTP_VOICE;
             let body = body
                 .and_then(|v| {
                     types::OtpSignUpOrInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signup-in/voice", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_or_in_otp_voice",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::verify_otp_voice`]
@@ -7278,86 +6490,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/verify/voice`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JwtResponse>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::VERIFY_OTP_VOICE;
             let body = body
                 .and_then(|v| {
                     types::OtpVerifyRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/verify/voice", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "verify_otp_voice",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_otp_whatsapp`]
@@ -7402,86 +6543,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signup/whatsapp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OTP_WHATSAPP;
             let body = body
                 .and_then(|v| {
                     types::OtpSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signup/whatsapp", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_otp_whatsapp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_in_otp_whatsapp`]
@@ -7526,86 +6596,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signin/whatsapp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_IN_OTP_WHATSAPP;
             let body = body
                 .and_then(|v| {
                     types::OtpSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signin/whatsapp", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_in_otp_whatsapp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_otp_whatsapp`]
@@ -7652,86 +6651,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signup-in/whatsapp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OR_IN_OTP_WHATSAPP;
             let body = body
                 .and_then(|v| {
                     types::OtpSignUpOrInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signup-in/whatsapp", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_or_in_otp_whatsapp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::verify_otp_whatsapp`]
@@ -7776,86 +6704,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/verify/whatsapp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JwtResponse>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::VERIFY_OTP_WHATSAPP;
             let body = body
                 .and_then(|v| {
                     types::OtpVerifyRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/verify/whatsapp", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "verify_otp_whatsapp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_otp_im`]
@@ -7900,86 +6757,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signup/im`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OTP_IM;
             let body = body
                 .and_then(|v| {
                     types::OtpSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signup/im", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_otp_im",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_in_otp_im`]
@@ -8024,86 +6810,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signin/im`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_IN_OTP_IM;
             let body = body
                 .and_then(|v| {
                     types::OtpSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signin/im", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_in_otp_im",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_otp_im`]
@@ -8150,86 +6865,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/signup-in/im`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OR_IN_OTP_IM;
             let body = body
                 .and_then(|v| {
                     types::OtpSignUpOrInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/signup-in/im", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_or_in_otp_im",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::verify_otp_im`]
@@ -8274,86 +6918,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/verify/im`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JwtResponse>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::VERIFY_OTP_IM;
             let body = body
                 .and_then(|v| {
                     types::OtpVerifyRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/verify/im", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "verify_otp_im",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::update_email_otp`]
@@ -8400,86 +6973,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/update/email`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedEmail>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedEmail>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::UPDATE_EMAIL_OTP;
             let body = body
                 .and_then(|v| {
                     types::UpdateEmailOtpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/update/email", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_email_otp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::update_phone_otp_sms`]
@@ -8526,86 +7028,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/update/phone/sms`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::UPDATE_PHONE_OTP_SMS;
             let body = body
                 .and_then(|v| {
                     types::UpdatePhoneOtpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/update/phone/sms", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_phone_otp_sms",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::update_phone_otp_voice`]
@@ -8652,86 +7083,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/update/phone/voice`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::UPDATE_PHONE_OTP_VOICE;
             let body = body
                 .and_then(|v| {
                     types::UpdatePhoneOtpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/update/phone/voice", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_phone_otp_voice",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::update_phone_otp_whatsapp`]
@@ -8778,86 +7138,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/update/phone/whatsapp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::UPDATE_PHONE_OTP_WHATSAPP;
             let body = body
                 .and_then(|v| {
                     types::UpdatePhoneOtpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/update/phone/whatsapp", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_phone_otp_whatsapp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::update_phone_otp_im`]
@@ -8904,86 +7193,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/otp/update/phone/im`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::OtpMaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::OtpMaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::UPDATE_PHONE_OTP_IM;
             let body = body
                 .and_then(|v| {
                     types::UpdatePhoneOtpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/otp/update/phone/im", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_phone_otp_im",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_magic_link_email`]
@@ -9030,86 +7248,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/signup/email`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MaskedEmail>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::MaskedEmail>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_MAGIC_LINK_EMAIL;
             let body = body
                 .and_then(|v| {
                     types::MagicLinkSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/magiclink/signup/email", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_magic_link_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_in_magic_link_email`]
@@ -9156,86 +7303,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/signin/email`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MaskedEmail>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::MaskedEmail>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_IN_MAGIC_LINK_EMAIL;
             let body = body
                 .and_then(|v| {
                     types::MagicLinkSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/magiclink/signin/email", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_in_magic_link_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_magic_link_email`]
@@ -9283,87 +7359,16 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/signup-in/email`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MaskedEmail>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::MaskedEmail>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OR_IN_MAGIC_LINK_EMAIL;
             let body = body
                 .and_then(|v| {
                     types::MagicLinkSignUpOrInRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/magiclink/signup-in/email", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_or_in_magic_link_email",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_magic_link_sms`]
@@ -9410,86 +7415,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/signup/sms`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::MaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_MAGIC_LINK_SMS;
             let body = body
                 .and_then(|v| {
                     types::MagicLinkSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/magiclink/signup/sms", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_magic_link_sms",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_in_magic_link_sms`]
@@ -9536,86 +7470,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/signin/sms`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::MaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_IN_MAGIC_LINK_SMS;
             let body = body
                 .and_then(|v| {
                     types::MagicLinkSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/magiclink/signin/sms", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_in_magic_link_sms",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_magic_link_sms`]
@@ -9663,87 +7526,16 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/signup-in/sms`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::MaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OR_IN_MAGIC_LINK_SMS;
             let body = body
                 .and_then(|v| {
                     types::MagicLinkSignUpOrInRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/magiclink/signup-in/sms", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_or_in_magic_link_sms",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_magic_link_whatsapp`]
@@ -9790,86 +7582,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/signup/whatsapp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::MaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_MAGIC_LINK_WHATSAPP;
             let body = body
                 .and_then(|v| {
                     types::MagicLinkSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/magiclink/signup/whatsapp", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_magic_link_whatsapp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_in_magic_link_whatsapp`]
@@ -9916,86 +7637,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/signin/whatsapp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::MaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_IN_MAGIC_LINK_WHATSAPP;
             let body = body
                 .and_then(|v| {
                     types::MagicLinkSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/magiclink/signin/whatsapp", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_in_magic_link_whatsapp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_magic_link_whatsapp`]
@@ -10043,89 +7693,16 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/signup-in/whatsapp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::MaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::SIGN_UP_OR_IN_MAGIC_LINK_WHATSAPP;
             let body = body
                 .and_then(|v| {
                     types::MagicLinkSignUpOrInRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/auth/magiclink/signup-in/whatsapp", client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "sign_up_or_in_magic_link_whatsapp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::verify_magic_link`]
@@ -10172,86 +7749,15 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/verify`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JwtResponse>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::VERIFY_MAGIC_LINK;
             let body = body
                 .and_then(|v| {
                     types::MagicLinkVerifyRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/magiclink/verify", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "verify_magic_link",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::update_email_magic_link`]
@@ -10299,87 +7805,16 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/update/email`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MaskedEmail>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::MaskedEmail>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::UPDATE_EMAIL_MAGIC_LINK;
             let body = body
                 .and_then(|v| {
                     types::UpdateEmailMagicLinkRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/magiclink/update/email", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_email_magic_link",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::update_phone_magic_link_sms`]
@@ -10427,87 +7862,16 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/update/phone/sms`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::MaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::UPDATE_PHONE_MAGIC_LINK_SMS;
             let body = body
                 .and_then(|v| {
                     types::UpdatePhoneMagicLinkRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1/auth/magiclink/update/phone/sms", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_phone_magic_link_sms",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
     /**Builder for [`Client::update_phone_magic_link_whatsapp`]
@@ -10555,89 +7919,16 @@ pub mod builder {
         ///Sends a `POST` request to `/v1/auth/magiclink/update/phone/whatsapp`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MaskedPhone>, Error<types::ErrorResponse>> {
+        ) -> Result<crate::Response<types::MaskedPhone>, crate::Error> {
             let Self { client, body } = self;
+            let operation = &super::super::operations::UPDATE_PHONE_MAGIC_LINK_WHATSAPP;
             let body = body
                 .and_then(|v| {
                     types::UpdatePhoneMagicLinkRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1/auth/magiclink/update/phone/whatsapp", client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_phone_magic_link_whatsapp",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(operation, &body).await
         }
     }
 }

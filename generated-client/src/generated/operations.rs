@@ -17,7 +17,7 @@ pub enum Credential {
 pub struct Operation {
     /// The spec's `operationId`.
     pub operation_id: &'static str,
-    /// The generated method name; hooks see it as `OperationInfo::operation_id`.
+    /// The generated method name.
     pub method_name: &'static str,
     /// The upper-case HTTP method.
     pub http_method: &'static str,
@@ -26,274 +26,350 @@ pub struct Operation {
     /// What the `Authorization` header must carry.
     pub credential: Credential,
 }
+///`SignInMagicLinkEmail`: `POST /v1/auth/magiclink/signin/email`.
+pub const SIGN_IN_MAGIC_LINK_EMAIL: Operation = Operation {
+    operation_id: "SignInMagicLinkEmail",
+    method_name: "sign_in_magic_link_email",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/signin/email",
+    credential: Credential::ProjectIdOrRefreshJwt,
+};
+///`SignInMagicLinkSms`: `POST /v1/auth/magiclink/signin/sms`.
+pub const SIGN_IN_MAGIC_LINK_SMS: Operation = Operation {
+    operation_id: "SignInMagicLinkSms",
+    method_name: "sign_in_magic_link_sms",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/signin/sms",
+    credential: Credential::ProjectIdOrRefreshJwt,
+};
+///`SignInMagicLinkWhatsapp`: `POST /v1/auth/magiclink/signin/whatsapp`.
+pub const SIGN_IN_MAGIC_LINK_WHATSAPP: Operation = Operation {
+    operation_id: "SignInMagicLinkWhatsapp",
+    method_name: "sign_in_magic_link_whatsapp",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/signin/whatsapp",
+    credential: Credential::ProjectIdOrRefreshJwt,
+};
+///`SignInOtpEmail`: `POST /v1/auth/otp/signin/email`.
+pub const SIGN_IN_OTP_EMAIL: Operation = Operation {
+    operation_id: "SignInOtpEmail",
+    method_name: "sign_in_otp_email",
+    http_method: "POST",
+    path: "/v1/auth/otp/signin/email",
+    credential: Credential::ProjectIdOrRefreshJwt,
+};
+///`SignInOtpIm`: `POST /v1/auth/otp/signin/im`.
+pub const SIGN_IN_OTP_IM: Operation = Operation {
+    operation_id: "SignInOtpIm",
+    method_name: "sign_in_otp_im",
+    http_method: "POST",
+    path: "/v1/auth/otp/signin/im",
+    credential: Credential::ProjectIdOrRefreshJwt,
+};
+///`SignInOtpSms`: `POST /v1/auth/otp/signin/sms`.
+pub const SIGN_IN_OTP_SMS: Operation = Operation {
+    operation_id: "SignInOtpSms",
+    method_name: "sign_in_otp_sms",
+    http_method: "POST",
+    path: "/v1/auth/otp/signin/sms",
+    credential: Credential::ProjectIdOrRefreshJwt,
+};
+///`SignInOtpVoice`: `POST /v1/auth/otp/signin/voice`.
+pub const SIGN_IN_OTP_VOICE: Operation = Operation {
+    operation_id: "SignInOtpVoice",
+    method_name: "sign_in_otp_voice",
+    http_method: "POST",
+    path: "/v1/auth/otp/signin/voice",
+    credential: Credential::ProjectIdOrRefreshJwt,
+};
+///`SignInOtpWhatsapp`: `POST /v1/auth/otp/signin/whatsapp`.
+pub const SIGN_IN_OTP_WHATSAPP: Operation = Operation {
+    operation_id: "SignInOtpWhatsapp",
+    method_name: "sign_in_otp_whatsapp",
+    http_method: "POST",
+    path: "/v1/auth/otp/signin/whatsapp",
+    credential: Credential::ProjectIdOrRefreshJwt,
+};
+///`SignUpMagicLinkEmail`: `POST /v1/auth/magiclink/signup/email`.
+pub const SIGN_UP_MAGIC_LINK_EMAIL: Operation = Operation {
+    operation_id: "SignUpMagicLinkEmail",
+    method_name: "sign_up_magic_link_email",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/signup/email",
+    credential: Credential::ProjectId,
+};
+///`SignUpMagicLinkSms`: `POST /v1/auth/magiclink/signup/sms`.
+pub const SIGN_UP_MAGIC_LINK_SMS: Operation = Operation {
+    operation_id: "SignUpMagicLinkSms",
+    method_name: "sign_up_magic_link_sms",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/signup/sms",
+    credential: Credential::ProjectId,
+};
+///`SignUpMagicLinkWhatsapp`: `POST /v1/auth/magiclink/signup/whatsapp`.
+pub const SIGN_UP_MAGIC_LINK_WHATSAPP: Operation = Operation {
+    operation_id: "SignUpMagicLinkWhatsapp",
+    method_name: "sign_up_magic_link_whatsapp",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/signup/whatsapp",
+    credential: Credential::ProjectId,
+};
+///`SignUpOrInMagicLinkEmail`: `POST /v1/auth/magiclink/signup-in/email`.
+pub const SIGN_UP_OR_IN_MAGIC_LINK_EMAIL: Operation = Operation {
+    operation_id: "SignUpOrInMagicLinkEmail",
+    method_name: "sign_up_or_in_magic_link_email",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/signup-in/email",
+    credential: Credential::ProjectId,
+};
+///`SignUpOrInMagicLinkSms`: `POST /v1/auth/magiclink/signup-in/sms`.
+pub const SIGN_UP_OR_IN_MAGIC_LINK_SMS: Operation = Operation {
+    operation_id: "SignUpOrInMagicLinkSms",
+    method_name: "sign_up_or_in_magic_link_sms",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/signup-in/sms",
+    credential: Credential::ProjectId,
+};
+///`SignUpOrInMagicLinkWhatsapp`: `POST /v1/auth/magiclink/signup-in/whatsapp`.
+pub const SIGN_UP_OR_IN_MAGIC_LINK_WHATSAPP: Operation = Operation {
+    operation_id: "SignUpOrInMagicLinkWhatsapp",
+    method_name: "sign_up_or_in_magic_link_whatsapp",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/signup-in/whatsapp",
+    credential: Credential::ProjectId,
+};
+///`SignUpOrInOtpEmail`: `POST /v1/auth/otp/signup-in/email`.
+pub const SIGN_UP_OR_IN_OTP_EMAIL: Operation = Operation {
+    operation_id: "SignUpOrInOtpEmail",
+    method_name: "sign_up_or_in_otp_email",
+    http_method: "POST",
+    path: "/v1/auth/otp/signup-in/email",
+    credential: Credential::ProjectId,
+};
+///`SignUpOrInOtpIm`: `POST /v1/auth/otp/signup-in/im`.
+pub const SIGN_UP_OR_IN_OTP_IM: Operation = Operation {
+    operation_id: "SignUpOrInOtpIm",
+    method_name: "sign_up_or_in_otp_im",
+    http_method: "POST",
+    path: "/v1/auth/otp/signup-in/im",
+    credential: Credential::ProjectId,
+};
+///`SignUpOrInOtpSms`: `POST /v1/auth/otp/signup-in/sms`.
+pub const SIGN_UP_OR_IN_OTP_SMS: Operation = Operation {
+    operation_id: "SignUpOrInOtpSms",
+    method_name: "sign_up_or_in_otp_sms",
+    http_method: "POST",
+    path: "/v1/auth/otp/signup-in/sms",
+    credential: Credential::ProjectId,
+};
+///`SignUpOrInOtpVoice`: `POST /v1/auth/otp/signup-in/voice`.
+pub const SIGN_UP_OR_IN_OTP_VOICE: Operation = Operation {
+    operation_id: "SignUpOrInOtpVoice",
+    method_name: "sign_up_or_in_otp_voice",
+    http_method: "POST",
+    path: "/v1/auth/otp/signup-in/voice",
+    credential: Credential::ProjectId,
+};
+///`SignUpOrInOtpWhatsapp`: `POST /v1/auth/otp/signup-in/whatsapp`.
+pub const SIGN_UP_OR_IN_OTP_WHATSAPP: Operation = Operation {
+    operation_id: "SignUpOrInOtpWhatsapp",
+    method_name: "sign_up_or_in_otp_whatsapp",
+    http_method: "POST",
+    path: "/v1/auth/otp/signup-in/whatsapp",
+    credential: Credential::ProjectId,
+};
+///`SignUpOtpEmail`: `POST /v1/auth/otp/signup/email`.
+pub const SIGN_UP_OTP_EMAIL: Operation = Operation {
+    operation_id: "SignUpOtpEmail",
+    method_name: "sign_up_otp_email",
+    http_method: "POST",
+    path: "/v1/auth/otp/signup/email",
+    credential: Credential::ProjectId,
+};
+///`SignUpOtpIm`: `POST /v1/auth/otp/signup/im`.
+pub const SIGN_UP_OTP_IM: Operation = Operation {
+    operation_id: "SignUpOtpIm",
+    method_name: "sign_up_otp_im",
+    http_method: "POST",
+    path: "/v1/auth/otp/signup/im",
+    credential: Credential::ProjectId,
+};
+///`SignUpOtpSms`: `POST /v1/auth/otp/signup/sms`.
+pub const SIGN_UP_OTP_SMS: Operation = Operation {
+    operation_id: "SignUpOtpSms",
+    method_name: "sign_up_otp_sms",
+    http_method: "POST",
+    path: "/v1/auth/otp/signup/sms",
+    credential: Credential::ProjectId,
+};
+///`SignUpOtpVoice`: `POST /v1/auth/otp/signup/voice`.
+pub const SIGN_UP_OTP_VOICE: Operation = Operation {
+    operation_id: "SignUpOtpVoice",
+    method_name: "sign_up_otp_voice",
+    http_method: "POST",
+    path: "/v1/auth/otp/signup/voice",
+    credential: Credential::ProjectId,
+};
+///`SignUpOtpWhatsapp`: `POST /v1/auth/otp/signup/whatsapp`.
+pub const SIGN_UP_OTP_WHATSAPP: Operation = Operation {
+    operation_id: "SignUpOtpWhatsapp",
+    method_name: "sign_up_otp_whatsapp",
+    http_method: "POST",
+    path: "/v1/auth/otp/signup/whatsapp",
+    credential: Credential::ProjectId,
+};
+///`UpdateEmailMagicLink`: `POST /v1/auth/magiclink/update/email`.
+pub const UPDATE_EMAIL_MAGIC_LINK: Operation = Operation {
+    operation_id: "UpdateEmailMagicLink",
+    method_name: "update_email_magic_link",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/update/email",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`UpdateEmailOtp`: `POST /v1/auth/otp/update/email`.
+pub const UPDATE_EMAIL_OTP: Operation = Operation {
+    operation_id: "UpdateEmailOtp",
+    method_name: "update_email_otp",
+    http_method: "POST",
+    path: "/v1/auth/otp/update/email",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`UpdatePhoneMagicLinkSms`: `POST /v1/auth/magiclink/update/phone/sms`.
+pub const UPDATE_PHONE_MAGIC_LINK_SMS: Operation = Operation {
+    operation_id: "UpdatePhoneMagicLinkSms",
+    method_name: "update_phone_magic_link_sms",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/update/phone/sms",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`UpdatePhoneMagicLinkWhatsapp`: `POST /v1/auth/magiclink/update/phone/whatsapp`.
+pub const UPDATE_PHONE_MAGIC_LINK_WHATSAPP: Operation = Operation {
+    operation_id: "UpdatePhoneMagicLinkWhatsapp",
+    method_name: "update_phone_magic_link_whatsapp",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/update/phone/whatsapp",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`UpdatePhoneOtpIm`: `POST /v1/auth/otp/update/phone/im`.
+pub const UPDATE_PHONE_OTP_IM: Operation = Operation {
+    operation_id: "UpdatePhoneOtpIm",
+    method_name: "update_phone_otp_im",
+    http_method: "POST",
+    path: "/v1/auth/otp/update/phone/im",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`UpdatePhoneOtpSms`: `POST /v1/auth/otp/update/phone/sms`.
+pub const UPDATE_PHONE_OTP_SMS: Operation = Operation {
+    operation_id: "UpdatePhoneOtpSms",
+    method_name: "update_phone_otp_sms",
+    http_method: "POST",
+    path: "/v1/auth/otp/update/phone/sms",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`UpdatePhoneOtpVoice`: `POST /v1/auth/otp/update/phone/voice`.
+pub const UPDATE_PHONE_OTP_VOICE: Operation = Operation {
+    operation_id: "UpdatePhoneOtpVoice",
+    method_name: "update_phone_otp_voice",
+    http_method: "POST",
+    path: "/v1/auth/otp/update/phone/voice",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`UpdatePhoneOtpWhatsapp`: `POST /v1/auth/otp/update/phone/whatsapp`.
+pub const UPDATE_PHONE_OTP_WHATSAPP: Operation = Operation {
+    operation_id: "UpdatePhoneOtpWhatsapp",
+    method_name: "update_phone_otp_whatsapp",
+    http_method: "POST",
+    path: "/v1/auth/otp/update/phone/whatsapp",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`VerifyMagicLink`: `POST /v1/auth/magiclink/verify`.
+pub const VERIFY_MAGIC_LINK: Operation = Operation {
+    operation_id: "VerifyMagicLink",
+    method_name: "verify_magic_link",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/verify",
+    credential: Credential::ProjectId,
+};
+///`VerifyOtpEmail`: `POST /v1/auth/otp/verify/email`.
+pub const VERIFY_OTP_EMAIL: Operation = Operation {
+    operation_id: "VerifyOtpEmail",
+    method_name: "verify_otp_email",
+    http_method: "POST",
+    path: "/v1/auth/otp/verify/email",
+    credential: Credential::ProjectId,
+};
+///`VerifyOtpIm`: `POST /v1/auth/otp/verify/im`.
+pub const VERIFY_OTP_IM: Operation = Operation {
+    operation_id: "VerifyOtpIm",
+    method_name: "verify_otp_im",
+    http_method: "POST",
+    path: "/v1/auth/otp/verify/im",
+    credential: Credential::ProjectId,
+};
+///`VerifyOtpSms`: `POST /v1/auth/otp/verify/sms`.
+pub const VERIFY_OTP_SMS: Operation = Operation {
+    operation_id: "VerifyOtpSms",
+    method_name: "verify_otp_sms",
+    http_method: "POST",
+    path: "/v1/auth/otp/verify/sms",
+    credential: Credential::ProjectId,
+};
+///`VerifyOtpVoice`: `POST /v1/auth/otp/verify/voice`.
+pub const VERIFY_OTP_VOICE: Operation = Operation {
+    operation_id: "VerifyOtpVoice",
+    method_name: "verify_otp_voice",
+    http_method: "POST",
+    path: "/v1/auth/otp/verify/voice",
+    credential: Credential::ProjectId,
+};
+///`VerifyOtpWhatsapp`: `POST /v1/auth/otp/verify/whatsapp`.
+pub const VERIFY_OTP_WHATSAPP: Operation = Operation {
+    operation_id: "VerifyOtpWhatsapp",
+    method_name: "verify_otp_whatsapp",
+    http_method: "POST",
+    path: "/v1/auth/otp/verify/whatsapp",
+    credential: Credential::ProjectId,
+};
 /// Every operation of the spec, sorted by method name.
 pub const OPERATIONS: &[Operation] = &[
-    Operation {
-        operation_id: "SignInMagicLinkEmail",
-        method_name: "sign_in_magic_link_email",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/signin/email",
-        credential: Credential::ProjectIdOrRefreshJwt,
-    },
-    Operation {
-        operation_id: "SignInMagicLinkSms",
-        method_name: "sign_in_magic_link_sms",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/signin/sms",
-        credential: Credential::ProjectIdOrRefreshJwt,
-    },
-    Operation {
-        operation_id: "SignInMagicLinkWhatsapp",
-        method_name: "sign_in_magic_link_whatsapp",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/signin/whatsapp",
-        credential: Credential::ProjectIdOrRefreshJwt,
-    },
-    Operation {
-        operation_id: "SignInOtpEmail",
-        method_name: "sign_in_otp_email",
-        http_method: "POST",
-        path: "/v1/auth/otp/signin/email",
-        credential: Credential::ProjectIdOrRefreshJwt,
-    },
-    Operation {
-        operation_id: "SignInOtpIm",
-        method_name: "sign_in_otp_im",
-        http_method: "POST",
-        path: "/v1/auth/otp/signin/im",
-        credential: Credential::ProjectIdOrRefreshJwt,
-    },
-    Operation {
-        operation_id: "SignInOtpSms",
-        method_name: "sign_in_otp_sms",
-        http_method: "POST",
-        path: "/v1/auth/otp/signin/sms",
-        credential: Credential::ProjectIdOrRefreshJwt,
-    },
-    Operation {
-        operation_id: "SignInOtpVoice",
-        method_name: "sign_in_otp_voice",
-        http_method: "POST",
-        path: "/v1/auth/otp/signin/voice",
-        credential: Credential::ProjectIdOrRefreshJwt,
-    },
-    Operation {
-        operation_id: "SignInOtpWhatsapp",
-        method_name: "sign_in_otp_whatsapp",
-        http_method: "POST",
-        path: "/v1/auth/otp/signin/whatsapp",
-        credential: Credential::ProjectIdOrRefreshJwt,
-    },
-    Operation {
-        operation_id: "SignUpMagicLinkEmail",
-        method_name: "sign_up_magic_link_email",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/signup/email",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpMagicLinkSms",
-        method_name: "sign_up_magic_link_sms",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/signup/sms",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpMagicLinkWhatsapp",
-        method_name: "sign_up_magic_link_whatsapp",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/signup/whatsapp",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOrInMagicLinkEmail",
-        method_name: "sign_up_or_in_magic_link_email",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/signup-in/email",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOrInMagicLinkSms",
-        method_name: "sign_up_or_in_magic_link_sms",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/signup-in/sms",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOrInMagicLinkWhatsapp",
-        method_name: "sign_up_or_in_magic_link_whatsapp",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/signup-in/whatsapp",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOrInOtpEmail",
-        method_name: "sign_up_or_in_otp_email",
-        http_method: "POST",
-        path: "/v1/auth/otp/signup-in/email",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOrInOtpIm",
-        method_name: "sign_up_or_in_otp_im",
-        http_method: "POST",
-        path: "/v1/auth/otp/signup-in/im",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOrInOtpSms",
-        method_name: "sign_up_or_in_otp_sms",
-        http_method: "POST",
-        path: "/v1/auth/otp/signup-in/sms",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOrInOtpVoice",
-        method_name: "sign_up_or_in_otp_voice",
-        http_method: "POST",
-        path: "/v1/auth/otp/signup-in/voice",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOrInOtpWhatsapp",
-        method_name: "sign_up_or_in_otp_whatsapp",
-        http_method: "POST",
-        path: "/v1/auth/otp/signup-in/whatsapp",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOtpEmail",
-        method_name: "sign_up_otp_email",
-        http_method: "POST",
-        path: "/v1/auth/otp/signup/email",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOtpIm",
-        method_name: "sign_up_otp_im",
-        http_method: "POST",
-        path: "/v1/auth/otp/signup/im",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOtpSms",
-        method_name: "sign_up_otp_sms",
-        http_method: "POST",
-        path: "/v1/auth/otp/signup/sms",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOtpVoice",
-        method_name: "sign_up_otp_voice",
-        http_method: "POST",
-        path: "/v1/auth/otp/signup/voice",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "SignUpOtpWhatsapp",
-        method_name: "sign_up_otp_whatsapp",
-        http_method: "POST",
-        path: "/v1/auth/otp/signup/whatsapp",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "UpdateEmailMagicLink",
-        method_name: "update_email_magic_link",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/update/email",
-        credential: Credential::ProjectIdAndRefreshJwt,
-    },
-    Operation {
-        operation_id: "UpdateEmailOtp",
-        method_name: "update_email_otp",
-        http_method: "POST",
-        path: "/v1/auth/otp/update/email",
-        credential: Credential::ProjectIdAndRefreshJwt,
-    },
-    Operation {
-        operation_id: "UpdatePhoneMagicLinkSms",
-        method_name: "update_phone_magic_link_sms",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/update/phone/sms",
-        credential: Credential::ProjectIdAndRefreshJwt,
-    },
-    Operation {
-        operation_id: "UpdatePhoneMagicLinkWhatsapp",
-        method_name: "update_phone_magic_link_whatsapp",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/update/phone/whatsapp",
-        credential: Credential::ProjectIdAndRefreshJwt,
-    },
-    Operation {
-        operation_id: "UpdatePhoneOtpIm",
-        method_name: "update_phone_otp_im",
-        http_method: "POST",
-        path: "/v1/auth/otp/update/phone/im",
-        credential: Credential::ProjectIdAndRefreshJwt,
-    },
-    Operation {
-        operation_id: "UpdatePhoneOtpSms",
-        method_name: "update_phone_otp_sms",
-        http_method: "POST",
-        path: "/v1/auth/otp/update/phone/sms",
-        credential: Credential::ProjectIdAndRefreshJwt,
-    },
-    Operation {
-        operation_id: "UpdatePhoneOtpVoice",
-        method_name: "update_phone_otp_voice",
-        http_method: "POST",
-        path: "/v1/auth/otp/update/phone/voice",
-        credential: Credential::ProjectIdAndRefreshJwt,
-    },
-    Operation {
-        operation_id: "UpdatePhoneOtpWhatsapp",
-        method_name: "update_phone_otp_whatsapp",
-        http_method: "POST",
-        path: "/v1/auth/otp/update/phone/whatsapp",
-        credential: Credential::ProjectIdAndRefreshJwt,
-    },
-    Operation {
-        operation_id: "VerifyMagicLink",
-        method_name: "verify_magic_link",
-        http_method: "POST",
-        path: "/v1/auth/magiclink/verify",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "VerifyOtpEmail",
-        method_name: "verify_otp_email",
-        http_method: "POST",
-        path: "/v1/auth/otp/verify/email",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "VerifyOtpIm",
-        method_name: "verify_otp_im",
-        http_method: "POST",
-        path: "/v1/auth/otp/verify/im",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "VerifyOtpSms",
-        method_name: "verify_otp_sms",
-        http_method: "POST",
-        path: "/v1/auth/otp/verify/sms",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "VerifyOtpVoice",
-        method_name: "verify_otp_voice",
-        http_method: "POST",
-        path: "/v1/auth/otp/verify/voice",
-        credential: Credential::ProjectId,
-    },
-    Operation {
-        operation_id: "VerifyOtpWhatsapp",
-        method_name: "verify_otp_whatsapp",
-        http_method: "POST",
-        path: "/v1/auth/otp/verify/whatsapp",
-        credential: Credential::ProjectId,
-    },
+    SIGN_IN_MAGIC_LINK_EMAIL,
+    SIGN_IN_MAGIC_LINK_SMS,
+    SIGN_IN_MAGIC_LINK_WHATSAPP,
+    SIGN_IN_OTP_EMAIL,
+    SIGN_IN_OTP_IM,
+    SIGN_IN_OTP_SMS,
+    SIGN_IN_OTP_VOICE,
+    SIGN_IN_OTP_WHATSAPP,
+    SIGN_UP_MAGIC_LINK_EMAIL,
+    SIGN_UP_MAGIC_LINK_SMS,
+    SIGN_UP_MAGIC_LINK_WHATSAPP,
+    SIGN_UP_OR_IN_MAGIC_LINK_EMAIL,
+    SIGN_UP_OR_IN_MAGIC_LINK_SMS,
+    SIGN_UP_OR_IN_MAGIC_LINK_WHATSAPP,
+    SIGN_UP_OR_IN_OTP_EMAIL,
+    SIGN_UP_OR_IN_OTP_IM,
+    SIGN_UP_OR_IN_OTP_SMS,
+    SIGN_UP_OR_IN_OTP_VOICE,
+    SIGN_UP_OR_IN_OTP_WHATSAPP,
+    SIGN_UP_OTP_EMAIL,
+    SIGN_UP_OTP_IM,
+    SIGN_UP_OTP_SMS,
+    SIGN_UP_OTP_VOICE,
+    SIGN_UP_OTP_WHATSAPP,
+    UPDATE_EMAIL_MAGIC_LINK,
+    UPDATE_EMAIL_OTP,
+    UPDATE_PHONE_MAGIC_LINK_SMS,
+    UPDATE_PHONE_MAGIC_LINK_WHATSAPP,
+    UPDATE_PHONE_OTP_IM,
+    UPDATE_PHONE_OTP_SMS,
+    UPDATE_PHONE_OTP_VOICE,
+    UPDATE_PHONE_OTP_WHATSAPP,
+    VERIFY_MAGIC_LINK,
+    VERIFY_OTP_EMAIL,
+    VERIFY_OTP_IM,
+    VERIFY_OTP_SMS,
+    VERIFY_OTP_VOICE,
+    VERIFY_OTP_WHATSAPP,
 ];
 /// The operation behind a generated method, by the method's name.
 pub fn by_method_name(method_name: &str) -> Option<&'static Operation> {
