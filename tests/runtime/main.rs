@@ -1,5 +1,8 @@
 //! The client's runtime behaviour on the wire, observed through the loopback recording server.
 
+mod faults;
+mod tracing_span;
+
 use descope_client::{Client, types};
 use descope_shape_tests::RecordingServer;
 

@@ -90,9 +90,13 @@ async fn no_secret_appears_in_debug_output() {
             .iter()
             .filter(|v| v.to_string().contains(SECRET))
             .count();
+        // Projects that deliver tokens in cookies send them as `DS` / `DSR`.
         server.respond_with(CannedResponse {
             status: 200,
-            headers: Vec::new(),
+            headers: vec![
+                ("set-cookie".into(), format!("DS={SECRET}-ds; Path=/")),
+                ("set-cookie".into(), format!("DSR={SECRET}-dsr; Path=/")),
+            ],
             body: response.to_string().into_bytes(),
         });
 

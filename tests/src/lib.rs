@@ -6,5 +6,5 @@ mod server;
 mod spec;
 
 pub use goldens::{UPDATE_COMMAND, assert_no_failures, check_golden, finish_golden_run};
-pub use server::{CannedResponse, RecordedRequest, RecordingServer};
+pub use server::{Behaviour, CannedResponse, RecordedRequest, RecordingServer};
 pub use spec::{CuratedSpec, DocumentedResponse};

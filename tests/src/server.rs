@@ -1,9 +1,12 @@
-//! A loopback HTTP/1.1 server that records every request and answers with a canned response.
+//! A loopback HTTP/1.1 server that records every request and answers with a canned response,
+//! or misbehaves on cue (resets, stalls, raw bytes) to inject faults.
 //!
 //! Deliberately tiny (one request per connection, `Connection: close`): it must show exactly
 //! what arrives on the wire, with nothing between the client and the recording.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -35,10 +38,36 @@ pub struct CannedResponse {
     pub body: Vec<u8>,
 }
 
+/// What the server does with one request.
+#[derive(Clone, Debug)]
+pub enum Behaviour {
+    /// Answers with this response.
+    Answer(CannedResponse),
+    /// Writes these bytes as they are (a broken answer), then closes.
+    Raw(Vec<u8>),
+    /// Resets the connection without answering.
+    Reset,
+    /// Answers nothing for this long, then closes.
+    Stall(Duration),
+}
+
+/// The behaviours for the coming requests, in order; the last one repeats.
+#[derive(Debug)]
+struct Script {
+    coming: VecDeque<Behaviour>,
+    then: Behaviour,
+}
+
+impl Script {
+    fn next(&mut self) -> Behaviour {
+        self.coming.pop_front().unwrap_or_else(|| self.then.clone())
+    }
+}
+
 pub struct RecordingServer {
     pub base_url: String,
     recorded: Arc<Mutex<Vec<RecordedRequest>>>,
-    response: Arc<Mutex<CannedResponse>>,
+    script: Arc<Mutex<Script>>,
 }
 
 impl RecordingServer {
@@ -49,20 +78,23 @@ impl RecordingServer {
             .expect("a loopback port is free");
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let recorded = Arc::new(Mutex::new(Vec::new()));
-        let response = Arc::new(Mutex::new(CannedResponse {
-            status: 200,
-            headers: Vec::new(),
-            body: b"{}".to_vec(),
+        let script = Arc::new(Mutex::new(Script {
+            coming: VecDeque::new(),
+            then: Behaviour::Answer(CannedResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: b"{}".to_vec(),
+            }),
         }));
-        let (log, canned) = (recorded.clone(), response.clone());
+        let (log, shared_script) = (recorded.clone(), script.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (log, canned) = (log.clone(), canned.clone());
+                let (log, script) = (log.clone(), shared_script.clone());
                 tokio::spawn(async move {
                     if let Some(request) = read_request(&stream).await {
                         log.lock().unwrap().push(request);
-                        let answer = canned.lock().unwrap().clone();
-                        write_response(stream, &answer).await;
+                        let behaviour = script.lock().unwrap().next();
+                        behave(stream, behaviour).await;
                     }
                 });
             }
@@ -70,13 +102,24 @@ impl RecordingServer {
         RecordingServer {
             base_url,
             recorded,
-            response,
+            script,
         }
     }
 
     /// Sets the answer to the following requests.
     pub fn respond_with(&self, response: CannedResponse) {
-        *self.response.lock().unwrap() = response;
+        self.script(vec![Behaviour::Answer(response)]);
+    }
+
+    /// Sets what the following requests get, one behaviour each; the last one repeats.
+    pub fn script(&self, mut behaviours: Vec<Behaviour>) {
+        let Some(then) = behaviours.pop() else {
+            return;
+        };
+        *self.script.lock().unwrap() = Script {
+            coming: behaviours.into(),
+            then,
+        };
     }
 
     /// Removes and returns everything recorded so far.
@@ -131,6 +174,25 @@ async fn read_request(stream: &TcpStream) -> Option<RecordedRequest> {
         headers,
         body,
     })
+}
+
+async fn behave(mut stream: TcpStream, behaviour: Behaviour) {
+    match behaviour {
+        Behaviour::Answer(response) => write_response(stream, &response).await,
+        Behaviour::Raw(bytes) => {
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+        }
+        // Linger zero makes the close a TCP reset rather than an orderly end.
+        Behaviour::Reset => {
+            let _ = stream.set_zero_linger();
+            drop(stream);
+        }
+        Behaviour::Stall(duration) => {
+            tokio::time::sleep(duration).await;
+            drop(stream);
+        }
+    }
 }
 
 async fn write_response(mut stream: TcpStream, response: &CannedResponse) {
