@@ -33,8 +33,8 @@ pub use model::{Credential, Operation};
 /// Choices that differ between the crates the generator writes.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// The hand-written type progenitor stores in `Client::inner`; the runtime's hooks read the
-    /// project id and credentials from it.
+    /// The hand-written type progenitor stores in `Client::inner`; the runtime reads the project
+    /// id, credentials and call settings from it.
     pub inner_type: String,
     /// The client crate's name as written in Rust paths; doc examples use it.
     pub crate_name: String,

@@ -23,8 +23,8 @@ fn generation_settings(inner_type: TokenStream) -> GenerationSettings {
         // Builders read well at call sites and survive new optional fields without breaking.
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // The runtime must supply hooks (authentication lives there); forgetting them is a
-        // compile error in the client crate rather than unauthenticated requests.
+        // No hooks impl of progenitor's own: `send.rs` replaces every call to the hooks with the
+        // runtime's `Client::execute` and drops progenitor's assertion that they exist.
         .with_hooks(HooksMode::Expected)
         .with_inner_type(inner_type);
     generation
