@@ -1,7 +1,11 @@
 //! Maintainer commands: `cargo xtask generate` regenerates the client, `cargo xtask check` fails
-//! when the checked-in client differs from what the spec produces.
+//! when the checked-in client differs from what the spec produces, `cargo xtask diff` reports
+//! what a spec change means for users of the client.
 
+mod api_diff;
 mod codegen;
+mod diff_command;
+mod surface;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,10 +16,13 @@ usage: cargo xtask <command> [options]
 commands:
   generate    regenerate the client from the spec and write the changed files
   check       regenerate in memory and fail with a diff when the checked-in files differ
+  diff        report API changes of the spec since a git revision, as Markdown; exit status 1
+              when any change breaks users of the generated crate
 
 options:
   --spec PATH   spec to read (default: openapi/descope-auth.yaml)
   --out DIR     directory of the generated files (default: generated-client/src/generated)
+  --base REV    (diff) the revision to compare with (default: merge base with main, else HEAD)
 ";
 
 fn main() -> ExitCode {
@@ -36,6 +43,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
     let mut args = args.into_iter();
     let command = args.next();
     let mut options = codegen::Options::defaults(codegen::workspace_root());
+    let mut base = None;
     while let Some(flag) = args.next() {
         let mut value = |name: &str| {
             args.next()
@@ -45,6 +53,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         match flag.as_str() {
             "--spec" => options.spec = value("--spec")?,
             "--out" => options.out = value("--out")?,
+            "--base" => base = Some(value("--base")?.to_string_lossy().into_owned()),
             "-h" | "--help" => {
                 print!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
@@ -55,6 +64,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
     match command.as_deref() {
         Some("generate") => codegen::generate(&options).map(|_| ExitCode::SUCCESS),
         Some("check") => codegen::check(&options),
+        Some("diff") => diff_command::run(&options.root, &options.spec, base.as_deref()),
         Some("-h" | "--help") => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

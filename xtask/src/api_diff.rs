@@ -1,0 +1,305 @@
+//! `cargo xtask diff`: what a spec change means for users of the generated crate, as a Markdown
+//! report for a pull request, each change classified as breaking or compatible.
+//!
+//! The classification assumes users build requests through the generated builders and read
+//! responses, as the README shows. In Rust a field that turns optional changes its type (`T` to
+//! `Option<T>`) and so breaks both the builder call and the reader; a new optional request field
+//! or a new response field breaks nobody.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use crate::surface::{Body, Field, OperationSurface, Surface};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Impact {
+    Breaking,
+    Compatible,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    pub impact: Impact,
+    /// `SignUpOtpEmail (POST /v1/auth/otp/signup/email)`.
+    pub operation: String,
+    pub what: String,
+}
+
+/// Every user-visible change from `base` to `head`, breaking ones first.
+pub fn compare(base: &Surface, head: &Surface) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for (id, old) in &base.operations {
+        let label = label(id, old);
+        match head.operations.get(id) {
+            None => changes.push(Change {
+                impact: Impact::Breaking,
+                operation: label,
+                what: "operation removed: its method is gone from `Client`".into(),
+            }),
+            Some(new) => compare_operation(&label, old, new, &mut changes),
+        }
+    }
+    for (id, new) in &head.operations {
+        if !base.operations.contains_key(id) {
+            changes.push(Change {
+                impact: Impact::Compatible,
+                operation: label(id, new),
+                what: "operation added".into(),
+            });
+        }
+    }
+    changes.sort();
+    changes
+}
+
+fn label(id: &str, operation: &OperationSurface) -> String {
+    format!("{id} ({} {})", operation.method, operation.path)
+}
+
+fn compare_operation(
+    label: &str,
+    old: &OperationSurface,
+    new: &OperationSurface,
+    changes: &mut Vec<Change>,
+) {
+    let mut push = |impact, what: String| {
+        changes.push(Change {
+            impact,
+            operation: label.to_owned(),
+            what,
+        })
+    };
+    if (&old.method, &old.path) != (&new.method, &new.path) {
+        push(
+            Impact::Compatible,
+            format!(
+                "now sent as `{} {}`; the Rust method keeps its name",
+                new.method, new.path
+            ),
+        );
+    }
+    compare_body("request", &old.request, &new.request, &mut push);
+    compare_body("response", &old.response, &new.response, &mut push);
+
+    for removed in old.bearer_formats.difference(&new.bearer_formats) {
+        push(
+            Impact::Breaking,
+            format!("no longer accepts `Bearer {removed}`"),
+        );
+    }
+    for added in new.bearer_formats.difference(&old.bearer_formats) {
+        push(Impact::Compatible, format!("also accepts `Bearer {added}`"));
+    }
+    for status in old.error_statuses.difference(&new.error_statuses) {
+        push(
+            Impact::Compatible,
+            format!("error status {status} no longer documented"),
+        );
+    }
+    for status in new.error_statuses.difference(&old.error_statuses) {
+        push(
+            Impact::Compatible,
+            format!("error status {status} now documented"),
+        );
+    }
+    if old.retry_after != new.retry_after {
+        let state = if new.retry_after {
+            "declares"
+        } else {
+            "no longer declares"
+        };
+        push(Impact::Compatible, format!("429 {state} `Retry-After`"));
+    }
+}
+
+fn compare_body(side: &str, old: &Body, new: &Body, push: &mut impl FnMut(Impact, String)) {
+    let request = side == "request";
+    if old.type_name != new.type_name {
+        push(
+            Impact::Breaking,
+            format!(
+                "{side} type renamed from `{}` to `{}`",
+                old.type_name.as_deref().unwrap_or("(none)"),
+                new.type_name.as_deref().unwrap_or("(none)")
+            ),
+        );
+    }
+    for (path, field) in &old.fields {
+        match new.fields.get(path) {
+            None => push(Impact::Breaking, format!("{side} field `{path}` removed")),
+            Some(now) => compare_field(side, path, field, now, request, push),
+        }
+    }
+    for (path, field) in &new.fields {
+        if old.fields.contains_key(path) {
+            continue;
+        }
+        let (impact, kind) = match (request, field.required) {
+            (true, true) => (Impact::Breaking, "required "),
+            (true, false) => (Impact::Compatible, "optional "),
+            (false, _) => (Impact::Compatible, ""),
+        };
+        push(
+            impact,
+            format!("{side} field `{path}` added ({kind}{})", field.ty),
+        );
+    }
+}
+
+fn compare_field(
+    side: &str,
+    path: &str,
+    old: &Field,
+    new: &Field,
+    request: bool,
+    push: &mut impl FnMut(Impact, String),
+) {
+    if old.ty != new.ty {
+        push(
+            Impact::Breaking,
+            format!(
+                "{side} field `{path}` retyped from {} to {}",
+                old.ty, new.ty
+            ),
+        );
+    }
+    if old.required != new.required {
+        let now = if new.required { "required" } else { "optional" };
+        let why = if new.required {
+            "its Rust type loses `Option`"
+        } else {
+            "its Rust type becomes `Option<_>`"
+        };
+        push(
+            Impact::Breaking,
+            format!("{side} field `{path}` made {now}: {why}"),
+        );
+    }
+    let empty = BTreeSet::new();
+    let (before, after) = (
+        old.values.as_ref().unwrap_or(&empty),
+        new.values.as_ref().unwrap_or(&empty),
+    );
+    for value in before.difference(after) {
+        // A request value that disappears breaks callers who send it; responses stay open.
+        let impact = if request {
+            Impact::Breaking
+        } else {
+            Impact::Compatible
+        };
+        push(
+            impact,
+            format!("{side} field `{path}` drops value `{value}`"),
+        );
+    }
+    for value in after.difference(before) {
+        push(
+            Impact::Compatible,
+            format!("{side} field `{path}` gains value `{value}`"),
+        );
+    }
+}
+
+/// The pull-request report.
+pub fn markdown(changes: &[Change], base_label: &str, head_label: &str) -> String {
+    let breaking = changes
+        .iter()
+        .filter(|c| c.impact == Impact::Breaking)
+        .count();
+    let mut out = format!("## API changes: {base_label} → {head_label}\n\n");
+    if changes.is_empty() {
+        out.push_str("No change to the API of the generated crate.\n");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "**{breaking} breaking**, {} compatible, for users of the generated crate.\n",
+        changes.len() - breaking
+    );
+    out.push_str("| impact | operation | change |\n| --- | --- | --- |\n");
+    for change in changes {
+        let impact = match change.impact {
+            Impact::Breaking => "**breaking**",
+            Impact::Compatible => "compatible",
+        };
+        let _ = writeln!(
+            out,
+            "| {impact} | `{}` | {} |",
+            change.operation,
+            change.what.replace('|', "\\|")
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    //! Golden reports over fixture pairs in `xtask/tests/diff/`: `base.yaml` is shared, each
+    //! `<case>.yaml` changes it one way, and `<case>.md` is the expected report.
+    //! `UPDATE_GOLDENS=1` rewrites the reports.
+
+    use std::path::Path;
+
+    use super::*;
+
+    fn surface(path: &Path) -> Surface {
+        let text = std::fs::read_to_string(path).unwrap();
+        let spec = descope_generator::load(&text, "fixture").unwrap();
+        Surface::of(&spec.raw)
+    }
+
+    #[test]
+    fn every_fixture_pair_gives_its_golden_report() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff");
+        let base = surface(&dir.join("base.yaml"));
+        let update = std::env::var_os("UPDATE_GOLDENS").is_some();
+        let mut cases = 0;
+        let mut failures = Vec::new();
+        let mut entries: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+            .filter(|path| path.file_stem().is_some_and(|s| s != "base"))
+            .collect();
+        entries.sort();
+        for head_path in entries {
+            cases += 1;
+            let name = head_path
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let changes = compare(&base, &surface(&head_path));
+            let report = markdown(&changes, "base.yaml", &format!("{name}.yaml"));
+            let golden = head_path.with_extension("md");
+            if update {
+                std::fs::write(&golden, &report).unwrap();
+                continue;
+            }
+            match std::fs::read_to_string(&golden) {
+                Ok(expected) if expected == report => {}
+                Ok(expected) => failures.push(format!(
+                    "{name}: report differs\n--- expected\n{expected}\n--- actual\n{report}"
+                )),
+                Err(_) => failures.push(format!("{name}: no golden {}", golden.display())),
+            }
+        }
+        assert!(cases >= 12, "only {cases} fixture pairs");
+        assert!(
+            failures.is_empty(),
+            "{}\n(rerun with UPDATE_GOLDENS=1 to accept)",
+            failures.join("\n\n")
+        );
+    }
+
+    #[test]
+    fn an_unchanged_spec_has_no_changes() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff");
+        let base = surface(&dir.join("base.yaml"));
+        assert!(compare(&base, &base).is_empty());
+        let curated = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/descope-auth.yaml");
+        let curated = surface(&curated);
+        assert_eq!(curated.operations.len(), 38);
+        assert!(compare(&curated, &curated).is_empty());
+    }
+}

@@ -1,0 +1,213 @@
+//! The API surface of a spec as users of the generated crate meet it: per operation, its method
+//! and path, the Rust type names of its request and success body, every field (nested fields as
+//! dotted paths) with its type, whether it is required and its enum values, the bearer formats it
+//! accepts and its error statuses. `api_diff` compares two of these.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+/// Every operation of a spec, by `operationId`.
+#[derive(Debug, Default)]
+pub struct Surface {
+    pub operations: BTreeMap<String, OperationSurface>,
+}
+
+#[derive(Debug, Default)]
+pub struct OperationSurface {
+    pub method: String,
+    pub path: String,
+    pub request: Body,
+    pub response: Body,
+    /// The `bearerFormat` of each accepted security scheme.
+    pub bearer_formats: BTreeSet<String>,
+    /// Documented statuses outside 2xx, such as `400`, `429`, `5XX`.
+    pub error_statuses: BTreeSet<String>,
+    /// Whether a documented 429 declares `Retry-After`.
+    pub retry_after: bool,
+}
+
+/// A JSON body: the component it names (the generated type) and its fields.
+#[derive(Debug, Default)]
+pub struct Body {
+    pub type_name: Option<String>,
+    pub fields: BTreeMap<String, Field>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Field {
+    /// `string`, `integer (int64)`, `array of string`, `object UserResponse`, ...
+    pub ty: String,
+    pub required: bool,
+    pub values: Option<BTreeSet<String>>,
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+impl Surface {
+    pub fn of(spec: &Value) -> Surface {
+        let mut surface = Surface::default();
+        let Some(paths) = spec["paths"].as_object() else {
+            return surface;
+        };
+        for (path, item) in paths {
+            for method in METHODS {
+                let operation = &item[method];
+                let Some(id) = operation["operationId"].as_str() else {
+                    continue;
+                };
+                surface.operations.insert(
+                    id.to_owned(),
+                    operation_surface(spec, method, path, operation),
+                );
+            }
+        }
+        surface
+    }
+}
+
+fn operation_surface(
+    spec: &Value,
+    method: &str,
+    path: &str,
+    operation: &Value,
+) -> OperationSurface {
+    let request_schema = &operation["requestBody"]["content"]["application/json"]["schema"];
+    let responses = operation["responses"].as_object();
+    let success = responses
+        .and_then(|all| all.iter().find(|(status, _)| status.starts_with('2')))
+        .map(|(_, response)| resolve(spec, response))
+        .map(|response| &response["content"]["application/json"]["schema"]);
+    let mut error_statuses = BTreeSet::new();
+    let mut retry_after = false;
+    for (status, response) in responses.into_iter().flatten() {
+        if status.starts_with('2') {
+            continue;
+        }
+        error_statuses.insert(status.clone());
+        let headers = &resolve(spec, response)["headers"];
+        if status == "429"
+            && headers
+                .as_object()
+                .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("retry-after")))
+        {
+            retry_after = true;
+        }
+    }
+    let security = operation.get("security").unwrap_or(&spec["security"]);
+    let bearer_formats = security
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|requirement| requirement.keys())
+        .map(|scheme| {
+            let definition = &spec["components"]["securitySchemes"][scheme];
+            definition["bearerFormat"]
+                .as_str()
+                .unwrap_or(scheme)
+                .to_owned()
+        })
+        .collect();
+    OperationSurface {
+        method: method.to_uppercase(),
+        path: path.to_owned(),
+        request: body(spec, request_schema),
+        response: success.map(|schema| body(spec, schema)).unwrap_or_default(),
+        bearer_formats,
+        error_statuses,
+        retry_after,
+    }
+}
+
+fn body(spec: &Value, schema: &Value) -> Body {
+    let mut fields = BTreeMap::new();
+    let mut visiting = Vec::new();
+    collect_fields(spec, schema, "", &mut visiting, &mut fields);
+    Body {
+        type_name: ref_name(schema).map(str::to_owned),
+        fields,
+    }
+}
+
+/// Adds the properties of `schema` (following `$ref` and `allOf`) under `prefix`.
+fn collect_fields(
+    spec: &Value,
+    schema: &Value,
+    prefix: &str,
+    visiting: &mut Vec<String>,
+    fields: &mut BTreeMap<String, Field>,
+) {
+    if let Some(name) = ref_name(schema) {
+        // A recursive schema ends where it repeats.
+        if visiting.iter().any(|seen| seen == name) {
+            return;
+        }
+        visiting.push(name.to_owned());
+        collect_fields(spec, resolve(spec, schema), prefix, visiting, fields);
+        visiting.pop();
+        return;
+    }
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        collect_fields(spec, part, prefix, visiting, fields);
+    }
+    let required: BTreeSet<&str> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+        let path = format!("{prefix}{name}");
+        let resolved = resolve(spec, property);
+        let values = resolved["enum"].as_array().map(|values| {
+            values
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect()
+        });
+        fields.insert(
+            path.clone(),
+            Field {
+                ty: type_of(spec, property),
+                required: required.contains(name.as_str()),
+                values,
+            },
+        );
+        collect_fields(spec, property, &format!("{path}."), visiting, fields);
+        let items = &resolved["items"];
+        if !items.is_null() {
+            collect_fields(spec, items, &format!("{path}[]."), visiting, fields);
+        }
+    }
+}
+
+/// A readable type: the generated type's name for a referenced object, else the JSON type with
+/// its format or item type.
+fn type_of(spec: &Value, schema: &Value) -> String {
+    let resolved = resolve(spec, schema);
+    let kind = resolved["type"].as_str().unwrap_or("any");
+    match (kind, ref_name(schema)) {
+        ("object", Some(name)) => format!("object {name}"),
+        ("array", _) => format!("array of {}", type_of(spec, &resolved["items"])),
+        (_, _) => match resolved["format"].as_str() {
+            Some(format) => format!("{kind} ({format})"),
+            None => kind.to_owned(),
+        },
+    }
+}
+
+fn ref_name(schema: &Value) -> Option<&str> {
+    schema["$ref"].as_str()?.rsplit('/').next()
+}
+
+/// Follows a local `$ref` (one level; components referring to components are followed by the
+/// callers as they walk).
+fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
+    match value["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
+        Some(pointer) => spec.pointer(pointer).unwrap_or(&Value::Null),
+        None => value,
+    }
+}
