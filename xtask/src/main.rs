@@ -6,6 +6,7 @@ mod api_diff;
 mod codegen;
 mod diff_command;
 mod surface;
+mod upstream;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +17,9 @@ usage: cargo xtask <command> [options]
 commands:
   generate    regenerate the client from the spec and write the changed files
   check       regenerate in memory and fail with a diff when the checked-in files differ
+  upstream P  compare the spec with Descope's published spec at path P on the OTP and
+              magic-link paths; exit status 1 unless every difference is explained in
+              openapi/upstream-differences.yaml
   diff        report API changes of the spec since a git revision, as Markdown; exit status 1
               when any change breaks users of the generated crate
 
@@ -44,6 +48,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
     let command = args.next();
     let mut options = codegen::Options::defaults(codegen::workspace_root());
     let mut base = None;
+    let mut positional = Vec::new();
     while let Some(flag) = args.next() {
         let mut value = |name: &str| {
             args.next()
@@ -58,12 +63,26 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
                 print!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
             }
+            other if !other.starts_with('-') => positional.push(PathBuf::from(other)),
             other => anyhow::bail!("unknown option `{other}`\n\n{USAGE}"),
         }
     }
     match command.as_deref() {
         Some("generate") => codegen::generate(&options).map(|_| ExitCode::SUCCESS),
         Some("check") => codegen::check(&options),
+        Some("upstream") => {
+            let [published] = positional.as_slice() else {
+                anyhow::bail!("upstream needs the path of Descope's published spec\n\n{USAGE}");
+            };
+            let explanations = options.root.join("openapi/upstream-differences.yaml");
+            let outcome = upstream::run(&options.spec, published, &explanations)?;
+            print!("{}", outcome.report);
+            Ok(if outcome.clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
         Some("diff") => diff_command::run(&options.root, &options.spec, base.as_deref()),
         Some("-h" | "--help") => {
             print!("{USAGE}");

@@ -13,7 +13,7 @@ pub struct Surface {
     pub operations: BTreeMap<String, OperationSurface>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OperationSurface {
     pub method: String,
     pub path: String,
@@ -28,13 +28,13 @@ pub struct OperationSurface {
 }
 
 /// A JSON body: the component it names (the generated type) and its fields.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Body {
     pub type_name: Option<String>,
     pub fields: BTreeMap<String, Field>,
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Field {
     /// `string`, `integer (int64)`, `array of string`, `object UserResponse`, ...
     pub ty: String,
