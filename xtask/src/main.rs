@@ -4,6 +4,7 @@
 
 mod api_diff;
 mod codegen;
+mod coverage;
 mod diff_command;
 mod surface;
 mod upstream;
@@ -43,6 +44,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// The coverage map describes the repository's own spec, client and tests; generating another
+/// spec elsewhere (`--spec`, `--out`) leaves it alone.
+fn maintains_coverage(options: &codegen::Options) -> bool {
+    let defaults = codegen::Options::defaults(options.root.clone());
+    options.spec == defaults.spec && options.out == defaults.out
+}
+
 fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
     let mut args = args.into_iter();
     let command = args.next();
@@ -68,8 +76,25 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         }
     }
     match command.as_deref() {
-        Some("generate") => codegen::generate(&options).map(|_| ExitCode::SUCCESS),
-        Some("check") => codegen::check(&options),
+        Some("generate") => {
+            codegen::generate(&options)?;
+            if maintains_coverage(&options) && coverage::write(&options.root, &options.spec)? {
+                println!("wrote {}", options.root.join(coverage::MAP).display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("check") => {
+            let code = codegen::check(&options)?;
+            if maintains_coverage(&options) && !coverage::is_current(&options.root, &options.spec)?
+            {
+                eprintln!(
+                    "{} is stale: the spec or the test tree changed.\n  help: run `cargo xtask generate`",
+                    coverage::MAP
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(code)
+        }
         Some("upstream") => {
             let [published] = positional.as_slice() else {
                 anyhow::bail!("upstream needs the path of Descope's published spec\n\n{USAGE}");
