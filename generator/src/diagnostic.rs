@@ -59,27 +59,32 @@ impl fmt::Display for Location {
 pub enum Rule {
     /// The text must parse as YAML or JSON.
     Syntax,
-    /// The document must have the shape of an OpenAPI 3.0.x description.
+    /// The document must have the shape of an OpenAPI 3.0.x description, with no field that
+    /// openapiv3 would silently drop and no two names that become one Rust identifier.
     Structure,
     /// Only OpenAPI 3.0.x is supported (progenitor's limit).
     OpenApiVersion,
-    /// Every operation has an `operationId` in PascalCase ASCII.
+    /// Every operation has an `operationId` in PascalCase ASCII whose method name is neither a
+    /// Rust keyword nor one of the client's own methods.
     OperationId,
-    /// No two operations share an `operationId`.
+    /// No two operations share an `operationId`, or a method name (ids differing only in case).
     DuplicateOperationId,
     /// Path items are written inline, not as `$ref`.
     PathItemRef,
-    /// Every `$ref` points at something that exists.
+    /// Every `$ref` points at something that exists, of the kind its place holds, and reaches a
+    /// definition without looping.
     DanglingRef,
     /// Every operation declares security with known bearer schemes.
     Security,
-    /// Request bodies are JSON and described by a schema.
+    /// Request bodies are JSON, described by a schema, and not sent with GET or HEAD.
     RequestBody,
-    /// Every operation has one JSON success response and error responses share one schema.
+    /// Every operation has one JSON success response, error responses share one schema, and
+    /// every response key is a status code.
     Responses,
     /// A 429 response declares the `Retry-After` header.
     RetryAfter,
-    /// Parameters are limited to what the client can send (no cookies, no multipart).
+    /// Parameters are limited to what the client can send: no cookies, no header the client sets
+    /// itself, and path parameters that match the path's `{names}`.
     Parameters,
     /// Schemas stay open to fields and values the service adds later.
     OpenSchemas,

@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Report, Rule};
+use crate::diagnostic::{Location, Report, Rule};
 use crate::rules::escape_pointer;
-use crate::tree::location_of;
+use crate::tree::{self, location_of};
 
 /// One example found in the spec, with the schema it must match.
 #[derive(Debug, Clone)]
@@ -111,20 +111,31 @@ fn media_examples(holder: &Value, at: &str, examples: &mut Vec<Example>) {
 /// Validates every example, reporting each mismatch with the place inside the example.
 pub(crate) fn check(root: &Value, report: &mut Report) {
     let components = root.get("components").cloned().unwrap_or(Value::Null);
+    // A schema with a `$ref` that leads nowhere cannot be compiled; the reference check has
+    // named the cause, and a second diagnostic per example would only bury it.
+    let references_dangle = !tree::dangling_references(root).is_empty();
     let mut seen = BTreeSet::new();
     for example in collect(root) {
         // Shared responses are reached once per operation; check each place once.
         if !seen.insert(example.pointer.clone()) {
             continue;
         }
-        for problem in mismatches(&example, &components) {
+        let problems = match mismatches_or_invalid_schema(&example, &components) {
+            Ok(problems) => problems,
+            Err(_) if references_dangle => continue,
+            Err(invalid) => vec![invalid],
+        };
+        let location = location_of(root, &example.pointer);
+        // A shared component is placed by the example's own pointer; no need to repeat it.
+        let which = match &location {
+            Location::Pointer(pointer) if *pointer == example.pointer => "the example".to_owned(),
+            _ => format!("the example at {}", example.pointer),
+        };
+        for problem in problems {
             report.push(
-                location_of(&example.pointer),
+                location.clone(),
                 Rule::Examples,
-                format!(
-                    "the example at {} does not match its schema: {problem}",
-                    example.pointer
-                ),
+                format!("{which} does not match its schema: {problem}"),
                 "correct the example or the schema so that they agree",
             );
         }
@@ -133,6 +144,14 @@ pub(crate) fn check(root: &Value, report: &mut Report) {
 
 /// Why `example` fails its schema, one line per problem; empty when it matches.
 pub fn mismatches(example: &Example, components: &Value) -> Vec<String> {
+    mismatches_or_invalid_schema(example, components).unwrap_or_else(|invalid| vec![invalid])
+}
+
+/// The mismatches, or why the schema itself cannot be compiled.
+fn mismatches_or_invalid_schema(
+    example: &Example,
+    components: &Value,
+) -> Result<Vec<String>, String> {
     let mut document = match &example.schema {
         Value::Object(schema) => schema.clone(),
         _ => Map::new(),
@@ -143,9 +162,9 @@ pub fn mismatches(example: &Example, components: &Value) -> Vec<String> {
         .build(&Value::Object(document))
     {
         Ok(validator) => validator,
-        Err(error) => return vec![format!("its schema is not valid: {error}")],
+        Err(error) => return Err(format!("its schema is not valid: {error}")),
     };
-    validator
+    let problems = validator
         .iter_errors(&example.value)
         .map(|error| {
             let at = error.instance_path().to_string();
@@ -155,7 +174,8 @@ pub fn mismatches(example: &Example, components: &Value) -> Vec<String> {
                 format!("{at}: {error}")
             }
         })
-        .collect()
+        .collect();
+    Ok(problems)
 }
 
 #[cfg(test)]
@@ -204,6 +224,14 @@ mod tests {
             messages.iter().any(|m| m.contains("maskedEmail")),
             "{messages:?}"
         );
-        assert!(messages[0].contains("/components/responses/Ok/content/application~1json/example"));
+        // A shared response is named by the example's own place, once.
+        assert_eq!(
+            report.diagnostics[0].location,
+            Location::Pointer("/components/responses/Ok/content/application~1json/example".into())
+        );
+        assert!(
+            messages[0].starts_with("the example does not match"),
+            "{messages:?}"
+        );
     }
 }

@@ -131,6 +131,8 @@ pub fn generate(
 /// Runs every curation rule, returning the spec's operations when all hold.
 pub fn check(spec: &Spec) -> Result<Vec<Operation>, Diagnostics> {
     let mut report = diagnostic::Report::new(&spec.file);
+    // Misspelled keys first: a dropped key often explains the problems reported after it.
+    tree::check_keys(&spec.raw, &mut report);
     tree::check_references(&spec.raw, &mut report);
     tree::check_open_schemas(&spec.raw, &mut report);
     let operations = rules::check(&spec.typed, &mut report);

@@ -3,8 +3,9 @@
 //! Checks run over the whole document and report every problem at once. They also guard
 //! progenitor, which panics or silently drops meaning on some inputs (see ARCHITECTURE.md).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use heck::ToSnakeCase;
 use indexmap::IndexMap;
 use openapiv3::{
     Components, MediaType, OpenAPI, Operation as SpecOperation, ParameterData, ReferenceOr,
@@ -19,7 +20,9 @@ const JSON: &str = "application/json";
 /// Checks the typed view of the spec and returns its operations when every rule holds.
 pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
     let mut operations = Vec::new();
-    let mut seen_ids: BTreeMap<String, Location> = BTreeMap::new();
+    // By method name: two ids that differ only in case (`VerifyOtpEmail`, `VerifyOTPEmail`)
+    // become the same method, which is as much a clash as the same id twice.
+    let mut seen_methods: BTreeMap<String, (String, Location)> = BTreeMap::new();
 
     for (path, item) in spec.paths.paths.iter() {
         let item = match item {
@@ -45,18 +48,35 @@ pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
             let Some(operation_id) = checker.operation_id(operation) else {
                 continue;
             };
-            if let Some(first) = seen_ids.get(&operation_id) {
-                checker.fail(
-                    Rule::DuplicateOperationId,
-                    format!("operationId {operation_id} is already used by {first}"),
-                    "give each operation its own operationId; it becomes the method name",
-                );
-                continue;
+            let method_name = operation_id.to_snake_case();
+            match seen_methods.get(&method_name) {
+                Some((first_id, first)) if *first_id == operation_id => {
+                    checker.fail(
+                        Rule::DuplicateOperationId,
+                        format!("operationId {operation_id} is already used by {first}"),
+                        "give each operation its own operationId; it becomes the method name",
+                    );
+                    continue;
+                }
+                Some((_, first)) => {
+                    checker.fail(
+                        Rule::DuplicateOperationId,
+                        format!(
+                            "operationId {operation_id} becomes the method `{method_name}`, as \
+                             {first} does"
+                        ),
+                        "give each operation an operationId that differs in more than letter \
+                         case; the snake_case of the id is the method name",
+                    );
+                    continue;
+                }
+                None => {
+                    seen_methods.insert(method_name, (operation_id.clone(), location));
+                }
             }
-            seen_ids.insert(operation_id.clone(), location);
             checker.documentation(operation);
-            checker.parameters(operation, &item.parameters);
-            let request_type = checker.request_body(operation);
+            checker.parameters(operation, path, &item.parameters);
+            let request_type = checker.request_body(method, operation);
             checker.responses(operation);
             let credential = checker.security(operation);
             if let Some(credential) = credential {
@@ -106,6 +126,31 @@ impl<'a> OperationChecker<'a> {
             );
             return None;
         }
+        let method = id.to_snake_case();
+        if syn::parse_str::<syn::Ident>(&method).is_err() {
+            // progenitor would name the method `move_`, while the credential table and the ids
+            // it reports to hooks say `move`: generation would stop with an internal error.
+            self.fail(
+                Rule::OperationId,
+                format!("operationId `{id}` becomes the method `{method}`, a Rust keyword"),
+                "choose an operationId that says what the call does, such as `SignUpOtpEmail`",
+            );
+            return None;
+        }
+        if CLIENT_METHODS.contains(&method.as_str()) {
+            self.fail(
+                Rule::OperationId,
+                format!(
+                    "operationId `{id}` becomes the method `{method}`, which the client already \
+                     has"
+                ),
+                format!(
+                    "choose another operationId; the client's own methods are {}",
+                    CLIENT_METHODS.join(", ")
+                ),
+            );
+            return None;
+        }
         Some(id.to_owned())
     }
 
@@ -131,35 +176,114 @@ impl<'a> OperationChecker<'a> {
     fn parameters(
         &mut self,
         operation: &'a SpecOperation,
+        path: &str,
         shared: &'a [ReferenceOr<openapiv3::Parameter>],
     ) {
+        let mut declared_in_path = BTreeSet::new();
         for parameter in operation.parameters.iter().chain(shared) {
             let Some(parameter) = self.resolve(parameter) else {
                 continue;
             };
-            if let openapiv3::Parameter::Cookie { parameter_data, .. } = parameter {
-                let ParameterData { name, .. } = parameter_data;
+            match parameter {
+                openapiv3::Parameter::Cookie { parameter_data, .. } => {
+                    let ParameterData { name, .. } = parameter_data;
+                    self.fail(
+                        Rule::Parameters,
+                        format!("cookie parameter `{name}` cannot be sent by the generated client"),
+                        "send the value in the JSON body or a header instead",
+                    );
+                }
+                openapiv3::Parameter::Header { parameter_data, .. }
+                    if CLIENT_HEADERS
+                        .iter()
+                        .any(|h| h.eq_ignore_ascii_case(&parameter_data.name)) =>
+                {
+                    // OpenAPI says such a parameter "SHALL be ignored"; progenitor sends it
+                    // anyway, beside the one the client sets, so the request carries two.
+                    self.fail(
+                        Rule::Parameters,
+                        format!(
+                            "header parameter `{}` is one the client sets itself",
+                            parameter_data.name
+                        ),
+                        "remove it: the bearer comes from `security`, and the client sets \
+                         `Content-Type` and `Accept` for JSON",
+                    );
+                }
+                openapiv3::Parameter::Path { parameter_data, .. } => {
+                    declared_in_path.insert(parameter_data.name.as_str());
+                    if !path.contains(&format!("{{{}}}", parameter_data.name)) {
+                        self.fail(
+                            Rule::Parameters,
+                            format!(
+                                "path parameter `{}` does not appear in the path",
+                                parameter_data.name
+                            ),
+                            format!(
+                                "write `{{{}}}` where it goes in the path, or remove the \
+                                 parameter",
+                                parameter_data.name
+                            ),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        // progenitor panics on a `{name}` in the path that no parameter declares.
+        for name in path_template_names(path) {
+            if !declared_in_path.contains(name) {
                 self.fail(
                     Rule::Parameters,
-                    format!("cookie parameter `{name}` cannot be sent by the generated client"),
-                    "send the value in the JSON body or a header instead",
+                    format!("the path has `{{{name}}}`, but no parameter `{name}` is declared"),
+                    format!(
+                        "declare it under `parameters` with `name: {name}`, `in: path`, \
+                         `required: true` and a schema"
+                    ),
                 );
             }
         }
     }
 
     /// Checks the request body, returning the name of its component schema.
-    fn request_body(&mut self, operation: &'a SpecOperation) -> Option<String> {
+    fn request_body(&mut self, method: &str, operation: &'a SpecOperation) -> Option<String> {
         let body = operation.request_body.as_ref()?;
         let body: &RequestBody = self.resolve(body)?;
-        let others: Vec<&String> = body.content.keys().filter(|k| k.as_str() != JSON).collect();
-        if !others.is_empty() {
+        if matches!(method, "get" | "head") {
             self.fail(
                 Rule::RequestBody,
-                format!("the request body offers {others:?}; only application/json is supported"),
+                format!(
+                    "a {} request has a body, which HTTP gives no meaning and servers may drop",
+                    method.to_uppercase()
+                ),
+                "send the data with POST, as the auth API does, or as query parameters",
+            );
+        }
+        let others: Vec<String> = body
+            .content
+            .keys()
+            .filter(|k| k.as_str() != JSON)
+            .map(|k| format!("`{k}`"))
+            .collect();
+        if !others.is_empty() {
+            let only = if body.content.contains_key(JSON) {
+                ""
+            } else {
+                " only"
+            };
+            self.fail(
+                Rule::RequestBody,
+                format!(
+                    "the request body is offered as {}{only}; the client sends application/json",
+                    others.join(", ")
+                ),
                 "describe the body as `application/json` only (multipart and forms are not used by \
                  the auth API)",
             );
+            if !only.is_empty() {
+                // The missing JSON schema is the same mistake; report it once.
+                return None;
+            }
         }
         match body.content.get(JSON) {
             Some(media) if media.schema.is_some() => {
@@ -194,9 +318,11 @@ impl<'a> OperationChecker<'a> {
         }
         let mut successes = Vec::new();
         let mut error_schemas: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut unresolved = false;
         for (status, response) in &responses.responses {
             let label = status.to_string();
             let Some(response): Option<&Response> = self.resolve(response) else {
+                unresolved = true;
                 continue;
             };
             let is_success = match status {
@@ -229,6 +355,11 @@ impl<'a> OperationChecker<'a> {
                 }
             }
         }
+        if unresolved {
+            // The reference check named the response that leads nowhere; what is missing
+            // from the rest follows from it.
+            return;
+        }
         match successes.as_slice() {
             [(_, Some(_))] => {}
             [] => self.fail(
@@ -251,7 +382,7 @@ impl<'a> OperationChecker<'a> {
                 "keep one 2xx response",
             ),
         }
-        if error_schemas.is_empty() {
+        if error_schemas.is_empty() && responses.default.is_none() {
             self.fail(
                 Rule::Responses,
                 "the operation declares no error responses",
@@ -316,6 +447,14 @@ impl<'a> OperationChecker<'a> {
                     );
                     return None;
                 }
+                Some(ReferenceOr::Reference { reference }) => {
+                    self.fail(
+                        Rule::Security,
+                        format!("security scheme `{name}` is a `$ref` to {reference}"),
+                        "write the scheme inline under components.securitySchemes",
+                    );
+                    return None;
+                }
                 _ => None,
             };
             match format {
@@ -327,7 +466,8 @@ impl<'a> OperationChecker<'a> {
                             "security scheme `{name}` is not an http bearer scheme with bearerFormat \
                              `<ProjectId>` or `<ProjectId>:<RefreshJWT>`"
                         ),
-                        "the generated client can build only those two bearers",
+                        "declare it as `type: http`, `scheme: bearer` with one of those bearer \
+                         formats; the generated client can build only those two bearers",
                     );
                     return None;
                 }
@@ -363,6 +503,36 @@ impl<'a> OperationChecker<'a> {
         }
         None
     }
+}
+
+/// Methods the client has besides the operations: progenitor's (`new`, `new_with_client`, and
+/// `baseurl`, `client`, `api_version`, `inner` of `ClientInfo`, which the generated builders call
+/// and a same-named inherent method would shadow), the hooks its builders call (`pre`, `exec`,
+/// `post`), and the runtime's in `generated-client/src/config.rs`.
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "new_with_client",
+    "baseurl",
+    "client",
+    "api_version",
+    "inner",
+    "pre",
+    "exec",
+    "post",
+    "builder",
+    "with_refresh_jwt",
+    "project_id",
+    "base_url",
+];
+
+/// Headers the client sets itself; OpenAPI says parameters of these names are ignored.
+const CLIENT_HEADERS: &[&str] = &["Authorization", "Content-Type", "Accept"];
+
+/// The names in a path template's `{braces}`.
+fn path_template_names(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
 }
 
 fn has_retry_after(response: &Response) -> bool {

@@ -1,8 +1,9 @@
 //! Generation and drift checking: everything is produced in memory first, then either compared
-//! (check, which never writes) or written file by file through a rename (generate).
+//! (check, which never writes) or written as one unit that lands whole or not at all (generate).
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -95,7 +96,12 @@ fn generated_files_in(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
         Err(error) => return Err(error).with_context(|| format!("cannot list {}", dir.display())),
     };
     for entry in entries {
-        let path = entry?.path();
+        let entry = entry?;
+        // A directory named `x.rs` is not a generated file; replacing it fails when writing.
+        if !entry.file_type()?.is_file() {
+            continue;
+        }
+        let path = entry.path();
         if path.extension().is_some_and(|e| e == "rs") {
             let text = fs::read_to_string(&path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
@@ -115,23 +121,284 @@ pub fn generate(options: &Options) -> anyhow::Result<()> {
         println!("{} is up to date", options.out.display());
         return Ok(());
     }
-    fs::create_dir_all(&options.out)
-        .with_context(|| format!("cannot create {}", options.out.display()))?;
-    // Every file is complete in memory; each lands through a rename, so none is half-written.
+    replace_all(&options.out, &drift, &mut |_| Ok(()))?;
     for (file, _) in &drift.changed {
-        let target = options.out.join(file.name);
-        let staging = options.out.join(format!(".{}.tmp", file.name));
-        fs::write(&staging, &file.contents)
-            .with_context(|| format!("cannot write {}", staging.display()))?;
-        fs::rename(&staging, &target)
-            .with_context(|| format!("cannot replace {}", target.display()))?;
-        println!("wrote {}", target.display());
+        println!("wrote {}", options.out.join(file.name).display());
     }
     for stale in &drift.stale {
-        fs::remove_file(stale).with_context(|| format!("cannot remove {}", stale.display()))?;
         println!("removed {} (no longer generated)", stale.display());
     }
     Ok(())
+}
+
+/// Suffixes of the files `replace_all` keeps beside the targets while it works: the new
+/// contents, staged, and the old ones, kept until the whole set has landed.
+const STAGED: &str = ".xtask-new";
+const BACKUP: &str = ".xtask-old";
+
+/// One filesystem step of `replace_all`, named so that tests can make any of them fail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Writing the staged copy of a file.
+    Stage(PathBuf),
+    /// Moving a staged file over its target.
+    Replace(PathBuf),
+    /// Moving a stale file aside.
+    Remove(PathBuf),
+}
+
+/// A step that has happened, with what undoes it.
+enum Done {
+    /// `target` now holds the new contents; `backup` holds the old ones (none: it was new).
+    Replaced {
+        target: PathBuf,
+        backup: Option<PathBuf>,
+    },
+    /// `target` was moved to `backup`.
+    Removed { target: PathBuf, backup: PathBuf },
+}
+
+/// Writes the changed files and removes the stale ones in `out` as one unit: on success every
+/// file is new; on any error every file is exactly as before and no file of ours is left.
+///
+/// How: all new contents are first written, complete and synced, to staged files beside their
+/// targets; a failure there touches no target. Then each target is replaced by renaming its
+/// staged file over it, which is atomic per file, after hard-linking the old file to a backup
+/// name; a stale file is renamed to its backup name rather than deleted. A hard link, unlike a
+/// rename, keeps the target present at every instant, with either complete version. If any
+/// step fails, the steps done are undone in reverse by renaming the backups back, and staged
+/// files are removed; only when all steps succeeded are the backups deleted. A directory swap
+/// would need an atomic exchange of two paths, which std does not offer; and `out` may hold
+/// hand-written files, which a swap would have to copy.
+///
+/// This covers errors, not a crash in the middle of the renames; a run after such a crash finds
+/// the drift and repairs it, first clearing the staged and backup files left behind.
+///
+/// `fault` runs before each step and may fail it; `generate` passes one that never fails.
+pub fn replace_all(
+    out: &Path,
+    drift: &Drift,
+    fault: &mut dyn FnMut(&Step) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    // Only generated files are ever replaced: a hand-written file of a generated file's name
+    // stops the run before anything is written.
+    for (file, current) in &drift.changed {
+        let target = out.join(file.name);
+        let is_file = fs::symlink_metadata(&target).is_ok_and(|m| !m.is_dir());
+        anyhow::ensure!(
+            current.is_some() || !is_file,
+            "{} exists but is not a generated file (it lacks the `{GENERATED_MARKER}` marker); \
+             move it away and run again",
+            target.display()
+        );
+    }
+    let out_existed = out.is_dir();
+    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    remove_leftovers(out)?;
+
+    // Stage everything; nothing the user sees has changed yet.
+    let mut staged = Vec::new();
+    for (file, _) in &drift.changed {
+        let target = out.join(file.name);
+        let path = sibling(&target, STAGED);
+        let written = fault(&Step::Stage(target.clone()))
+            .and_then(|()| write_synced(&path, &file.contents, &target));
+        if path.exists() {
+            staged.push(path.clone());
+        }
+        if let Err(error) = written {
+            let cleanup = remove_all(&staged);
+            discard_dir(out, out_existed);
+            return Err(anyhow::Error::new(error)
+                .context(format!("cannot write {}", path.display()))
+                .context(cleanup_note("nothing was changed", &cleanup)));
+        }
+    }
+
+    // Land everything, undoing it all on the first failure.
+    let mut done: Vec<Done> = Vec::new();
+    let mut outcome = Ok(());
+    for (file, current) in &drift.changed {
+        let target = out.join(file.name);
+        let step = fault(&Step::Replace(target.clone())).and_then(|()| {
+            let backup = match current {
+                Some(_) => Some(link_backup(&target)?),
+                None => None,
+            };
+            match fs::rename(sibling(&target, STAGED), &target) {
+                Ok(()) => Ok(Done::Replaced {
+                    target: target.clone(),
+                    backup,
+                }),
+                Err(error) => {
+                    if let Some(backup) = backup {
+                        let _ = fs::remove_file(backup);
+                    }
+                    Err(error)
+                }
+            }
+        });
+        match step {
+            Ok(step) => done.push(step),
+            Err(error) => {
+                outcome = Err((error, format!("cannot replace {}", target.display())));
+                break;
+            }
+        }
+    }
+    if outcome.is_ok() {
+        for stale in &drift.stale {
+            let backup = sibling(stale, BACKUP);
+            let step =
+                fault(&Step::Remove(stale.clone())).and_then(|()| fs::rename(stale, &backup));
+            match step {
+                Ok(()) => done.push(Done::Removed {
+                    target: stale.clone(),
+                    backup,
+                }),
+                Err(error) => {
+                    outcome = Err((error, format!("cannot remove {}", stale.display())));
+                    break;
+                }
+            }
+        }
+    }
+
+    match outcome {
+        Ok(()) => {
+            // Committed: the backups are no longer needed.
+            let backups: Vec<PathBuf> = done
+                .into_iter()
+                .filter_map(|step| match step {
+                    Done::Replaced { backup, .. } => backup,
+                    Done::Removed { backup, .. } => Some(backup),
+                })
+                .collect();
+            let failed = remove_all(&backups);
+            anyhow::ensure!(
+                failed.is_empty(),
+                "the generated files were replaced, but these backups could not be removed: {}",
+                failed.join(", ")
+            );
+            Ok(())
+        }
+        Err((error, what)) => {
+            let mut not_restored = undo(done);
+            not_restored.extend(remove_all(&staged));
+            if not_restored.is_empty() {
+                discard_dir(out, out_existed);
+            }
+            Err(anyhow::Error::new(error)
+                .context(what)
+                .context(cleanup_note("every file was restored", &not_restored)))
+        }
+    }
+}
+
+/// Undoes completed steps in reverse, returning what could not be restored (with where its old
+/// contents are), so that the error can say so rather than hide it.
+fn undo(done: Vec<Done>) -> Vec<String> {
+    let mut failed = Vec::new();
+    for step in done.into_iter().rev() {
+        let (restored, target, backup) = match step {
+            Done::Replaced {
+                target,
+                backup: Some(backup),
+            } => (fs::rename(&backup, &target), target, Some(backup)),
+            Done::Replaced {
+                target,
+                backup: None,
+            } => (fs::remove_file(&target), target, None),
+            Done::Removed { target, backup } => {
+                (fs::rename(&backup, &target), target, Some(backup))
+            }
+        };
+        if let Err(error) = restored {
+            failed.push(match backup {
+                Some(backup) => format!(
+                    "{} ({error}; its old contents are in {})",
+                    target.display(),
+                    backup.display()
+                ),
+                None => format!("{} ({error}; it should not exist)", target.display()),
+            });
+        }
+    }
+    failed
+}
+
+/// Writes `contents` to `path` and syncs it, with the permissions of `like` when it exists.
+fn write_synced(path: &Path, contents: &str, like: &Path) -> io::Result<()> {
+    let mut file = fs::File::create(path)?;
+    file.write_all(contents.as_bytes())?;
+    if let Ok(metadata) = fs::metadata(like) {
+        file.set_permissions(metadata.permissions())?;
+    }
+    file.sync_all()
+}
+
+/// Gives `target`'s current file a second name, the backup, so that it survives its
+/// replacement. Copies when the filesystem has no hard links.
+fn link_backup(target: &Path) -> io::Result<PathBuf> {
+    let backup = sibling(target, BACKUP);
+    match fs::hard_link(target, &backup) {
+        Ok(()) => Ok(backup),
+        Err(_) => fs::copy(target, &backup).map(|_| backup),
+    }
+}
+
+/// `dir/.name<suffix>`: hidden, beside the target, so that a rename never crosses filesystems.
+fn sibling(target: &Path, suffix: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}{suffix}"))
+}
+
+/// Removes staged and backup files an interrupted run left in `out`.
+fn remove_leftovers(out: &Path) -> anyhow::Result<()> {
+    for entry in fs::read_dir(out).with_context(|| format!("cannot list {}", out.display()))? {
+        let path = entry?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        if name.is_some_and(|n| n.starts_with('.') && (n.ends_with(STAGED) || n.ends_with(BACKUP)))
+        {
+            fs::remove_file(&path)
+                .with_context(|| format!("cannot remove the leftover {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes each file, returning those that could not be removed; one already gone (a staged
+/// file renamed over its target) is fine.
+fn remove_all(paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .filter_map(|path| match fs::remove_file(path) {
+            Ok(()) => None,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+            Err(error) => Some(format!("{} ({error})", path.display())),
+        })
+        .collect()
+}
+
+/// Removes `out` again when this run created it and it is empty.
+fn discard_dir(out: &Path, existed: bool) {
+    if !existed {
+        let _ = fs::remove_dir(out);
+    }
+}
+
+fn cleanup_note(done: &str, left: &[String]) -> String {
+    if left.is_empty() {
+        format!("generation failed while writing; {done}")
+    } else {
+        format!(
+            "generation failed while writing, and these could not be cleaned up or restored: {}",
+            left.join(", ")
+        )
+    }
 }
 
 pub fn check(options: &Options) -> anyhow::Result<ExitCode> {
@@ -191,7 +458,241 @@ pub fn report(drift: &Drift, options: &Options) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::SystemTime;
+
     use super::*;
+
+    /// A fresh directory under the system's temp dir, removed when the test ends.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(test: &str) -> Self {
+            static COUNT: AtomicUsize = AtomicUsize::new(0);
+            let n = COUNT.fetch_add(1, Ordering::Relaxed);
+            let path = std::env::temp_dir()
+                .join(format!("descope-xtask-{test}-{}-{n}", std::process::id()));
+            let _ = fs::remove_dir_all(&path);
+            fs::create_dir_all(&path).unwrap();
+            Scratch(path)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// Everything under `dir`, by relative path: a file's bytes, permissions and modification
+    /// time, or a directory. Equal snapshots mean nothing was written, replaced or left behind.
+    type Snapshot = BTreeMap<PathBuf, Option<(Vec<u8>, fs::Permissions, SystemTime)>>;
+
+    fn snapshot(dir: &Path) -> Snapshot {
+        fn walk(root: &Path, dir: &Path, into: &mut Snapshot) {
+            for entry in fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                let relative = path.strip_prefix(root).unwrap().to_path_buf();
+                let metadata = fs::symlink_metadata(&path).unwrap();
+                if metadata.is_dir() {
+                    into.insert(relative, None);
+                    walk(root, &path, into);
+                } else {
+                    let contents = fs::read(&path).unwrap();
+                    let modified = metadata.modified().unwrap();
+                    into.insert(relative, Some((contents, metadata.permissions(), modified)));
+                }
+            }
+        }
+        let mut found = Snapshot::new();
+        walk(dir, dir, &mut found);
+        found
+    }
+
+    fn options(out: &Path) -> Options {
+        Options {
+            out: out.to_path_buf(),
+            ..Options::defaults(workspace_root())
+        }
+    }
+
+    /// What the curated spec produces, made once: generation is the slow part of these tests.
+    fn produced() -> Vec<GeneratedFile> {
+        static FILES: std::sync::OnceLock<Vec<GeneratedFile>> = std::sync::OnceLock::new();
+        FILES
+            .get_or_init(|| produce(&options(Path::new("unused"))).expect("the spec generates"))
+            .clone()
+    }
+
+    /// An older generation, as a file on disk would hold it before the spec changed.
+    fn older(name: &str) -> String {
+        format!("// This file is {GENERATED_MARKER} from an older spec: {name}.\n")
+    }
+
+    /// An output directory as an earlier generation left it: `mod.rs` and `client.rs` out of
+    /// date, `operations.rs` missing, two generated files the spec no longer produces, and
+    /// hand-written files that must never be touched.
+    fn populated(scratch: &Scratch) -> PathBuf {
+        let out = scratch.0.join("generated");
+        fs::create_dir_all(&out).unwrap();
+        for name in ["mod.rs", "client.rs", "retired.rs", "also_retired.rs"] {
+            fs::write(out.join(name), older(name)).unwrap();
+        }
+        fs::write(out.join("hand_written.rs"), "//! Not generated.\n").unwrap();
+        fs::write(out.join("notes.txt"), "kept\n").unwrap();
+        out
+    }
+
+    fn temporary_files(out: &Path) -> Vec<String> {
+        fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(STAGED) || n.ends_with(BACKUP))
+            .collect()
+    }
+
+    #[test]
+    fn generate_writes_every_file_and_removes_only_stale_generated_ones() {
+        let scratch = Scratch::new("writes");
+        let out = populated(&scratch);
+        generate(&options(&out)).unwrap();
+
+        for file in produced() {
+            assert_eq!(
+                fs::read_to_string(out.join(file.name)).unwrap(),
+                file.contents
+            );
+        }
+        assert!(!out.join("retired.rs").exists() && !out.join("also_retired.rs").exists());
+        assert_eq!(
+            fs::read_to_string(out.join("hand_written.rs")).unwrap(),
+            "//! Not generated.\n"
+        );
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "kept\n");
+        assert_eq!(temporary_files(&out), Vec::<String>::new());
+        assert!(drift(produced(), &out).unwrap().is_empty());
+    }
+
+    #[test]
+    fn generate_into_a_missing_directory_creates_it() {
+        let scratch = Scratch::new("creates");
+        let out = scratch.0.join("a/b/generated");
+        generate(&options(&out)).unwrap();
+        assert!(drift(produced(), &out).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_bad_spec_changes_nothing() {
+        let scratch = Scratch::new("bad-spec");
+        let out = populated(&scratch);
+        let spec = scratch.0.join("bad.yaml");
+        fs::write(&spec, "openapi: 3.0.3\ninfo: [unclosed\n").unwrap();
+        let before = snapshot(&scratch.0);
+
+        let error = generate(&Options {
+            spec,
+            ..options(&out)
+        })
+        .unwrap_err();
+        assert!(
+            error
+                .downcast_ref::<descope_generator::Diagnostics>()
+                .is_some(),
+            "{error:#}"
+        );
+        assert_eq!(
+            snapshot(&scratch.0),
+            before,
+            "a refused spec must write nothing"
+        );
+    }
+
+    #[test]
+    fn a_target_that_cannot_be_replaced_leaves_every_file_as_it_was() {
+        let scratch = Scratch::new("dir-target");
+        let out = populated(&scratch);
+        // `operations.rs` is replaced last, after `mod.rs` and `client.rs`; a directory in its
+        // place makes that rename fail, so the two earlier replacements must be undone.
+        fs::create_dir_all(out.join("operations.rs/inside")).unwrap();
+        fs::write(out.join("operations.rs/inside/file"), "x").unwrap();
+        let before = snapshot(&scratch.0);
+
+        let error = generate(&options(&out)).unwrap_err();
+        let message = format!("{error:#}");
+        assert!(message.contains("every file was restored"), "{message}");
+        assert!(message.contains("cannot replace"), "{message}");
+        assert_eq!(snapshot(&scratch.0), before);
+    }
+
+    #[test]
+    fn a_failure_at_any_step_leaves_every_file_as_it_was() {
+        // Three files staged, three replaced (one of them new), two stale files removed.
+        let steps = 8;
+        for failing in 0..=steps {
+            let scratch = Scratch::new("any-step");
+            let out = populated(&scratch);
+            let drift = drift(produced(), &out).unwrap();
+            assert_eq!(
+                drift.changed.len() + drift.changed.len() + drift.stale.len(),
+                steps
+            );
+            let before = snapshot(&scratch.0);
+
+            let mut seen = Vec::new();
+            let outcome = replace_all(&out, &drift, &mut |step| {
+                seen.push(step.clone());
+                if seen.len() == failing + 1 {
+                    Err(io::Error::other(format!("injected before {step:?}")))
+                } else {
+                    Ok(())
+                }
+            });
+
+            if failing == steps {
+                outcome.unwrap();
+                assert!(self::drift(produced(), &out).unwrap().is_empty());
+                assert_eq!(temporary_files(&out), Vec::<String>::new());
+            } else {
+                let error = outcome.unwrap_err();
+                assert!(format!("{error:#}").contains("injected"), "{error:#}");
+                assert_eq!(
+                    snapshot(&scratch.0),
+                    before,
+                    "failing before step {failing} ({:?}) changed files",
+                    seen.last()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_hand_written_file_is_never_replaced() {
+        let scratch = Scratch::new("hand-written");
+        let out = populated(&scratch);
+        fs::write(out.join("operations.rs"), "//! Mine.\n").unwrap();
+        let before = snapshot(&scratch.0);
+
+        let error = generate(&options(&out)).unwrap_err();
+        assert!(
+            format!("{error:#}").contains("is not a generated file"),
+            "{error:#}"
+        );
+        assert_eq!(snapshot(&scratch.0), before);
+    }
+
+    #[test]
+    fn check_never_writes() {
+        let scratch = Scratch::new("check");
+        let out = populated(&scratch);
+        let before = snapshot(&scratch.0);
+        assert_eq!(check(&options(&out)).unwrap(), ExitCode::FAILURE);
+        assert_eq!(snapshot(&scratch.0), before);
+
+        // Nor does it create a missing output directory.
+        let missing = scratch.0.join("missing");
+        assert_eq!(check(&options(&missing)).unwrap(), ExitCode::FAILURE);
+        assert!(!missing.exists());
+    }
 
     /// `cargo test --workspace` fails on a stale client, as `cargo xtask check` does.
     #[test]
