@@ -75,7 +75,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub first_seen: ::std::option::Option<bool>,
-        ///Details from an external identity provider
+        ///Details from an external identity provider, when one took part.
         #[serde(
             rename = "idpResponse",
             default,
@@ -269,7 +269,7 @@ pub mod types {
     ///`MagicLinkSignUpOrInRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MagicLinkSignUpOrInRequest {
-        ///The login id of the user to sign in
+        ///The login id of the user to sign in, or to create.
         #[serde(rename = "loginId")]
         pub login_id: ::std::string::String,
         #[serde(
@@ -460,7 +460,7 @@ pub mod types {
     ///`OtpSignUpOrInRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct OtpSignUpOrInRequest {
-        ///The login id of the user to sign in
+        ///The login id of the user to sign in, or to create.
         #[serde(rename = "loginId")]
         pub login_id: ::std::string::String,
         #[serde(
