@@ -411,12 +411,24 @@ fn apply_update(state: &mut State, user_id: String, update: &Update) -> Result<S
         match state.logins.get(&update.new_value).cloned() {
             Some(owner) if owner != user_id => {
                 if let Some(merged) = state.users.remove(&user_id) {
+                    if let Some(kept) = state.users.get_mut(&owner) {
+                        // Contacts the kept user lacks come along, so every merged login id
+                        // can still receive codes.
+                        if kept.email.is_none() {
+                            kept.email.clone_from(&merged.email);
+                            kept.verified_email = merged.verified_email;
+                        }
+                        if kept.phone.is_none() {
+                            kept.phone.clone_from(&merged.phone);
+                            kept.verified_phone = merged.verified_phone;
+                        }
+                    }
                     for login_id in merged.login_ids {
                         state.logins.insert(login_id.clone(), owner.clone());
-                        if let Some(kept) = state.users.get_mut(&owner) {
-                            if !kept.login_ids.contains(&login_id) {
-                                kept.login_ids.push(login_id);
-                            }
+                        if let Some(kept) = state.users.get_mut(&owner)
+                            && !kept.login_ids.contains(&login_id)
+                        {
+                            kept.login_ids.push(login_id);
                         }
                     }
                 }

@@ -66,9 +66,10 @@ impl Signer {
 /// Checks `token`'s Ed25519 signature against a raw 32-byte public key and returns its claims.
 /// Public so that tests and applications can check tokens against the published JWKS.
 pub fn verify_with(public_key: &[u8], token: &str) -> Option<Value> {
-    let mut parts = token.split('.');
-    let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
+    // The signature covers `header.payload`, everything before the last dot.
+    let (input, signature) = token.rsplit_once('.')?;
+    let (header, payload) = input.split_once('.')?;
+    if payload.contains('.') {
         return None;
     }
     let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).ok()?).ok()?;
@@ -76,16 +77,10 @@ pub fn verify_with(public_key: &[u8], token: &str) -> Option<Value> {
         return None;
     }
     let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
-    let input_len = token.len() - signature_part_len(token)?;
     UnparsedPublicKey::new(&ED25519, public_key)
-        .verify(token[..input_len].as_bytes(), &signature)
+        .verify(input.as_bytes(), &signature)
         .ok()?;
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
-}
-
-/// The length of `.signature` at the end of the token.
-fn signature_part_len(token: &str) -> Option<usize> {
-    token.rfind('.').map(|dot| token.len() - dot)
 }
 
 /// The raw public key from a JWKS document's first `OKP`/`Ed25519` key.

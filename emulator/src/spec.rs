@@ -154,9 +154,9 @@ fn operation(path: &str, post: &Value, components: &Value) -> Result<Operation, 
 fn classify(path: &str) -> Option<(Family, Action, Option<Channel>)> {
     let rest = path.strip_prefix("/v1/auth/")?;
     let parts: Vec<&str> = rest.split('/').collect();
-    let family = match parts.first()? {
-        &"otp" => Family::Otp,
-        &"magiclink" => Family::MagicLink,
+    let family = match *parts.first()? {
+        "otp" => Family::Otp,
+        "magiclink" => Family::MagicLink,
         _ => return None,
     };
     let action = match *parts.get(1)? {
