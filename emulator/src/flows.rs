@@ -12,7 +12,8 @@ use crate::jwt::{self, Signer};
 use crate::outbox::{Delivery, OutboxMessage};
 use crate::secret;
 use crate::spec::{Action, Channel, Family, Operation};
-use crate::state::{PendingCode, PendingLink, Purpose, State, Update, User, unix};
+use crate::state::{PendingCode, PendingLink, Purpose, State, User, unix};
+use crate::updates;
 
 /// What a call needs besides the state.
 pub struct Context<'a> {
@@ -39,7 +40,7 @@ pub fn call(
     }
 }
 
-fn text<'b>(body: &'b Value, key: &str) -> Result<&'b str, ApiError> {
+pub(crate) fn text<'b>(body: &'b Value, key: &str) -> Result<&'b str, ApiError> {
     body.get(key)
         .and_then(Value::as_str)
         .ok_or_else(|| ApiError::missing(format!("{key} is required")))
@@ -52,13 +53,13 @@ fn optional_text(body: &Value, pointer: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn flag(body: &Value, pointer: &str) -> bool {
+pub(crate) fn flag(body: &Value, pointer: &str) -> bool {
     body.pointer(pointer).and_then(Value::as_bool) == Some(true)
 }
 
 /// A plausible destination for the channel: an address with `@`, or a number of 6 to 15 digits
 /// with an optional `+` (E.164).
-fn check_contact(channel: Channel, value: &str) -> Result<(), ApiError> {
+pub(crate) fn check_contact(channel: Channel, value: &str) -> Result<(), ApiError> {
     let ok = if channel.is_email() {
         matches!(value.split_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty())
     } else {
@@ -80,7 +81,8 @@ fn check_contact(channel: Channel, value: &str) -> Result<(), ApiError> {
 }
 
 fn entropy_failed() -> ApiError {
-    // Mapped to a 5XX-free answer would hide a broken machine; the spec declares 5XX.
+    // A broken random source is the machine's fault, not the caller's: a 5XX, which the spec
+    // declares, rather than a weak secret or a misleading 4XX.
     ApiError {
         status: 503,
         code: "E010000",
@@ -125,7 +127,7 @@ fn send(
             (user_id, contact, Purpose::SignIn)
         }
         (Action::SignIn, None) => return Err(ApiError::user_not_found()),
-        (Action::Update, existing) => update(state, context, channel, existing, body)?,
+        (Action::Update, existing) => updates::start(state, context, channel, existing, body)?,
         (Action::Verify, _) => return Err(ApiError::malformed("verify sends nothing")),
     };
     let now = state.now();
@@ -187,7 +189,7 @@ fn send(
     })
 }
 
-fn contact_kind(channel: Channel) -> &'static str {
+pub(crate) fn contact_kind(channel: Channel) -> &'static str {
     if channel.is_email() { "email" } else { "phone" }
 }
 
@@ -223,56 +225,6 @@ fn sign_up(
     state.logins.insert(login_id.to_owned(), id.clone());
     state.users.insert(id.clone(), user);
     Ok((id, destination, Purpose::SignIn))
-}
-
-/// An email or phone update: only the signed-in user may change their own contact; conflicts
-/// with other users are refused now, and checked again when the change is verified.
-fn update(
-    state: &State,
-    context: &Context<'_>,
-    channel: Channel,
-    existing: Option<String>,
-    body: &Value,
-) -> Result<(String, String, Purpose), ApiError> {
-    let user_id = existing.ok_or_else(ApiError::user_not_found)?;
-    if context.bearer_user != Some(user_id.as_str()) {
-        return Err(ApiError::unauthorized(
-            "the refresh JWT does not belong to the user of this login id",
-        ));
-    }
-    let new_value = text(body, contact_kind(channel))?.to_owned();
-    check_contact(channel, &new_value)?;
-    let update = Update {
-        is_email: channel.is_email(),
-        add_to_login_ids: flag(body, "/addToLoginIDs"),
-        on_merge_use_existing: flag(body, "/onMergeUseExisting"),
-        new_value: new_value.clone(),
-    };
-    conflict(state, &user_id, &update)?;
-    if flag(body, "/failOnConflict") {
-        let taken = state.users.values().any(|user| {
-            user.id != user_id
-                && (user.contact(channel) == Some(new_value.as_str())
-                    || user.login_ids.contains(&new_value))
-        });
-        if taken {
-            return Err(ApiError::user_exists(&new_value));
-        }
-    }
-    Ok((user_id, new_value, Purpose::Update(update)))
-}
-
-/// Adding a login id that another user holds needs `onMergeUseExisting`.
-fn conflict(state: &State, user_id: &str, update: &Update) -> Result<(), ApiError> {
-    let owner = state.logins.get(&update.new_value);
-    match owner {
-        Some(owner)
-            if update.add_to_login_ids && owner != user_id && !update.on_merge_use_existing =>
-        {
-            Err(ApiError::user_exists(&update.new_value))
-        }
-        _ => Ok(()),
-    }
 }
 
 fn verify_code(
@@ -362,7 +314,7 @@ fn finish(
             }
             user_id
         }
-        Purpose::Update(update) => apply_update(state, user_id, &update)?,
+        Purpose::Update(update) => updates::apply(state, user_id, &update)?,
     };
     let now = state.now();
     let Some(user) = state.users.get_mut(&user_id) else {
@@ -399,61 +351,4 @@ fn finish(
         "firstSeen": first_seen,
         "user": user,
     }))
-}
-
-/// Replaces the email or phone (verified, since the user just proved they own it). With
-/// `addToLoginIDs` the value also becomes a login id; if another user holds it, that user is
-/// kept and this one merged into it when `onMergeUseExisting` is set. Returns who is signed in.
-fn apply_update(state: &mut State, user_id: String, update: &Update) -> Result<String, ApiError> {
-    conflict(state, &user_id, update)?;
-    let mut target = user_id.clone();
-    if update.add_to_login_ids {
-        match state.logins.get(&update.new_value).cloned() {
-            Some(owner) if owner != user_id => {
-                if let Some(merged) = state.users.remove(&user_id) {
-                    if let Some(kept) = state.users.get_mut(&owner) {
-                        // Contacts the kept user lacks come along, so every merged login id
-                        // can still receive codes.
-                        if kept.email.is_none() {
-                            kept.email.clone_from(&merged.email);
-                            kept.verified_email = merged.verified_email;
-                        }
-                        if kept.phone.is_none() {
-                            kept.phone.clone_from(&merged.phone);
-                            kept.verified_phone = merged.verified_phone;
-                        }
-                    }
-                    for login_id in merged.login_ids {
-                        state.logins.insert(login_id.clone(), owner.clone());
-                        if let Some(kept) = state.users.get_mut(&owner)
-                            && !kept.login_ids.contains(&login_id)
-                        {
-                            kept.login_ids.push(login_id);
-                        }
-                    }
-                }
-                target = owner;
-            }
-            Some(_) => {}
-            None => {
-                state
-                    .logins
-                    .insert(update.new_value.clone(), user_id.clone());
-                if let Some(user) = state.users.get_mut(&user_id) {
-                    user.login_ids.push(update.new_value.clone());
-                }
-            }
-        }
-    }
-    let Some(user) = state.users.get_mut(&target) else {
-        return Err(ApiError::user_not_found());
-    };
-    if update.is_email {
-        user.email = Some(update.new_value.clone());
-        user.verified_email = true;
-    } else {
-        user.phone = Some(update.new_value.clone());
-        user.verified_phone = true;
-    }
-    Ok(target)
 }

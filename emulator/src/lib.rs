@@ -55,6 +55,7 @@ mod outbox;
 mod secret;
 mod spec;
 mod state;
+mod updates;
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};

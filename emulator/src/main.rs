@@ -35,6 +35,11 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<EmulatorConfig, Strin
 async fn main() -> ExitCode {
     let config = match parse(std::env::args().skip(1)) {
         Ok(config) => config,
+        // Asking for help is not a mistake: usage on stdout, success.
+        Err(message) if message == USAGE => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
