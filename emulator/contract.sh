@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Contract test: schemathesis generates requests from openapi/descope-auth.yaml and checks that
+# the emulator's answers conform to the spec (status codes, content types, response schemas)
+# and never are server errors. Needs `st` (pip install schemathesis) on PATH, or ST=/path/to/st.
+# Usage: emulator/contract.sh [extra st options, e.g. --max-examples 50]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ST="${ST:-st}"
+PROJECT_ID=P2Contract
+cargo build -q -p descope-emulator
+# A free loopback port, chosen by the kernel.
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+target/debug/descope-emulator --port "$PORT" --project-id "$PROJECT_ID" &
+EMULATOR_PID=$!
+trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
+  sleep 0.1
+done
+
+"$ST" run openapi/descope-auth.yaml \
+  --url "http://127.0.0.1:$PORT" \
+  --header "Authorization: Bearer $PROJECT_ID" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  "$@"

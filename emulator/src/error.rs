@@ -1,0 +1,128 @@
+//! Descope's error answer: a status and the three-key JSON body every SDK reads.
+//!
+//! Which status each code comes with is not documented (facts §10); the choices are listed in
+//! the crate docs and made here once, in the constructors, so that every handler agrees.
+
+use serde_json::{Value, json};
+
+/// An error answer: HTTP status, `errorCode`, `errorDescription`, `errorMessage`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: &'static str,
+    pub description: &'static str,
+    pub message: String,
+    /// Seconds for `Retry-After` (429 only).
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    fn new(status: u16, code: &'static str, description: &'static str, message: String) -> Self {
+        ApiError {
+            status,
+            code,
+            description,
+            message,
+            retry_after: None,
+        }
+    }
+
+    /// `E011001`, 400: the body is not JSON, or not an object.
+    pub fn malformed(message: impl Into<String>) -> Self {
+        Self::new(400, "E011001", "Request is malformed", message.into())
+    }
+
+    /// `E011002`, 400: a required field is missing.
+    pub fn missing(message: impl Into<String>) -> Self {
+        Self::new(400, "E011002", "Missing arguments", message.into())
+    }
+
+    /// `E011003`, 400: the body does not match the operation's schema.
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        Self::new(400, "E011003", "Request is invalid", message.into())
+    }
+
+    /// `E011004`, 400: well-formed but unusable values (an email without `@`, a user without a
+    /// phone for an SMS).
+    pub fn invalid_arguments(message: impl Into<String>) -> Self {
+        Self::new(400, "E011004", "Invalid arguments", message.into())
+    }
+
+    /// `E011003`, 401: the bearer is missing, names another project, or its refresh JWT is not
+    /// a valid one of the user. No source names a code for this; `E011003` keeps it generic.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(401, "E011003", "Unauthorized", message.into())
+    }
+
+    /// `E061102`, 401: wrong, expired or never-sent code.
+    pub fn wrong_code(message: impl Into<String>) -> Self {
+        Self::new(401, "E061102", "Wrong OTP code", message.into())
+    }
+
+    /// `E061103`, 401: the code took too many wrong attempts and is burnt.
+    pub fn too_many_attempts() -> Self {
+        Self::new(
+            401,
+            "E061103",
+            "Too many OTP attempts",
+            "request a new code".into(),
+        )
+    }
+
+    /// `E062107`, 400: sign-up (or a merge) with a login id that is taken.
+    pub fn user_exists(login_id: &str) -> Self {
+        Self::new(
+            400,
+            "E062107",
+            "User already exists",
+            format!("a user with login id {login_id:?} already exists"),
+        )
+    }
+
+    /// `E062108`, 404: no user has this login id (the spec's 404 names this code).
+    pub fn user_not_found() -> Self {
+        Self::new(
+            404,
+            "E062108",
+            "User not found",
+            "no user has this login id".into(),
+        )
+    }
+
+    /// `E130429`, 429 with `Retry-After`.
+    pub fn rate_limited(retry_after: u64) -> Self {
+        ApiError {
+            retry_after: Some(retry_after),
+            ..Self::new(429, "E130429", "Rate limit exceeded", String::new())
+        }
+    }
+
+    /// 404 for a path that is no operation of the spec.
+    pub fn no_such_path(method: &str, path: &str) -> Self {
+        Self::new(
+            404,
+            "E011001",
+            "Request is malformed",
+            format!("no such endpoint: {method} {path}"),
+        )
+    }
+
+    /// 405 for a spec path called with another method than POST.
+    pub fn method_not_allowed(method: &str) -> Self {
+        Self::new(
+            405,
+            "E011001",
+            "Request is malformed",
+            format!("{method} is not allowed here; use POST"),
+        )
+    }
+
+    /// The JSON body; `errorMessage` only when there is one, as Descope does.
+    pub fn body(&self) -> Value {
+        let mut body = json!({"errorCode": self.code, "errorDescription": self.description});
+        if !self.message.is_empty() {
+            body["errorMessage"] = Value::String(self.message.clone());
+        }
+        body
+    }
+}

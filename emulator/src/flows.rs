@@ -1,0 +1,354 @@
+//! The semantics of the operations on the emulator's state: who may sign up or in, where the
+//! code or link goes, what verify checks and what an update changes.
+//!
+//! Bodies arrive already validated against the spec, so required fields are present and typed;
+//! the helpers still read them defensively, since no input may make the emulator panic.
+
+use serde_json::{Value, json};
+
+use crate::EmulatorConfig;
+use crate::error::ApiError;
+use crate::jwt::{self, Signer};
+use crate::outbox::{Delivery, OutboxMessage};
+use crate::secret;
+use crate::spec::{Action, Channel, Family, Operation};
+use crate::state::{PendingCode, PendingLink, Purpose, State, User, unix};
+use crate::updates;
+
+/// What a call needs besides the state.
+pub struct Context<'a> {
+    pub config: &'a EmulatorConfig,
+    pub signer: &'a Signer,
+    /// The user whose valid refresh JWT the call carried, if any.
+    pub bearer_user: Option<&'a str>,
+}
+
+/// Runs one validated call.
+pub fn call(
+    state: &mut State,
+    context: &Context<'_>,
+    operation: &Operation,
+    body: &Value,
+) -> Result<Value, ApiError> {
+    match (operation.action, operation.channel) {
+        (Action::Verify, Some(channel)) => verify_code(state, context, channel, body),
+        (Action::Verify, None) => verify_link(state, context, body),
+        (action, Some(channel)) => send(state, context, operation.family, action, channel, body),
+        (_, None) => Err(ApiError::malformed(
+            "this operation needs a delivery method",
+        )),
+    }
+}
+
+pub(crate) fn text<'b>(body: &'b Value, key: &str) -> Result<&'b str, ApiError> {
+    body.get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError::missing(format!("{key} is required")))
+}
+
+fn optional_text(body: &Value, pointer: &str) -> Option<String> {
+    body.pointer(pointer)
+        .and_then(Value::as_str)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned)
+}
+
+pub(crate) fn flag(body: &Value, pointer: &str) -> bool {
+    body.pointer(pointer).and_then(Value::as_bool) == Some(true)
+}
+
+/// A plausible destination for the channel: an address with `@`, or a number of 6 to 15 digits
+/// with an optional `+` (E.164).
+pub(crate) fn check_contact(channel: Channel, value: &str) -> Result<(), ApiError> {
+    let ok = if channel.is_email() {
+        matches!(value.split_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty())
+    } else {
+        let digits = value.strip_prefix('+').unwrap_or(value);
+        (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    if ok {
+        Ok(())
+    } else {
+        let kind = if channel.is_email() {
+            "an email address"
+        } else {
+            "a phone number"
+        };
+        Err(ApiError::invalid_arguments(format!(
+            "{value:?} is not {kind}"
+        )))
+    }
+}
+
+fn entropy_failed() -> ApiError {
+    // A broken random source is the machine's fault, not the caller's: a 5XX, which the spec
+    // declares, rather than a weak secret or a misleading 4XX.
+    ApiError {
+        status: 503,
+        code: "E010000",
+        description: "Service unavailable",
+        message: "the random source failed".into(),
+        retry_after: None,
+    }
+}
+
+/// Sign-up, sign-in, sign-up-or-in and updates: find or make the user, then send.
+fn send(
+    state: &mut State,
+    context: &Context<'_>,
+    family: Family,
+    action: Action,
+    channel: Channel,
+    body: &Value,
+) -> Result<Value, ApiError> {
+    let login_id = text(body, "loginId")?.to_owned();
+    let existing = state.user_by_login(&login_id).map(|user| user.id.clone());
+    let (user_id, destination, purpose) = match (action, existing) {
+        (Action::SignUp, Some(_)) => return Err(ApiError::user_exists(&login_id)),
+        (Action::SignUp | Action::SignUpOrIn, None) => sign_up(state, channel, &login_id, body)?,
+        (Action::SignIn | Action::SignUpOrIn, Some(user_id)) => {
+            let step_up = flag(body, "/loginOptions/stepup") || flag(body, "/loginOptions/mfa");
+            if step_up && context.bearer_user != Some(user_id.as_str()) {
+                return Err(ApiError::unauthorized(
+                    "step-up and MFA sign-in need the user's refresh JWT",
+                ));
+            }
+            let contact = state
+                .users
+                .get(&user_id)
+                .and_then(|user| user.contact(channel))
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    ApiError::invalid_arguments(format!(
+                        "the user has no {}",
+                        contact_kind(channel)
+                    ))
+                })?;
+            (user_id, contact, Purpose::SignIn)
+        }
+        (Action::SignIn, None) => return Err(ApiError::user_not_found()),
+        (Action::Update, existing) => updates::start(state, context, channel, existing, body)?,
+        (Action::Verify, _) => return Err(ApiError::malformed("verify sends nothing")),
+    };
+    let now = state.now();
+    let delivery = match family {
+        Family::Otp => {
+            let code = secret::otp_code().ok_or_else(entropy_failed)?;
+            state.codes.insert(
+                (login_id.clone(), channel),
+                PendingCode {
+                    code: code.clone(),
+                    user_id,
+                    purpose,
+                    expires: now + context.config.otp_ttl,
+                    wrong_attempts: 0,
+                    burnt: false,
+                },
+            );
+            Delivery::Code(code)
+        }
+        Family::MagicLink => {
+            let token = secret::token().ok_or_else(entropy_failed)?;
+            let uri = optional_text(body, "/URI")
+                .unwrap_or_else(|| context.config.default_redirect_uri.clone());
+            let separator = if uri.contains('?') { '&' } else { '?' };
+            state.links.insert(
+                secret::token_hash(&token),
+                PendingLink {
+                    user_id,
+                    channel,
+                    purpose,
+                    expires: now + context.config.link_ttl,
+                },
+            );
+            Delivery::Link {
+                url: format!("{uri}{separator}t={token}"),
+                token,
+            }
+        }
+    };
+    let masked = if channel.is_email() {
+        json!({"maskedEmail": secret::mask_email(&destination)})
+    } else {
+        json!({"maskedPhone": secret::mask_phone(&destination)})
+    };
+    state.outbox.push(OutboxMessage {
+        login_id,
+        channel,
+        destination,
+        delivery: delivery.clone(),
+        sent_at: now,
+    });
+    Ok(match (family, masked) {
+        // OTP answers also carry the wrong attempts on the new code: none yet.
+        (Family::Otp, mut masked) => {
+            masked["verificationAttempts"] = json!(0);
+            masked
+        }
+        (Family::MagicLink, masked) => masked,
+    })
+}
+
+pub(crate) fn contact_kind(channel: Channel) -> &'static str {
+    if channel.is_email() { "email" } else { "phone" }
+}
+
+/// Creates the user; its contact for the channel is `user.email`/`user.phone` or the login id.
+fn sign_up(
+    state: &mut State,
+    channel: Channel,
+    login_id: &str,
+    body: &Value,
+) -> Result<(String, String, Purpose), ApiError> {
+    let mut email = optional_text(body, "/user/email");
+    let mut phone = optional_text(body, "/user/phone");
+    let slot = if channel.is_email() {
+        &mut email
+    } else {
+        &mut phone
+    };
+    let destination = slot.get_or_insert_with(|| login_id.to_owned()).clone();
+    check_contact(channel, &destination)?;
+    let id = format!("U{}", secret::id().ok_or_else(entropy_failed)?);
+    let user = User {
+        id: id.clone(),
+        login_ids: vec![login_id.to_owned()],
+        name: optional_text(body, "/user/name"),
+        given_name: optional_text(body, "/user/givenName"),
+        middle_name: optional_text(body, "/user/middleName"),
+        family_name: optional_text(body, "/user/familyName"),
+        email,
+        phone,
+        created: unix(state.now()),
+        ..User::default()
+    };
+    state.logins.insert(login_id.to_owned(), id.clone());
+    state.users.insert(id.clone(), user);
+    Ok((id, destination, Purpose::SignIn))
+}
+
+fn verify_code(
+    state: &mut State,
+    context: &Context<'_>,
+    channel: Channel,
+    body: &Value,
+) -> Result<Value, ApiError> {
+    let login_id = text(body, "loginId")?.to_owned();
+    let submitted = text(body, "code")?;
+    let now = state.now();
+    let key = (login_id.clone(), channel);
+    let max_attempts = context.config.max_otp_attempts.max(1);
+    let Some(pending) = state.codes.get_mut(&key) else {
+        return Err(match state.user_by_login(&login_id) {
+            None => ApiError::user_not_found(),
+            Some(_) => ApiError::wrong_code("no code is pending for this login id"),
+        });
+    };
+    if pending.burnt {
+        return Err(ApiError::too_many_attempts());
+    }
+    if now >= pending.expires {
+        state.codes.remove(&key);
+        return Err(ApiError::wrong_code("the code has expired"));
+    }
+    if !secret::same(submitted, &pending.code) {
+        pending.wrong_attempts += 1;
+        if pending.wrong_attempts >= max_attempts {
+            pending.burnt = true;
+            return Err(ApiError::too_many_attempts());
+        }
+        return Err(ApiError::wrong_code("the code is wrong"));
+    }
+    let Some(pending) = state.codes.remove(&key) else {
+        return Err(ApiError::wrong_code("no code is pending for this login id"));
+    };
+    finish(
+        state,
+        context,
+        pending.user_id,
+        channel,
+        pending.purpose,
+        "otp",
+    )
+}
+
+fn verify_link(state: &mut State, context: &Context<'_>, body: &Value) -> Result<Value, ApiError> {
+    let token = text(body, "token")?;
+    let now = state.now();
+    // Removed whatever happens next: a link works once.
+    let link = state
+        .links
+        .remove(&secret::token_hash(token))
+        .filter(|link| now < link.expires)
+        .ok_or_else(|| ApiError::unauthorized("the magic link is unknown, used or expired"))?;
+    finish(
+        state,
+        context,
+        link.user_id,
+        link.channel,
+        link.purpose,
+        "magiclink",
+    )
+}
+
+/// Applies what was verified and signs the user in.
+fn finish(
+    state: &mut State,
+    context: &Context<'_>,
+    user_id: String,
+    channel: Channel,
+    purpose: Purpose,
+    method: &str,
+) -> Result<Value, ApiError> {
+    if !state.users.contains_key(&user_id) {
+        return Err(ApiError::user_not_found());
+    }
+    let user_id = match purpose {
+        Purpose::SignIn => {
+            if let Some(user) = state.users.get_mut(&user_id) {
+                if channel.is_email() {
+                    user.verified_email = true;
+                } else {
+                    user.verified_phone = true;
+                }
+            }
+            user_id
+        }
+        Purpose::Update(update) => updates::apply(state, user_id, &update)?,
+    };
+    let now = state.now();
+    let Some(user) = state.users.get_mut(&user_id) else {
+        return Err(ApiError::user_not_found());
+    };
+    let first_seen = !user.signed_in_before;
+    user.signed_in_before = true;
+    let user = user.to_json();
+    let config = context.config;
+    let issued = unix(now);
+    let session_exp = issued + config.session_ttl.as_secs() as i64;
+    let refresh_exp = issued + config.refresh_ttl.as_secs() as i64;
+    let claims = |kind: &str, exp: i64| {
+        json!({
+            "iss": config.project_id,
+            "sub": user_id,
+            "iat": issued,
+            "exp": exp,
+            "drn": kind,
+            "amr": [method],
+            // Two sign-ins in the same second still get distinct tokens.
+            "jti": secret::id().unwrap_or_default(),
+        })
+    };
+    Ok(json!({
+        "sessionJwt": context.signer.sign(&claims(jwt::SESSION, session_exp)),
+        "refreshJwt": context.signer.sign(&claims(jwt::REFRESH, refresh_exp)),
+        "sessionExpiration": session_exp,
+        "cookieExpiration": refresh_exp,
+        "cookieMaxAge": i32::try_from(config.refresh_ttl.as_secs()).unwrap_or(i32::MAX),
+        "cookiePath": "/",
+        "cookieName": "DSR",
+        "sessionCookieName": "DS",
+        "firstSeen": first_seen,
+        "user": user,
+    }))
+}

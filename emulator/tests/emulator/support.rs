@@ -1,0 +1,256 @@
+//! Shared set-up and the per-channel dispatch: the generated client has one method per
+//! (action, channel), and these helpers let the tests loop over channels instead.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use descope_client::{Client, Error, ErrorCode, RetryPolicy, types};
+use descope_emulator::{Channel, Emulator, EmulatorConfig, jwt, start};
+use serde_json::Value;
+
+pub const OTP_CHANNELS: [Channel; 5] = [
+    Channel::Email,
+    Channel::Sms,
+    Channel::Voice,
+    Channel::Whatsapp,
+    Channel::Im,
+];
+pub const LINK_CHANNELS: [Channel; 3] = [Channel::Email, Channel::Sms, Channel::Whatsapp];
+pub const OTP_PHONE_UPDATE_CHANNELS: [Channel; 4] =
+    [Channel::Sms, Channel::Voice, Channel::Whatsapp, Channel::Im];
+pub const LINK_PHONE_UPDATE_CHANNELS: [Channel; 2] = [Channel::Sms, Channel::Whatsapp];
+
+pub struct Setup {
+    pub emulator: Emulator,
+    pub client: Client,
+}
+
+pub async fn setup() -> Setup {
+    setup_with(EmulatorConfig::default()).await
+}
+
+pub async fn setup_with(config: EmulatorConfig) -> Setup {
+    let emulator = start(config).await;
+    let client = Client::builder(emulator.project_id())
+        .base_url(emulator.base_url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("the emulator's URL is a valid base URL");
+    Setup { emulator, client }
+}
+
+/// A fresh login id that suits the channel: an address for email, an E.164 number otherwise.
+pub fn login_for(channel: Channel) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    if channel == Channel::Email {
+        format!("user{n}@example.com")
+    } else {
+        format!("+1415{n:07}")
+    }
+}
+
+/// How a flow starts; the names are the API's operation names.
+#[allow(clippy::enum_variant_names)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    SignUp,
+    SignIn,
+    SignUpOrIn,
+}
+
+macro_rules! masked {
+    ($call:expr, $body:expr, $field:ident) => {
+        $call
+            .body($body)
+            .send()
+            .await
+            .map(|response| response.into_inner().$field.unwrap_or_default())
+    };
+}
+
+/// Sends a code; returns the masked destination.
+pub async fn send_otp(
+    client: &Client,
+    start: Start,
+    channel: Channel,
+    login_id: &str,
+) -> Result<String, Error> {
+    use Channel::*;
+    let up = || types::OtpSignUpRequest::builder().login_id(login_id);
+    let r#in = || types::OtpSignInRequest::builder().login_id(login_id);
+    let either = || types::OtpSignUpOrInRequest::builder().login_id(login_id);
+    match (start, channel) {
+        (Start::SignUp, Email) => masked!(client.sign_up_otp_email(), up(), masked_email),
+        (Start::SignUp, Sms) => masked!(client.sign_up_otp_sms(), up(), masked_phone),
+        (Start::SignUp, Voice) => masked!(client.sign_up_otp_voice(), up(), masked_phone),
+        (Start::SignUp, Whatsapp) => masked!(client.sign_up_otp_whatsapp(), up(), masked_phone),
+        (Start::SignUp, Im) => masked!(client.sign_up_otp_im(), up(), masked_phone),
+        (Start::SignIn, Email) => masked!(client.sign_in_otp_email(), r#in(), masked_email),
+        (Start::SignIn, Sms) => masked!(client.sign_in_otp_sms(), r#in(), masked_phone),
+        (Start::SignIn, Voice) => masked!(client.sign_in_otp_voice(), r#in(), masked_phone),
+        (Start::SignIn, Whatsapp) => {
+            masked!(client.sign_in_otp_whatsapp(), r#in(), masked_phone)
+        }
+        (Start::SignIn, Im) => masked!(client.sign_in_otp_im(), r#in(), masked_phone),
+        (Start::SignUpOrIn, Email) => {
+            masked!(client.sign_up_or_in_otp_email(), either(), masked_email)
+        }
+        (Start::SignUpOrIn, Sms) => masked!(client.sign_up_or_in_otp_sms(), either(), masked_phone),
+        (Start::SignUpOrIn, Voice) => {
+            masked!(client.sign_up_or_in_otp_voice(), either(), masked_phone)
+        }
+        (Start::SignUpOrIn, Whatsapp) => {
+            masked!(client.sign_up_or_in_otp_whatsapp(), either(), masked_phone)
+        }
+        (Start::SignUpOrIn, Im) => masked!(client.sign_up_or_in_otp_im(), either(), masked_phone),
+    }
+}
+
+pub async fn verify_otp(
+    client: &Client,
+    channel: Channel,
+    login_id: &str,
+    code: &str,
+) -> Result<types::JwtResponse, Error> {
+    let body = types::OtpVerifyRequest::builder()
+        .login_id(login_id)
+        .code(code);
+    let sent = match channel {
+        Channel::Email => client.verify_otp_email().body(body).send().await,
+        Channel::Sms => client.verify_otp_sms().body(body).send().await,
+        Channel::Voice => client.verify_otp_voice().body(body).send().await,
+        Channel::Whatsapp => client.verify_otp_whatsapp().body(body).send().await,
+        Channel::Im => client.verify_otp_im().body(body).send().await,
+    };
+    sent.map(|response| response.into_inner())
+}
+
+/// Sends a magic link (to `uri` when given); returns the masked destination.
+pub async fn send_link(
+    client: &Client,
+    start: Start,
+    channel: Channel,
+    login_id: &str,
+    uri: Option<&str>,
+) -> Result<String, Error> {
+    use Channel::*;
+    let uri = uri.map(str::to_owned);
+    let up = || {
+        types::MagicLinkSignUpRequest::builder()
+            .login_id(login_id)
+            .uri(uri.clone())
+    };
+    let r#in = || {
+        types::MagicLinkSignInRequest::builder()
+            .login_id(login_id)
+            .uri(uri.clone())
+    };
+    let either = || {
+        types::MagicLinkSignUpOrInRequest::builder()
+            .login_id(login_id)
+            .uri(uri.clone())
+    };
+    match (start, channel) {
+        (Start::SignUp, Email) => masked!(client.sign_up_magic_link_email(), up(), masked_email),
+        (Start::SignUp, Sms) => masked!(client.sign_up_magic_link_sms(), up(), masked_phone),
+        (Start::SignUp, Whatsapp) => {
+            masked!(client.sign_up_magic_link_whatsapp(), up(), masked_phone)
+        }
+        (Start::SignIn, Email) => {
+            masked!(client.sign_in_magic_link_email(), r#in(), masked_email)
+        }
+        (Start::SignIn, Sms) => masked!(client.sign_in_magic_link_sms(), r#in(), masked_phone),
+        (Start::SignIn, Whatsapp) => {
+            masked!(client.sign_in_magic_link_whatsapp(), r#in(), masked_phone)
+        }
+        (Start::SignUpOrIn, Email) => {
+            masked!(
+                client.sign_up_or_in_magic_link_email(),
+                either(),
+                masked_email
+            )
+        }
+        (Start::SignUpOrIn, Sms) => {
+            masked!(
+                client.sign_up_or_in_magic_link_sms(),
+                either(),
+                masked_phone
+            )
+        }
+        (Start::SignUpOrIn, Whatsapp) => {
+            masked!(
+                client.sign_up_or_in_magic_link_whatsapp(),
+                either(),
+                masked_phone
+            )
+        }
+        (_, Voice | Im) => panic!("magic links have no {channel:?} method"),
+    }
+}
+
+pub async fn verify_link(client: &Client, token: &str) -> Result<types::JwtResponse, Error> {
+    client
+        .verify_magic_link()
+        .body(types::MagicLinkVerifyRequest::builder().token(token))
+        .send()
+        .await
+        .map(|response| response.into_inner())
+}
+
+/// The newest code sent for `login_id`.
+pub fn code_for(emulator: &Emulator, login_id: &str) -> String {
+    let message = emulator
+        .last_message_for(login_id)
+        .unwrap_or_else(|| panic!("nothing was sent for {login_id}"));
+    message.code().expect("an OTP message").to_owned()
+}
+
+/// The newest magic-link token sent for `login_id`.
+pub fn token_for(emulator: &Emulator, login_id: &str) -> String {
+    let message = emulator
+        .last_message_for(login_id)
+        .unwrap_or_else(|| panic!("nothing was sent for {login_id}"));
+    message.token().expect("a magic-link message").to_owned()
+}
+
+/// A six-digit code that is not `code`.
+pub fn wrong(code: &str) -> String {
+    let n: u32 = code.parse().expect("six digits");
+    format!("{:06}", (n + 1) % 1_000_000)
+}
+
+/// The Descope error code of a failed call; panics on success or a non-service error.
+pub fn error_code<T: std::fmt::Debug>(result: Result<T, Error>) -> ErrorCode {
+    match result {
+        Err(Error::Service(error)) => error.code.expect("an error body with a code"),
+        other => panic!("expected a service error, got {other:?}"),
+    }
+}
+
+/// Checks both JWTs against the JWKS the emulator publishes over HTTP: signature, `iss`,
+/// `sub` (the user id in the answer), `exp` in the future, and the session/refresh kind.
+/// Returns the user id.
+pub async fn assert_signed_in(emulator: &Emulator, tokens: &types::JwtResponse) -> String {
+    let url = format!("{}/v2/keys/{}", emulator.base_url(), emulator.project_id());
+    let jwks: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    let public_key = jwt::public_key_from_jwks(&jwks).expect("an Ed25519 key in the JWKS");
+    let user_id = tokens
+        .user
+        .as_ref()
+        .and_then(|user| user.user_id.clone())
+        .expect("the answer names the user");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    for (token, kind) in [(&tokens.session_jwt, "DS"), (&tokens.refresh_jwt, "DSR")] {
+        let token = token.as_deref().expect("both JWTs are in the body");
+        let claims = jwt::verify_with(&public_key, token).expect("the signature holds");
+        assert_eq!(claims["iss"], emulator.project_id());
+        assert_eq!(claims["sub"], user_id.as_str());
+        assert_eq!(claims["drn"], kind);
+        assert!(claims["exp"].as_i64().unwrap() > now);
+    }
+    user_id
+}
