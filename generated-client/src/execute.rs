@@ -25,6 +25,9 @@ const COOKIE_TOKENS: [(&str, &str); 2] = [("refreshJwt", "DSR"), ("sessionJwt", 
 
 impl Client {
     /// Sends `body` as `operation` and decodes the answer. The generated `send` methods call it.
+    ///
+    /// Only encoding and decoding depend on the types; the exchange itself is one non-generic
+    /// function shared by every operation.
     pub(crate) async fn execute<B, T>(
         &self,
         operation: &'static Operation,
@@ -42,20 +45,24 @@ impl Client {
             duration_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = self
-            .send_with_retries::<B, T>(operation, body)
-            .instrument(span.clone())
-            .await;
-        let status = match &result {
-            Ok(response) => Some(response.status()),
-            Err(error) => error.status(),
+        let result = match serde_json::to_vec(body) {
+            Ok(body) => self
+                .exchange(operation, body)
+                .instrument(span.clone())
+                .await
+                .and_then(|answer| answer.decode::<T>(operation)),
+            Err(error) => Err(refused(
+                operation,
+                format!("the body cannot be encoded as JSON: {error}"),
+            )),
+        };
+        let (status, attempts) = match &result {
+            Ok(response) => (Some(response.status()), response.attempts()),
+            Err(error) => (error.status(), error.attempts()),
         };
         if let Some(status) = status {
             span.record("status", status.as_u16());
         }
-        let attempts = result
-            .as_ref()
-            .map_or_else(Error::attempts, Response::attempts);
         span.record("attempts", attempts);
         span.record(
             "duration_ms",
@@ -64,22 +71,21 @@ impl Client {
         result
     }
 
-    async fn send_with_retries<B, T>(
+    /// Sends the request, retrying as the policy says, and reads the final answer: a 2xx as an
+    /// [`Answer`], anything else as a service error.
+    async fn exchange(
         &self,
         operation: &'static Operation,
-        body: &B,
-    ) -> Result<Response<T>, Error>
-    where
-        B: Serialize,
-        T: DeserializeOwned,
-    {
-        let refuse =
-            |reason: String| Error::InvalidRequest(Box::new(InvalidRequest { operation, reason }));
-        let headers = auth::headers(&self.inner, operation).map_err(refuse)?;
-        let body = serde_json::to_vec(body)
-            .map_err(|error| refuse(format!("the body cannot be encoded as JSON: {error}")))?;
-        let method = Method::from_bytes(operation.http_method.as_bytes())
-            .map_err(|_| refuse(format!("`{}` is not an HTTP method", operation.http_method)))?;
+        body: Vec<u8>,
+    ) -> Result<Answer, Error> {
+        let headers =
+            auth::headers(&self.inner, operation).map_err(|reason| refused(operation, reason))?;
+        let method = Method::from_bytes(operation.http_method.as_bytes()).map_err(|_| {
+            refused(
+                operation,
+                format!("`{}` is not an HTTP method", operation.http_method),
+            )
+        })?;
         let mut request = self
             .client
             .request(method, format!("{}{}", self.baseurl, operation.path))
@@ -87,7 +93,7 @@ impl Client {
             .body(body)
             .timeout(self.inner.timeout)
             .build()
-            .map_err(|error| refuse(format!("the request cannot be built: {error}")))?;
+            .map_err(|error| refused(operation, format!("the request cannot be built: {error}")))?;
 
         let policy = &self.inner.retry;
         let mut attempts = 0;
@@ -97,55 +103,71 @@ impl Client {
                 .then(|| request.try_clone())
                 .flatten();
             attempts += 1;
-            let response = self.client.execute(request).await.map_err(|source| {
+            let transport = |source| {
                 Error::Transport(Box::new(TransportError {
                     operation,
                     attempts,
                     source,
                 }))
-            })?;
+            };
+            let mut response = self.client.execute(request).await.map_err(transport)?;
             let status = response.status();
-            match (policy.delay_after(status, attempts), next) {
-                (Some(delay), Some(next)) => {
-                    tracing::debug!(status = status.as_u16(), attempts, ?delay, "retrying");
-                    drop(response);
-                    tokio::time::sleep(delay).await;
-                    request = next;
-                }
-                _ => return read_answer(operation, response, attempts).await,
+            if let (Some(delay), Some(next)) = (policy.delay_after(status, attempts), next) {
+                tracing::debug!(status = status.as_u16(), attempts, ?delay, "retrying");
+                drop(response);
+                tokio::time::sleep(delay).await;
+                request = next;
+                continue;
             }
+            let headers = std::mem::take(response.headers_mut());
+            let body = response.bytes().await.map_err(transport)?;
+            if !status.is_success() {
+                return Err(Error::Service(Box::new(service_error(
+                    operation, status, &headers, &body, attempts,
+                ))));
+            }
+            return Ok(Answer {
+                status,
+                headers,
+                body,
+                attempts,
+            });
         }
     }
 }
 
-async fn read_answer<T: DeserializeOwned>(
-    operation: &'static Operation,
-    mut response: reqwest::Response,
+/// A 2xx answer, read but not yet decoded.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: bytes::Bytes,
     attempts: u32,
-) -> Result<Response<T>, Error> {
-    let status = response.status();
-    let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await.map_err(|source| {
-        Error::Transport(Box::new(TransportError {
-            operation,
-            attempts,
-            source,
-        }))
-    })?;
-    if status.is_success() {
-        return match decode_success(&body, &headers) {
-            Ok(value) => Ok(Response::new(value, status, headers, attempts)),
+}
+
+impl Answer {
+    fn decode<T: DeserializeOwned>(
+        self,
+        operation: &'static Operation,
+    ) -> Result<Response<T>, Error> {
+        match decode_success(&self.body, &self.headers) {
+            Ok(value) => Ok(Response::new(
+                value,
+                self.status,
+                self.headers,
+                self.attempts,
+            )),
             Err(reason) => Err(Error::Decode(Box::new(DecodeError {
                 operation,
-                status,
+                status: self.status,
                 reason,
-                attempts,
+                attempts: self.attempts,
             }))),
-        };
+        }
     }
-    Err(Error::Service(Box::new(service_error(
-        operation, status, &headers, &body, attempts,
-    ))))
+}
+
+fn refused(operation: &'static Operation, reason: String) -> Error {
+    Error::InvalidRequest(Box::new(InvalidRequest { operation, reason }))
 }
 
 /// Decodes a 2xx body, filling `refreshJwt` / `sessionJwt` from the `DSR` / `DS` cookies when
