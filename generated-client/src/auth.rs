@@ -3,47 +3,66 @@
 //! adds the identification headers Descope's official SDKs send. (progenitor's `api-version`
 //! header is never sent: the runtime builds every request itself.)
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use std::fmt;
+
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, InvalidHeaderValue,
+};
 
 use crate::ClientState;
+use crate::credentials::ProjectId;
 use crate::operations::{Credential, Operation};
+
+/// The headers every call of a client sends, built once when the client is made: the content
+/// type, the SDK identification and `Authorization: Bearer <ProjectId>`. Its `Debug` shows names
+/// only.
+#[derive(Clone)]
+pub(crate) struct CommonHeaders(HeaderMap);
+
+impl CommonHeaders {
+    pub(crate) fn new(project_id: &ProjectId) -> Self {
+        let mut headers = HeaderMap::with_capacity(6);
+        let json = HeaderValue::from_static("application/json");
+        headers.insert(CONTENT_TYPE, json.clone());
+        headers.insert(ACCEPT, json);
+        headers.insert(SDK_NAME, HeaderValue::from_static("rust"));
+        headers.insert(
+            SDK_VERSION,
+            HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
+        );
+        // A project id is checked to be visible ASCII, so both values always build.
+        if let Ok(value) = HeaderValue::from_str(project_id.as_str()) {
+            headers.insert(PROJECT_ID, value);
+        }
+        if let Ok(value) = sensitive(&format!("Bearer {project_id}")) {
+            headers.insert(AUTHORIZATION, value);
+        }
+        CommonHeaders(headers)
+    }
+}
+
+impl fmt::Debug for CommonHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
+}
 
 /// Every header a call sends, or why the call cannot be made.
 pub(crate) fn headers(state: &ClientState, operation: &Operation) -> Result<HeaderMap, String> {
-    let mut headers = HeaderMap::with_capacity(6);
-    headers.insert(AUTHORIZATION, authorization(state, operation)?);
-    let json = HeaderValue::from_static("application/json");
-    headers.insert(CONTENT_TYPE, json.clone());
-    headers.insert(ACCEPT, json);
-    headers.insert(SDK_NAME, HeaderValue::from_static("rust"));
-    headers.insert(
-        SDK_VERSION,
-        HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
-    );
-    // Checked when the client was built: visible ASCII only.
-    if let Ok(project_id) = HeaderValue::from_str(state.project_id.as_str()) {
-        headers.insert(PROJECT_ID, project_id);
-    }
-    Ok(headers)
-}
-
-const SDK_NAME: HeaderName = HeaderName::from_static("x-descope-sdk-name");
-const SDK_VERSION: HeaderName = HeaderName::from_static("x-descope-sdk-version");
-const PROJECT_ID: HeaderName = HeaderName::from_static("x-descope-project-id");
-
-/// The `Authorization` value for one operation, or why the call cannot be made.
-fn authorization(state: &ClientState, operation: &Operation) -> Result<HeaderValue, String> {
+    let mut headers = state.headers.0.clone();
     let refresh_jwt = state
         .refresh_jwt
         .as_ref()
         .filter(|jwt| !jwt.expose().is_empty());
-    let project_id = state.project_id.as_str();
-    let bearer = match (operation.credential, refresh_jwt) {
-        (Credential::ProjectId, _) | (Credential::ProjectIdOrRefreshJwt, None) => {
-            format!("Bearer {project_id}")
-        }
+    match (operation.credential, refresh_jwt) {
+        // The common headers already carry `Bearer <ProjectId>`.
+        (Credential::ProjectId, _) | (Credential::ProjectIdOrRefreshJwt, None) => {}
         (Credential::ProjectIdOrRefreshJwt | Credential::ProjectIdAndRefreshJwt, Some(jwt)) => {
-            format!("Bearer {project_id}:{}", jwt.expose())
+            let bearer = format!("Bearer {}:{}", state.project_id, jwt.expose());
+            let value = sensitive(&bearer).map_err(|_| {
+                "the refresh JWT contains characters that cannot be sent in a header".to_owned()
+            })?;
+            headers.insert(AUTHORIZATION, value);
         }
         (Credential::ProjectIdAndRefreshJwt, None) => {
             return Err(format!(
@@ -52,11 +71,17 @@ fn authorization(state: &ClientState, operation: &Operation) -> Result<HeaderVal
                 operation.method_name
             ));
         }
-    };
-    let mut value = HeaderValue::from_str(&bearer).map_err(|_| {
-        "the refresh JWT contains characters that cannot be sent in a header".to_owned()
-    })?;
-    // Marked sensitive so that HTTP-level logging and `Debug` of the request leave it out.
+    }
+    Ok(headers)
+}
+
+const SDK_NAME: HeaderName = HeaderName::from_static("x-descope-sdk-name");
+const SDK_VERSION: HeaderName = HeaderName::from_static("x-descope-sdk-version");
+const PROJECT_ID: HeaderName = HeaderName::from_static("x-descope-project-id");
+
+/// A header value marked sensitive, so that HTTP-level logging and `Debug` leave it out.
+fn sensitive(text: &str) -> Result<HeaderValue, InvalidHeaderValue> {
+    let mut value = HeaderValue::from_str(text)?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -64,7 +89,7 @@ fn authorization(state: &ClientState, operation: &Operation) -> Result<HeaderVal
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::{ProjectId, RefreshJwt};
+    use crate::credentials::RefreshJwt;
 
     fn state(refresh_jwt: Option<&str>) -> ClientState {
         let state = ClientState::new(ProjectId::new("P2test").unwrap());
@@ -76,7 +101,7 @@ mod tests {
 
     fn bearer(state: &ClientState, method: &str) -> Result<String, String> {
         let operation = crate::operations::by_method_name(method).unwrap();
-        authorization(state, operation).map(|v| v.to_str().unwrap().to_owned())
+        headers(state, operation).map(|h| h[AUTHORIZATION].to_str().unwrap().to_owned())
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::Client;
+use crate::auth::CommonHeaders;
 use crate::credentials::{InvalidProjectId, ProjectId, RefreshJwt};
 use crate::retry::RetryPolicy;
 
@@ -38,8 +39,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct ClientState {
     pub(crate) project_id: ProjectId,
     pub(crate) refresh_jwt: Option<RefreshJwt>,
-    /// The longest one attempt may take, from connecting to the end of the answer's body.
-    pub(crate) timeout: Duration,
+    /// Built once from the project id; see `auth::headers`.
+    pub(crate) headers: CommonHeaders,
+    /// Set on each request only when the caller brought their own HTTP client; the builder's
+    /// own client already carries the timeout (a per-request one costs a little on every call).
+    pub(crate) request_timeout: Option<Duration>,
     /// Shared by every copy [`Client::with_refresh_jwt`] makes.
     pub(crate) retry: Arc<RetryPolicy>,
 }
@@ -47,9 +51,10 @@ pub struct ClientState {
 impl ClientState {
     pub(crate) fn new(project_id: ProjectId) -> Self {
         ClientState {
+            headers: CommonHeaders::new(&project_id),
             project_id,
             refresh_jwt: None,
-            timeout: DEFAULT_TIMEOUT,
+            request_timeout: None,
             retry: Arc::new(RetryPolicy::default()),
         }
     }
@@ -130,6 +135,7 @@ impl ClientBuilder {
             Some(url) => checked_base_url(url)?,
             None => base_url_for_project(&project_id),
         };
+        let request_timeout = self.http_client.is_some().then_some(self.timeout);
         let http_client = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -140,7 +146,7 @@ impl ClientBuilder {
                 .map_err(BuildError::Http)?,
         };
         let state = ClientState {
-            timeout: self.timeout,
+            request_timeout,
             retry: Arc::new(self.retry),
             ..ClientState::new(project_id)
         };

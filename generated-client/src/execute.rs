@@ -78,31 +78,27 @@ impl Client {
         operation: &'static Operation,
         body: Vec<u8>,
     ) -> Result<Answer, Error> {
-        let headers =
-            auth::headers(&self.inner, operation).map_err(|reason| refused(operation, reason))?;
+        let url = reqwest::Url::parse(&format!("{}{}", self.baseurl, operation.path))
+            .map_err(|error| refused(operation, format!("the URL cannot be built: {error}")))?;
         let method = Method::from_bytes(operation.http_method.as_bytes()).map_err(|_| {
             refused(
                 operation,
                 format!("`{}` is not an HTTP method", operation.http_method),
             )
         })?;
-        let mut request = self
-            .client
-            .request(method, format!("{}{}", self.baseurl, operation.path))
-            .headers(headers)
-            .body(body)
-            .timeout(self.inner.timeout)
-            .build()
-            .map_err(|error| refused(operation, format!("the request cannot be built: {error}")))?;
-
+        // Shared, not copied, by every attempt.
+        let body = bytes::Bytes::from(body);
         let policy = &self.inner.retry;
         let mut attempts = 0;
         loop {
-            // A JSON body is in memory, so the copy always succeeds; without one, the answer stands.
-            let next = (attempts + 1 < policy.max_attempts())
-                .then(|| request.try_clone())
-                .flatten();
             attempts += 1;
+            // Each attempt builds its request afresh: cheaper than keeping a copy for a retry
+            // that rarely comes, and a retry waits at least 100 ms anyway.
+            let mut request = reqwest::Request::new(method.clone(), url.clone());
+            *request.headers_mut() = auth::headers(&self.inner, operation)
+                .map_err(|reason| refused(operation, reason))?;
+            *request.body_mut() = Some(body.clone().into());
+            *request.timeout_mut() = self.inner.request_timeout;
             let transport = |source| {
                 Error::Transport(Box::new(TransportError {
                     operation,
@@ -112,11 +108,13 @@ impl Client {
             };
             let mut response = self.client.execute(request).await.map_err(transport)?;
             let status = response.status();
-            if let (Some(delay), Some(next)) = (policy.delay_after(status, attempts), next) {
+            let retry = (attempts < policy.max_attempts())
+                .then(|| policy.delay_after(status, attempts))
+                .flatten();
+            if let Some(delay) = retry {
                 tracing::debug!(status = status.as_u16(), attempts, ?delay, "retrying");
                 drop(response);
                 tokio::time::sleep(delay).await;
-                request = next;
                 continue;
             }
             let headers = std::mem::take(response.headers_mut());
