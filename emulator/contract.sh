@@ -11,13 +11,18 @@ PROJECT_ID=P2Contract
 cargo build -q -p descope-emulator
 # A free loopback port, chosen by the kernel.
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-target/debug/descope-emulator --port "$PORT" --project-id "$PROJECT_ID" &
+"${CARGO_TARGET_DIR:-target}/debug/descope-emulator" --port "$PORT" --project-id "$PROJECT_ID" &
 EMULATOR_PID=$!
 trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
+up=""
 for _ in $(seq 50); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then up=yes; break; fi
   sleep 0.1
 done
+if [ -z "$up" ]; then
+  echo "error: the emulator did not start listening on 127.0.0.1:$PORT within 5 s" >&2
+  exit 1
+fi
 
 "$ST" run openapi/descope-auth.yaml \
   --url "http://127.0.0.1:$PORT" \
