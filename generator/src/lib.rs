@@ -10,6 +10,9 @@
 //!    `operations_file` emits the per-operation credential table;
 //! 5. `render` formats each file with prettyplease and adds the `@generated` header.
 //!
+//! [`generate_foreign`] is repair mode, for specs the project does not curate: [`repair()`] fixes
+//! what it can mechanically, policy rules are relaxed, and progenitor's plain client comes out.
+//!
 //! Pure: no I/O, no clock, no environment; the same spec text always gives the same files.
 
 mod diagnostic;
