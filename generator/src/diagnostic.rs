@@ -121,6 +121,21 @@ impl Rule {
             Rule::Internal => "internal",
         }
     }
+
+    /// Whether the whole rule is curated-slice policy: what this project asks of its own spec so
+    /// the client is documented, tested and safe to use, but which progenitor does not need to
+    /// produce compiling code. Repair mode (`generate_foreign`) drops these. Rules that mix both
+    /// kinds mark their policy halves with `Report::push_policy` instead.
+    pub fn is_policy(self) -> bool {
+        matches!(
+            self,
+            Rule::Security
+                | Rule::RetryAfter
+                | Rule::OpenSchemas
+                | Rule::Examples
+                | Rule::Documentation
+        )
+    }
 }
 
 /// One problem with a spec.
@@ -154,6 +169,8 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug)]
 pub(crate) struct Report {
     file: String,
+    /// Repair mode: problems of curated-slice policy are not recorded (see [`Rule::is_policy`]).
+    relaxed: bool,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -161,7 +178,31 @@ impl Report {
     pub(crate) fn new(file: &str) -> Self {
         Report {
             file: file.to_owned(),
+            relaxed: false,
             diagnostics: Vec::new(),
+        }
+    }
+
+    /// A report for a foreign spec: it keeps only what would make progenitor fail or produce
+    /// broken code, and drops curated-slice policy.
+    pub(crate) fn relaxed(file: &str) -> Self {
+        Report {
+            relaxed: true,
+            ..Report::new(file)
+        }
+    }
+
+    /// Records a problem of curated-slice policy within a rule that also guards progenitor:
+    /// kept in a curated run, dropped in repair mode.
+    pub(crate) fn push_policy(
+        &mut self,
+        location: Location,
+        rule: Rule,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        if !self.relaxed {
+            self.push(location, rule, message, help);
         }
     }
 
@@ -172,6 +213,9 @@ impl Report {
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
+        if self.relaxed && rule.is_policy() {
+            return;
+        }
         self.diagnostics.push(Diagnostic {
             file: self.file.clone(),
             location,
@@ -179,6 +223,10 @@ impl Report {
             message: message.into(),
             help: help.into(),
         });
+    }
+
+    pub(crate) fn is_relaxed(&self) -> bool {
+        self.relaxed
     }
 
     pub(crate) fn is_clean(&self) -> bool {

@@ -10,6 +10,9 @@
 //!    `operations_file` emits the per-operation credential table;
 //! 5. `render` formats each file with prettyplease and adds the `@generated` header.
 //!
+//! [`generate_foreign`] is repair mode, for specs the project does not curate: [`repair()`] fixes
+//! what it can mechanically, policy rules are relaxed, and progenitor's plain client comes out.
+//!
 //! Pure: no I/O, no clock, no environment; the same spec text always gives the same files.
 
 mod diagnostic;
@@ -21,6 +24,7 @@ mod postprocess;
 mod progenitor_stage;
 mod redact;
 mod render;
+mod repair;
 mod rules;
 mod send;
 mod tree;
@@ -29,6 +33,7 @@ pub use diagnostic::{Diagnostic, Diagnostics, Location, Rule};
 pub use examples::{Example, collect as collect_examples, mismatches as example_mismatches};
 pub use load::{Spec, load};
 pub use model::{Credential, Operation};
+pub use repair::{Repair, name_from_method_and_path, repair};
 
 /// Choices that differ between the crates the generator writes.
 #[derive(Clone, Debug)]
@@ -126,6 +131,72 @@ pub fn generate(
             contents: table,
         },
     ])
+}
+
+/// What repair mode made of a foreign spec: the repairs, always, and either the client or the
+/// problems that remain after repair.
+#[derive(Debug)]
+pub struct Foreign {
+    /// Every change made to the spec, one per place.
+    pub repairs: Vec<Repair>,
+    /// `lib.rs` of a crate holding progenitor's plain client, or what still stops it.
+    pub outcome: Result<Vec<GeneratedFile>, Diagnostics>,
+}
+
+/// Repair mode: generates a plain progenitor client from a spec the project does not curate
+/// (Descope's published one). The spec is repaired mechanically ([`repair()`]), then checked only
+/// by the rules that guard progenitor: curated-slice policy ([`Rule::is_policy`] and the policy
+/// halves of mixed rules) is dropped. The output is one file, `lib.rs`, of a crate depending on
+/// `progenitor-client`, `reqwest`, `serde` and `serde_json`: progenitor's own `Client` and hooks,
+/// formatted by prettyplease, without the curated runtime's rewrite (credential table, `send`
+/// through `Client::execute`, redaction), which needs `security` and `x-descope-sensitive` that a
+/// foreign spec does not carry in our form.
+pub fn generate_foreign(spec_text: &str, spec_file: &str) -> Foreign {
+    let raw = match load::load_raw(spec_text, spec_file) {
+        Ok(raw) => raw,
+        Err(diagnostics) => {
+            return Foreign {
+                repairs: Vec::new(),
+                outcome: Err(diagnostics),
+            };
+        }
+    };
+    let (raw, repairs) = repair::repair(raw);
+    let outcome = load::from_tree(raw, spec_file).and_then(|spec| {
+        check_foreign(&spec)?;
+        let mut report = diagnostic::Report::relaxed(spec_file);
+        let client = progenitor_stage::generate_plain(&spec.typed, &mut report)
+            .and_then(|tokens| render::parse(tokens, "client", &mut report));
+        report.into_result()?;
+        let Some(client) = client else {
+            let mut report = diagnostic::Report::new(spec_file);
+            report.push(
+                Location::Document,
+                Rule::Internal,
+                "progenitor produced no client and gave no reason",
+                "this is a generator bug; please report it with the spec",
+            );
+            return Err(report.into_diagnostics());
+        };
+        Ok(vec![GeneratedFile {
+            name: "lib.rs",
+            contents: render::file(
+                &client,
+                spec_file,
+                "progenitor's plain client of the repaired spec (cargo xtask generate --repair)",
+            ),
+        }])
+    });
+    Foreign { repairs, outcome }
+}
+
+/// Runs only the rules that guard progenitor (repair mode), dropping curated-slice policy.
+pub fn check_foreign(spec: &Spec) -> Result<(), Diagnostics> {
+    let mut report = diagnostic::Report::relaxed(&spec.file);
+    tree::check_keys(&spec.raw, &mut report);
+    tree::check_references(&spec.raw, &mut report);
+    let _ = rules::check(&spec.typed, &mut report);
+    report.into_result()
 }
 
 /// Runs every curation rule, returning the spec's operations when all hold.

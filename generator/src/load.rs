@@ -36,12 +36,34 @@ pub struct Spec {
 /// Parses `text` as YAML or JSON (JSON when it starts with `{`), refusing anything that is not an
 /// OpenAPI 3.0.x document. `file` names the source in diagnostics.
 pub fn load(text: &str, file: &str) -> Result<Spec, Diagnostics> {
+    let raw = load_raw(text, file)?;
+    let is_json = text.trim_start().starts_with('{');
+    let mut report = Report::new(file);
+    check_version(&raw, &mut report);
+    if !report.is_clean() {
+        return Err(report.into_diagnostics());
+    }
+    typed(text, is_json, raw, file)
+}
+
+/// The spec a raw tree describes, for a tree the generator built itself (a repaired one).
+pub(crate) fn from_tree(raw: Value, file: &str) -> Result<Spec, Diagnostics> {
+    let mut report = Report::new(file);
+    check_version(&raw, &mut report);
+    if !report.is_clean() {
+        return Err(report.into_diagnostics());
+    }
+    let text = raw.to_string();
+    typed(&text, true, raw, file)
+}
+
+/// Parses `text` as YAML or JSON into the raw tree only, strictly (a repeated key is an error).
+pub(crate) fn load_raw(text: &str, file: &str) -> Result<Value, Diagnostics> {
     let mut report = Report::new(file);
     let is_json = text.trim_start().starts_with('{');
     let language = if is_json { "JSON" } else { "YAML" };
-
-    let raw: Value = match parse_raw(text, is_json) {
-        Ok(raw) => raw,
+    match parse_raw(text, is_json) {
+        Ok(raw) => Ok(raw),
         Err((mut location, message)) => {
             let help = if message.contains(DUPLICATE_KEY) {
                 if !is_json {
@@ -59,15 +81,14 @@ pub fn load(text: &str, file: &str) -> Result<Spec, Diagnostics> {
                 format!("the file is not valid {language}: {message}"),
                 help,
             );
-            return Err(report.into_diagnostics());
+            Err(report.into_diagnostics())
         }
-    };
-
-    check_version(&raw, &mut report);
-    if !report.is_clean() {
-        return Err(report.into_diagnostics());
     }
+}
 
+/// The typed view of a raw tree already read from `text`, or the innermost structure error.
+fn typed(text: &str, is_json: bool, raw: Value, file: &str) -> Result<Spec, Diagnostics> {
+    let mut report = Report::new(file);
     match parse_typed(text, is_json, &raw) {
         Ok(typed) => Ok(Spec {
             file: file.to_owned(),

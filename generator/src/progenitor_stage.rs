@@ -48,7 +48,30 @@ pub(crate) fn generate(
         );
         return None;
     };
-    let mut generator = Generator::new(&generation_settings(inner_type.into_token_stream()));
+    run(
+        &generation_settings(inner_type.into_token_stream()),
+        spec,
+        report,
+    )
+}
+
+/// The options for a foreign spec in repair mode: the same interface and tag style, but
+/// progenitor's own hooks and `Client` (no runtime of ours behind it).
+fn plain_settings() -> GenerationSettings {
+    let mut generation = GenerationSettings::new();
+    generation
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged);
+    generation
+}
+
+/// progenitor's plain client for a foreign spec, or diagnostics when it refuses or panics.
+pub(crate) fn generate_plain(spec: &OpenAPI, report: &mut Report) -> Option<TokenStream> {
+    run(&plain_settings(), spec, report)
+}
+
+fn run(settings: &GenerationSettings, spec: &OpenAPI, report: &mut Report) -> Option<TokenStream> {
+    let mut generator = Generator::new(settings);
     match quietly(|| generator.generate_tokens(spec)) {
         Ok(Ok(tokens)) => Some(tokens),
         Ok(Err(error)) => {

@@ -107,6 +107,12 @@ impl<'a> OperationChecker<'a> {
         self.report.push(self.location.clone(), rule, message, help);
     }
 
+    /// A problem of curated-slice policy only; repair mode drops it (see `Rule::is_policy`).
+    fn policy(&mut self, rule: Rule, message: impl Into<String>, help: impl Into<String>) {
+        self.report
+            .push_policy(self.location.clone(), rule, message, help);
+    }
+
     fn operation_id(&mut self, operation: &SpecOperation) -> Option<String> {
         let Some(id) = operation.operation_id.as_deref() else {
             self.fail(
@@ -119,12 +125,15 @@ impl<'a> OperationChecker<'a> {
         let pascal = id.chars().next().is_some_and(|c| c.is_ascii_uppercase())
             && id.chars().all(|c| c.is_ascii_alphanumeric());
         if !pascal {
-            self.fail(
+            // progenitor snake-cases any id; PascalCase keeps the curated spec's ids uniform.
+            self.policy(
                 Rule::OperationId,
                 format!("operationId `{id}` is not PascalCase ASCII"),
                 "use letters and digits only, starting with a capital, such as `SignUpOtpEmail`",
             );
-            return None;
+            if !self.report.is_relaxed() {
+                return None;
+            }
         }
         let method = id.to_snake_case();
         if syn::parse_str::<syn::Ident>(&method).is_err() {
@@ -200,7 +209,8 @@ impl<'a> OperationChecker<'a> {
                 {
                     // OpenAPI says such a parameter "SHALL be ignored"; progenitor sends it
                     // anyway, beside the one the client sets, so the request carries two.
-                    self.fail(
+                    // Our runtime sets them; a plain progenitor client does not.
+                    self.policy(
                         Rule::Parameters,
                         format!(
                             "header parameter `{}` is one the client sets itself",
@@ -250,7 +260,7 @@ impl<'a> OperationChecker<'a> {
         let body = operation.request_body.as_ref()?;
         let body: &RequestBody = self.resolve(body)?;
         if matches!(method, "get" | "head") {
-            self.fail(
+            self.policy(
                 Rule::RequestBody,
                 format!(
                     "a {} request has a body, which HTTP gives no meaning and servers may drop",
@@ -367,7 +377,9 @@ impl<'a> OperationChecker<'a> {
                 "the operation has no success (2xx) response",
                 "declare the 200 response and its JSON schema",
             ),
-            [(label, None)] => self.fail(
+            // progenitor gives a body-less success `ResponseValue<ByteStream>`; the curated
+            // client decodes every success as JSON.
+            [(label, None)] => self.policy(
                 Rule::Responses,
                 format!("the success response {label} has no application/json schema"),
                 "describe the success body; use an empty object schema when the service returns `{}`",
@@ -383,7 +395,7 @@ impl<'a> OperationChecker<'a> {
             ),
         }
         if error_schemas.is_empty() && responses.default.is_none() {
-            self.fail(
+            self.policy(
                 Rule::Responses,
                 "the operation declares no error responses",
                 "add 400, 401, 403, 404, 429 and 5XX with the shared error schema",

@@ -278,7 +278,7 @@ const PATH_ITEM_FIELDS: &[&str] = &[
     "patch",
     "trace",
 ];
-const OPERATION_FIELDS: &[&str] = &[
+pub(crate) const OPERATION_FIELDS: &[&str] = &[
     "tags",
     "summary",
     "description",

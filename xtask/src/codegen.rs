@@ -114,16 +114,40 @@ fn generated_files_in(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
     Ok(found)
 }
 
+/// Repair mode (`generate --repair`): repairs a foreign spec, prints one line per repair, and
+/// writes progenitor's plain client as `lib.rs` into the output directory, or fails with every
+/// problem that remains after repair.
+pub fn generate_repaired(options: &Options) -> anyhow::Result<()> {
+    let text = fs::read_to_string(&options.spec)
+        .with_context(|| format!("cannot read the spec {}", options.spec.display()))?;
+    let name = options
+        .spec
+        .strip_prefix(&options.root)
+        .unwrap_or(&options.spec)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let foreign = descope_generator::generate_foreign(&text, &name);
+    for repair in &foreign.repairs {
+        println!("{repair}");
+    }
+    println!("{} repairs", foreign.repairs.len());
+    write_set(foreign.outcome?, &options.out)
+}
+
 pub fn generate(options: &Options) -> anyhow::Result<()> {
-    let files = produce(options)?;
-    let drift = drift(files, &options.out)?;
+    write_set(produce(options)?, &options.out)
+}
+
+/// Writes the produced set over the generated files in `out` as one unit.
+fn write_set(files: Vec<GeneratedFile>, out: &Path) -> anyhow::Result<()> {
+    let drift = drift(files, out)?;
     if drift.is_empty() {
-        println!("{} is up to date", options.out.display());
+        println!("{} is up to date", out.display());
         return Ok(());
     }
-    replace_all(&options.out, &drift, &mut |_| Ok(()))?;
+    replace_all(out, &drift, &mut |_| Ok(()))?;
     for (file, _) in &drift.changed {
-        println!("wrote {}", options.out.join(file.name).display());
+        println!("wrote {}", out.join(file.name).display());
     }
     for stale in &drift.stale {
         println!("removed {} (no longer generated)", stale.display());

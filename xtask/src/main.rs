@@ -28,6 +28,16 @@ options:
   --spec PATH   spec to read (default: openapi/descope-auth.yaml)
   --out DIR     directory of the generated files (default: generated-client/src/generated)
   --base REV    (diff) the revision to compare with (default: merge base with main, else HEAD)
+  --repair      (generate) repair mode, for a spec this project does not curate, such as
+                Descope's published one: repairs what can be repaired mechanically (missing or
+                duplicate operationIds renamed from method and path, missing responses given an
+                empty 200, schema names that are not identifiers) and prints one line per
+                repair; keeps only the rules that guard progenitor (structure, references,
+                operation ids, parameters, request and response shapes) and drops curated-slice
+                policy (examples, documentation, error responses, Retry-After, open schemas,
+                bearer formats); writes progenitor's plain client as DIR/lib.rs, without this
+                project's runtime (use --out CRATE/src and a Cargo.toml depending on
+                progenitor-client, reqwest, serde and serde_json; see .ci/upstream)
 ";
 
 fn main() -> ExitCode {
@@ -56,6 +66,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
     let command = args.next();
     let mut options = codegen::Options::defaults(codegen::workspace_root());
     let mut base = None;
+    let mut repair = false;
     let mut positional = Vec::new();
     while let Some(flag) = args.next() {
         let mut value = |name: &str| {
@@ -66,6 +77,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         match flag.as_str() {
             "--spec" => options.spec = value("--spec")?,
             "--out" => options.out = value("--out")?,
+            "--repair" => repair = true,
             "--base" => base = Some(value("--base")?.to_string_lossy().into_owned()),
             "-h" | "--help" => {
                 print!("{USAGE}");
@@ -76,6 +88,17 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         }
     }
     match command.as_deref() {
+        Some("generate") if repair => {
+            if options.out == codegen::Options::defaults(options.root.clone()).out {
+                anyhow::bail!(
+                    "--repair writes a plain progenitor client; give it its own --out DIR, not \
+                     the curated client's directory\n\n{USAGE}"
+                );
+            }
+            codegen::generate_repaired(&options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(_) if repair => anyhow::bail!("--repair applies to `generate` only\n\n{USAGE}"),
         Some("generate") => {
             codegen::generate(&options)?;
             if maintains_coverage(&options) && coverage::write(&options.root, &options.spec)? {
