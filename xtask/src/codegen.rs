@@ -41,17 +41,23 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The files the spec produces, or the spec's diagnostics as the error.
-fn produce(options: &Options) -> anyhow::Result<Vec<GeneratedFile>> {
+/// The spec's text and its name for diagnostics and headers: relative to the repository, so
+/// output does not depend on where the checkout is.
+fn read_spec(options: &Options) -> anyhow::Result<(String, String)> {
     let text = fs::read_to_string(&options.spec)
         .with_context(|| format!("cannot read the spec {}", options.spec.display()))?;
-    // Headers name the spec relative to the repository so output does not depend on the checkout.
     let name = options
         .spec
         .strip_prefix(&options.root)
         .unwrap_or(&options.spec)
         .to_string_lossy()
         .replace('\\', "/");
+    Ok((text, name))
+}
+
+/// The files the spec produces, or the spec's diagnostics as the error.
+fn produce(options: &Options) -> anyhow::Result<Vec<GeneratedFile>> {
+    let (text, name) = read_spec(options)?;
     Ok(descope_generator::generate(
         &text,
         &name,
@@ -118,14 +124,7 @@ fn generated_files_in(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
 /// writes progenitor's plain client as `lib.rs` into the output directory, or fails with every
 /// problem that remains after repair.
 pub fn generate_repaired(options: &Options) -> anyhow::Result<()> {
-    let text = fs::read_to_string(&options.spec)
-        .with_context(|| format!("cannot read the spec {}", options.spec.display()))?;
-    let name = options
-        .spec
-        .strip_prefix(&options.root)
-        .unwrap_or(&options.spec)
-        .to_string_lossy()
-        .replace('\\', "/");
+    let (text, name) = read_spec(options)?;
     let foreign = descope_generator::generate_foreign(&text, &name);
     for repair in &foreign.repairs {
         println!("{repair}");
