@@ -108,10 +108,8 @@ impl Client {
             };
             let mut response = self.client.execute(request).await.map_err(transport)?;
             let status = response.status();
-            let retry = (attempts < policy.max_attempts())
-                .then(|| policy.delay_after(status, attempts))
-                .flatten();
-            if let Some(delay) = retry {
+            // `None` once the policy's delays are used up, so the loop ends.
+            if let Some(delay) = policy.delay_after(status, attempts) {
                 tracing::debug!(status = status.as_u16(), attempts, ?delay, "retrying");
                 drop(response);
                 tokio::time::sleep(delay).await;

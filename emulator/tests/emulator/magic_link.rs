@@ -44,12 +44,7 @@ async fn without_a_uri_the_default_applies_and_a_query_is_kept() {
     send_link(&client, Start::SignUp, Channel::Email, &login_id, None)
         .await
         .unwrap();
-    let link = emulator
-        .last_message_for(&login_id)
-        .unwrap()
-        .link()
-        .unwrap()
-        .to_owned();
+    let link = link_for(&emulator, &login_id);
     assert!(
         link.starts_with("http://localhost:3000/verify?t="),
         "{link}"
@@ -63,12 +58,7 @@ async fn without_a_uri_the_default_applies_and_a_query_is_kept() {
     )
     .await
     .unwrap();
-    let link = emulator
-        .last_message_for(&login_id)
-        .unwrap()
-        .link()
-        .unwrap()
-        .to_owned();
+    let link = link_for(&emulator, &login_id);
     assert!(link.starts_with("https://a.example/v?x=1&t="), "{link}");
 }
 

@@ -122,10 +122,7 @@ async fn a_second_code_invalidates_the_first() {
     let Setup { emulator, client } = setup().await;
     for channel in OTP_CHANNELS {
         let login_id = login_for(channel);
-        send_otp(&client, Start::SignUp, channel, &login_id)
-            .await
-            .unwrap();
-        let first = code_for(&emulator, &login_id);
+        let first = code_sent(&client, &emulator, Start::SignUp, channel, &login_id).await;
         // A repeat of the same six digits (one chance in a million) would prove nothing.
         let mut second = first.clone();
         while second == first {
@@ -151,10 +148,7 @@ async fn wrong_codes_count_up_to_too_many_attempts_and_burn_the_code() {
     let Setup { emulator, client } = setup().await;
     for channel in OTP_CHANNELS {
         let login_id = login_for(channel);
-        send_otp(&client, Start::SignUp, channel, &login_id)
-            .await
-            .unwrap();
-        let code = code_for(&emulator, &login_id);
+        let code = code_sent(&client, &emulator, Start::SignUp, channel, &login_id).await;
         for attempt in 1..=2 {
             let result = verify_otp(&client, channel, &login_id, &wrong(&code)).await;
             assert_eq!(
@@ -177,10 +171,7 @@ async fn wrong_codes_count_up_to_too_many_attempts_and_burn_the_code() {
         );
 
         // A new code starts afresh.
-        send_otp(&client, Start::SignIn, channel, &login_id)
-            .await
-            .unwrap();
-        let fresh = code_for(&emulator, &login_id);
+        let fresh = code_sent(&client, &emulator, Start::SignIn, channel, &login_id).await;
         verify_otp(&client, channel, &login_id, &fresh)
             .await
             .unwrap();
@@ -195,10 +186,7 @@ async fn the_attempt_limit_is_configurable() {
     };
     let Setup { emulator, client } = setup_with(config).await;
     let login_id = login_for(Channel::Sms);
-    send_otp(&client, Start::SignUp, Channel::Sms, &login_id)
-        .await
-        .unwrap();
-    let code = code_for(&emulator, &login_id);
+    let code = code_sent(&client, &emulator, Start::SignUp, Channel::Sms, &login_id).await;
     let first = verify_otp(&client, Channel::Sms, &login_id, &wrong(&code)).await;
     assert_eq!(error_code(first), ErrorCode::TooManyOtpAttempts);
 }
@@ -207,10 +195,7 @@ async fn the_attempt_limit_is_configurable() {
 async fn an_expired_code_is_refused() {
     let Setup { emulator, client } = setup().await;
     let login_id = login_for(Channel::Email);
-    send_otp(&client, Start::SignUp, Channel::Email, &login_id)
-        .await
-        .unwrap();
-    let code = code_for(&emulator, &login_id);
+    let code = code_sent(&client, &emulator, Start::SignUp, Channel::Email, &login_id).await;
     emulator.advance_clock(Duration::from_secs(181));
     let late = verify_otp(&client, Channel::Email, &login_id, &code).await;
     assert_eq!(error_code(late), ErrorCode::WrongOtpCode);
@@ -220,10 +205,7 @@ async fn an_expired_code_is_refused() {
 async fn a_code_verifies_only_on_its_own_channel() {
     let Setup { emulator, client } = setup().await;
     let login_id = login_for(Channel::Sms);
-    send_otp(&client, Start::SignUp, Channel::Sms, &login_id)
-        .await
-        .unwrap();
-    let code = code_for(&emulator, &login_id);
+    let code = code_sent(&client, &emulator, Start::SignUp, Channel::Sms, &login_id).await;
     let elsewhere = verify_otp(&client, Channel::Voice, &login_id, &code).await;
     assert_eq!(error_code(elsewhere), ErrorCode::WrongOtpCode);
     verify_otp(&client, Channel::Sms, &login_id, &code)

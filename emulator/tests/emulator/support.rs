@@ -198,6 +198,28 @@ pub async fn verify_link(client: &Client, token: &str) -> Result<types::JwtRespo
         .map(|response| response.into_inner())
 }
 
+/// Sends a one-time code (the call must succeed) and returns the code from the outbox.
+pub async fn code_sent(
+    client: &Client,
+    emulator: &Emulator,
+    start: Start,
+    channel: Channel,
+    login_id: &str,
+) -> String {
+    send_otp(client, start, channel, login_id)
+        .await
+        .unwrap_or_else(|error| panic!("sending a code to {login_id} failed: {error}"));
+    code_for(emulator, login_id)
+}
+
+/// The link in the latest outbox message to `login_id`.
+pub fn link_for(emulator: &Emulator, login_id: &str) -> String {
+    emulator
+        .last_message_for(login_id)
+        .and_then(|message| message.link().map(str::to_owned))
+        .unwrap_or_else(|| panic!("no link for {login_id} in the outbox"))
+}
+
 /// The newest code sent for `login_id`.
 pub fn code_for(emulator: &Emulator, login_id: &str) -> String {
     let message = emulator
