@@ -1,12 +1,15 @@
 //! Checks every request, response and header example in the spec against its schema.
 //!
 //! OpenAPI 3.0 schemas are close to JSON Schema draft 4, so each schema is validated with
-//! `jsonschema` in that draft, inside a document that carries the spec's `components` so that
-//! `#/components/schemas/...` references resolve exactly as they do in the spec.
+//! `jsonschema` in that draft. The spec's `components` are registered once, as one draft 4
+//! resource, and each example's schema has its `#/components/...` references pointed at that
+//! resource, so they resolve exactly as they do in the spec without copying and re-indexing the
+//! components for every example.
 
 use std::collections::BTreeSet;
 
-use serde_json::{Map, Value};
+use jsonschema::{Draft, Registry};
+use serde_json::Value;
 
 use crate::diagnostic::{Location, Report, Rule};
 use crate::rules::escape_pointer;
@@ -111,6 +114,18 @@ fn media_examples(holder: &Value, at: &str, examples: &mut Vec<Example>) {
 /// Validates every example, reporting each mismatch with the place inside the example.
 pub(crate) fn check(root: &Value, report: &mut Report) {
     let components = root.get("components").cloned().unwrap_or(Value::Null);
+    let registry = match ComponentRegistry::new(&components) {
+        Ok(registry) => registry,
+        Err(invalid) => {
+            report.push(
+                Location::Pointer("/components".into()),
+                Rule::Examples,
+                format!("the components cannot be read as JSON Schema: {invalid}"),
+                "correct the schemas under `components`",
+            );
+            return;
+        }
+    };
     // A schema with a `$ref` that leads nowhere cannot be compiled; the reference check has
     // named the cause, and a second diagnostic per example would only bury it.
     let references_dangle = !tree::dangling_references(root).is_empty();
@@ -120,7 +135,7 @@ pub(crate) fn check(root: &Value, report: &mut Report) {
         if !seen.insert(example.pointer.clone()) {
             continue;
         }
-        let problems = match mismatches_or_invalid_schema(&example, &components) {
+        let problems = match registry.mismatches(&example) {
             Ok(problems) => problems,
             Err(_) if references_dangle => continue,
             Err(invalid) => vec![invalid],
@@ -142,40 +157,76 @@ pub(crate) fn check(root: &Value, report: &mut Report) {
     }
 }
 
-/// Why `example` fails its schema, one line per problem; empty when it matches.
+/// Why `example` fails its schema, one line per problem; empty when it matches. `components` is
+/// the spec's `components` object.
 pub fn mismatches(example: &Example, components: &Value) -> Vec<String> {
-    mismatches_or_invalid_schema(example, components).unwrap_or_else(|invalid| vec![invalid])
+    ComponentRegistry::new(components)
+        .and_then(|registry| registry.mismatches(example))
+        .unwrap_or_else(|invalid| vec![invalid])
 }
 
-/// The mismatches, or why the schema itself cannot be compiled.
-fn mismatches_or_invalid_schema(
-    example: &Example,
-    components: &Value,
-) -> Result<Vec<String>, String> {
-    let mut document = match &example.schema {
-        Value::Object(schema) => schema.clone(),
-        _ => Map::new(),
-    };
-    document.insert("components".to_owned(), components.clone());
-    let validator = match jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .build(&Value::Object(document))
-    {
-        Ok(validator) => validator,
-        Err(error) => return Err(format!("its schema is not valid: {error}")),
-    };
-    let problems = validator
-        .iter_errors(&example.value)
-        .map(|error| {
-            let at = error.instance_path().to_string();
-            if at.is_empty() {
-                error.to_string()
-            } else {
-                format!("{at}: {error}")
+/// Where the spec's `components` are registered; the name only has to be absolute and unique.
+const COMPONENTS_URI: &str = "https://descope-generator.invalid/components.json";
+
+/// The spec's `components`, prepared once as a draft 4 resource that examples' schemas refer to.
+struct ComponentRegistry {
+    registry: Registry<'static>,
+}
+
+impl ComponentRegistry {
+    fn new(components: &Value) -> Result<Self, String> {
+        let document = serde_json::json!({ "components": components });
+        let registry = Registry::new()
+            .add(COMPONENTS_URI, Draft::Draft4.create_resource(document))
+            .and_then(|builder| builder.prepare())
+            .map_err(|error| error.to_string())?;
+        Ok(ComponentRegistry { registry })
+    }
+
+    /// The mismatches, or why the schema itself cannot be compiled.
+    fn mismatches(&self, example: &Example) -> Result<Vec<String>, String> {
+        let mut schema = example.schema.clone();
+        point_references_at_components(&mut schema);
+        let validator = jsonschema::options()
+            .with_draft(Draft::Draft4)
+            .with_registry(&self.registry)
+            // Every reference is local to the spec; nothing may be fetched.
+            .offline()
+            .build(&schema)
+            .map_err(|error| format!("its schema is not valid: {error}"))?;
+        Ok(validator
+            .iter_errors(&example.value)
+            .map(|error| {
+                let at = error.instance_path().to_string();
+                if at.is_empty() {
+                    error.to_string()
+                } else {
+                    format!("{at}: {error}")
+                }
+            })
+            .collect())
+    }
+}
+
+/// Rewrites `#/components/...` references in a schema taken out of the spec so they name the
+/// registered components resource; other references are left to fail as dangling.
+fn point_references_at_components(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            for (key, value) in object.iter_mut() {
+                match value {
+                    Value::String(reference) if key == "$ref" => {
+                        if reference.starts_with("#/components/") {
+                            *reference = format!("{COMPONENTS_URI}{reference}");
+                        }
+                    }
+                    _ => point_references_at_components(value),
+                }
             }
-        })
-        .collect();
-    Ok(problems)
+        }
+        Value::Array(items) => items.iter_mut().for_each(point_references_at_components),
+        _ => {}
+    }
 }
 
 #[cfg(test)]

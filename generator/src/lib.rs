@@ -15,6 +15,8 @@
 //!
 //! Pure: no I/O, no clock, no environment; the same spec text always gives the same files.
 
+#[doc(hidden)]
+pub mod baseline;
 mod diagnostic;
 mod examples;
 mod load;
@@ -23,6 +25,7 @@ mod operations_file;
 mod postprocess;
 mod progenitor_stage;
 mod redact;
+mod rename;
 mod render;
 mod repair;
 mod rules;

@@ -15,13 +15,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use syn::visit::Visit;
-use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item, parse_quote};
 
 use crate::Settings;
 use crate::diagnostic::{Location, Report, Rule};
 use crate::model::{Credential, Operation};
 use crate::redact::{self, SensitiveFields};
+use crate::rename;
 use crate::render;
 use crate::send;
 
@@ -35,9 +35,13 @@ pub(crate) fn client(
 ) -> Option<syn::File> {
     let mut file = render::parse(tokens, "progenitor client", report)?;
 
-    rename_identifiers(&mut file, rust_names, report);
+    rename::apply(&mut file, rust_names, report);
     redact::apply(&mut file, sensitive, report);
 
+    let by_method_name: BTreeMap<String, &Operation> = operations
+        .iter()
+        .map(|operation| (operation.method_name(), operation))
+        .collect();
     let mut constructors_found = false;
     let mut documented = BTreeSet::new();
     for item in &mut file.items {
@@ -58,10 +62,10 @@ pub(crate) fn client(
             if name == "new_with_client" {
                 constructors_found = removed_new;
                 function.vis = parse_quote!(pub(crate));
-            } else if let Some(operation) = operations.iter().find(|o| o.method_name() == name) {
+            } else if let Some(operation) = by_method_name.get(&name) {
                 replace_ignored_example(&mut function.attrs, operation, &settings.crate_name);
                 let text = credential_doc(operation.credential);
-                function.attrs.push(parse_quote!(#[doc = #text]));
+                function.attrs.push(doc_attribute(&text));
                 documented.insert(name);
             }
         }
@@ -73,7 +77,7 @@ pub(crate) fn client(
         );
     }
 
-    let expected: BTreeSet<String> = operations.iter().map(Operation::method_name).collect();
+    let expected: BTreeSet<String> = by_method_name.keys().cloned().collect();
     if documented != expected {
         internal(
             report,
@@ -82,7 +86,7 @@ pub(crate) fn client(
             ),
         );
     }
-    let rewritten = send::rewrite(&mut file, operations, report);
+    let rewritten = send::rewrite(&mut file, &by_method_name, report);
     if rewritten != expected {
         internal(
             report,
@@ -127,8 +131,30 @@ fn replace_ignored_example(attrs: &mut [syn::Attribute], operation: &Operation, 
         let end = start + 3 + length + 3;
         let example = doc_example(operation, crate_name);
         let replaced = format!("{}{example}{}", &value[..start], &value[end..]);
-        doc.value = parse_quote!(#replaced);
+        doc.value = string_literal(&replaced);
     }
+}
+
+/// `#[doc = "…"]`, built directly: the generator adds one per operation, and parsing each from
+/// tokens would cost more than all of the rest of this step.
+fn doc_attribute(text: &str) -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::NameValue(syn::MetaNameValue {
+            path: syn::Ident::new("doc", proc_macro2::Span::call_site()).into(),
+            eq_token: Default::default(),
+            value: string_literal(text),
+        }),
+    }
+}
+
+fn string_literal(text: &str) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit: syn::Lit::Str(syn::LitStr::new(text, proc_macro2::Span::call_site())),
+    })
 }
 
 fn doc_example(operation: &Operation, crate_name: &str) -> String {
@@ -206,89 +232,5 @@ impl<'ast> Visit<'ast> for ReportedIds {
             }
         }
         syn::visit::visit_expr_struct(self, expr);
-    }
-}
-
-/// Applies the spec's `x-rust-name` choices to every identifier progenitor derived.
-fn rename_identifiers(
-    file: &mut syn::File,
-    rust_names: &BTreeMap<String, String>,
-    report: &mut Report,
-) {
-    let mut existing = AllIdents::default();
-    existing.visit_file(file);
-    for (derived, chosen) in rust_names {
-        if !existing.0.contains(derived) {
-            internal(
-                report,
-                format!("`x-rust-name: {chosen}` has no generated `{derived}` to rename"),
-            );
-        } else if existing.0.contains(chosen) {
-            internal(
-                report,
-                format!("`x-rust-name: {chosen}` would collide with an existing `{chosen}`"),
-            );
-        }
-    }
-    Renamer(rust_names).visit_file_mut(file);
-}
-
-#[derive(Default)]
-struct AllIdents(BTreeSet<String>);
-
-impl<'ast> Visit<'ast> for AllIdents {
-    fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
-        self.0.insert(ident.to_string());
-    }
-}
-
-struct Renamer<'a>(&'a BTreeMap<String, String>);
-
-impl VisitMut for Renamer<'_> {
-    fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {
-        if let Some(chosen) = self.0.get(&ident.to_string()) {
-            *ident = proc_macro2::Ident::new(chosen, ident.span());
-        }
-    }
-
-    // Macro arguments are unparsed tokens: progenitor's conversion messages name the field there.
-    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        mac.tokens = self.rename_tokens(std::mem::take(&mut mac.tokens));
-        syn::visit_mut::visit_macro_mut(self, mac);
-    }
-}
-
-impl Renamer<'_> {
-    fn rename_tokens(&mut self, tokens: TokenStream) -> TokenStream {
-        use proc_macro2::{Group, TokenTree};
-        tokens
-            .into_iter()
-            .map(|tree| match tree {
-                TokenTree::Ident(mut ident) => {
-                    self.visit_ident_mut(&mut ident);
-                    TokenTree::Ident(ident)
-                }
-                TokenTree::Group(group) => {
-                    let mut renamed =
-                        Group::new(group.delimiter(), self.rename_tokens(group.stream()));
-                    renamed.set_span(group.span());
-                    TokenTree::Group(renamed)
-                }
-                TokenTree::Literal(literal) => {
-                    let text = literal.to_string();
-                    let renamed = self.0.iter().fold(text.clone(), |text, (derived, chosen)| {
-                        text.replace(
-                            &format!("value for {derived}:"),
-                            &format!("value for {chosen}:"),
-                        )
-                    });
-                    match (renamed != text).then(|| renamed.parse::<proc_macro2::Literal>()) {
-                        Some(Ok(renamed)) => TokenTree::Literal(renamed),
-                        _ => TokenTree::Literal(literal),
-                    }
-                }
-                other => other,
-            })
-            .collect()
     }
 }

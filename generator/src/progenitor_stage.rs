@@ -17,7 +17,7 @@ use crate::Settings;
 use crate::diagnostic::{Location, Report, Rule};
 
 /// The single place where progenitor's options are chosen.
-fn generation_settings(inner_type: TokenStream) -> GenerationSettings {
+pub(crate) fn generation_settings(inner_type: TokenStream) -> GenerationSettings {
     let mut generation = GenerationSettings::new();
     generation
         // Builders read well at call sites and survive new optional fields without breaking.
@@ -57,7 +57,7 @@ pub(crate) fn generate(
 
 /// The options for a foreign spec in repair mode: the same interface and tag style, but
 /// progenitor's own hooks and `Client` (no runtime of ours behind it).
-fn plain_settings() -> GenerationSettings {
+pub(crate) fn plain_settings() -> GenerationSettings {
     let mut generation = GenerationSettings::new();
     generation
         .with_interface(InterfaceStyle::Builder)

@@ -75,7 +75,7 @@ pub(crate) fn apply(file: &mut syn::File, sensitive: &SensitiveFields, report: &
     }
 }
 
-fn module_items<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Item>> {
+pub(crate) fn module_items<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Item>> {
     items.iter_mut().find_map(|item| match item {
         Item::Mod(module) if module.ident == name => {
             module.content.as_mut().map(|(_, items)| items)

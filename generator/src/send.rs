@@ -20,7 +20,7 @@
 //! written down in ARCHITECTURE.md. Anything in progenitor's output that does not have the shape
 //! this rewrite expects stops generation with an internal diagnostic rather than a guess.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quote::format_ident;
 use syn::visit::Visit;
@@ -34,7 +34,7 @@ use crate::postprocess::{ReportedIds, internal};
 /// implements its hooks, which nothing calls any more. Returns the method names rewritten.
 pub(crate) fn rewrite(
     file: &mut syn::File,
-    operations: &[Operation],
+    operations: &BTreeMap<String, &Operation>,
     report: &mut Report,
 ) -> BTreeSet<String> {
     file.items.retain(|item| !is_hooks_assertion(item));
@@ -69,7 +69,7 @@ pub(crate) fn rewrite(
 
 fn rewrite_send(
     function: &mut syn::ImplItemFn,
-    operations: &[Operation],
+    operations: &BTreeMap<String, &Operation>,
 ) -> Result<String, String> {
     let mut reported = ReportedIds::default();
     reported.visit_impl_item_fn(function);
@@ -82,8 +82,7 @@ fn rewrite_send(
         }
     };
     let operation = operations
-        .iter()
-        .find(|operation| operation.method_name() == method_name)
+        .get(&method_name)
         .ok_or_else(|| format!("`send` of `{method_name}` matches no operation of the spec"))?;
     let success = success_type(&function.sig.output)
         .ok_or_else(|| format!("`send` of `{method_name}` does not return `ResponseValue<_>`"))?;

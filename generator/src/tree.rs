@@ -13,8 +13,13 @@ use crate::rules::escape_pointer;
 /// Reports every `$ref` that is not a local JSON pointer to an existing place, or that points
 /// at a different kind of object than its place holds (a schema where a response belongs).
 pub(crate) fn check_references(root: &Value, report: &mut Report) {
-    for (at, reference) in dangling_references(root) {
-        let help = if let Some(near) = nearest_component(root, &reference) {
+    let mut found = Vec::new();
+    collect_references(root, &mut String::new(), &mut found);
+    for (at, reference) in found
+        .iter()
+        .filter(|(_, reference)| leads_nowhere(root, reference))
+    {
+        let help = if let Some(near) = nearest_component(root, reference) {
             format!("did you mean `{near}`? otherwise define the missing component")
         } else if reference.starts_with('#') {
             "point the reference at an existing component, or define the missing one".to_owned()
@@ -23,14 +28,12 @@ pub(crate) fn check_references(root: &Value, report: &mut Report) {
                 .to_owned()
         };
         report.push(
-            location_of(root, &at),
+            location_of(root, at),
             Rule::DanglingRef,
             format!("`$ref: {reference}` at {at} leads nowhere"),
             help,
         );
     }
-    let mut found = Vec::new();
-    collect_references(root, String::new(), &mut found);
     for (at, reference) in &found {
         // Components that are only a `$ref` to each other, around a loop, never reach a
         // definition; progenitor follows such a loop until the stack overflows, which aborts
@@ -118,13 +121,16 @@ fn reference_cycle(root: &Value, reference: &str) -> Option<Vec<String>> {
 /// Every `$ref` (where it is, what it says) that is not a local pointer to an existing place.
 pub(crate) fn dangling_references(root: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    collect_references(root, String::new(), &mut found);
-    found.retain(|(_, reference)| {
-        reference
-            .strip_prefix('#')
-            .is_none_or(|pointer| root.pointer(pointer).is_none())
-    });
+    collect_references(root, &mut String::new(), &mut found);
+    found.retain(|(_, reference)| leads_nowhere(root, reference));
     found
+}
+
+/// Whether `reference` is not a local JSON pointer to an existing place in `root`.
+fn leads_nowhere(root: &Value, reference: &str) -> bool {
+    reference
+        .strip_prefix('#')
+        .is_none_or(|pointer| root.pointer(pointer).is_none())
 }
 
 /// The `components` table a reference at `at` (a JSON pointer to the object holding `$ref`)
@@ -177,22 +183,44 @@ fn kind_name(kind: &str) -> &'static str {
     }
 }
 
-fn collect_references(value: &Value, at: String, found: &mut Vec<(String, String)>) {
+/// Every `$ref` under `value`, with the JSON pointer of the object holding it. `at` is that
+/// pointer while walking, grown and cut back in place: the walk visits every node of the spec,
+/// and only the few holding a reference need a copy of it.
+fn collect_references(value: &Value, at: &mut String, found: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
                 found.push((at.clone(), reference.clone()));
             }
             for (key, child) in map {
-                collect_references(child, format!("{at}/{}", escape_pointer(key)), found);
+                let length = at.len();
+                at.push('/');
+                push_escaped(at, key);
+                collect_references(child, at, found);
+                at.truncate(length);
             }
         }
         Value::Array(items) => {
             for (index, child) in items.iter().enumerate() {
-                collect_references(child, format!("{at}/{index}"), found);
+                let length = at.len();
+                at.push('/');
+                at.push_str(&index.to_string());
+                collect_references(child, at, found);
+                at.truncate(length);
             }
         }
         _ => {}
+    }
+}
+
+/// Appends `key` to a JSON pointer, escaped as `escape_pointer` does.
+fn push_escaped(pointer: &mut String, key: &str) {
+    for character in key.chars() {
+        match character {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            other => pointer.push(other),
+        }
     }
 }
 

@@ -275,6 +275,50 @@ fn x_rust_name_renames_every_derived_identifier() {
 }
 
 #[test]
+fn x_rust_name_may_take_a_field_name_of_another_type() {
+    // `login_id` is a field of the request type; the response type may have one too.
+    let mut spec = valid_spec();
+    spec["components"]["schemas"]["Jwt"]["properties"]["sessionJwt"]["x-rust-name"] =
+        json!("login_id");
+    let files = generate(
+        &serde_json::to_string(&spec).unwrap(),
+        "spec.json",
+        &Settings::default(),
+    )
+    .unwrap();
+    let client = &files
+        .iter()
+        .find(|f| f.name == "client.rs")
+        .unwrap()
+        .contents;
+    assert_eq!(client.matches("pub login_id:").count(), 2, "{client}");
+}
+
+#[test]
+fn no_derived_name_of_the_curated_spec_survives() {
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../openapi/descope-auth.yaml"
+    ))
+    .unwrap();
+    let files = generate(&spec, "openapi/descope-auth.yaml", &Settings::default()).unwrap();
+    let client = &files
+        .iter()
+        .find(|f| f.name == "client.rs")
+        .unwrap()
+        .contents;
+    // `addToLoginIDs`, `OAuth` and `tenantSSOID` as heck would write them.
+    for derived in ["add_to_login_i_ds", "o_auth", "tenant_ssoid"] {
+        assert!(
+            !client.contains(derived),
+            "`{derived}` is still in the client"
+        );
+    }
+    assert!(client.contains("pub add_to_login_ids:"));
+    assert!(client.contains("value for add_to_login_ids:"));
+}
+
+#[test]
 fn x_rust_name_must_be_a_snake_case_identifier() {
     let d = refused(|s| {
         s["components"]["schemas"]["Jwt"]["properties"]["sessionJwt"]["x-rust-name"] =

@@ -1,0 +1,183 @@
+//! Applies the spec's `x-rust-name` choices to the identifiers progenitor derived from property
+//! names (`addToLoginIDs` would otherwise become `add_to_login_i_ds`).
+//!
+//! progenitor writes a property's derived name only in the code of the type that has the
+//! property: its struct in `mod types`, the struct of its builder in `mod types::builder`, and the
+//! impls of both (setters, conversions, `Default`, and the conversion messages inside their
+//! macros). So the pass first finds, from struct fields alone, which types those are, then
+//! renames only inside their items. Walking every expression of the whole client instead would
+//! cost more than the rest of post-processing put together.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use syn::visit_mut::VisitMut;
+use syn::{Item, Type};
+
+use crate::diagnostic::Report;
+use crate::postprocess::internal;
+use crate::redact::module_items;
+
+/// Renames every derived identifier in `file` to the name the spec chose, reporting a choice
+/// that renames nothing or that meets the chosen name already written in the same types.
+pub(crate) fn apply(
+    file: &mut syn::File,
+    rust_names: &BTreeMap<String, String>,
+    report: &mut Report,
+) {
+    if rust_names.is_empty() {
+        return;
+    }
+    let mut renamer = Renamer {
+        names: rust_names
+            .iter()
+            .map(|(derived, chosen)| Rename {
+                derived,
+                chosen,
+                derived_seen: false,
+                chosen_existed: false,
+            })
+            .collect(),
+    };
+    let mut owners = BTreeSet::new();
+    for_each_type_item(file, &mut |item| {
+        if let Item::Struct(item) = item
+            && item.fields.iter().any(|field| {
+                field.ident.as_ref().is_some_and(|ident| {
+                    renamer.names.iter().any(|rename| *ident == rename.derived)
+                })
+            })
+        {
+            owners.insert(item.ident.to_string());
+        }
+    });
+    for_each_type_item(file, &mut |item| {
+        let owner = match item {
+            Item::Struct(item) => Some(item.ident.to_string()),
+            Item::Impl(item) => last_segment(&item.self_ty),
+            _ => None,
+        };
+        if owner.is_some_and(|owner| owners.contains(&owner)) {
+            renamer.visit_item_mut(item);
+        }
+    });
+    for rename in &renamer.names {
+        let (derived, chosen) = (rename.derived, rename.chosen);
+        if !rename.derived_seen {
+            internal(
+                report,
+                format!("`x-rust-name: {chosen}` has no generated `{derived}` to rename"),
+            );
+        } else if rename.chosen_existed {
+            internal(
+                report,
+                format!("`x-rust-name: {chosen}` would collide with an existing `{chosen}`"),
+            );
+        }
+    }
+}
+
+/// Calls `visit` on every item of `mod types` and of `mod types::builder`.
+fn for_each_type_item(file: &mut syn::File, visit: &mut dyn FnMut(&mut Item)) {
+    let Some(types) = module_items(&mut file.items, "types") else {
+        return;
+    };
+    for item in types.iter_mut() {
+        if let Item::Mod(module) = item
+            && module.ident == "builder"
+            && let Some((_, builders)) = module.content.as_mut()
+        {
+            builders.iter_mut().for_each(&mut *visit);
+        } else {
+            visit(item);
+        }
+    }
+}
+
+/// `Foo` in `Foo`, `super::Foo` or `builder::Foo`: the type an impl is for.
+fn last_segment(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// One `x-rust-name` choice and what the pass found about it.
+struct Rename<'a> {
+    derived: &'a str,
+    chosen: &'a str,
+    derived_seen: bool,
+    chosen_existed: bool,
+}
+
+/// Renames identifiers in place. A spec names a handful of identifiers, so a linear scan per
+/// identifier, comparing without allocating, is cheaper than a map lookup that needs each
+/// identifier formatted into a string.
+struct Renamer<'a> {
+    names: Vec<Rename<'a>>,
+}
+
+impl Renamer<'_> {
+    fn rename(&mut self, ident: &mut proc_macro2::Ident) {
+        let mut chosen = None;
+        for rename in &mut self.names {
+            if *ident == rename.derived {
+                rename.derived_seen = true;
+                chosen = Some(rename.chosen);
+            } else if *ident == rename.chosen {
+                rename.chosen_existed = true;
+            }
+        }
+        if let Some(chosen) = chosen {
+            *ident = proc_macro2::Ident::new(chosen, ident.span());
+        }
+    }
+
+    /// Macro arguments are unparsed tokens: progenitor's conversion messages name the field
+    /// there, inside string literals (`"error converting supplied value for add_to_login_i_ds: …"`).
+    fn rename_tokens(&mut self, tokens: TokenStream) -> TokenStream {
+        use proc_macro2::{Group, TokenTree};
+        tokens
+            .into_iter()
+            .map(|tree| match tree {
+                TokenTree::Ident(mut ident) => {
+                    self.rename(&mut ident);
+                    TokenTree::Ident(ident)
+                }
+                TokenTree::Group(group) => {
+                    let mut renamed =
+                        Group::new(group.delimiter(), self.rename_tokens(group.stream()));
+                    renamed.set_span(group.span());
+                    TokenTree::Group(renamed)
+                }
+                TokenTree::Literal(literal) => TokenTree::Literal(self.rename_literal(literal)),
+                other => other,
+            })
+            .collect()
+    }
+
+    fn rename_literal(&self, literal: proc_macro2::Literal) -> proc_macro2::Literal {
+        let text = literal.to_string();
+        let renamed = self.names.iter().fold(text.clone(), |text, rename| {
+            text.replace(
+                &format!("value for {}:", rename.derived),
+                &format!("value for {}:", rename.chosen),
+            )
+        });
+        match (renamed != text).then(|| renamed.parse::<proc_macro2::Literal>()) {
+            Some(Ok(renamed)) => renamed,
+            _ => literal,
+        }
+    }
+}
+
+impl VisitMut for Renamer<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {
+        self.rename(ident);
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        mac.tokens = self.rename_tokens(std::mem::take(&mut mac.tokens));
+        syn::visit_mut::visit_macro_mut(self, mac);
+    }
+}
