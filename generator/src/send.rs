@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use quote::format_ident;
 use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item, parse_quote};
 
 use crate::diagnostic::Report;
@@ -47,6 +48,7 @@ pub(crate) fn rewrite(
         internal(report, "progenitor's `mod builder` was not found".into());
         return rewritten;
     };
+    let template = SendTemplate::new();
     for item in items {
         let Item::Impl(block) = item else { continue };
         for member in &mut block.items {
@@ -56,7 +58,7 @@ pub(crate) fn rewrite(
             if function.sig.ident != "send" {
                 continue;
             }
-            match rewrite_send(function, operations) {
+            match rewrite_send(function, operations, &template) {
                 Ok(method_name) => {
                     rewritten.insert(method_name);
                 }
@@ -70,6 +72,7 @@ pub(crate) fn rewrite(
 fn rewrite_send(
     function: &mut syn::ImplItemFn,
     operations: &BTreeMap<String, &Operation>,
+    template: &SendTemplate,
 ) -> Result<String, String> {
     let mut reported = ReportedIds::default();
     reported.visit_impl_item_fn(function);
@@ -89,19 +92,89 @@ fn rewrite_send(
     let request_type = operation.request_type.as_deref().ok_or_else(|| {
         format!("`{method_name}` has no request body type, which every operation must have")
     })?;
-    let request_type = format_ident!("{request_type}");
-    let constant = format_ident!("{}", operation.constant_name());
-
-    function.sig.output = parse_quote!(-> Result<crate::Response<#success>, crate::Error>);
-    function.block = parse_quote!({
-        let Self { client, body } = self;
-        let operation = &super::super::operations::#constant;
-        let body = body
-            .and_then(|v| types::#request_type::try_from(v).map_err(|e| e.to_string()))
-            .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-        client.execute(operation, &body).await
-    });
+    let constant = operation.constant_name();
+    function.sig.output = template.output(success);
+    function.block = template.block(&constant, request_type);
     Ok(method_name)
+}
+
+/// The rewritten `send`, parsed once per generation with placeholders that each operation
+/// replaces in a copy: parsing the same code again for every operation would cost several times
+/// more than copying it.
+struct SendTemplate {
+    output: syn::ReturnType,
+    block: syn::Block,
+}
+
+const SUCCESS: &str = "__SUCCESS__";
+const CONSTANT: &str = "__OPERATION_CONSTANT__";
+const REQUEST_TYPE: &str = "__REQUEST_TYPE__";
+
+impl SendTemplate {
+    fn new() -> Self {
+        let (success, constant, request_type) = (
+            format_ident!("{SUCCESS}"),
+            format_ident!("{CONSTANT}"),
+            format_ident!("{REQUEST_TYPE}"),
+        );
+        SendTemplate {
+            output: parse_quote!(-> Result<crate::Response<#success>, crate::Error>),
+            block: parse_quote!({
+                let Self { client, body } = self;
+                let operation = &super::super::operations::#constant;
+                let body = body
+                    .and_then(|v| types::#request_type::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+                client.execute(operation, &body).await
+            }),
+        }
+    }
+
+    /// `-> Result<crate::Response<success>, crate::Error>`.
+    fn output(&self, success: syn::Type) -> syn::ReturnType {
+        let mut output = self.output.clone();
+        Fill {
+            success: Some(success),
+            idents: &[],
+        }
+        .visit_return_type_mut(&mut output);
+        output
+    }
+
+    /// The body of `send` for the operation with this constant and request type.
+    fn block(&self, constant: &str, request_type: &str) -> syn::Block {
+        let mut block = self.block.clone();
+        Fill {
+            success: None,
+            idents: &[(CONSTANT, constant), (REQUEST_TYPE, request_type)],
+        }
+        .visit_block_mut(&mut block);
+        block
+    }
+}
+
+/// Replaces the template's placeholders in a copy.
+struct Fill<'a> {
+    success: Option<syn::Type>,
+    idents: &'a [(&'a str, &'a str)],
+}
+
+impl VisitMut for Fill<'_> {
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        if matches!(ty, syn::Type::Path(path) if path.path.is_ident(SUCCESS))
+            && let Some(success) = self.success.take()
+        {
+            *ty = success;
+            return;
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+
+    fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {
+        if let Some((_, value)) = self.idents.iter().find(|(name, _)| ident == name) {
+            *ident = proc_macro2::Ident::new(value, ident.span());
+        }
+    }
 }
 
 /// `T` in progenitor's `Result<ResponseValue<T>, Error<E>>`.
