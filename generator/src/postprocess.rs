@@ -150,7 +150,7 @@ fn doc_attribute(text: &str) -> syn::Attribute {
     }
 }
 
-fn string_literal(text: &str) -> syn::Expr {
+pub(crate) fn string_literal(text: &str) -> syn::Expr {
     syn::Expr::Lit(syn::ExprLit {
         attrs: Vec::new(),
         lit: syn::Lit::Str(syn::LitStr::new(text, proc_macro2::Span::call_site())),

@@ -8,12 +8,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
+use proc_macro2::Span;
 use quote::quote;
 use serde_json::Value;
 use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
 use syn::{Item, parse_quote};
 
 use crate::diagnostic::{Location, Report, Rule};
+use crate::postprocess::string_literal;
 
 const MARK: &str = "x-descope-sensitive";
 
@@ -57,10 +60,11 @@ pub(crate) fn sensitive_fields(
 /// Replaces the derived `Debug` of every type (and type builder) with sensitive fields.
 pub(crate) fn apply(file: &mut syn::File, sensitive: &SensitiveFields, report: &mut Report) {
     let mut redacted = BTreeSet::new();
+    let template = DebugTemplate::new();
     if let Some(types) = module_items(&mut file.items, "types") {
-        redact_structs(types, sensitive, &mut redacted);
+        redact_structs(types, sensitive, &template, &mut redacted);
         if let Some(builders) = module_items(types, "builder") {
-            redact_structs(builders, sensitive, &mut redacted);
+            redact_structs(builders, sensitive, &template, &mut redacted);
         }
     }
     for schema in sensitive.keys() {
@@ -87,28 +91,30 @@ pub(crate) fn module_items<'a>(items: &'a mut [Item], name: &str) -> Option<&'a 
 fn redact_structs(
     items: &mut Vec<Item>,
     sensitive: &SensitiveFields,
+    template: &DebugTemplate,
     redacted: &mut BTreeSet<String>,
 ) {
-    let mut index = 0;
-    while index < items.len() {
-        let Item::Struct(item) = &mut items[index] else {
-            index += 1;
-            continue;
+    // Rebuilt rather than inserted into: one insertion shifts every later item, and a large spec
+    // redacts thousands of types.
+    let mut output = Vec::with_capacity(items.len());
+    for mut item in items.drain(..) {
+        let debug_impl = match &mut item {
+            Item::Struct(item) => {
+                let name = item.ident.to_string();
+                match sensitive.get(&name) {
+                    Some(fields) if remove_derived_debug(&mut item.attrs) => {
+                        redacted.insert(name);
+                        Some(template.debug_impl(item, fields))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
         };
-        let name = item.ident.to_string();
-        let Some(fields) = sensitive.get(&name) else {
-            index += 1;
-            continue;
-        };
-        if !remove_derived_debug(&mut item.attrs) {
-            index += 1;
-            continue;
-        }
-        let debug_impl = debug_impl(item, fields);
-        redacted.insert(name);
-        items.insert(index + 1, debug_impl);
-        index += 2;
+        output.push(item);
+        output.extend(debug_impl);
     }
+    *items = output;
 }
 
 /// Removes `Debug` from the item's `#[derive(..)]`; false when it did not derive it.
@@ -127,35 +133,111 @@ fn remove_derived_debug(attrs: &mut [syn::Attribute]) -> bool {
             continue;
         }
         let kept = paths.iter().filter(|path| !is_debug(path));
-        *attr = parse_quote!(#[derive(#(#kept),*)]);
-        return true;
+        if let syn::Meta::List(list) = &mut attr.meta {
+            list.tokens = quote!(#(#kept),*);
+            return true;
+        }
     }
     false
 }
 
-fn debug_impl(item: &syn::ItemStruct, sensitive: &BTreeSet<String>) -> Item {
-    let name = &item.ident;
-    let label = name.to_string();
-    let fields = item.fields.iter().filter_map(|field| {
-        let ident = field.ident.as_ref()?;
-        let text = ident.to_string();
-        let shown = if !sensitive.contains(&text) {
-            quote!(&self.#ident)
-        } else if is_option(&field.ty) {
-            // Whether a token came back is useful when debugging; its value never is.
-            quote!(&self.#ident.as_ref().map(|_| "<redacted>"))
-        } else {
-            quote!(&"<redacted>")
-        };
-        Some(quote!(.field(#text, #shown)))
-    });
-    parse_quote! {
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#label) #(#fields)* .finish()
-            }
+/// The parts of every redacting `Debug` impl, parsed once per generation; each impl is assembled
+/// from copies. Parsing a whole impl from tokens for every type was most of what redaction cost
+/// on a large spec.
+struct DebugTemplate {
+    /// `impl Debug for PLACEHOLDER { fn fmt(&self, f) -> Result { f } }`.
+    item: syn::ItemImpl,
+    /// `&self.PLACEHOLDER`.
+    shown: syn::Expr,
+    /// `&self.PLACEHOLDER.as_ref().map(|_| "<redacted>")`: whether a token came back is useful
+    /// when debugging; its value never is.
+    shown_if_present: syn::Expr,
+    /// `&"<redacted>"`.
+    hidden: syn::Expr,
+}
+
+impl DebugTemplate {
+    fn new() -> Self {
+        DebugTemplate {
+            item: parse_quote! {
+                impl ::std::fmt::Debug for PLACEHOLDER {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f
+                    }
+                }
+            },
+            shown: parse_quote!(&self.PLACEHOLDER),
+            shown_if_present: parse_quote!(&self.PLACEHOLDER.as_ref().map(|_| "<redacted>")),
+            hidden: parse_quote!(&"<redacted>"),
         }
     }
+
+    /// `Debug` for `item` that prints each field in `sensitive` as `<redacted>`.
+    fn debug_impl(&self, item: &syn::ItemStruct, sensitive: &BTreeSet<String>) -> Item {
+        let name = &item.ident;
+        let mut chain = method_call(
+            syn::Expr::Path(syn::ExprPath {
+                attrs: Vec::new(),
+                qself: None,
+                path: syn::Ident::new("f", Span::call_site()).into(),
+            }),
+            "debug_struct",
+            vec![string_literal(&name.to_string())],
+        );
+        for field in &item.fields {
+            let Some(ident) = &field.ident else { continue };
+            let text = ident.to_string();
+            let template = if !sensitive.contains(&text) {
+                &self.shown
+            } else if is_option(&field.ty) {
+                &self.shown_if_present
+            } else {
+                &self.hidden
+            };
+            let mut shown = template.clone();
+            FieldName(ident).visit_expr_mut(&mut shown);
+            chain = method_call(chain, "field", vec![string_literal(&text), shown]);
+        }
+        let mut debug = self.item.clone();
+        debug.self_ty = Box::new(syn::Type::Path(syn::TypePath {
+            attrs: Vec::new(),
+            qself: None,
+            path: name.clone().into(),
+        }));
+        for member in &mut debug.items {
+            if let syn::ImplItem::Fn(function) = member {
+                function.block.stmts = vec![syn::Stmt::Expr(
+                    method_call(chain, "finish", Vec::new()),
+                    None,
+                )];
+                break;
+            }
+        }
+        Item::Impl(debug)
+    }
+}
+
+/// Puts the field's name where the template says `PLACEHOLDER`.
+struct FieldName<'a>(&'a syn::Ident);
+
+impl VisitMut for FieldName<'_> {
+    fn visit_member_mut(&mut self, member: &mut syn::Member) {
+        if matches!(member, syn::Member::Named(name) if name == "PLACEHOLDER") {
+            *member = syn::Member::Named(self.0.clone());
+        }
+    }
+}
+
+fn method_call(receiver: syn::Expr, method: &str, args: Vec<syn::Expr>) -> syn::Expr {
+    syn::Expr::MethodCall(syn::ExprMethodCall {
+        attrs: Vec::new(),
+        receiver: Box::new(receiver),
+        dot_token: Default::default(),
+        method: syn::Ident::new(method, Span::call_site()),
+        turbofish: None,
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
 }
 
 fn is_option(ty: &syn::Type) -> bool {
