@@ -4,6 +4,7 @@
 
 mod api_diff;
 mod codegen;
+mod compile_time;
 mod coverage;
 mod diff_command;
 mod surface;
@@ -23,11 +24,17 @@ commands:
               openapi/upstream-differences.yaml
   diff        report API changes of the spec since a git revision, as Markdown; exit status 1
               when any change breaks users of the generated crate
+  compile-time [P]
+              time dev rebuilds of the generated code (curated client, progenitor's plain
+              client of the same spec, and of Descope's published spec at path P, default
+              $DESCOPE_UPSTREAM_SPEC or ../shared/upstream/Descope_API.yaml) and count its
+              lines; prints the table of BENCHMARKS.md
 
 options:
   --spec PATH   spec to read (default: openapi/descope-auth.yaml)
   --out DIR     directory of the generated files (default: generated-client/src/generated)
   --base REV    (diff) the revision to compare with (default: merge base with main, else HEAD)
+  --runs N      (compile-time) rebuilds per crate (default: 5)
   --repair      (generate) repair mode, for a spec this project does not curate, such as
                 Descope's published one: repairs what can be repaired mechanically (missing or
                 duplicate operationIds renamed from method and path, missing responses given an
@@ -67,6 +74,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
     let mut options = codegen::Options::defaults(codegen::workspace_root());
     let mut base = None;
     let mut repair = false;
+    let mut runs = 5;
     let mut positional = Vec::new();
     while let Some(flag) = args.next() {
         let mut value = |name: &str| {
@@ -78,6 +86,16 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
             "--spec" => options.spec = value("--spec")?,
             "--out" => options.out = value("--out")?,
             "--repair" => repair = true,
+            "--runs" => {
+                let text = value("--runs")?;
+                runs = text
+                    .to_str()
+                    .and_then(|text| text.parse::<usize>().ok())
+                    .filter(|runs| *runs > 0)
+                    .ok_or_else(|| {
+                        anyhow::anyhow!("--runs takes a positive number, not {}", text.display())
+                    })?;
+            }
             "--base" => base = Some(value("--base")?.to_string_lossy().into_owned()),
             "-h" | "--help" => {
                 print!("{USAGE}");
@@ -132,6 +150,16 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
             })
         }
         Some("diff") => diff_command::run(&options.root, &options.spec, base.as_deref()),
+        Some("compile-time") => {
+            let published = positional.first().cloned().or_else(|| {
+                let default = std::env::var_os("DESCOPE_UPSTREAM_SPEC")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| options.root.join("../shared/upstream/Descope_API.yaml"));
+                Some(default)
+            });
+            compile_time::run(&options.root, published.as_deref(), runs)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some("-h" | "--help") => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
