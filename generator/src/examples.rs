@@ -287,6 +287,20 @@ mod tests {
         })
     }
 
+    fn checked(spec: &Value) -> Report {
+        let mut report = Report::new("spec.yaml");
+        check(spec, &mut report);
+        report
+    }
+
+    fn messages(report: &Report) -> Vec<&str> {
+        report
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect()
+    }
+
     #[test]
     fn a_matching_example_passes() {
         let mut report = Report::new("spec.yaml");
@@ -299,13 +313,8 @@ mod tests {
 
     #[test]
     fn a_wrong_type_and_a_missing_field_are_both_named() {
-        let mut report = Report::new("spec.yaml");
-        check(&spec_with_example(json!({"attempts": "one"})), &mut report);
-        let messages: Vec<&str> = report
-            .diagnostics
-            .iter()
-            .map(|d| d.message.as_str())
-            .collect();
+        let report = checked(&spec_with_example(json!({"attempts": "one"})));
+        let messages = messages(&report);
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(
             messages.iter().any(|m| m.contains("/attempts")),
@@ -332,13 +341,8 @@ mod tests {
         // A second operation whose inline schema is not JSON Schema at all.
         spec["paths"]["/v1/y"] = json!({"post": {"requestBody": {"content": {"application/json": {
             "schema": {"type": 5}, "example": {}}}}}});
-        let mut report = Report::new("spec.yaml");
-        check(&spec, &mut report);
-        let messages: Vec<&str> = report
-            .diagnostics
-            .iter()
-            .map(|d| d.message.as_str())
-            .collect();
+        let report = checked(&spec);
+        let messages = messages(&report);
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(
             messages

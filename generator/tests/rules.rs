@@ -244,22 +244,22 @@ fn generation_is_deterministic() {
     assert_eq!(first, second);
 }
 
+/// The generated `client.rs` of a spec that must generate.
+fn client_of(spec_text: &str, spec_file: &str) -> String {
+    generate(spec_text, spec_file, &Settings::default())
+        .unwrap_or_else(|d| panic!("the spec is refused:\n{d}"))
+        .into_iter()
+        .find(|f| f.name == "client.rs")
+        .expect("generation writes client.rs")
+        .contents
+}
+
 #[test]
 fn x_rust_name_renames_every_derived_identifier() {
     let mut spec = valid_spec();
     spec["components"]["schemas"]["Jwt"]["properties"]["sessionJwt"]["x-rust-name"] =
         json!("session_token");
-    let files = generate(
-        &serde_json::to_string(&spec).unwrap(),
-        "spec.json",
-        &Settings::default(),
-    )
-    .unwrap();
-    let client = &files
-        .iter()
-        .find(|f| f.name == "client.rs")
-        .unwrap()
-        .contents;
+    let client = client_of(&serde_json::to_string(&spec).unwrap(), "spec.json");
     assert!(
         client.contains("pub session_token:"),
         "the field is renamed"
@@ -280,17 +280,7 @@ fn x_rust_name_may_take_a_field_name_of_another_type() {
     let mut spec = valid_spec();
     spec["components"]["schemas"]["Jwt"]["properties"]["sessionJwt"]["x-rust-name"] =
         json!("login_id");
-    let files = generate(
-        &serde_json::to_string(&spec).unwrap(),
-        "spec.json",
-        &Settings::default(),
-    )
-    .unwrap();
-    let client = &files
-        .iter()
-        .find(|f| f.name == "client.rs")
-        .unwrap()
-        .contents;
+    let client = client_of(&serde_json::to_string(&spec).unwrap(), "spec.json");
     assert_eq!(client.matches("pub login_id:").count(), 2, "{client}");
 }
 
@@ -301,12 +291,7 @@ fn no_derived_name_of_the_curated_spec_survives() {
         "/../openapi/descope-auth.yaml"
     ))
     .unwrap();
-    let files = generate(&spec, "openapi/descope-auth.yaml", &Settings::default()).unwrap();
-    let client = &files
-        .iter()
-        .find(|f| f.name == "client.rs")
-        .unwrap()
-        .contents;
+    let client = client_of(&spec, "openapi/descope-auth.yaml");
     // `addToLoginIDs`, `OAuth` and `tenantSSOID` as heck would write them.
     for derived in ["add_to_login_i_ds", "o_auth", "tenant_ssoid"] {
         assert!(
