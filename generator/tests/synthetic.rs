@@ -1,4 +1,4 @@
-//! The synthetic specs the generation benchmark grows passes every curation rule, and plain
+//! The synthetic specs the generation benchmark grows pass every curation rule, and plain
 //! progenitor, the benchmark's baseline, takes them and the curated spec with the same operations.
 
 #[path = "../benches/synthetic/mod.rs"]
@@ -26,6 +26,8 @@ fn a_synthetic_spec_generates_one_builder_per_operation() {
     // Each operation carries its own request schema, so the types grow with the operations.
     assert!(client.contains("pub struct Request11 {"));
     assert!(client.contains("pub struct Options11 {"));
+    let plain = baseline::curated(&spec, &Settings::default()).unwrap();
+    assert!(plain.contains("pub fn synthetic_operation11(&self)"));
 }
 
 #[test]
