@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Location, Report, Rule};
 use crate::rules::escape_pointer;
-use crate::tree::{self, location_of};
+use crate::tree::location_of;
 
 /// One example found in the spec, with the schema it must match.
 #[derive(Debug, Clone)]
@@ -112,7 +112,8 @@ fn media_examples(holder: &Value, at: &str, examples: &mut Vec<Example>) {
 }
 
 /// Validates every example, reporting each mismatch with the place inside the example.
-pub(crate) fn check(root: &Value, report: &mut Report) {
+/// `references_dangle` says the reference check found a `$ref` that leads nowhere.
+pub(crate) fn check(root: &Value, references_dangle: bool, report: &mut Report) {
     let components = root.get("components").cloned().unwrap_or(Value::Null);
     let registry = match ComponentRegistry::new(&components) {
         Ok(registry) => registry,
@@ -128,7 +129,6 @@ pub(crate) fn check(root: &Value, report: &mut Report) {
     };
     // A schema with a `$ref` that leads nowhere cannot be compiled; the reference check has
     // named the cause, and a second diagnostic per example would only bury it.
-    let references_dangle = !tree::dangling_references(root).is_empty();
     let mut seen = BTreeSet::new();
     // Shared responses are reached once per operation; check each place once.
     let examples: Vec<Example> = collect(root)
@@ -162,7 +162,10 @@ pub(crate) fn check(root: &Value, report: &mut Report) {
 /// the spec's `components` object.
 pub fn mismatches(example: &Example, components: &Value) -> Vec<String> {
     ComponentRegistry::new(components)
-        .and_then(|registry| registry.mismatches(example))
+        .and_then(|registry| {
+            let mut outcomes = registry.all_mismatches(std::slice::from_ref(example));
+            outcomes.pop().unwrap_or(Ok(Vec::new()))
+        })
         .unwrap_or_else(|invalid| vec![invalid])
 }
 
@@ -192,8 +195,15 @@ impl ComponentRegistry {
         let mut schemas: Vec<Value> = examples.iter().map(|e| e.schema.clone()).collect();
         schemas.iter_mut().for_each(point_references_at_components);
         let combined = serde_json::json!({ "type": "array", "items": schemas });
-        let Ok(validator) = self.validator(&combined) else {
-            return examples.iter().map(|e| self.mismatches(e)).collect();
+        let validator = match self.validator(&combined) {
+            Ok(validator) => validator,
+            Err(invalid) if examples.len() == 1 => return vec![Err(invalid)],
+            Err(_) => {
+                return examples
+                    .iter()
+                    .flat_map(|e| self.all_mismatches(std::slice::from_ref(e)))
+                    .collect();
+            }
         };
         let values = Value::Array(examples.iter().map(|e| e.value.clone()).collect());
         let mut outcomes: Vec<Result<Vec<String>, String>> =
@@ -227,24 +237,6 @@ impl ComponentRegistry {
             .offline()
             .build(schema)
             .map_err(|error| format!("its schema is not valid: {error}"))
-    }
-
-    /// The mismatches, or why the schema itself cannot be compiled.
-    fn mismatches(&self, example: &Example) -> Result<Vec<String>, String> {
-        let mut schema = example.schema.clone();
-        point_references_at_components(&mut schema);
-        Ok(self
-            .validator(&schema)?
-            .iter_errors(&example.value)
-            .map(|error| {
-                let at = error.instance_path().to_string();
-                if at.is_empty() {
-                    error.to_string()
-                } else {
-                    format!("{at}: {error}")
-                }
-            })
-            .collect())
     }
 }
 
@@ -289,7 +281,7 @@ mod tests {
 
     fn checked(spec: &Value) -> Report {
         let mut report = Report::new("spec.yaml");
-        check(spec, &mut report);
+        check(spec, false, &mut report);
         report
     }
 
@@ -303,11 +295,9 @@ mod tests {
 
     #[test]
     fn a_matching_example_passes() {
-        let mut report = Report::new("spec.yaml");
-        check(
-            &spec_with_example(json!({"maskedEmail": "j***@x.com", "attempts": 1})),
-            &mut report,
-        );
+        let report = checked(&spec_with_example(
+            json!({"maskedEmail": "j***@x.com", "attempts": 1}),
+        ));
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     }
 

@@ -207,10 +207,10 @@ pub fn check(spec: &Spec) -> Result<Vec<Operation>, Diagnostics> {
     let mut report = diagnostic::Report::new(&spec.file);
     // Misspelled keys first: a dropped key often explains the problems reported after it.
     tree::check_keys(&spec.raw, &mut report);
-    tree::check_references(&spec.raw, &mut report);
+    let references_dangle = tree::check_references(&spec.raw, &mut report);
     tree::check_open_schemas(&spec.raw, &mut report);
     let operations = rules::check(&spec.typed, &mut report);
-    examples::check(&spec.raw, &mut report);
+    examples::check(&spec.raw, references_dangle, &mut report);
     report.into_result()?;
     Ok(operations)
 }

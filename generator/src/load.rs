@@ -168,20 +168,19 @@ fn check_version(raw: &Value, report: &mut Report) {
     report.push(at(), Rule::OpenApiVersion, message, help);
 }
 
-/// The typed model. It is read from the text, not the tree, so that errors keep their position.
+/// The typed model, read from the ordered tree when there is one. When that fails, it is read
+/// again from the text, whose parser places the error at a line and column.
 ///
 /// openapiv3 panics when a part fails to parse from the text but parses from its own re-read of
 /// it (see the module docs); the strict raw parse removes the known cause, and any other is
-/// caught here and answered by reading the model from the tree instead.
+/// caught here and answered by reading the model from the raw tree instead.
 fn parse_typed(
     text: &str,
     is_json: bool,
     raw: &Value,
     ordered: Option<&Ordered>,
 ) -> Result<OpenAPI, (Location, String)> {
-    // The ordered tree is already parsed and reads three times faster than the text. The text
-    // is parsed again only when the tree does not fit, because its parser places the error at a
-    // line and column.
+    // The ordered tree is already parsed and reads three times faster than the text.
     if let Some(Some(Ok(typed))) = ordered.map(|tree| catch_quietly(|| OpenAPI::deserialize(tree)))
     {
         return Ok(typed);

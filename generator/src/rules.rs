@@ -556,7 +556,20 @@ fn has_retry_after(response: &Response) -> bool {
 
 /// Escapes a map key for use in a JSON pointer (RFC 6901).
 pub(crate) fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    let mut escaped = String::with_capacity(key.len());
+    push_escaped_key(&mut escaped, key);
+    escaped
+}
+
+/// Appends `key` to a JSON pointer, escaped: `~` as `~0`, `/` as `~1`.
+pub(crate) fn push_escaped_key(pointer: &mut String, key: &str) {
+    for character in key.chars() {
+        match character {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            other => pointer.push(other),
+        }
+    }
 }
 
 /// Component kinds that operations refer to.

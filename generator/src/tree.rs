@@ -3,22 +3,26 @@
 //! schemas that would make the client reject what the service adds later.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
 use crate::diagnostic::{Location, Report, Rule};
-use crate::rules::escape_pointer;
+use crate::rules::{escape_pointer, push_escaped_key};
 
 /// Reports every `$ref` that is not a local JSON pointer to an existing place, or that points
 /// at a different kind of object than its place holds (a schema where a response belongs).
-pub(crate) fn check_references(root: &Value, report: &mut Report) {
+/// Returns whether any reference leads nowhere.
+pub(crate) fn check_references(root: &Value, report: &mut Report) -> bool {
     let mut found = Vec::new();
     collect_references(root, &mut String::new(), &mut found);
+    let mut any_dangles = false;
     for (at, reference) in found
         .iter()
         .filter(|(_, reference)| leads_nowhere(root, reference))
     {
+        any_dangles = true;
         let help = if let Some(near) = nearest_component(root, reference) {
             format!("did you mean `{near}`? otherwise define the missing component")
         } else if reference.starts_with('#') {
@@ -92,6 +96,7 @@ pub(crate) fn check_references(root: &Value, report: &mut Report) {
             },
         );
     }
+    any_dangles
 }
 
 /// An existing component a dangling `#/components/<kind>/<name>` most likely meant.
@@ -195,7 +200,7 @@ fn collect_references(value: &Value, at: &mut String, found: &mut Vec<(String, S
             for (key, child) in map {
                 let length = at.len();
                 at.push('/');
-                push_escaped(at, key);
+                push_escaped_key(at, key);
                 collect_references(child, at, found);
                 at.truncate(length);
             }
@@ -203,24 +208,13 @@ fn collect_references(value: &Value, at: &mut String, found: &mut Vec<(String, S
         Value::Array(items) => {
             for (index, child) in items.iter().enumerate() {
                 let length = at.len();
-                at.push('/');
-                at.push_str(&index.to_string());
+                // Writing to a `String` cannot fail.
+                let _ = write!(at, "/{index}");
                 collect_references(child, at, found);
                 at.truncate(length);
             }
         }
         _ => {}
-    }
-}
-
-/// Appends `key` to a JSON pointer, escaped as `escape_pointer` does.
-fn push_escaped(pointer: &mut String, key: &str) {
-    for character in key.chars() {
-        match character {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            other => pointer.push(other),
-        }
     }
 }
 
