@@ -136,8 +136,10 @@ fn main() {
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     for &size in &options.sizes {
         let spec = synthetic::spec(size);
-        let files = generate(&spec, "synthetic.json", &settings)
-            .unwrap_or_else(|d| panic!("the synthetic spec of {size} operations:\n{d}"));
+        // Both sides must succeed, or the timing would compare a refusal with a generation.
+        if let Err(d) = generate(&spec, "synthetic.json", &settings) {
+            panic!("the synthetic spec of {size} operations:\n{d}");
+        }
         baseline::curated(&spec, &settings).expect("plain progenitor takes the synthetic spec");
         let t = measure(
             &options,
@@ -159,7 +161,6 @@ fn main() {
             t.ratio_of_medians(),
             t.rounds
         );
-        drop(files);
     }
     println!("\nload average at end: {}", load_average());
 }
