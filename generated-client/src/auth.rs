@@ -10,7 +10,7 @@ use reqwest::header::{
 };
 
 use crate::ClientState;
-use crate::credentials::ProjectId;
+use crate::credentials::{ProjectId, RefreshJwt, SessionJwt};
 use crate::operations::{Credential, Operation};
 
 /// The headers every call of a client sends, built once when the client is made: the content
@@ -53,24 +53,45 @@ pub(crate) fn headers(state: &ClientState, operation: &Operation) -> Result<Head
     let refresh_jwt = state
         .refresh_jwt
         .as_ref()
-        .filter(|jwt| !jwt.expose().is_empty());
-    match (operation.credential, refresh_jwt) {
-        // The common headers already carry `Bearer <ProjectId>`.
-        (Credential::ProjectId, _) | (Credential::ProjectIdOrRefreshJwt, None) => {}
-        (Credential::ProjectIdOrRefreshJwt | Credential::ProjectIdAndRefreshJwt, Some(jwt)) => {
-            let bearer = format!("Bearer {}:{}", state.project_id, jwt.expose());
-            let value = sensitive(&bearer).map_err(|_| {
-                "the refresh JWT contains characters that cannot be sent in a header".to_owned()
-            })?;
-            headers.insert(AUTHORIZATION, value);
+        .map(RefreshJwt::expose)
+        .filter(|jwt| !jwt.is_empty());
+    let session_jwt = state
+        .session_jwt
+        .as_ref()
+        .map(SessionJwt::expose)
+        .filter(|jwt| !jwt.is_empty());
+    let user_token = match (operation.credential, refresh_jwt, session_jwt) {
+        (Credential::None, _, _) => {
+            headers.remove(AUTHORIZATION);
+            None
         }
-        (Credential::ProjectIdAndRefreshJwt, None) => {
+        // The common headers already carry `Bearer <ProjectId>`.
+        (Credential::ProjectId, _, _) | (Credential::ProjectIdOrRefreshJwt, None, _) => None,
+        (Credential::ProjectIdOrRefreshJwt | Credential::ProjectIdAndRefreshJwt, Some(jwt), _) => {
+            Some(("refresh", jwt))
+        }
+        (Credential::ProjectIdAndSessionJwt, _, Some(jwt)) => Some(("session", jwt)),
+        (Credential::ProjectIdAndRefreshJwt, None, _) => {
             return Err(format!(
                 "{} acts on a signed-in user and needs their refresh JWT: call it on \
                  `client.with_refresh_jwt(refresh_jwt)`",
                 operation.method_name
             ));
         }
+        (Credential::ProjectIdAndSessionJwt, _, None) => {
+            return Err(format!(
+                "{} checks a session and needs its session JWT: call it on \
+                 `client.with_session_jwt(session_jwt)`",
+                operation.method_name
+            ));
+        }
+    };
+    if let Some((kind, jwt)) = user_token {
+        let bearer = format!("Bearer {}:{jwt}", state.project_id);
+        let value = sensitive(&bearer).map_err(|_| {
+            format!("the {kind} JWT contains characters that cannot be sent in a header")
+        })?;
+        headers.insert(AUTHORIZATION, value);
     }
     Ok(headers)
 }
@@ -89,7 +110,6 @@ fn sensitive(text: &str) -> Result<HeaderValue, InvalidHeaderValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::RefreshJwt;
 
     fn state(refresh_jwt: Option<&str>) -> ClientState {
         let state = ClientState::new(ProjectId::new("P2test").unwrap());
@@ -97,6 +117,51 @@ mod tests {
             refresh_jwt: refresh_jwt.map(RefreshJwt::new),
             ..state
         }
+    }
+
+    fn with_session(session_jwt: &str) -> ClientState {
+        ClientState {
+            session_jwt: Some(SessionJwt::new(session_jwt)),
+            ..state(Some("r"))
+        }
+    }
+
+    const KEYS: Operation = Operation {
+        operation_id: "GetKeys",
+        method_name: "get_keys",
+        http_method: "GET",
+        path: "/v2/keys/{projectId}",
+        credential: Credential::None,
+    };
+
+    const VALIDATE: Operation = Operation {
+        operation_id: "ValidateSessionRemotely",
+        method_name: "validate_session_remotely",
+        http_method: "POST",
+        path: "/v1/auth/validate",
+        credential: Credential::ProjectIdAndSessionJwt,
+    };
+
+    #[test]
+    fn unauthenticated_operations_send_no_authorization() {
+        let headers = headers(&with_session("s"), &KEYS).unwrap();
+        assert!(!headers.contains_key(AUTHORIZATION));
+        assert_eq!(headers[PROJECT_ID], "P2test");
+    }
+
+    #[test]
+    fn session_operations_send_the_session_jwt_and_refuse_without_one() {
+        let sent = headers(&with_session("s"), &VALIDATE).unwrap();
+        assert_eq!(sent[AUTHORIZATION], "Bearer P2test:s");
+        assert!(sent[AUTHORIZATION].is_sensitive());
+        let error = headers(&state(Some("r")), &VALIDATE).unwrap_err();
+        assert!(error.contains("with_session_jwt"), "{error}");
+        assert!(headers(&with_session(""), &VALIDATE).is_err());
+        assert!(
+            headers(&with_session("a\nb"), &VALIDATE)
+                .unwrap_err()
+                .contains("session JWT")
+        );
     }
 
     fn bearer(state: &ClientState, method: &str) -> Result<String, String> {

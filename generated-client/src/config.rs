@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::Client;
 use crate::auth::CommonHeaders;
-use crate::credentials::{InvalidProjectId, ProjectId, RefreshJwt};
+use crate::credentials::{InvalidProjectId, ProjectId, RefreshJwt, SessionJwt};
 use crate::retry::RetryPolicy;
 
 /// Descope's API host for projects without a regional host.
@@ -34,11 +34,12 @@ pub const USER_AGENT: &str = concat!("descope-client-rust/", env!("CARGO_PKG_VER
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What every call of a [`Client`] authenticates with, and how it is sent. Its `Debug` never
-/// shows the refresh JWT.
+/// shows the refresh or session JWT.
 #[derive(Clone, Debug)]
 pub struct ClientState {
     pub(crate) project_id: ProjectId,
     pub(crate) refresh_jwt: Option<RefreshJwt>,
+    pub(crate) session_jwt: Option<SessionJwt>,
     /// Built once from the project id; see `auth::headers`.
     pub(crate) headers: CommonHeaders,
     /// Set on each request only when the caller brought their own HTTP client; the builder's
@@ -54,6 +55,7 @@ impl ClientState {
             headers: CommonHeaders::new(&project_id),
             project_id,
             refresh_jwt: None,
+            session_jwt: None,
             request_timeout: None,
             retry: Arc::new(RetryPolicy::default()),
         }
@@ -192,6 +194,15 @@ impl Client {
         client
     }
 
+    /// A copy of this client that presents `session_jwt`, for the calls that check a session
+    /// with the service (their docs say so). Like [`with_refresh_jwt`](Self::with_refresh_jwt),
+    /// it shares the connection pool.
+    pub fn with_session_jwt(&self, session_jwt: impl Into<SessionJwt>) -> Client {
+        let mut client = self.clone();
+        client.inner.session_jwt = Some(session_jwt.into());
+        client
+    }
+
     /// The project this client calls for.
     pub fn project_id(&self) -> &ProjectId {
         &self.inner.project_id
@@ -271,12 +282,14 @@ mod tests {
     }
 
     #[test]
-    fn the_refresh_jwt_stays_out_of_debug() {
+    fn user_jwts_stay_out_of_debug() {
         let client = Client::new("P2abc")
             .unwrap()
-            .with_refresh_jwt("header.payload.signature");
+            .with_refresh_jwt("header.payload.signature")
+            .with_session_jwt("session.claims.signature");
         let shown = format!("{client:?}");
         assert!(!shown.contains("payload"), "{shown}");
+        assert!(!shown.contains("claims"), "{shown}");
         assert!(shown.contains("P2abc"), "{shown}");
     }
 }

@@ -1,4 +1,5 @@
-//! The values that go into `Authorization`: the project id and a signed-in user's refresh JWT.
+//! The values that go into `Authorization`: the project id and a signed-in user's refresh or
+//! session JWT.
 
 use std::fmt;
 
@@ -45,38 +46,54 @@ impl fmt::Display for ProjectId {
 #[error("invalid project id: {0}")]
 pub struct InvalidProjectId(String);
 
-/// A signed-in user's refresh JWT. Its `Debug` never shows the token.
-#[derive(Clone, PartialEq, Eq)]
-pub struct RefreshJwt(String);
+/// A token that authenticates a user: it goes into `Authorization` and nowhere else. Its
+/// `Debug` never shows it.
+macro_rules! user_token {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(String);
 
-impl RefreshJwt {
-    pub fn new(token: impl Into<String>) -> Self {
-        RefreshJwt(token.into())
-    }
+        impl $name {
+            pub fn new(token: impl Into<String>) -> Self {
+                $name(token.into())
+            }
 
-    /// The token itself, for building the `Authorization` header.
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
+            /// The token itself, for building the `Authorization` header.
+            pub(crate) fn expose(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(<redacted>)"))
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(token: String) -> Self {
+                $name(token)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(token: &str) -> Self {
+                $name(token.to_owned())
+            }
+        }
+    };
 }
 
-impl fmt::Debug for RefreshJwt {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("RefreshJwt(<redacted>)")
-    }
-}
+user_token!(
+    /// A signed-in user's refresh JWT (`DSR`), for the calls that act on that user.
+    RefreshJwt
+);
 
-impl From<String> for RefreshJwt {
-    fn from(token: String) -> Self {
-        RefreshJwt(token)
-    }
-}
-
-impl From<&str> for RefreshJwt {
-    fn from(token: &str) -> Self {
-        RefreshJwt(token.to_owned())
-    }
-}
+user_token!(
+    /// A signed-in user's session JWT (`DS`), for the calls that check a session.
+    SessionJwt
+);
 
 #[cfg(test)]
 mod tests {
@@ -95,5 +112,7 @@ mod tests {
     fn refresh_jwts_never_show_in_debug() {
         let token = RefreshJwt::new("eyJhbGciOi.secret.part");
         assert_eq!(format!("{token:?}"), "RefreshJwt(<redacted>)");
+        let token = SessionJwt::from("eyJhbGciOi.secret.part");
+        assert_eq!(format!("{token:?}"), "SessionJwt(<redacted>)");
     }
 }

@@ -153,9 +153,19 @@ impl Error {
         matches!(self, Error::Transport(error) if error.source.is_timeout())
     }
 
-    /// Used by the generated `send` methods when the request builder holds an invalid value.
-    #[doc(hidden)]
-    pub fn invalid_body(operation: &'static Operation, reason: String) -> Self {
+    /// Used by the generated `send` methods when the builder holds an invalid body.
+    pub(crate) fn invalid_body(operation: &'static Operation, reason: String) -> Self {
+        Error::InvalidRequest(Box::new(InvalidRequest { operation, reason }))
+    }
+
+    /// Used by the generated `send` methods when a parameter is missing or invalid; `name` is
+    /// the parameter's wire name.
+    pub(crate) fn invalid_argument(
+        operation: &'static Operation,
+        name: &str,
+        reason: String,
+    ) -> Self {
+        let reason = format!("parameter `{name}`: {reason}");
         Error::InvalidRequest(Box::new(InvalidRequest { operation, reason }))
     }
 }

@@ -6,12 +6,12 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, RETRY_AFTER, SET_COOKIE};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER, SET_COOKIE};
 use reqwest::{Method, StatusCode};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use crate::call::Call;
 use crate::error::{DecodeError, InvalidRequest, ServiceError, TransportError};
 use crate::operations::Operation;
 use crate::{Client, Error, ErrorCode, Response, auth, types};
@@ -24,19 +24,15 @@ const EXCERPT_CHARS: usize = 200;
 const COOKIE_TOKENS: [(&str, &str); 2] = [("refreshJwt", "DSR"), ("sessionJwt", "DS")];
 
 impl Client {
-    /// Sends `body` as `operation` and decodes the answer. The generated `send` methods call it.
+    /// Sends `call` and decodes the answer. The generated `send` methods call it.
     ///
-    /// Only encoding and decoding depend on the types; the exchange itself is one non-generic
-    /// function shared by every operation.
-    pub(crate) async fn execute<B, T>(
-        &self,
-        operation: &'static Operation,
-        body: &B,
-    ) -> Result<Response<T>, Error>
+    /// Only decoding depends on the type; the exchange itself is one non-generic function shared
+    /// by every operation.
+    pub(crate) async fn execute<T>(&self, call: Call) -> Result<Response<T>, Error>
     where
-        B: Serialize,
         T: DeserializeOwned,
     {
+        let operation = call.operation;
         let span = tracing::info_span!(
             "descope.call",
             operation = operation.operation_id,
@@ -45,17 +41,11 @@ impl Client {
             duration_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = match serde_json::to_vec(body) {
-            Ok(body) => self
-                .exchange(operation, body)
-                .instrument(span.clone())
-                .await
-                .and_then(|answer| answer.decode::<T>(operation)),
-            Err(error) => Err(refused(
-                operation,
-                format!("the body cannot be encoded as JSON: {error}"),
-            )),
-        };
+        let result = self
+            .exchange(call)
+            .instrument(span.clone())
+            .await
+            .and_then(|answer| answer.decode::<T>(operation));
         let (status, attempts) = match &result {
             Ok(response) => (Some(response.status()), response.attempts()),
             Err(error) => (error.status(), error.attempts()),
@@ -73,13 +63,11 @@ impl Client {
 
     /// Sends the request, retrying as the policy says, and reads the final answer: a 2xx as an
     /// [`Answer`], anything else as a service error.
-    async fn exchange(
-        &self,
-        operation: &'static Operation,
-        body: Vec<u8>,
-    ) -> Result<Answer, Error> {
-        let url = reqwest::Url::parse(&format!("{}{}", self.baseurl, operation.path))
-            .map_err(|error| refused(operation, format!("the URL cannot be built: {error}")))?;
+    async fn exchange(&self, mut call: Call) -> Result<Answer, Error> {
+        let operation = call.operation;
+        let url = call
+            .url(&self.baseurl)
+            .map_err(|reason| refused(operation, reason))?;
         let method = Method::from_bytes(operation.http_method.as_bytes()).map_err(|_| {
             refused(
                 operation,
@@ -87,7 +75,18 @@ impl Client {
             )
         })?;
         // Shared, not copied, by every attempt.
-        let body = bytes::Bytes::from(body);
+        let body = call.body.take().map(bytes::Bytes::from);
+        let headers = || {
+            let mut headers = auth::headers(&self.inner, operation)
+                .map_err(|reason| refused(operation, reason))?;
+            if body.is_none() {
+                headers.remove(CONTENT_TYPE);
+            }
+            for (name, value) in &call.headers {
+                headers.append(name.clone(), value.clone());
+            }
+            Ok::<_, Error>(headers)
+        };
         let policy = &self.inner.retry;
         let mut attempts = 0;
         loop {
@@ -95,9 +94,8 @@ impl Client {
             // Each attempt builds its request afresh: cheaper than keeping a copy for a retry
             // that rarely comes, and a retry waits at least 100 ms anyway.
             let mut request = reqwest::Request::new(method.clone(), url.clone());
-            *request.headers_mut() = auth::headers(&self.inner, operation)
-                .map_err(|reason| refused(operation, reason))?;
-            *request.body_mut() = Some(body.clone().into());
+            *request.headers_mut() = headers()?;
+            *request.body_mut() = body.clone().map(Into::into);
             *request.timeout_mut() = self.inner.request_timeout;
             let transport = |source| {
                 Error::Transport(Box::new(TransportError {

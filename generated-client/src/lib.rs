@@ -1,4 +1,4 @@
-//! A typed client for Descope's OTP and magic-link authentication API.
+//! A typed client for Descope's authentication API: one-time codes, magic links and sessions.
 //!
 //! The operations, request and response types are generated from the curated OpenAPI spec in
 //! the repository's `openapi/` directory; this crate adds how a client is built and how each
@@ -53,20 +53,23 @@
 //! and in the README.
 
 mod auth;
+mod call;
 mod config;
 mod credentials;
 mod error;
 mod execute;
 #[rustfmt::skip]
 mod generated;
+mod history;
 mod response;
 mod retry;
 
+pub(crate) use call::Call;
 pub use config::{
     BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, USER_AGENT,
     base_url_for_project,
 };
-pub use credentials::{InvalidProjectId, ProjectId, RefreshJwt};
+pub use credentials::{InvalidProjectId, ProjectId, RefreshJwt, SessionJwt};
 pub use error::{DecodeError, Error, ErrorCode, InvalidRequest, ServiceError, TransportError};
 pub use generated::client::{Client, builder, prelude, types};
 /// Every operation of the spec with its method, path and bearer credential.

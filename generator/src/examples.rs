@@ -24,7 +24,7 @@ pub struct Example {
     pub schema: Value,
 }
 
-/// Every example attached to a request body, a response body or a response header.
+/// Every example attached to a parameter, a request body, a response body or a response header.
 pub fn collect(root: &Value) -> Vec<Example> {
     let mut examples = Vec::new();
     let Some(Value::Object(paths)) = root.get("paths") else {
@@ -34,6 +34,23 @@ pub fn collect(root: &Value) -> Vec<Example> {
         let Value::Object(item) = item else { continue };
         for (method, operation) in item {
             let base = format!("/paths/{}/{method}", escape_pointer(path));
+            // The path item's own parameters sit beside its operations.
+            let parameters = if method == "parameters" {
+                Some(operation)
+            } else {
+                operation.get("parameters")
+            };
+            if let Some(Value::Array(parameters)) = parameters {
+                let at = if method == "parameters" {
+                    base.clone()
+                } else {
+                    format!("{base}/parameters")
+                };
+                for (index, parameter) in parameters.iter().enumerate() {
+                    let (at, parameter) = follow(root, parameter, format!("{at}/{index}"));
+                    value_example(parameter, &at, &mut examples);
+                }
+            }
             if let Some(body) = operation.get("requestBody") {
                 let (at, body) = follow(root, body, format!("{base}/requestBody"));
                 media_examples(body, &at, &mut examples);
@@ -52,15 +69,7 @@ pub fn collect(root: &Value) -> Vec<Example> {
                             header,
                             format!("{at}/headers/{}", escape_pointer(name)),
                         );
-                        if let (Some(example), Some(schema)) =
-                            (header.get("example"), header.get("schema"))
-                        {
-                            examples.push(Example {
-                                pointer: format!("{at}/example"),
-                                value: example.clone(),
-                                schema: schema.clone(),
-                            });
-                        }
+                        value_example(header, &at, &mut examples);
                     }
                 }
             }
@@ -78,6 +87,17 @@ fn follow<'v>(root: &'v Value, value: &'v Value, at: String) -> (String, &'v Val
             None => (at, &Value::Null),
         },
         None => (at, value),
+    }
+}
+
+/// The `example` of a parameter or a header, which carry their schema themselves.
+fn value_example(holder: &Value, at: &str, examples: &mut Vec<Example>) {
+    if let (Some(example), Some(schema)) = (holder.get("example"), holder.get("schema")) {
+        examples.push(Example {
+            pointer: format!("{at}/example"),
+            value: example.clone(),
+            schema: schema.clone(),
+        });
     }
 }
 

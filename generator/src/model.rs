@@ -1,40 +1,59 @@
-//! What the generator needs to know about each operation beyond what progenitor reads:
-//! its Rust method name and the bearer credential its `security` requirements call for.
+//! What the generator needs to know about each operation beyond what progenitor reads: its Rust
+//! method name, the bearer credential its `security` requirements call for, and where each of
+//! its inputs goes on the wire (path, query, header, JSON body).
 
 use heck::{ToShoutySnakeCase, ToSnakeCase};
 
 /// The bearer credential an operation authenticates with, derived from its `security` list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Credential {
+    /// `security: []`: the call sends no `Authorization` header (the public keys).
+    None,
     /// Only `Bearer <ProjectId>` is accepted.
     ProjectId,
     /// `Bearer <ProjectId>`, or `Bearer <ProjectId>:<RefreshJWT>` when a signed-in user steps up.
     ProjectIdOrRefreshJwt,
     /// Only `Bearer <ProjectId>:<RefreshJWT>` is accepted.
     ProjectIdAndRefreshJwt,
+    /// Only `Bearer <ProjectId>:<SessionJWT>` is accepted.
+    ProjectIdAndSessionJwt,
 }
 
 impl Credential {
     /// The variant's name in the generated `Credential` enum.
     pub fn variant_name(self) -> &'static str {
         match self {
+            Credential::None => "None",
             Credential::ProjectId => "ProjectId",
             Credential::ProjectIdOrRefreshJwt => "ProjectIdOrRefreshJwt",
             Credential::ProjectIdAndRefreshJwt => "ProjectIdAndRefreshJwt",
+            Credential::ProjectIdAndSessionJwt => "ProjectIdAndSessionJwt",
         }
     }
 }
 
-/// The two bearer formats the service documents, recognised from a scheme's `bearerFormat`.
+/// The bearer formats the service documents, recognised from a scheme's `bearerFormat`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[allow(
+    clippy::enum_variant_names,
+    reason = "each names the format it stands for"
+)]
 pub enum BearerFormat {
     ProjectId,
     ProjectIdRefreshJwt,
+    ProjectIdSessionJwt,
 }
 
 impl BearerFormat {
-    /// Recognises `<ProjectId>` and `<ProjectId>:<RefreshJWT>`, ignoring case, spaces and angle
-    /// brackets, so that Descope's own spelling (`Project ID:Refresh JWT`) is recognised too.
+    /// Every format, as the `security` rule lists them in its help.
+    pub const ALL: [&'static str; 3] = [
+        "<ProjectId>",
+        "<ProjectId>:<RefreshJWT>",
+        "<ProjectId>:<SessionJWT>",
+    ];
+
+    /// Recognises the formats of [`BearerFormat::ALL`], ignoring case, spaces and angle brackets,
+    /// so that Descope's own spelling (`Project ID:Refresh JWT`) is recognised too.
     pub fn parse(bearer_format: &str) -> Option<Self> {
         let normalized: String = bearer_format
             .chars()
@@ -44,21 +63,98 @@ impl BearerFormat {
         match normalized.as_str() {
             "projectid" => Some(BearerFormat::ProjectId),
             "projectid:refreshjwt" => Some(BearerFormat::ProjectIdRefreshJwt),
+            "projectid:sessionjwt" => Some(BearerFormat::ProjectIdSessionJwt),
             _ => None,
         }
     }
 
-    /// The credential for a `security` list whose alternatives use these formats.
+    /// The credential for a non-empty `security` list whose alternatives use these formats, or
+    /// `None` for a combination the client cannot choose between.
     pub fn credential(alternatives: &[BearerFormat]) -> Option<Credential> {
-        let project_id = alternatives.contains(&BearerFormat::ProjectId);
-        let refresh = alternatives.contains(&BearerFormat::ProjectIdRefreshJwt);
-        match (project_id, refresh) {
-            (true, false) => Some(Credential::ProjectId),
-            (true, true) => Some(Credential::ProjectIdOrRefreshJwt),
-            (false, true) => Some(Credential::ProjectIdAndRefreshJwt),
-            (false, false) => None,
+        let has = |format| alternatives.contains(&format);
+        match (
+            has(BearerFormat::ProjectId),
+            has(BearerFormat::ProjectIdRefreshJwt),
+            has(BearerFormat::ProjectIdSessionJwt),
+        ) {
+            (true, false, false) => Some(Credential::ProjectId),
+            (true, true, false) => Some(Credential::ProjectIdOrRefreshJwt),
+            (false, true, false) => Some(Credential::ProjectIdAndRefreshJwt),
+            (false, false, true) => Some(Credential::ProjectIdAndSessionJwt),
+            _ => None,
         }
     }
+}
+
+/// Where a parameter travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+}
+
+impl ParameterLocation {
+    /// The method of the runtime's `Call` that places a value here.
+    pub fn call_method(self) -> &'static str {
+        match self {
+            ParameterLocation::Path => "path",
+            ParameterLocation::Query => "query",
+            ParameterLocation::Header => "header",
+        }
+    }
+}
+
+/// One path, query or header parameter of an operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parameter {
+    /// The name on the wire, such as `projectId`.
+    pub name: String,
+    pub location: ParameterLocation,
+    pub required: bool,
+}
+
+impl Parameter {
+    /// The builder field and setter progenitor names the parameter with (its `sanitize` in
+    /// snake case); `send` checks that progenitor's builder has exactly these fields.
+    pub fn rust_name(&self) -> String {
+        rust_identifier(&self.name)
+    }
+}
+
+/// progenitor's snake-case identifier for a wire name: characters that cannot continue an
+/// identifier become word breaks, a leading digit gets `_`, and a keyword gets a trailing `_`.
+pub(crate) fn rust_identifier(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .filter(|c| *c != '\'')
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut snake = cleaned.to_snake_case();
+    match snake.chars().next() {
+        None => snake = "x".to_owned(),
+        Some(first) if !(first.is_alphabetic() || first == '_') => snake.insert(0, '_'),
+        Some(_) => {}
+    }
+    if syn::parse_str::<syn::Ident>(&snake).is_err() {
+        snake.push('_');
+    }
+    snake
+}
+
+/// An operation's JSON request body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonBody {
+    /// `requestBody.required`. progenitor sends the body either way: an optional body whose
+    /// caller sets nothing goes out as the builder's default, `{}` (the rules make sure its
+    /// schema requires no property, so that default is valid).
+    pub required: bool,
 }
 
 /// One operation of the spec, as the generator's own emitters see it.
@@ -70,8 +166,9 @@ pub struct Operation {
     pub http_method: String,
     pub path: String,
     pub credential: Credential,
-    /// The component schema of the JSON request body, when it is a `$ref` to one.
-    pub request_type: Option<String>,
+    /// Path, query and header parameters, the operation's and its path item's.
+    pub parameters: Vec<Parameter>,
+    pub request_body: Option<JsonBody>,
 }
 
 impl Operation {
@@ -109,6 +206,10 @@ mod tests {
             BearerFormat::parse("Project ID:Refresh JWT"),
             Some(BearerFormat::ProjectIdRefreshJwt)
         );
+        assert_eq!(
+            BearerFormat::parse("Project ID:Session JWT"),
+            Some(BearerFormat::ProjectIdSessionJwt)
+        );
         assert_eq!(BearerFormat::parse("ProjectId:AccessKey"), None);
     }
 
@@ -127,6 +228,30 @@ mod tests {
             BearerFormat::credential(&[ProjectIdRefreshJwt]),
             Some(Credential::ProjectIdAndRefreshJwt)
         );
+        assert_eq!(
+            BearerFormat::credential(&[ProjectIdSessionJwt]),
+            Some(Credential::ProjectIdAndSessionJwt)
+        );
+        assert_eq!(
+            BearerFormat::credential(&[ProjectId, ProjectIdSessionJwt]),
+            None,
+            "the client could not tell which to send"
+        );
         assert_eq!(BearerFormat::credential(&[]), None);
+    }
+
+    #[test]
+    fn parameter_names_follow_progenitor() {
+        for (wire, rust) in [
+            ("projectId", "project_id"),
+            ("certs", "certs"),
+            ("X-Request-ID", "x_request_id"),
+            ("type", "type_"),
+            ("1st", "_1st"),
+            ("page[size]", "page_size"),
+            ("", "x"),
+        ] {
+            assert_eq!(rust_identifier(wire), rust, "{wire}");
+        }
     }
 }

@@ -39,6 +39,8 @@ pub(crate) fn emit(operations: &[Operation]) -> TokenStream {
         /// The bearer credential an operation authenticates with, from its `security` requirements.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Credential {
+            /// No `Authorization` header (`security: []`).
+            None,
             /// `Authorization: Bearer <ProjectId>`.
             ProjectId,
             /// `Authorization: Bearer <ProjectId>`, or `Bearer <ProjectId>:<RefreshJWT>` when the
@@ -46,6 +48,8 @@ pub(crate) fn emit(operations: &[Operation]) -> TokenStream {
             ProjectIdOrRefreshJwt,
             /// `Authorization: Bearer <ProjectId>:<RefreshJWT>`; refused before sending without one.
             ProjectIdAndRefreshJwt,
+            /// `Authorization: Bearer <ProjectId>:<SessionJWT>`; refused before sending without one.
+            ProjectIdAndSessionJwt,
         }
 
         /// One operation of the spec.
@@ -57,7 +61,7 @@ pub(crate) fn emit(operations: &[Operation]) -> TokenStream {
             pub method_name: &'static str,
             /// The upper-case HTTP method.
             pub http_method: &'static str,
-            /// The path, relative to the base URL.
+            /// The path, relative to the base URL, with `{name}` where a path parameter goes.
             pub path: &'static str,
             /// What the `Authorization` header must carry.
             pub credential: Credential,

@@ -42,6 +42,7 @@ pub(crate) fn client(
         .iter()
         .map(|operation| (operation.method_name(), operation))
         .collect();
+    let inputs = builder_inputs(&file);
     let mut constructors_found = false;
     let mut documented = BTreeSet::new();
     for item in &mut file.items {
@@ -63,7 +64,14 @@ pub(crate) fn client(
                 constructors_found = removed_new;
                 function.vis = parse_quote!(pub(crate));
             } else if let Some(operation) = by_method_name.get(&name) {
-                replace_ignored_example(&mut function.attrs, operation, &settings.crate_name);
+                let example = doc_example(
+                    operation,
+                    inputs
+                        .get(&operation.operation_id)
+                        .map_or(&[][..], Vec::as_slice),
+                    &settings.crate_name,
+                );
+                replace_ignored_example(&mut function.attrs, &example);
                 let text = credential_doc(operation.credential);
                 function.attrs.push(doc_attribute(&text));
                 documented.insert(name);
@@ -104,9 +112,8 @@ fn is_client(ty: &syn::Type) -> bool {
 }
 
 /// progenitor's method docs end in an ```` ```ignore ```` example that would not compile. It is
-/// replaced by a `no_run` example that compiles as a doctest, using the spec's request type and
-/// the credential the operation needs.
-fn replace_ignored_example(attrs: &mut [syn::Attribute], operation: &Operation, crate_name: &str) {
+/// replaced by a `no_run` example that compiles as a doctest.
+fn replace_ignored_example(attrs: &mut [syn::Attribute], example: &str) {
     for attr in attrs.iter_mut() {
         let syn::Meta::NameValue(doc) = &mut attr.meta else {
             continue;
@@ -129,7 +136,6 @@ fn replace_ignored_example(attrs: &mut [syn::Attribute], operation: &Operation, 
             continue;
         };
         let end = start + 3 + length + 3;
-        let example = doc_example(operation, crate_name);
         let replaced = format!("{}{example}{}", &value[..start], &value[end..]);
         doc.value = string_literal(&replaced);
     }
@@ -157,23 +163,93 @@ pub(crate) fn string_literal(text: &str) -> syn::Expr {
     })
 }
 
-fn doc_example(operation: &Operation, crate_name: &str) -> String {
-    let method = operation.method_name();
-    let Some(body_type) = &operation.request_type else {
-        return String::new();
+/// Each builder's inputs (every field but the client) and the type its setter converts to, by
+/// builder name (the operation id): `Result<T, String>` and `Result<Option<T>, String>` give
+/// `T`, and a body's `types::builder::X` gives `types::X`.
+fn builder_inputs(file: &syn::File) -> BTreeMap<String, Vec<(String, syn::Type)>> {
+    let mut inputs = BTreeMap::new();
+    let builder = file.items.iter().find_map(|item| match item {
+        Item::Mod(module) if module.ident == "builder" => module.content.as_ref(),
+        _ => None,
+    });
+    for item in builder.map_or(&[][..], |(_, items)| items.as_slice()) {
+        let Item::Struct(builder) = item else {
+            continue;
+        };
+        let fields = builder
+            .fields
+            .iter()
+            .skip(1)
+            .filter_map(|field| {
+                let name = field.ident.as_ref()?.to_string();
+                let mut ty = first_argument(&field.ty, "Result")?;
+                if let Some(inner) = first_argument(&ty, "Option") {
+                    ty = inner;
+                }
+                if let syn::Type::Path(path) = &mut ty {
+                    let segments = &mut path.path.segments;
+                    if segments.len() == 3
+                        && segments[0].ident == "types"
+                        && segments[1].ident == "builder"
+                    {
+                        let last = segments[2].clone();
+                        *segments = [segments[0].clone(), last].into_iter().collect();
+                    }
+                }
+                Some((name, ty))
+            })
+            .collect();
+        inputs.insert(builder.ident.to_string(), fields);
+    }
+    inputs
+}
+
+/// `T` of `Name<T, ..>`.
+fn first_argument(ty: &syn::Type, name: &str) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
     };
-    let (refresh_parameter, receiver) = match operation.credential {
+    let segment = path.path.segments.last().filter(|s| s.ident == name)?;
+    let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+        return None;
+    };
+    match arguments.args.first()? {
+        syn::GenericArgument::Type(ty) => Some(ty.clone()),
+        _ => None,
+    }
+}
+
+/// A compiling example of the call: the builder's inputs are the example function's
+/// parameters, and the client carries the credential the operation needs.
+fn doc_example(operation: &Operation, inputs: &[(String, syn::Type)], crate_name: &str) -> String {
+    let method = operation.method_name();
+    let mut parameters = String::new();
+    let mut setters = String::new();
+    for (name, ty) in inputs {
+        let ty = quote::quote!(#ty).to_string().replace(' ', "");
+        let ty = match ty.strip_prefix("types::") {
+            Some(rest) => format!("{crate_name}::types::{rest}"),
+            None => ty,
+        };
+        parameters.push_str(&format!(", {name}: {ty}"));
+        setters.push_str(&format!("\n    .{name}({name})"));
+    }
+    let (credential_parameter, receiver) = match operation.credential {
         Credential::ProjectIdAndRefreshJwt => (
             ", refresh_jwt: String",
             "client\n    .with_refresh_jwt(refresh_jwt)",
+        ),
+        Credential::ProjectIdAndSessionJwt => (
+            ", session_jwt: String",
+            "client\n    .with_session_jwt(session_jwt)",
         ),
         _ => ("", "client"),
     };
     format!(
         "```no_run\n\
-         # async fn example(client: {crate_name}::Client, body: {crate_name}::types::{body_type}{refresh_parameter})\n\
+         # async fn example(client: {crate_name}::Client{parameters}{credential_parameter})\n\
          # -> Result<(), {crate_name}::Error> {{\n\
-         let response = {receiver}\n    .{method}()\n    .body(body)\n    .send()\n    .await?;\n\
+         let response = {receiver}\n    .{method}(){setters}\n    .send()\n    .await?;\n\
          # Ok(())\n\
          # }}\n\
          ```"
@@ -195,6 +271,12 @@ fn credential_doc(credential: Credential) -> String {
              with [`Client::with_refresh_jwt`]; without one, `send` returns \
              `Error::InvalidRequest` before any request is made."
         }
+        Credential::ProjectIdAndSessionJwt => {
+            "**Authentication:** `Bearer <ProjectId>:<SessionJWT>`. Call it on a client made \
+             with [`Client::with_session_jwt`]; without one, `send` returns \
+             `Error::InvalidRequest` before any request is made."
+        }
+        Credential::None => "**Authentication:** none; no `Authorization` header is sent.",
     };
     format!("\n\n{text}")
 }

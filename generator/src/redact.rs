@@ -7,7 +7,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToSnakeCase;
 use proc_macro2::Span;
 use quote::quote;
 use serde_json::Value;
@@ -41,7 +40,7 @@ pub(crate) fn sensitive_fields(
             match property.get(MARK) {
                 None | Some(Value::Bool(false)) => {}
                 Some(Value::Bool(true)) => {
-                    let derived = wire_name.to_snake_case();
+                    let derived = crate::model::rust_identifier(wire_name);
                     let field = rust_names.get(&derived).cloned().unwrap_or(derived);
                     found.entry(schema_name.clone()).or_default().insert(field);
                 }

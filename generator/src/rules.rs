@@ -13,7 +13,7 @@ use openapiv3::{
 };
 
 use crate::diagnostic::{Location, Report, Rule};
-use crate::model::{BearerFormat, Operation};
+use crate::model::{BearerFormat, Credential, JsonBody, Operation, Parameter, ParameterLocation};
 
 const JSON: &str = "application/json";
 
@@ -75,8 +75,8 @@ pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
                 }
             }
             checker.documentation(operation);
-            checker.parameters(operation, path, &item.parameters);
-            let request_type = checker.request_body(method, operation);
+            let parameters = checker.parameters(operation, path, &item.parameters);
+            let request_body = checker.request_body(method, operation);
             checker.responses(operation);
             let credential = checker.security(operation);
             if let Some(credential) = credential {
@@ -85,7 +85,8 @@ pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
                     http_method: method.to_uppercase(),
                     path: path.clone(),
                     credential,
-                    request_type,
+                    parameters,
+                    request_body,
                 });
             }
         }
@@ -182,18 +183,21 @@ impl<'a> OperationChecker<'a> {
         }
     }
 
+    /// Checks the parameters (the operation's, then its path item's that it does not override)
+    /// and returns those the client sends.
     fn parameters(
         &mut self,
         operation: &'a SpecOperation,
         path: &str,
         shared: &'a [ReferenceOr<openapiv3::Parameter>],
-    ) {
+    ) -> Vec<Parameter> {
         let mut declared_in_path = BTreeSet::new();
+        let mut parameters: Vec<Parameter> = Vec::new();
         for parameter in operation.parameters.iter().chain(shared) {
             let Some(parameter) = self.resolve(parameter) else {
                 continue;
             };
-            match parameter {
+            let (data, location) = match parameter {
                 openapiv3::Parameter::Cookie { parameter_data, .. } => {
                     let ParameterData { name, .. } = parameter_data;
                     self.fail(
@@ -201,6 +205,7 @@ impl<'a> OperationChecker<'a> {
                         format!("cookie parameter `{name}` cannot be sent by the generated client"),
                         "send the value in the JSON body or a header instead",
                     );
+                    continue;
                 }
                 openapiv3::Parameter::Header { parameter_data, .. }
                     if CLIENT_HEADERS
@@ -219,6 +224,13 @@ impl<'a> OperationChecker<'a> {
                         "remove it: the bearer comes from `security`, and the client sets \
                          `Content-Type` and `Accept` for JSON",
                     );
+                    continue;
+                }
+                openapiv3::Parameter::Header { parameter_data, .. } => {
+                    (parameter_data, ParameterLocation::Header)
+                }
+                openapiv3::Parameter::Query { parameter_data, .. } => {
+                    (parameter_data, ParameterLocation::Query)
                 }
                 openapiv3::Parameter::Path { parameter_data, .. } => {
                     declared_in_path.insert(parameter_data.name.as_str());
@@ -236,9 +248,66 @@ impl<'a> OperationChecker<'a> {
                             ),
                         );
                     }
+                    // progenitor asserts this (a panic); OpenAPI requires it.
+                    if !parameter_data.required {
+                        self.fail(
+                            Rule::Parameters,
+                            format!(
+                                "path parameter `{}` is not required; a path cannot leave a \
+                                 segment out",
+                                parameter_data.name
+                            ),
+                            "add `required: true` to the parameter",
+                        );
+                    }
+                    (parameter_data, ParameterLocation::Path)
                 }
-                _ => {}
+            };
+            // An operation's parameter overrides its path item's of the same name and place.
+            if parameters
+                .iter()
+                .any(|p| p.name == data.name && p.location == location)
+            {
+                continue;
             }
+            if data.example.is_none() && data.examples.is_empty() {
+                self.policy(
+                    Rule::Examples,
+                    format!("parameter `{}` has no example", data.name),
+                    "add an `example` to the parameter; it documents the value and the request \
+                     goldens send it",
+                );
+            }
+            let rust_name = crate::model::rust_identifier(&data.name);
+            if let Some(other) = parameters.iter().find(|p| p.rust_name() == rust_name) {
+                self.fail(
+                    Rule::Parameters,
+                    format!(
+                        "parameters `{}` and `{}` both become the builder method `{rust_name}`",
+                        other.name, data.name
+                    ),
+                    "rename one of them so their snake_case names differ",
+                );
+                continue;
+            }
+            if rust_name == "body" {
+                // progenitor names the request body's field `body` too: two fields of one name.
+                self.fail(
+                    Rule::Parameters,
+                    format!(
+                        "parameter `{}` becomes the builder field `body`, which the builder uses \
+                         for the request body",
+                        data.name
+                    ),
+                    "rename the parameter",
+                );
+                continue;
+            }
+            parameters.push(Parameter {
+                name: data.name.clone(),
+                location,
+                required: data.required,
+            });
         }
         // progenitor panics on a `{name}` in the path that no parameter declares.
         for name in path_template_names(path) {
@@ -253,10 +322,11 @@ impl<'a> OperationChecker<'a> {
                 );
             }
         }
+        parameters
     }
 
-    /// Checks the request body, returning the name of its component schema.
-    fn request_body(&mut self, method: &str, operation: &'a SpecOperation) -> Option<String> {
+    /// Checks the request body and returns what the client needs to know of it.
+    fn request_body(&mut self, method: &str, operation: &'a SpecOperation) -> Option<JsonBody> {
         let body = operation.request_body.as_ref()?;
         let body: &RequestBody = self.resolve(body)?;
         if matches!(method, "get" | "head") {
@@ -298,12 +368,12 @@ impl<'a> OperationChecker<'a> {
         match body.content.get(JSON) {
             Some(media) if media.schema.is_some() => {
                 self.example_present(media, "request body");
-                match &media.schema {
-                    Some(ReferenceOr::Reference { reference }) => reference
-                        .strip_prefix("#/components/schemas/")
-                        .map(str::to_owned),
-                    _ => None,
+                if !body.required {
+                    self.optional_body_needs_nothing(media);
                 }
+                Some(JsonBody {
+                    required: body.required,
+                })
             }
             _ => {
                 self.fail(
@@ -313,6 +383,38 @@ impl<'a> OperationChecker<'a> {
                 );
                 None
             }
+        }
+    }
+
+    /// progenitor sends an optional body anyway: the builder's default when the caller sets
+    /// nothing. That default is `{}`, so the schema must accept an object without properties.
+    fn optional_body_needs_nothing(&mut self, media: &'a MediaType) {
+        let schema = match &media.schema {
+            Some(ReferenceOr::Reference { reference }) => reference
+                .strip_prefix("#/components/schemas/")
+                .and_then(|name| self.components.as_ref()?.schemas.get(name)),
+            other => other.as_ref(),
+        };
+        let Some(ReferenceOr::Item(schema)) = schema else {
+            return;
+        };
+        if let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind
+            && !object.required.is_empty()
+        {
+            self.fail(
+                Rule::RequestBody,
+                format!(
+                    "the request body is optional, but its schema requires {}; a caller who sets \
+                     no body would send `{{}}` and be refused",
+                    object
+                        .required
+                        .iter()
+                        .map(|name| format!("`{name}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                "make the body `required: true`, or its properties optional",
+            );
         }
     }
 
@@ -416,29 +518,42 @@ impl<'a> OperationChecker<'a> {
         }
     }
 
-    fn security(&mut self, operation: &SpecOperation) -> Option<crate::model::Credential> {
-        let requirements = operation.security.as_ref().or(self.spec.security.as_ref());
-        let Some(requirements) = requirements.filter(|r| !r.is_empty()) else {
+    fn security(&mut self, operation: &SpecOperation) -> Option<Credential> {
+        let Some(requirements) = operation.security.as_ref().or(self.spec.security.as_ref()) else {
             self.fail(
                 Rule::Security,
                 "the operation declares no security requirement",
-                "add `security: [{ProjectId: []}]`, or the refresh-JWT scheme for calls on a \
-                 signed-in user",
+                "add `security: [{ProjectId: []}]`, the refresh-JWT scheme for calls on a \
+                 signed-in user, or `security: []` for a call that sends no credential",
             );
             return None;
         };
+        // `security: []` says, explicitly, that the call is not authenticated.
+        if requirements.is_empty() {
+            return Some(Credential::None);
+        }
         let schemes = self.components.as_ref().map(|c| &c.security_schemes);
         let mut formats = Vec::new();
         for requirement in requirements {
             if requirement.len() != 1 {
-                self.fail(
-                    Rule::Security,
-                    format!(
-                        "a security requirement combines {} schemes; the service takes one bearer",
-                        requirement.len()
-                    ),
-                    "list each accepted bearer as its own alternative",
-                );
+                let (message, help) = if requirement.is_empty() {
+                    (
+                        "an empty security requirement `{}` makes the credential optional"
+                            .to_owned(),
+                        "list the accepted bearers, or write `security: []` for a call that \
+                         sends none",
+                    )
+                } else {
+                    (
+                        format!(
+                            "a security requirement combines {} schemes; the service takes one \
+                             bearer",
+                            requirement.len()
+                        ),
+                        "list each accepted bearer as its own alternative",
+                    )
+                };
+                self.fail(Rule::Security, message, help);
                 return None;
             }
             let name = requirement.keys().next().expect("length checked above");
@@ -475,17 +590,28 @@ impl<'a> OperationChecker<'a> {
                     self.fail(
                         Rule::Security,
                         format!(
-                            "security scheme `{name}` is not an http bearer scheme with bearerFormat \
-                             `<ProjectId>` or `<ProjectId>:<RefreshJWT>`"
+                            "security scheme `{name}` is not an http bearer scheme with one of \
+                             the bearer formats {}",
+                            quoted(&BearerFormat::ALL)
                         ),
                         "declare it as `type: http`, `scheme: bearer` with one of those bearer \
-                         formats; the generated client can build only those two bearers",
+                         formats; the generated client can build only those bearers",
                     );
                     return None;
                 }
             }
         }
-        BearerFormat::credential(&formats)
+        let credential = BearerFormat::credential(&formats);
+        if credential.is_none() {
+            self.fail(
+                Rule::Security,
+                "the operation accepts a combination of bearers the client cannot choose \
+                 between",
+                "accept one bearer, or `<ProjectId>` together with `<ProjectId>:<RefreshJWT>` \
+                 (sent when the client holds a refresh JWT)",
+            );
+        }
+        credential
     }
 
     fn example_present(&mut self, media: &MediaType, what: &str) {
@@ -533,9 +659,18 @@ const CLIENT_METHODS: &[&str] = &[
     "post",
     "builder",
     "with_refresh_jwt",
+    "with_session_jwt",
     "project_id",
     "base_url",
 ];
+
+fn quoted(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|item| format!("`{item}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// Headers the client sets itself; OpenAPI says parameters of these names are ignored.
 const CLIENT_HEADERS: &[&str] = &["Authorization", "Content-Type", "Accept"];

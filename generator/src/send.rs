@@ -3,33 +3,43 @@
 //! progenitor's `send` builds the request, runs the hooks and decodes the answer into
 //! `progenitor_client::Error`. That error type cannot tell a proxy's HTML page from the service's
 //! error body (both become a status-less decode error), cannot name Descope's error codes, and the
-//! hooks cannot retry. The spec says more: every operation is a JSON `POST` whose failures share
-//! one error body. So `send` keeps progenitor's typed builder and success type but hands the
-//! validated body to the runtime:
+//! hooks cannot retry. So `send` keeps progenitor's typed builder, its success type and its
+//! checks of each input (the statements that turn each builder field into a value), and hands
+//! the values to the runtime, each placed where the spec says it goes:
 //!
 //! ```text
 //! pub async fn send(self) -> Result<crate::Response<Success>, crate::Error> {
-//!     let Self { client, body } = self;
-//!     let operation = &super::super::operations::SIGN_UP_OTP_EMAIL;
-//!     let body = body.and_then(..).map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-//!     client.execute(operation, &body).await
+//!     let Self { client, project_id, certs } = self;                  // progenitor's
+//!     let operation = &super::super::operations::GET_KEYS;
+//!     let project_id = project_id
+//!         .map_err(|reason| crate::Error::invalid_argument(operation, "projectId", reason))?;
+//!     let certs = certs
+//!         .map_err(|reason| crate::Error::invalid_argument(operation, "certs", reason))?;
+//!     client
+//!         .execute(crate::Call::new(operation).path("projectId", &project_id).query("certs", &certs))
+//!         .await
 //! }
 //! ```
 //!
-//! The runtime contract (`crate::Response`, `crate::Error::invalid_body`, `Client::execute`) is
-//! written down in ARCHITECTURE.md. Anything in progenitor's output that does not have the shape
-//! this rewrite expects stops generation with an internal diagnostic rather than a guess.
+//! A JSON body is checked the same way (`crate::Error::invalid_body`) and placed with
+//! `.json(&body)`. The runtime contract (`crate::Call`, `crate::Response`, the two error
+//! constructors, `Client::execute`) is written down in ARCHITECTURE.md. Anything in progenitor's
+//! output that does not have the shape this rewrite expects (a builder field the spec does not
+//! explain, an input without its check) stops generation with an internal diagnostic rather
+//! than a guess.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use proc_macro2::{Ident, Span};
 use quote::format_ident;
+use syn::punctuated::Punctuated;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
-use syn::{ImplItem, Item, parse_quote};
+use syn::{Expr, ImplItem, Item, Stmt, parse_quote};
 
 use crate::diagnostic::Report;
 use crate::model::Operation;
-use crate::postprocess::{ReportedIds, internal};
+use crate::postprocess::{ReportedIds, internal, string_literal};
 
 /// Rewrites every `send` in `mod builder` and removes progenitor's assertion that the client
 /// implements its hooks, which nothing calls any more. Returns the method names rewritten.
@@ -89,44 +99,203 @@ fn rewrite_send(
         .ok_or_else(|| format!("`send` of `{method_name}` matches no operation of the spec"))?;
     let success = success_type(&function.sig.output)
         .ok_or_else(|| format!("`send` of `{method_name}` does not return `ResponseValue<_>`"))?;
-    let request_type = operation.request_type.as_deref().ok_or_else(|| {
-        format!("`{method_name}` has no request body type, which every operation must have")
-    })?;
-    let constant = operation.constant_name();
+    let block = send_block(&function.block.stmts, operation, template)
+        .map_err(|problem| format!("`send` of `{method_name}`: {problem}"))?;
     function.sig.output = template.output(success);
-    function.block = template.block(&constant, request_type);
+    function.block = block;
     Ok(method_name)
 }
 
-/// The rewritten `send`, parsed once per generation with placeholders that each operation
-/// replaces in a copy: parsing the same code again for every operation would cost several times
-/// more than copying it.
+/// What each builder field carries, from the spec: the body or a parameter.
+enum Input<'o> {
+    Body,
+    Parameter(&'o crate::model::Parameter),
+}
+
+/// The new body of `send`: progenitor's destructuring and its check of each input, then the
+/// call through the runtime.
+fn send_block(
+    statements: &[Stmt],
+    operation: &Operation,
+    template: &SendTemplate,
+) -> Result<syn::Block, String> {
+    let destructuring = statements.first().ok_or("the function is empty")?.clone();
+    let fields = destructured_fields(&destructuring)
+        .ok_or("it does not begin with `let Self { .. } = self;`")?;
+    let (client, inputs) = fields
+        .split_first()
+        .ok_or("the builder has no client field")?;
+
+    // Each builder field must be an input the spec declares, and each input a field.
+    let mut expected: BTreeMap<String, Input<'_>> = operation
+        .parameters
+        .iter()
+        .map(|parameter| (parameter.rust_name(), Input::Parameter(parameter)))
+        .collect();
+    if operation.request_body.is_some() {
+        expected.insert("body".to_owned(), Input::Body);
+    }
+    if statements.len() <= inputs.len() {
+        return Err("it checks fewer inputs than the builder has".to_owned());
+    }
+    let found: BTreeSet<String> = inputs.iter().map(Ident::to_string).collect();
+    if found != expected.keys().cloned().collect::<BTreeSet<_>>() {
+        return Err(format!(
+            "the builder's fields {found:?} differ from the spec's inputs {:?}",
+            expected.keys().collect::<Vec<_>>()
+        ));
+    }
+
+    let operation_ident = unique_ident("operation", &fields);
+    let mut block = template.block(&operation.constant_name(), &operation_ident);
+    block.stmts.insert(0, destructuring);
+    let mut call = template.call.clone();
+    Fill::idents(&[(OPERATION, &operation_ident.to_string())]).visit_expr_mut(&mut call);
+    for (field, statement) in inputs.iter().zip(&statements[1..]) {
+        let input = &expected[&field.to_string()];
+        let mut check = statement.clone();
+        let error = match input {
+            Input::Body => template.body_error(&operation_ident),
+            Input::Parameter(parameter) => {
+                template.argument_error(&operation_ident, &parameter.name)
+            }
+        };
+        if !replace_check_error(&mut check, field, error) {
+            return Err(format!(
+                "no `let {field} = {field}….map_err(Error::InvalidRequest)?;` where expected"
+            ));
+        }
+        block.stmts.push(check);
+        call = match input {
+            Input::Body => method_call(call, "json", vec![reference(field)]),
+            Input::Parameter(parameter) => method_call(
+                call,
+                parameter.location.call_method(),
+                vec![string_literal(&parameter.name), reference(field)],
+            ),
+        };
+    }
+    let mut execute = template.execute.clone();
+    Fill {
+        call: Some(call),
+        idents: &[(CLIENT, &client.to_string())],
+        ..Fill::default()
+    }
+    .visit_expr_mut(&mut execute);
+    block.stmts.push(Stmt::Expr(execute, None));
+    Ok(block)
+}
+
+/// The field names of `let Self { a, b, c } = self;`, in order.
+fn destructured_fields(statement: &Stmt) -> Option<Vec<Ident>> {
+    let Stmt::Local(local) = statement else {
+        return None;
+    };
+    let syn::Pat::Struct(pattern) = &local.pat else {
+        return None;
+    };
+    if !pattern.path.is_ident("Self") {
+        return None;
+    }
+    pattern
+        .fields
+        .iter()
+        .map(|field| match &field.member {
+            syn::Member::Named(name) => Some(name.clone()),
+            syn::Member::Unnamed(_) => None,
+        })
+        .collect()
+}
+
+/// In `let field = field….map_err(Error::InvalidRequest)?;`, puts `error` in place of
+/// `Error::InvalidRequest`. False when the statement does not have that shape.
+fn replace_check_error(statement: &mut Stmt, field: &Ident, error: Expr) -> bool {
+    let Stmt::Local(local) = statement else {
+        return false;
+    };
+    let binds_field = matches!(&local.pat, syn::Pat::Ident(binding) if binding.ident == *field);
+    let Some(init) = local.init.as_mut().filter(|_| binds_field) else {
+        return false;
+    };
+    let Expr::Try(attempt) = init.expr.as_mut() else {
+        return false;
+    };
+    let Expr::MethodCall(map_err) = attempt.expr.as_mut() else {
+        return false;
+    };
+    let is_progenitor_error = matches!(map_err.args.first(), Some(Expr::Path(path))
+        if path.path.segments.last().is_some_and(|s| s.ident == "InvalidRequest"));
+    if map_err.method != "map_err" || map_err.args.len() != 1 || !is_progenitor_error {
+        return false;
+    }
+    map_err.args[0] = error;
+    true
+}
+
+/// `name`, or `_name`, `__name`, … when a builder field already has it (progenitor does the same
+/// for its own locals).
+fn unique_ident(name: &str, taken: &[Ident]) -> Ident {
+    let mut candidate = name.to_owned();
+    while taken.iter().any(|ident| *ident == candidate) {
+        candidate.insert(0, '_');
+    }
+    Ident::new(&candidate, Span::call_site())
+}
+
+/// `receiver.method(arguments…)`, built directly rather than parsed.
+fn method_call(receiver: Expr, method: &str, arguments: Vec<Expr>) -> Expr {
+    Expr::MethodCall(syn::ExprMethodCall {
+        attrs: Vec::new(),
+        receiver: Box::new(receiver),
+        dot_token: Default::default(),
+        method: Ident::new(method, Span::call_site()),
+        turbofish: None,
+        paren_token: Default::default(),
+        args: arguments.into_iter().collect::<Punctuated<_, _>>(),
+    })
+}
+
+/// `&name`.
+fn reference(name: &Ident) -> Expr {
+    parse_quote!(&#name)
+}
+
+/// The fixed parts of the rewritten `send`, parsed once per generation with placeholders that
+/// each operation replaces in a copy: parsing the same code again for every operation would
+/// cost several times more than copying it.
 struct SendTemplate {
     output: syn::ReturnType,
+    /// `let operation = &super::super::operations::CONSTANT;`, alone in a block.
     block: syn::Block,
+    call: Expr,
+    execute: Expr,
+    argument_error: Expr,
+    body_error: Expr,
 }
 
 const SUCCESS: &str = "__SUCCESS__";
 const CONSTANT: &str = "__OPERATION_CONSTANT__";
-const REQUEST_TYPE: &str = "__REQUEST_TYPE__";
+const OPERATION: &str = "__OPERATION__";
+const CLIENT: &str = "__CLIENT__";
+const CALL: &str = "__CALL__";
+const WIRE_NAME: &str = "__WIRE_NAME__";
 
 impl SendTemplate {
     fn new() -> Self {
-        let (success, constant, request_type) = (
-            format_ident!("{SUCCESS}"),
-            format_ident!("{CONSTANT}"),
-            format_ident!("{REQUEST_TYPE}"),
-        );
+        let [success, constant, operation, client, call, wire_name] =
+            [SUCCESS, CONSTANT, OPERATION, CLIENT, CALL, WIRE_NAME]
+                .map(|name| format_ident!("{name}"));
         SendTemplate {
             output: parse_quote!(-> Result<crate::Response<#success>, crate::Error>),
             block: parse_quote!({
-                let Self { client, body } = self;
-                let operation = &super::super::operations::#constant;
-                let body = body
-                    .and_then(|v| types::#request_type::try_from(v).map_err(|e| e.to_string()))
-                    .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-                client.execute(operation, &body).await
+                let #operation = &super::super::operations::#constant;
             }),
+            call: parse_quote!(crate::Call::new(#operation)),
+            execute: parse_quote!(#client.execute(#call).await),
+            argument_error: parse_quote!(
+                |reason| crate::Error::invalid_argument(#operation, #wire_name, reason)
+            ),
+            body_error: parse_quote!(|reason| crate::Error::invalid_body(#operation, reason)),
         }
     }
 
@@ -135,28 +304,54 @@ impl SendTemplate {
         let mut output = self.output.clone();
         Fill {
             success: Some(success),
-            idents: &[],
+            ..Fill::default()
         }
         .visit_return_type_mut(&mut output);
         output
     }
 
-    /// The body of `send` for the operation with this constant and request type.
-    fn block(&self, constant: &str, request_type: &str) -> syn::Block {
+    /// A block holding only the operation's binding.
+    fn block(&self, constant: &str, operation: &Ident) -> syn::Block {
         let mut block = self.block.clone();
-        Fill {
-            success: None,
-            idents: &[(CONSTANT, constant), (REQUEST_TYPE, request_type)],
-        }
-        .visit_block_mut(&mut block);
+        Fill::idents(&[(CONSTANT, constant), (OPERATION, &operation.to_string())])
+            .visit_block_mut(&mut block);
         block
+    }
+
+    fn argument_error(&self, operation: &Ident, wire_name: &str) -> Expr {
+        let mut error = self.argument_error.clone();
+        Fill {
+            wire_name: Some(string_literal(wire_name)),
+            idents: &[(OPERATION, &operation.to_string())],
+            ..Fill::default()
+        }
+        .visit_expr_mut(&mut error);
+        error
+    }
+
+    fn body_error(&self, operation: &Ident) -> Expr {
+        let mut error = self.body_error.clone();
+        Fill::idents(&[(OPERATION, &operation.to_string())]).visit_expr_mut(&mut error);
+        error
     }
 }
 
 /// Replaces the template's placeholders in a copy.
+#[derive(Default)]
 struct Fill<'a> {
     success: Option<syn::Type>,
+    call: Option<Expr>,
+    wire_name: Option<Expr>,
     idents: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> Fill<'a> {
+    fn idents(idents: &'a [(&'a str, &'a str)]) -> Self {
+        Fill {
+            idents,
+            ..Fill::default()
+        }
+    }
 }
 
 impl VisitMut for Fill<'_> {
@@ -168,6 +363,23 @@ impl VisitMut for Fill<'_> {
             return;
         }
         syn::visit_mut::visit_type_mut(self, ty);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Path(path) = expr {
+            let replacement = if path.path.is_ident(CALL) {
+                self.call.take()
+            } else if path.path.is_ident(WIRE_NAME) {
+                self.wire_name.take()
+            } else {
+                None
+            };
+            if let Some(replacement) = replacement {
+                *expr = replacement;
+                return;
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
     }
 
     fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {

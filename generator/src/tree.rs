@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToUpperCamelCase;
 use serde_json::Value;
 
 use crate::diagnostic::{Location, Report, Rule};
@@ -676,7 +676,7 @@ pub(crate) fn rust_names(root: &Value, report: &mut Report) -> BTreeMap<String, 
                 );
                 continue;
             };
-            let derived = wire_name.to_snake_case();
+            let derived = crate::model::rust_identifier(wire_name);
             match renames.get(&derived) {
                 Some(earlier) if earlier != chosen => report.push(
                     location,
@@ -709,7 +709,7 @@ fn field_names(
         };
         let mut first_by_field: BTreeMap<String, &String> = BTreeMap::new();
         for wire_name in properties.keys() {
-            let derived = wire_name.to_snake_case();
+            let derived = crate::model::rust_identifier(wire_name);
             let field = renames.get(&derived).cloned().unwrap_or(derived);
             match first_by_field.get(&field) {
                 Some(first) => report.push(

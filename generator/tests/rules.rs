@@ -1,86 +1,10 @@
 //! Each curation rule refuses a spec that breaks it, naming the operation and the rule.
 
-use descope_generator::{Diagnostics, Location, Rule, Settings, generate};
-use serde_json::{Value, json};
+mod support;
 
-/// The smallest spec that passes every rule: one operation with the shared error schema.
-fn valid_spec() -> Value {
-    let error = json!({"$ref": "#/components/responses/Error"});
-    json!({
-        "openapi": "3.0.3",
-        "info": {"title": "t", "version": "1"},
-        "paths": {"/v1/auth/otp/verify/email": {"post": {
-            "operationId": "VerifyOtpEmail",
-            "summary": "Verify a code",
-            "description": "Completes the flow.",
-            "externalDocs": {"url": "https://docs.descope.com/api/otp"},
-            "security": [{"ProjectId": []}],
-            "requestBody": {"required": true, "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Verify"},
-                "example": {"loginId": "a@b.c", "code": "123456"}}}},
-            "responses": {
-                "200": {"description": "ok", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Jwt"}, "example": {"sessionJwt": "s"}}}},
-                "400": error.clone(),
-                "429": {"description": "slow down",
-                    "headers": {"Retry-After": {"schema": {"type": "integer"}, "example": 5}},
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"},
-                        "example": {"errorCode": "E130429"}}}},
-                "5XX": error
-            }
-        }}},
-        "components": {
-            "securitySchemes": {
-                "ProjectId": {"type": "http", "scheme": "bearer", "bearerFormat": "<ProjectId>"},
-                "Refresh": {"type": "http", "scheme": "bearer", "bearerFormat": "<ProjectId>:<RefreshJWT>"}
-            },
-            "responses": {"Error": {"description": "error", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Error"}, "example": {"errorCode": "E011001"}}}}},
-            "schemas": {
-                "Verify": {"type": "object", "required": ["loginId", "code"], "properties": {
-                    "loginId": {"type": "string"}, "code": {"type": "string"}}},
-                "Jwt": {"type": "object", "properties": {"sessionJwt": {"type": "string"}}},
-                "Error": {"type": "object", "required": ["errorCode"], "properties": {
-                    "errorCode": {"type": "string"}}}
-            }
-        }
-    })
-}
-
-const OPERATION: &str = "/paths/~1v1~1auth~1otp~1verify~1email/post";
-
-fn run(spec: &Value) -> Result<(), Diagnostics> {
-    generate(
-        &serde_json::to_string_pretty(spec).unwrap(),
-        "spec.json",
-        &Settings::default(),
-    )
-    .map(|_| ())
-}
-
-/// Applies `change` to the valid spec and returns the diagnostics, which must all exist.
-fn refused(change: impl FnOnce(&mut Value)) -> Diagnostics {
-    let mut spec = valid_spec();
-    change(&mut spec);
-    run(&spec).expect_err("the changed spec must be refused")
-}
-
-fn at<'a>(spec: &'a mut Value, pointer: &str) -> &'a mut Value {
-    spec.pointer_mut(pointer)
-        .unwrap_or_else(|| panic!("{pointer} exists in the valid spec"))
-}
-
-fn assert_rule(diagnostics: &Diagnostics, rule: Rule, naming: &str) {
-    let found = diagnostics
-        .0
-        .iter()
-        .find(|d| d.rule == rule)
-        .unwrap_or_else(|| panic!("no {rule:?} in:\n{diagnostics}"));
-    let text = found.to_string();
-    assert!(text.contains(naming), "{text}\nshould name {naming}");
-    assert!(text.contains(&format!("error[{}]", rule.id())), "{text}");
-    assert!(text.contains("help: "), "{text}");
-}
+use descope_generator::{Location, Rule, Settings, generate};
+use serde_json::json;
+use support::{OPERATION, assert_rule, at, client_of, refused, run, valid_spec};
 
 #[test]
 fn the_valid_spec_generates() {
@@ -242,16 +166,6 @@ fn generation_is_deterministic() {
     let first = generate(&text, "openapi/descope-auth.yaml", &Settings::default()).unwrap();
     let second = generate(&text, "openapi/descope-auth.yaml", &Settings::default()).unwrap();
     assert_eq!(first, second);
-}
-
-/// The generated `client.rs` of a spec that must generate.
-fn client_of(spec_text: &str, spec_file: &str) -> String {
-    generate(spec_text, spec_file, &Settings::default())
-        .unwrap_or_else(|d| panic!("the spec is refused:\n{d}"))
-        .into_iter()
-        .find(|f| f.name == "client.rs")
-        .expect("generation writes client.rs")
-        .contents
 }
 
 #[test]

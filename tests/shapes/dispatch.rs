@@ -1,10 +1,12 @@
-//! Calls any operation by method name through the generated client, with a spec example as body.
+//! Calls any operation by method name through the generated client, with the spec's examples as
+//! its body and parameters.
 //!
 //! The list below is the only hand-written mapping from operations to request types; a test
 //! checks it against the generated operation table, so a new operation cannot go untested.
 
 use descope_client::types;
 use descope_client::{Client, Error, Response};
+use descope_shape_tests::Inputs;
 use serde_json::Value;
 
 /// What a call came back with, rendered for a golden file.
@@ -66,34 +68,74 @@ fn outcome<T: serde::Serialize + std::fmt::Debug>(result: Result<Response<T>, Er
     }
 }
 
+/// The operation builder with every documented input set, or why the spec's examples do not
+/// fit it.
+macro_rules! builder {
+    ($client:expr, $method:ident, $inputs:expr, $body:tt $([$($param:ident: $ty:ty = $wire:literal),*])?) => {{
+        let builder = $client.$method();
+        $($(
+            let builder = builder.$param(parameter::<$ty>($inputs, $wire)?);
+        )*)?
+        with_body!(builder, $body, $inputs)
+    }};
+}
+
+/// Sets the body of an operation that takes one; an operation without one must document none.
+macro_rules! with_body {
+    ($builder:ident, (), $inputs:expr) => {
+        match &$inputs.body {
+            Value::Null => Ok::<_, String>(($builder, String::new())),
+            _ => Err("the operation takes no body, yet the spec documents one".to_owned()),
+        }
+    };
+    ($builder:ident, $body:ident, $inputs:expr) => {{
+        let body: types::$body = serde_json::from_value($inputs.body.clone()).map_err(|error| {
+            format!(
+                "the example does not decode into {}: {error}",
+                stringify!($body)
+            )
+        })?;
+        let type_builder = types::builder::$body::from(body.clone());
+        let values = format!("{body:?} {body:#?} {type_builder:?}");
+        Ok::<_, String>(($builder.body(body), values))
+    }};
+}
+
+/// A parameter's example, decoded into the type its setter takes.
+fn parameter<T: serde::de::DeserializeOwned>(inputs: &Inputs, wire: &str) -> Result<T, String> {
+    let example = inputs
+        .parameters
+        .get(wire)
+        .ok_or_else(|| format!("the spec documents no parameter `{wire}`"))?;
+    serde_json::from_value(example.clone())
+        .map_err(|error| format!("the example of `{wire}` does not decode: {error}"))
+}
+
 macro_rules! operations {
-    ($($method:ident => $body:ident,)*) => {
+    ($($method:ident => $body:tt $([$($param:ident: $ty:ty = $wire:literal),*])?,)*) => {
         /// Method names this module can call.
         pub const COVERED: &[&str] = &[$(stringify!($method)),*];
 
-        /// Calls `method_name` with `body`, which must decode into the operation's request type.
-        pub async fn call(client: &Client, method_name: &str, body: Value) -> Outcome {
-            match method_name {
-                $(stringify!($method) => {
-                    let body: types::$body = match serde_json::from_value(body) {
-                        Ok(body) => body,
-                        Err(error) => return Outcome::Failed(format!(
-                            "the example does not decode into {}: {error}", stringify!($body))),
-                    };
-                    outcome(client.$method().body(body).send().await)
-                })*
-                other => Outcome::Failed(format!("no call is written for `{other}` in dispatch.rs")),
-            }
+        /// Calls `method_name` with the documented inputs, which must fit the operation's types.
+        pub async fn call(client: &Client, method_name: &str, inputs: &Inputs) -> Outcome {
+            let prepared = async {
+                match method_name {
+                    $(stringify!($method) => {
+                        let (builder, _) = builder!(client, $method, inputs, $body $([$($param: $ty = $wire),*])?)?;
+                        Ok(outcome(builder.send().await))
+                    })*
+                    other => Err(format!("no call is written for `{other}` in dispatch.rs")),
+                }
+            };
+            prepared.await.unwrap_or_else(Outcome::Failed)
         }
 
         /// The `{:?}` and `{:#?}` of the typed body, its type builder and the operation builder.
-        pub fn describe(client: &Client, method_name: &str, body: Value) -> Result<String, String> {
+        pub fn describe(client: &Client, method_name: &str, inputs: &Inputs) -> Result<String, String> {
             match method_name {
                 $(stringify!($method) => {
-                    let body: types::$body = serde_json::from_value(body).map_err(|e| e.to_string())?;
-                    let type_builder = types::builder::$body::from(body.clone());
-                    let operation_builder = client.$method().body(body.clone());
-                    Ok(format!("{body:?} {body:#?} {type_builder:?} {operation_builder:?} {operation_builder:#?}"))
+                    let (builder, values) = builder!(client, $method, inputs, $body $([$($param: $ty = $wire),*])?)?;
+                    Ok(format!("{values} {builder:?} {builder:#?}"))
                 })*
                 other => Err(format!("no call is written for `{other}` in dispatch.rs")),
             }
@@ -101,6 +143,8 @@ macro_rules! operations {
     };
 }
 
+// Each operation's method, its body type (`()` for none) and its parameters' setters, types and
+// wire names.
 operations! {
     sign_up_otp_email => OtpSignUpRequest,
     sign_up_otp_sms => OtpSignUpRequest,
@@ -140,6 +184,16 @@ operations! {
     update_email_magic_link => UpdateEmailMagicLinkRequest,
     update_phone_magic_link_sms => UpdatePhoneMagicLinkRequest,
     update_phone_magic_link_whatsapp => UpdatePhoneMagicLinkRequest,
+    refresh => RefreshSessionRequest,
+    try_refresh => RefreshSessionRequest,
+    logout => LogoutRequest,
+    logout_all => LogoutRequest,
+    me => (),
+    me_auth_history => (),
+    my_tenants => MyTenantsRequest,
+    select_tenant => SelectTenantRequest,
+    validate_session_remotely => (),
+    get_jwks => () [project_id: String = "projectId", certs: bool = "certs"],
 }
 
 #[test]
@@ -152,5 +206,5 @@ fn every_generated_operation_has_a_call() {
     generated.sort_unstable();
     covered.sort_unstable();
     assert_eq!(covered, generated);
-    assert_eq!(generated.len(), 38);
+    assert_eq!(generated.len(), 48);
 }

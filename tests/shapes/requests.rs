@@ -1,8 +1,9 @@
 //! Request snapshots: what each operation puts on the wire, recorded by a loopback server.
 //!
 //! Each golden file `goldens/requests/<OperationId>.json` holds two exchanges, one from a client
-//! with only the project id and one from a client carrying a refresh JWT, so that the method,
-//! path, bearer, content type and JSON body of every operation are all pinned.
+//! with only the project id and one from a client carrying a signed-in user's refresh and session
+//! JWTs, so that the method, path, query, bearer, content type and JSON body of every operation
+//! are all pinned.
 
 use descope_client::operations::{Credential, OPERATIONS};
 use descope_client::{Client, RetryPolicy};
@@ -16,6 +17,14 @@ use crate::dispatch::{Outcome, call};
 /// Placeholder credentials: what the goldens show instead of real ones.
 pub const PROJECT_ID: &str = "P2PlaceholderProjectId";
 pub const REFRESH_JWT: &str = "placeholder.refresh.jwt";
+pub const SESSION_JWT: &str = "placeholder.session.jwt";
+
+/// A client of the placeholder project that carries a signed-in user's placeholder tokens.
+pub fn signed_in(client: &Client) -> Client {
+    client
+        .with_refresh_jwt(REFRESH_JWT)
+        .with_session_jwt(SESSION_JWT)
+}
 
 /// A client of the placeholder project that sends to the loopback server.
 /// Retries are off: shape tests serve one canned answer per call (the runtime tests cover retries).
@@ -40,7 +49,7 @@ async fn every_operation_sends_the_documented_request() {
     let spec = CuratedSpec::load();
     let server = RecordingServer::start().await;
     let plain = client_for(&server);
-    let signed_in = plain.with_refresh_jwt(REFRESH_JWT);
+    let signed_in = signed_in(&plain);
 
     let mut failures = Vec::new();
     for operation in OPERATIONS {
@@ -50,14 +59,14 @@ async fn every_operation_sends_the_documented_request() {
             headers: Vec::new(),
             body: success.body.to_string().into_bytes(),
         });
-        let body = spec.request_example(operation.http_method, operation.path);
+        let inputs = spec.inputs(operation.http_method, operation.path);
 
         let mut exchanges = Vec::new();
         for (label, client) in [
             ("project id only", &plain),
-            ("with refresh JWT", &signed_in),
+            ("signed in (refresh and session JWT)", &signed_in),
         ] {
-            let outcome = call(client, operation.method_name, body.clone()).await;
+            let outcome = call(client, operation.method_name, &inputs).await;
             let recorded = server.take();
             let exchange = match (&outcome, recorded.as_slice()) {
                 (Outcome::Success { .. }, [request]) => json!({
@@ -66,8 +75,11 @@ async fn every_operation_sends_the_documented_request() {
                     "path": request.path,
                     "authorization": request.header("authorization"),
                     "content-type": request.header("content-type"),
-                    "body": serde_json::from_slice::<Value>(&request.body)
-                        .unwrap_or_else(|e| Value::String(format!("not JSON: {e}"))),
+                    "body": match request.body.as_slice() {
+                        [] => Value::Null,
+                        bytes => serde_json::from_slice::<Value>(bytes)
+                            .unwrap_or_else(|e| Value::String(format!("not JSON: {e}"))),
+                    },
                 }),
                 (Outcome::Refused(message), []) => {
                     json!({ "client": label, "refused before sending": message })
@@ -92,10 +104,13 @@ async fn every_operation_sends_the_documented_request() {
         };
         let with_project = format!("Bearer {PROJECT_ID}");
         let with_refresh = format!("Bearer {PROJECT_ID}:{REFRESH_JWT}");
+        let with_session = format!("Bearer {PROJECT_ID}:{SESSION_JWT}");
         let expected = match operation.credential {
+            Credential::None => (None, None),
             Credential::ProjectId => (Some(with_project.clone()), Some(with_project)),
             Credential::ProjectIdOrRefreshJwt => (Some(with_project), Some(with_refresh)),
             Credential::ProjectIdAndRefreshJwt => (None, Some(with_refresh)),
+            Credential::ProjectIdAndSessionJwt => (None, Some(with_session)),
         };
         if (bearer_of(0), bearer_of(1)) != expected {
             failures.push(format!(

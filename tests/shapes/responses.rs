@@ -10,17 +10,17 @@ use descope_shape_tests::{
 };
 
 use crate::dispatch::{Outcome, call};
-use crate::requests::{REFRESH_JWT, client_for, operation_ids};
+use crate::requests::{client_for, operation_ids, signed_in};
 
 #[tokio::test]
 async fn every_documented_response_decodes_into_the_generated_types() {
     let spec = CuratedSpec::load();
     let server = RecordingServer::start().await;
-    let client = client_for(&server).with_refresh_jwt(REFRESH_JWT);
+    let client = signed_in(&client_for(&server));
 
     let mut failures = Vec::new();
     for operation in OPERATIONS {
-        let body = spec.request_example(operation.http_method, operation.path);
+        let inputs = spec.inputs(operation.http_method, operation.path);
         let mut text = String::new();
         for response in spec.responses(operation.http_method, operation.path) {
             server.respond_with(CannedResponse {
@@ -28,7 +28,7 @@ async fn every_documented_response_decodes_into_the_generated_types() {
                 headers: response.headers.clone(),
                 body: response.body.to_string().into_bytes(),
             });
-            let outcome = call(&client, operation.method_name, body.clone()).await;
+            let outcome = call(&client, operation.method_name, &inputs).await;
             server.take();
             let label = &response.status_label;
             let sent = response.status;
@@ -84,8 +84,8 @@ async fn rate_limiting_keeps_retry_after() {
         headers: vec![("Retry-After".into(), "7".into())],
         body: documented.body.to_string().into_bytes(),
     });
-    let body = spec.request_example(operation.http_method, operation.path);
-    match call(&client, operation.method_name, body).await {
+    let inputs = spec.inputs(operation.http_method, operation.path);
+    match call(&client, operation.method_name, &inputs).await {
         Outcome::ServiceError {
             status: 429,
             retry_after: Some(seconds),

@@ -65,12 +65,14 @@ async fn no_secret_appears_in_debug_output() {
     names.sort();
     names.dedup();
     let server = RecordingServer::start().await;
-    let client = client_for(&server).with_refresh_jwt(format!("{SECRET}-refresh-jwt"));
+    let client = client_for(&server)
+        .with_refresh_jwt(format!("{SECRET}-refresh-jwt"))
+        .with_session_jwt(format!("{SECRET}-session-jwt"));
 
     let mut leaks = Vec::new();
     let mut planted = 0;
     for operation in OPERATIONS {
-        let mut body = spec.request_example(operation.http_method, operation.path);
+        let mut inputs = spec.inputs(operation.http_method, operation.path);
         let mut response = spec
             .responses(operation.http_method, operation.path)
             .remove(0)
@@ -84,9 +86,9 @@ async fn no_secret_appears_in_debug_output() {
                 map.insert(name.clone(), Value::Null);
             }
         }
-        plant_secrets(&mut body, &names);
+        plant_secrets(&mut inputs.body, &names);
         plant_secrets(&mut response, &names);
-        planted += [&body, &response]
+        planted += [&inputs.body, &response]
             .iter()
             .filter(|v| v.to_string().contains(SECRET))
             .count();
@@ -100,8 +102,8 @@ async fn no_secret_appears_in_debug_output() {
             body: response.to_string().into_bytes(),
         });
 
-        let described = describe(&client, operation.method_name, body.clone()).unwrap();
-        let outcome = call(&client, operation.method_name, body).await;
+        let described = describe(&client, operation.method_name, &inputs).unwrap();
+        let outcome = call(&client, operation.method_name, &inputs).await;
         let debug = match &outcome {
             Outcome::Success { debug, .. } => debug.clone(),
             other => format!("{other:?}"),

@@ -7,4 +7,4 @@ mod spec;
 
 pub use goldens::{UPDATE_COMMAND, assert_no_failures, check_golden, finish_golden_run};
 pub use server::{Behaviour, CannedResponse, RecordedRequest, RecordingServer};
-pub use spec::{CuratedSpec, DocumentedResponse};
+pub use spec::{CuratedSpec, DocumentedResponse, Inputs};

@@ -1,5 +1,6 @@
 //! The curated spec, read through the generator, and the examples each operation documents.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use descope_generator::Spec;
@@ -15,6 +16,14 @@ pub struct DocumentedResponse {
     pub body: Value,
     /// Header examples, such as `Retry-After: 60`.
     pub headers: Vec<(String, String)>,
+}
+
+/// What a call sends besides its credential: the request body example (`null` for an operation
+/// without a body) and each parameter's example, by wire name.
+#[derive(Clone, Debug)]
+pub struct Inputs {
+    pub body: Value,
+    pub parameters: BTreeMap<String, Value>,
 }
 
 pub struct CuratedSpec {
@@ -56,10 +65,27 @@ impl CuratedSpec {
         }
     }
 
-    /// The request body example of an operation.
-    pub fn request_example(&self, method: &str, path: &str) -> Value {
-        let body = self.follow(&self.operation(method, path)["requestBody"]);
-        body["content"]["application/json"]["example"].clone()
+    /// The documented inputs of an operation: its body example and its parameters' examples
+    /// (the path item's too, unless the operation overrides them).
+    pub fn inputs(&self, method: &str, path: &str) -> Inputs {
+        let operation = self.operation(method, path);
+        let body = self.follow(&operation["requestBody"]);
+        let item = &self.spec.raw["paths"][path];
+        let mut parameters = BTreeMap::new();
+        for list in [&operation["parameters"], &item["parameters"]] {
+            for parameter in list.as_array().into_iter().flatten() {
+                let parameter = self.follow(parameter);
+                if let Some(name) = parameter["name"].as_str() {
+                    parameters
+                        .entry(name.to_owned())
+                        .or_insert_with(|| parameter["example"].clone());
+                }
+            }
+        }
+        Inputs {
+            body: body["content"]["application/json"]["example"].clone(),
+            parameters,
+        }
     }
 
     /// Every response the operation documents, in the spec's order.

@@ -6,10 +6,10 @@
 //! `Option<T>`) and so breaks both the builder call and the reader; a new optional request field
 //! or a new response field breaks nobody.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::surface::{Body, Field, OperationSurface, Surface};
+use crate::surface::{Body, Field, NO_CREDENTIAL, OperationSurface, Surface};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Impact {
@@ -80,15 +80,25 @@ fn compare_operation(
     }
     compare_body("request", &old.request, &new.request, &mut push);
     compare_body("response", &old.response, &new.response, &mut push);
+    compare_parameters(&old.parameters, &new.parameters, &mut push);
 
+    let shown = |format: &str| {
+        if format == NO_CREDENTIAL {
+            "no credential".to_owned()
+        } else {
+            format!("`Bearer {format}`")
+        }
+    };
     for removed in old.bearer_formats.difference(&new.bearer_formats) {
-        push(
-            Impact::Breaking,
-            format!("no longer accepts `Bearer {removed}`"),
-        );
+        let what = if removed == NO_CREDENTIAL {
+            "now needs a credential; calls without one are refused".to_owned()
+        } else {
+            format!("no longer accepts {}", shown(removed))
+        };
+        push(Impact::Breaking, what);
     }
     for added in new.bearer_formats.difference(&old.bearer_formats) {
-        push(Impact::Compatible, format!("also accepts `Bearer {added}`"));
+        push(Impact::Compatible, format!("also accepts {}", shown(added)));
     }
     for status in old.error_statuses.difference(&new.error_statuses) {
         push(
@@ -109,6 +119,56 @@ fn compare_operation(
             "no longer declares"
         };
         push(Impact::Compatible, format!("429 {state} `Retry-After`"));
+    }
+}
+
+/// A parameter is set through its builder method, whatever its location and whether it is
+/// required: a removed or retyped one breaks that call, a newly required one makes `send` refuse
+/// calls that do not set it, and an optional one added or a required one relaxed breaks nobody.
+fn compare_parameters(
+    old: &BTreeMap<String, Field>,
+    new: &BTreeMap<String, Field>,
+    push: &mut impl FnMut(Impact, String),
+) {
+    // Keys are `<location> <name>`, shown as "query parameter `certs`".
+    let named = |key: &str| match key.split_once(' ') {
+        Some((location, name)) => format!("{location} parameter `{name}`"),
+        None => format!("parameter `{key}`"),
+    };
+    for (key, field) in old {
+        let parameter = named(key);
+        let Some(now) = new.get(key) else {
+            push(
+                Impact::Breaking,
+                format!("{parameter} removed: its builder method is gone"),
+            );
+            continue;
+        };
+        if field.ty != now.ty {
+            push(
+                Impact::Breaking,
+                format!("{parameter} retyped from {} to {}", field.ty, now.ty),
+            );
+        }
+        match (field.required, now.required) {
+            (false, true) => push(
+                Impact::Breaking,
+                format!("{parameter} made required: `send` refuses calls without it"),
+            ),
+            (true, false) => push(Impact::Compatible, format!("{parameter} made optional")),
+            _ => {}
+        }
+    }
+    for (key, field) in new.iter().filter(|(key, _)| !old.contains_key(*key)) {
+        let (impact, kind) = if field.required {
+            (Impact::Breaking, "required")
+        } else {
+            (Impact::Compatible, "optional")
+        };
+        push(
+            impact,
+            format!("{} added ({kind} {})", named(key), field.ty),
+        );
     }
 }
 
@@ -299,7 +359,7 @@ mod tests {
         assert!(compare(&base, &base).is_empty());
         let curated = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/descope-auth.yaml");
         let curated = surface(&curated);
-        assert_eq!(curated.operations.len(), 38);
+        assert_eq!(curated.operations.len(), 48);
         assert!(compare(&curated, &curated).is_empty());
     }
 }

@@ -1,7 +1,8 @@
 //! The API surface of a spec as users of the generated crate meet it: per operation, its method
 //! and path, the Rust type names of its request and success body, every field (nested fields as
-//! dotted paths) with its type, whether it is required and its enum values, the bearer formats it
-//! accepts and its error statuses. `api_diff` compares two of these.
+//! dotted paths) with its type, whether it is required and its enum values, its path, query and
+//! header parameters, the bearer formats it accepts and its error statuses. `api_diff` compares
+//! two of these.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,7 +20,10 @@ pub struct OperationSurface {
     pub path: String,
     pub request: Body,
     pub response: Body,
-    /// The `bearerFormat` of each accepted security scheme.
+    /// Parameters by `<location> <name>` (`path projectId`, `query certs`), the operation's and
+    /// its path item's.
+    pub parameters: BTreeMap<String, Field>,
+    /// The `bearerFormat` of each accepted security scheme; [`NO_CREDENTIAL`] for `security: []`.
     pub bearer_formats: BTreeSet<String>,
     /// Documented statuses outside 2xx, such as `400`, `429`, `5XX`.
     pub error_statuses: BTreeSet<String>,
@@ -42,6 +46,9 @@ pub struct Field {
     pub values: Option<BTreeSet<String>>,
 }
 
+/// Stands in the bearer formats of an operation that takes no credential (`security: []`).
+pub const NO_CREDENTIAL: &str = "(no credential)";
+
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -58,10 +65,9 @@ impl Surface {
                 let Some(id) = operation["operationId"].as_str() else {
                     continue;
                 };
-                surface.operations.insert(
-                    id.to_owned(),
-                    operation_surface(spec, method, path, operation),
-                );
+                let mut found = operation_surface(spec, method, path, operation);
+                found.parameters = parameters(spec, &[operation, item]);
+                surface.operations.insert(id.to_owned(), found);
             }
         }
         surface
@@ -97,7 +103,7 @@ fn operation_surface(
         }
     }
     let security = operation.get("security").unwrap_or(&spec["security"]);
-    let bearer_formats = security
+    let mut bearer_formats: BTreeSet<String> = security
         .as_array()
         .into_iter()
         .flatten()
@@ -111,15 +117,50 @@ fn operation_surface(
                 .to_owned()
         })
         .collect();
+    if security.as_array().is_some_and(Vec::is_empty) {
+        bearer_formats.insert(NO_CREDENTIAL.to_owned());
+    }
     OperationSurface {
         method: method.to_uppercase(),
         path: path.to_owned(),
         request: body(spec, request_schema),
         response: success.map(|schema| body(spec, schema)).unwrap_or_default(),
+        parameters: BTreeMap::new(),
         bearer_formats,
         error_statuses,
         retry_after,
     }
+}
+
+/// The parameters of the first holder that declares each (the operation overrides its path item).
+fn parameters(spec: &Value, holders: &[&Value]) -> BTreeMap<String, Field> {
+    let mut found = BTreeMap::new();
+    for holder in holders {
+        for parameter in holder["parameters"].as_array().into_iter().flatten() {
+            let parameter = resolve(spec, parameter);
+            let (Some(location), Some(name)) =
+                (parameter["in"].as_str(), parameter["name"].as_str())
+            else {
+                continue;
+            };
+            let values = resolve(spec, &parameter["schema"])["enum"]
+                .as_array()
+                .map(|values| {
+                    values
+                        .iter()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        .collect()
+                });
+            found
+                .entry(format!("{location} {name}"))
+                .or_insert_with(|| Field {
+                    ty: type_of(spec, &parameter["schema"]),
+                    required: parameter["required"].as_bool() == Some(true),
+                    values,
+                });
+        }
+    }
+    found
 }
 
 fn body(spec: &Value, schema: &Value) -> Body {

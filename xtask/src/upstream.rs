@@ -1,5 +1,5 @@
 //! `cargo xtask upstream PATH`: compares the curated spec with Descope's published OpenAPI file
-//! on the OTP and magic-link paths, and checks that every difference is explained in
+//! on the OTP, magic-link and session paths, and checks that every difference is explained in
 //! `openapi/upstream-differences.yaml`. The report is clean only when each difference matches an
 //! explanation and each explanation still matches a difference.
 
@@ -12,8 +12,26 @@ use serde::Deserialize;
 
 use crate::surface::{Body, OperationSurface, Surface};
 
-/// The paths of the slice the curated spec covers.
+/// The paths of the slice the curated spec covers: the OTP and magic-link families by prefix...
 const SLICE_PREFIXES: [&str; 2] = ["/v1/auth/otp/", "/v1/auth/magiclink/"];
+/// ...and the session calls one by one (their neighbours, such as `/v1/auth/me/...` siblings or
+/// the management API, are not curated).
+const SLICE_PATHS: [&str; 10] = [
+    "/v1/auth/refresh",
+    "/v1/auth/try-refresh",
+    "/v1/auth/logout",
+    "/v1/auth/logoutall",
+    "/v1/auth/me",
+    "/v1/auth/me/history",
+    "/v1/auth/me/tenants",
+    "/v1/auth/tenant/select",
+    "/v1/auth/validate",
+    "/v2/keys/{projectId}",
+];
+
+fn in_slice(path: &str) -> bool {
+    SLICE_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) || SLICE_PATHS.contains(&path)
+}
 
 /// One explained difference: `matches` is a pattern where `*` stands for any text.
 #[derive(Debug, Deserialize)]
@@ -54,7 +72,7 @@ pub fn differences(curated: &Surface, upstream: &Surface) -> BTreeSet<String> {
         surface
             .operations
             .iter()
-            .filter(|(_, op)| SLICE_PREFIXES.iter().any(|p| op.path.starts_with(p)))
+            .filter(|(_, op)| in_slice(&op.path))
             .map(|(id, op)| {
                 (
                     format!("{} {}", op.method, op.path),
@@ -94,6 +112,7 @@ pub fn differences(curated: &Surface, upstream: &Surface) -> BTreeSet<String> {
             &their_op.response,
             &mut found,
         );
+        compare_parameters(route, our_op, their_op, &mut found);
         let formats = |op: &OperationSurface| -> BTreeSet<String> {
             op.bearer_formats
                 .iter()
@@ -121,6 +140,44 @@ pub fn differences(curated: &Surface, upstream: &Surface) -> BTreeSet<String> {
         }
     }
     found
+}
+
+fn compare_parameters(
+    route: &str,
+    ours: &OperationSurface,
+    theirs: &OperationSurface,
+    found: &mut BTreeSet<String>,
+) {
+    for (key, parameter) in &ours.parameters {
+        match theirs.parameters.get(key) {
+            None => {
+                found.insert(format!("{route} parameter {key}: only in curated"));
+            }
+            Some(their) => {
+                if parameter.ty != their.ty {
+                    found.insert(format!(
+                        "{route} parameter {key}: type {}, upstream {}",
+                        parameter.ty, their.ty
+                    ));
+                }
+                if parameter.required != their.required {
+                    let side = if parameter.required {
+                        "curated"
+                    } else {
+                        "upstream"
+                    };
+                    found.insert(format!("{route} parameter {key}: required only in {side}"));
+                }
+            }
+        }
+    }
+    for key in theirs
+        .parameters
+        .keys()
+        .filter(|k| !ours.parameters.contains_key(*k))
+    {
+        found.insert(format!("{route} parameter {key}: only in upstream"));
+    }
 }
 
 fn compare_body(route: &str, side: &str, ours: &Body, theirs: &Body, found: &mut BTreeSet<String>) {
@@ -221,8 +278,9 @@ fn report(differences: &BTreeSet<String>, explanations: &[Explanation]) -> Outco
         .filter(|(_, count)| **count == 0)
         .map(|(e, _)| e)
         .collect();
-    let mut out =
-        String::from("## Curated spec vs Descope's published spec (OTP and magic link)\n\n");
+    let mut out = String::from(
+        "## Curated spec vs Descope's published spec (OTP, magic link and sessions)\n\n",
+    );
     let _ = writeln!(
         out,
         "{} differences: {} explained, {} unexplained; {} explanations, {} matching nothing.\n",

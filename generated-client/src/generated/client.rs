@@ -8,6 +8,76 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///One sign-in of the user. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct AuthHistoryEntry {
+        ///City located from the IP address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub city: ::std::option::Option<::std::string::String>,
+        ///Country located from the IP address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        ///IP address the sign-in came from.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip: ::std::option::Option<::std::string::String>,
+        ///Time of the sign-in in unix seconds.
+        #[serde(
+            rename = "loginTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub login_time: ::std::option::Option<i64>,
+        ///The tenant selected in the session, if any.
+        #[serde(
+            rename = "selectedTenant",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub selected_tenant: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "userId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+    }
+    impl AuthHistoryEntry {
+        pub fn builder() -> builder::AuthHistoryEntry {
+            Default::default()
+        }
+    }
+    ///The sign-ins wrapped in an object, the shape the published description declares.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct AuthHistoryEnvelope {
+        #[serde(
+            rename = "authHistory",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub auth_history: ::std::vec::Vec<AuthHistoryEntry>,
+    }
+    impl AuthHistoryEnvelope {
+        pub fn builder() -> builder::AuthHistoryEnvelope {
+            Default::default()
+        }
+    }
+    ///The sign-ins as a bare array, the shape the SDKs read.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct AuthHistoryList(pub ::std::vec::Vec<AuthHistoryEntry>);
+    impl ::std::ops::Deref for AuthHistoryList {
+        type Target = ::std::vec::Vec<AuthHistoryEntry>;
+        fn deref(&self) -> &::std::vec::Vec<AuthHistoryEntry> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AuthHistoryList> for ::std::vec::Vec<AuthHistoryEntry> {
+        fn from(value: AuthHistoryList) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<AuthHistoryEntry>> for AuthHistoryList {
+        fn from(value: ::std::vec::Vec<AuthHistoryEntry>) -> Self {
+            Self(value)
+        }
+    }
     ///The body of every error the service returns.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ErrorResponse {
@@ -29,6 +99,56 @@ pub mod types {
     }
     impl ErrorResponse {
         pub fn builder() -> builder::ErrorResponse {
+            Default::default()
+        }
+    }
+    ///A public key (RFC 7517). RSA keys carry `n` and `e`; elliptic-curve keys carry `crv`, `x` and `y`; Ed25519 keys (RFC 8037, `kty` `OKP`) carry `crv` and `x`. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Jwk {
+        ///Signature algorithm, such as `RS256` or `ES384`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub alg: ::std::option::Option<::std::string::String>,
+        ///Curve, such as `P-384`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub crv: ::std::option::Option<::std::string::String>,
+        ///RSA public exponent (base64url).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub e: ::std::option::Option<::std::string::String>,
+        ///Key id; a JWT names the key that signed it by this id in its header.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kid: ::std::option::Option<::std::string::String>,
+        ///Key type, such as `RSA` or `EC`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kty: ::std::option::Option<::std::string::String>,
+        ///RSA modulus (base64url).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub n: ::std::option::Option<::std::string::String>,
+        ///Intended use; `sig` for signature keys.
+        #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
+        pub key_use: ::std::option::Option<::std::string::String>,
+        ///Curve point x coordinate (base64url).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub x: ::std::option::Option<::std::string::String>,
+        ///Certificate chain (base64 DER), the standard member for the certificates `certs` may ask for; not observed in any source.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub x5c: ::std::vec::Vec<::std::string::String>,
+        ///Curve point y coordinate (base64url).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub y: ::std::option::Option<::std::string::String>,
+    }
+    impl Jwk {
+        pub fn builder() -> builder::Jwk {
+            Default::default()
+        }
+    }
+    ///A JSON Web Key Set (RFC 7517).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Jwks {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub keys: ::std::vec::Vec<Jwk>,
+    }
+    impl Jwks {
+        pub fn builder() -> builder::Jwks {
             Default::default()
         }
     }
@@ -228,6 +348,22 @@ pub mod types {
             Default::default()
         }
     }
+    ///Optional body of the sign-out operations. Every field is optional; an empty object is what the SDKs send.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct LogoutRequest {
+        ///Declared by the published description without documented values; no SDK sends it.
+        #[serde(
+            rename = "logoutType",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub logout_type: ::std::vec::Vec<::std::string::String>,
+    }
+    impl LogoutRequest {
+        pub fn builder() -> builder::LogoutRequest {
+            Default::default()
+        }
+    }
     ///`MagicLinkSignInRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MagicLinkSignInRequest {
@@ -377,6 +513,184 @@ pub mod types {
     }
     impl MaskedPhone {
         pub fn builder() -> builder::MaskedPhone {
+            Default::default()
+        }
+    }
+    ///The user's sign-ins: a bare array (expected) or an object holding the array under `authHistory`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(untagged)]
+    pub enum MeAuthHistoryResponse {
+        List(AuthHistoryList),
+        Envelope(AuthHistoryEnvelope),
+    }
+    impl ::std::convert::From<AuthHistoryList> for MeAuthHistoryResponse {
+        fn from(value: AuthHistoryList) -> Self {
+            Self::List(value)
+        }
+    }
+    impl ::std::convert::From<AuthHistoryEnvelope> for MeAuthHistoryResponse {
+        fn from(value: AuthHistoryEnvelope) -> Self {
+            Self::Envelope(value)
+        }
+    }
+    ///A tenant the user belongs to. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct MyTenant {
+        #[serde(
+            rename = "customAttributes",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub custom_attributes: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl MyTenant {
+        pub fn builder() -> builder::MyTenant {
+            Default::default()
+        }
+    }
+    ///Which tenants to return: set exactly one of `dct` (true) and `ids`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct MyTenantsRequest {
+        ///True to return only the tenant currently selected in the session (its `dct` claim).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dct: ::std::option::Option<bool>,
+        ///Ids of the tenants to return.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub ids: ::std::vec::Vec<::std::string::String>,
+    }
+    impl MyTenantsRequest {
+        pub fn builder() -> builder::MyTenantsRequest {
+            Default::default()
+        }
+    }
+    ///`MyTenantsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct MyTenantsResponse {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tenants: ::std::vec::Vec<MyTenant>,
+    }
+    impl MyTenantsResponse {
+        pub fn builder() -> builder::MyTenantsResponse {
+            Default::default()
+        }
+    }
+    ///Tokens from a refresh that is allowed to find no session: every field is optional, and the service leaves out empty ones, so the body may be `{}`. It never carries the user's details.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    pub struct OptionalJwtResponse {
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(
+            rename = "cookieDomain",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cookie_domain: ::std::option::Option<::std::string::String>,
+        ///Refresh cookie expiry in unix seconds.
+        #[serde(
+            rename = "cookieExpiration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cookie_expiration: ::std::option::Option<i64>,
+        ///Refresh cookie lifetime in seconds.
+        #[serde(
+            rename = "cookieMaxAge",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cookie_max_age: ::std::option::Option<i32>,
+        #[serde(
+            rename = "cookieName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cookie_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "cookiePath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cookie_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "externalToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub external_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "nextRefreshSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub next_refresh_seconds: ::std::option::Option<i32>,
+        ///The refresh JWT to use from now on, when the project rotates refresh tokens; absent when delivered in the `DSR` cookie.
+        #[serde(
+            rename = "refreshJwt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_jwt: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "sessionCookieDomain",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_cookie_domain: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "sessionCookieName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_cookie_name: ::std::option::Option<::std::string::String>,
+        ///Session JWT expiry in unix seconds.
+        #[serde(
+            rename = "sessionExpiration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_expiration: ::std::option::Option<i64>,
+        ///Short-lived JWT that authorizes the user's requests to the application.
+        #[serde(
+            rename = "sessionJwt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_jwt: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "tenantSSOID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tenant_sso_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "trustedDeviceJwt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub trusted_device_jwt: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for OptionalJwtResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("OptionalJwtResponse")
+                .field("claims", &self.claims)
+                .field("cookie_domain", &self.cookie_domain)
+                .field("cookie_expiration", &self.cookie_expiration)
+                .field("cookie_max_age", &self.cookie_max_age)
+                .field("cookie_name", &self.cookie_name)
+                .field("cookie_path", &self.cookie_path)
+                .field(
+                    "external_token",
+                    &self.external_token.as_ref().map(|_| "<redacted>"),
+                )
+                .field("next_refresh_seconds", &self.next_refresh_seconds)
+                .field("refresh_jwt", &self.refresh_jwt.as_ref().map(|_| "<redacted>"))
+                .field("session_cookie_domain", &self.session_cookie_domain)
+                .field("session_cookie_name", &self.session_cookie_name)
+                .field("session_expiration", &self.session_expiration)
+                .field("session_jwt", &self.session_jwt.as_ref().map(|_| "<redacted>"))
+                .field("tenant_sso_id", &self.tenant_sso_id)
+                .field(
+                    "trusted_device_jwt",
+                    &self.trusted_device_jwt.as_ref().map(|_| "<redacted>"),
+                )
+                .finish()
+        }
+    }
+    impl OptionalJwtResponse {
+        pub fn builder() -> builder::OptionalJwtResponse {
             Default::default()
         }
     }
@@ -539,6 +853,31 @@ pub mod types {
             Default::default()
         }
     }
+    ///Optional body of the refresh operations. Every field is optional; an empty object is what most callers send.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    pub struct RefreshSessionRequest {
+        ///A token from another identity provider, exchanged for a Descope session while migrating sessions.
+        #[serde(
+            rename = "externalToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub external_token: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for RefreshSessionRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RefreshSessionRequest")
+                .field(
+                    "external_token",
+                    &self.external_token.as_ref().map(|_| "<redacted>"),
+                )
+                .finish()
+        }
+    }
+    impl RefreshSessionRequest {
+        pub fn builder() -> builder::RefreshSessionRequest {
+            Default::default()
+        }
+    }
     ///A user as the service reports it. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ResponseUser {
@@ -690,6 +1029,17 @@ pub mod types {
     }
     impl ResponseUser {
         pub fn builder() -> builder::ResponseUser {
+            Default::default()
+        }
+    }
+    ///`SelectTenantRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SelectTenantRequest {
+        ///Id of the tenant to record in the `dct` claim of the new tokens.
+        pub tenant: ::std::string::String,
+    }
+    impl SelectTenantRequest {
+        pub fn builder() -> builder::SelectTenantRequest {
             Default::default()
         }
     }
@@ -1040,8 +1390,210 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ValidateSessionResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ValidateSessionResponse {
+        ///The claims of the session JWT, such as `sub`, `exp`, `drn`, `roles`, `permissions`, `tenants` and `dct`, plus any custom claims.
+        #[serde(
+            rename = "parsedJWT",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub parsed_jwt: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ValidateSessionResponse {
+        pub fn builder() -> builder::ValidateSessionResponse {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AuthHistoryEntry {
+            city: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ip: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            login_time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            selected_tenant: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuthHistoryEntry {
+            fn default() -> Self {
+                Self {
+                    city: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                    ip: Ok(Default::default()),
+                    login_time: Ok(Default::default()),
+                    selected_tenant: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl AuthHistoryEntry {
+            pub fn city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for city: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for ip: {e}"));
+                self
+            }
+            pub fn login_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.login_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for login_time: {e}")
+                    });
+                self
+            }
+            pub fn selected_tenant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selected_tenant = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for selected_tenant: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthHistoryEntry> for super::AuthHistoryEntry {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthHistoryEntry,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    city: value.city?,
+                    country: value.country?,
+                    ip: value.ip?,
+                    login_time: value.login_time?,
+                    selected_tenant: value.selected_tenant?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthHistoryEntry> for AuthHistoryEntry {
+            fn from(value: super::AuthHistoryEntry) -> Self {
+                Self {
+                    city: Ok(value.city),
+                    country: Ok(value.country),
+                    ip: Ok(value.ip),
+                    login_time: Ok(value.login_time),
+                    selected_tenant: Ok(value.selected_tenant),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuthHistoryEnvelope {
+            auth_history: ::std::result::Result<
+                ::std::vec::Vec<super::AuthHistoryEntry>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuthHistoryEnvelope {
+            fn default() -> Self {
+                Self {
+                    auth_history: Ok(Default::default()),
+                }
+            }
+        }
+        impl AuthHistoryEnvelope {
+            pub fn auth_history<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AuthHistoryEntry>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auth_history = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for auth_history: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthHistoryEnvelope>
+        for super::AuthHistoryEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthHistoryEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auth_history: value.auth_history?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthHistoryEnvelope> for AuthHistoryEnvelope {
+            fn from(value: super::AuthHistoryEnvelope) -> Self {
+                Self {
+                    auth_history: Ok(value.auth_history),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             error_code: ::std::result::Result<
@@ -1125,6 +1677,255 @@ pub mod types {
                     error_description: Ok(value.error_description),
                     error_message: Ok(value.error_message),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Jwk {
+            alg: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            crv: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            e: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            kid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            kty: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            n: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            key_use: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            x: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            x5c: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            y: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Jwk {
+            fn default() -> Self {
+                Self {
+                    alg: Ok(Default::default()),
+                    crv: Ok(Default::default()),
+                    e: Ok(Default::default()),
+                    kid: Ok(Default::default()),
+                    kty: Ok(Default::default()),
+                    n: Ok(Default::default()),
+                    key_use: Ok(Default::default()),
+                    x: Ok(Default::default()),
+                    x5c: Ok(Default::default()),
+                    y: Ok(Default::default()),
+                }
+            }
+        }
+        impl Jwk {
+            pub fn alg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.alg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for alg: {e}")
+                    });
+                self
+            }
+            pub fn crv<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.crv = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for crv: {e}")
+                    });
+                self
+            }
+            pub fn e<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.e = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for e: {e}"));
+                self
+            }
+            pub fn kid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for kid: {e}")
+                    });
+                self
+            }
+            pub fn kty<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kty = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for kty: {e}")
+                    });
+                self
+            }
+            pub fn n<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.n = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for n: {e}"));
+                self
+            }
+            pub fn key_use<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key_use = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key_use: {e}")
+                    });
+                self
+            }
+            pub fn x<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.x = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for x: {e}"));
+                self
+            }
+            pub fn x5c<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.x5c = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for x5c: {e}")
+                    });
+                self
+            }
+            pub fn y<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.y = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for y: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Jwk> for super::Jwk {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Jwk,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    alg: value.alg?,
+                    crv: value.crv?,
+                    e: value.e?,
+                    kid: value.kid?,
+                    kty: value.kty?,
+                    n: value.n?,
+                    key_use: value.key_use?,
+                    x: value.x?,
+                    x5c: value.x5c?,
+                    y: value.y?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Jwk> for Jwk {
+            fn from(value: super::Jwk) -> Self {
+                Self {
+                    alg: Ok(value.alg),
+                    crv: Ok(value.crv),
+                    e: Ok(value.e),
+                    kid: Ok(value.kid),
+                    kty: Ok(value.kty),
+                    n: Ok(value.n),
+                    key_use: Ok(value.key_use),
+                    x: Ok(value.x),
+                    x5c: Ok(value.x5c),
+                    y: Ok(value.y),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Jwks {
+            keys: ::std::result::Result<
+                ::std::vec::Vec<super::Jwk>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Jwks {
+            fn default() -> Self {
+                Self {
+                    keys: Ok(Default::default()),
+                }
+            }
+        }
+        impl Jwks {
+            pub fn keys<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Jwk>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.keys = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for keys: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Jwks> for super::Jwks {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Jwks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { keys: value.keys? })
+            }
+        }
+        impl ::std::convert::From<super::Jwks> for Jwks {
+            fn from(value: super::Jwks) -> Self {
+                Self { keys: Ok(value.keys) }
             }
         }
         #[derive(Clone)]
@@ -1773,6 +2574,51 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct LogoutRequest {
+            logout_type: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LogoutRequest {
+            fn default() -> Self {
+                Self {
+                    logout_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl LogoutRequest {
+            pub fn logout_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.logout_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for logout_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LogoutRequest> for super::LogoutRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LogoutRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    logout_type: value.logout_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LogoutRequest> for LogoutRequest {
+            fn from(value: super::LogoutRequest) -> Self {
+                Self {
+                    logout_type: Ok(value.logout_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct MagicLinkSignInRequest {
             login_id: ::std::result::Result<
                 ::std::string::String,
@@ -2317,6 +3163,547 @@ pub mod types {
             fn from(value: super::MaskedPhone) -> Self {
                 Self {
                     masked_phone: Ok(value.masked_phone),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MyTenant {
+            custom_attributes: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MyTenant {
+            fn default() -> Self {
+                Self {
+                    custom_attributes: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl MyTenant {
+            pub fn custom_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_attributes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MyTenant> for super::MyTenant {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MyTenant,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_attributes: value.custom_attributes?,
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MyTenant> for MyTenant {
+            fn from(value: super::MyTenant) -> Self {
+                Self {
+                    custom_attributes: Ok(value.custom_attributes),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MyTenantsRequest {
+            dct: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MyTenantsRequest {
+            fn default() -> Self {
+                Self {
+                    dct: Ok(Default::default()),
+                    ids: Ok(Default::default()),
+                }
+            }
+        }
+        impl MyTenantsRequest {
+            pub fn dct<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dct = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dct: {e}")
+                    });
+                self
+            }
+            pub fn ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ids: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MyTenantsRequest> for super::MyTenantsRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MyTenantsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dct: value.dct?,
+                    ids: value.ids?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MyTenantsRequest> for MyTenantsRequest {
+            fn from(value: super::MyTenantsRequest) -> Self {
+                Self {
+                    dct: Ok(value.dct),
+                    ids: Ok(value.ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MyTenantsResponse {
+            tenants: ::std::result::Result<
+                ::std::vec::Vec<super::MyTenant>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MyTenantsResponse {
+            fn default() -> Self {
+                Self {
+                    tenants: Ok(Default::default()),
+                }
+            }
+        }
+        impl MyTenantsResponse {
+            pub fn tenants<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::MyTenant>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenants = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenants: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MyTenantsResponse> for super::MyTenantsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MyTenantsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { tenants: value.tenants? })
+            }
+        }
+        impl ::std::convert::From<super::MyTenantsResponse> for MyTenantsResponse {
+            fn from(value: super::MyTenantsResponse) -> Self {
+                Self { tenants: Ok(value.tenants) }
+            }
+        }
+        #[derive(Clone)]
+        pub struct OptionalJwtResponse {
+            claims: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            cookie_domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cookie_expiration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            cookie_max_age: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            cookie_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cookie_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            external_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            next_refresh_seconds: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            refresh_jwt: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            session_cookie_domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            session_cookie_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            session_expiration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            session_jwt: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tenant_sso_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            trusted_device_jwt: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::fmt::Debug for OptionalJwtResponse {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("OptionalJwtResponse")
+                    .field("claims", &self.claims)
+                    .field("cookie_domain", &self.cookie_domain)
+                    .field("cookie_expiration", &self.cookie_expiration)
+                    .field("cookie_max_age", &self.cookie_max_age)
+                    .field("cookie_name", &self.cookie_name)
+                    .field("cookie_path", &self.cookie_path)
+                    .field("external_token", &"<redacted>")
+                    .field("next_refresh_seconds", &self.next_refresh_seconds)
+                    .field("refresh_jwt", &"<redacted>")
+                    .field("session_cookie_domain", &self.session_cookie_domain)
+                    .field("session_cookie_name", &self.session_cookie_name)
+                    .field("session_expiration", &self.session_expiration)
+                    .field("session_jwt", &"<redacted>")
+                    .field("tenant_sso_id", &self.tenant_sso_id)
+                    .field("trusted_device_jwt", &"<redacted>")
+                    .finish()
+            }
+        }
+        impl ::std::default::Default for OptionalJwtResponse {
+            fn default() -> Self {
+                Self {
+                    claims: Ok(Default::default()),
+                    cookie_domain: Ok(Default::default()),
+                    cookie_expiration: Ok(Default::default()),
+                    cookie_max_age: Ok(Default::default()),
+                    cookie_name: Ok(Default::default()),
+                    cookie_path: Ok(Default::default()),
+                    external_token: Ok(Default::default()),
+                    next_refresh_seconds: Ok(Default::default()),
+                    refresh_jwt: Ok(Default::default()),
+                    session_cookie_domain: Ok(Default::default()),
+                    session_cookie_name: Ok(Default::default()),
+                    session_expiration: Ok(Default::default()),
+                    session_jwt: Ok(Default::default()),
+                    tenant_sso_id: Ok(Default::default()),
+                    trusted_device_jwt: Ok(Default::default()),
+                }
+            }
+        }
+        impl OptionalJwtResponse {
+            pub fn claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for claims: {e}")
+                    });
+                self
+            }
+            pub fn cookie_domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cookie_domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cookie_domain: {e}")
+                    });
+                self
+            }
+            pub fn cookie_expiration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cookie_expiration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cookie_expiration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cookie_max_age<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cookie_max_age = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cookie_max_age: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cookie_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cookie_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cookie_name: {e}")
+                    });
+                self
+            }
+            pub fn cookie_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cookie_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cookie_path: {e}")
+                    });
+                self
+            }
+            pub fn external_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for external_token: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn next_refresh_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_refresh_seconds = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for next_refresh_seconds: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn refresh_jwt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_jwt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refresh_jwt: {e}")
+                    });
+                self
+            }
+            pub fn session_cookie_domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_cookie_domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for session_cookie_domain: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn session_cookie_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_cookie_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for session_cookie_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn session_expiration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_expiration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for session_expiration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn session_jwt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_jwt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for session_jwt: {e}")
+                    });
+                self
+            }
+            pub fn tenant_sso_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_sso_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant_sso_id: {e}")
+                    });
+                self
+            }
+            pub fn trusted_device_jwt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trusted_device_jwt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for trusted_device_jwt: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OptionalJwtResponse>
+        for super::OptionalJwtResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OptionalJwtResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    claims: value.claims?,
+                    cookie_domain: value.cookie_domain?,
+                    cookie_expiration: value.cookie_expiration?,
+                    cookie_max_age: value.cookie_max_age?,
+                    cookie_name: value.cookie_name?,
+                    cookie_path: value.cookie_path?,
+                    external_token: value.external_token?,
+                    next_refresh_seconds: value.next_refresh_seconds?,
+                    refresh_jwt: value.refresh_jwt?,
+                    session_cookie_domain: value.session_cookie_domain?,
+                    session_cookie_name: value.session_cookie_name?,
+                    session_expiration: value.session_expiration?,
+                    session_jwt: value.session_jwt?,
+                    tenant_sso_id: value.tenant_sso_id?,
+                    trusted_device_jwt: value.trusted_device_jwt?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OptionalJwtResponse> for OptionalJwtResponse {
+            fn from(value: super::OptionalJwtResponse) -> Self {
+                Self {
+                    claims: Ok(value.claims),
+                    cookie_domain: Ok(value.cookie_domain),
+                    cookie_expiration: Ok(value.cookie_expiration),
+                    cookie_max_age: Ok(value.cookie_max_age),
+                    cookie_name: Ok(value.cookie_name),
+                    cookie_path: Ok(value.cookie_path),
+                    external_token: Ok(value.external_token),
+                    next_refresh_seconds: Ok(value.next_refresh_seconds),
+                    refresh_jwt: Ok(value.refresh_jwt),
+                    session_cookie_domain: Ok(value.session_cookie_domain),
+                    session_cookie_name: Ok(value.session_cookie_name),
+                    session_expiration: Ok(value.session_expiration),
+                    session_jwt: Ok(value.session_jwt),
+                    tenant_sso_id: Ok(value.tenant_sso_id),
+                    trusted_device_jwt: Ok(value.trusted_device_jwt),
                 }
             }
         }
@@ -2867,6 +4254,62 @@ pub mod types {
                 Self {
                     code: Ok(value.code),
                     login_id: Ok(value.login_id),
+                }
+            }
+        }
+        #[derive(Clone)]
+        pub struct RefreshSessionRequest {
+            external_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::fmt::Debug for RefreshSessionRequest {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("RefreshSessionRequest")
+                    .field("external_token", &"<redacted>")
+                    .finish()
+            }
+        }
+        impl ::std::default::Default for RefreshSessionRequest {
+            fn default() -> Self {
+                Self {
+                    external_token: Ok(Default::default()),
+                }
+            }
+        }
+        impl RefreshSessionRequest {
+            pub fn external_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for external_token: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RefreshSessionRequest>
+        for super::RefreshSessionRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RefreshSessionRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    external_token: value.external_token?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RefreshSessionRequest>
+        for RefreshSessionRequest {
+            fn from(value: super::RefreshSessionRequest) -> Self {
+                Self {
+                    external_token: Ok(value.external_token),
                 }
             }
         }
@@ -3560,6 +5003,45 @@ pub mod types {
                     verified_recovery_phone: Ok(value.verified_recovery_phone),
                     webauthn: Ok(value.webauthn),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SelectTenantRequest {
+            tenant: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for SelectTenantRequest {
+            fn default() -> Self {
+                Self {
+                    tenant: Err("no value supplied for tenant".to_string()),
+                }
+            }
+        }
+        impl SelectTenantRequest {
+            pub fn tenant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SelectTenantRequest>
+        for super::SelectTenantRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SelectTenantRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { tenant: value.tenant? })
+            }
+        }
+        impl ::std::convert::From<super::SelectTenantRequest> for SelectTenantRequest {
+            fn from(value: super::SelectTenantRequest) -> Self {
+                Self { tenant: Ok(value.tenant) }
             }
         }
         #[derive(Clone, Debug)]
@@ -4882,6 +6364,55 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct ValidateSessionResponse {
+            parsed_jwt: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ValidateSessionResponse {
+            fn default() -> Self {
+                Self {
+                    parsed_jwt: Ok(Default::default()),
+                }
+            }
+        }
+        impl ValidateSessionResponse {
+            pub fn parsed_jwt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parsed_jwt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for parsed_jwt: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ValidateSessionResponse>
+        for super::ValidateSessionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ValidateSessionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    parsed_jwt: value.parsed_jwt?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ValidateSessionResponse>
+        for ValidateSessionResponse {
+            fn from(value: super::ValidateSessionResponse) -> Self {
+                Self {
+                    parsed_jwt: Ok(value.parsed_jwt),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -4917,9 +6448,9 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Descope OTP and magic-link authentication API
+/**Client for Descope OTP, magic-link and session API
 
-Sign-up, sign-in, sign-up-or-in, verification and contact updates with one-time codes (email, SMS, voice, WhatsApp, instant messaging) and magic links (email, SMS, WhatsApp). Every call authenticates with a bearer token built from the project id, and calls that act on a signed-in user add that user's refresh JWT (`<ProjectId>:<RefreshJWT>`).
+Sign-up, sign-in, sign-up-or-in, verification and contact updates with one-time codes (email, SMS, voice, WhatsApp, instant messaging) and magic links (email, SMS, WhatsApp), and the session calls that follow sign-in: refresh, sign-out, the user's details, history and tenants, tenant selection, session validation and the project's public keys. Calls authenticate with a bearer token built from the project id; calls that act on a signed-in user add that user's refresh JWT (`<ProjectId>:<RefreshJWT>`), session validation adds the session JWT (`<ProjectId>:<SessionJWT>`), and the public keys need no authentication.
 
 Version: 1.0.0*/
 pub struct Client {
@@ -5849,6 +7380,245 @@ let response = client
     ) -> builder::UpdatePhoneMagicLinkWhatsapp<'_> {
         builder::UpdatePhoneMagicLinkWhatsapp::new(self)
     }
+    /**Renew the session of a signed-in user
+
+Issues a new session JWT for the user whose refresh JWT authenticates the call; call it when the session JWT has expired or is about to. Fails when the refresh JWT has expired or was revoked (by a logout, for instance). When the project rotates refresh tokens, the response also carries a new refresh JWT: use it from then on instead of the one sent. When the project delivers tokens in cookies, the new tokens arrive in the `DS` and `DSR` cookies instead of the body. The body is optional: with `externalToken`, a token from another identity provider is exchanged while migrating its session to Descope.
+
+Sends a `POST` request to `/v1/auth/refresh`
+
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::RefreshSessionRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .refresh()
+    .body(body)
+    .send()
+    .await?;
+# Ok(())
+# }
+```*/
+    /**
+
+**Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn refresh(&self) -> builder::Refresh<'_> {
+        builder::Refresh::new(self)
+    }
+    /**Renew the session if there is one, without failing when there is none
+
+Behaves like the refresh operation when a valid refresh JWT comes with the call, but does not fail when the refresh JWT is missing, expired or revoked: the response then carries no tokens (the service leaves out empty fields, so the body may be `{}`). Useful on application start, to find out whether the user is still signed in. The call may carry the project id alone or the project id and the refresh JWT. When the project rotates refresh tokens, a new refresh JWT comes back and replaces the one sent; when it delivers tokens in cookies, they arrive in the `DS` and `DSR` cookies. Unlike the refresh operation, the response never includes the user's details.
+
+Sends a `POST` request to `/v1/auth/try-refresh`
+
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::RefreshSessionRequest)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .try_refresh()
+    .body(body)
+    .send()
+    .await?;
+# Ok(())
+# }
+```*/
+    /**
+
+**Authentication:** `Bearer <ProjectId>`; on a client made with [`Client::with_refresh_jwt`] it sends `Bearer <ProjectId>:<RefreshJWT>`, which step-up and MFA sign-in require.*/
+    pub fn try_refresh(&self) -> builder::TryRefresh<'_> {
+        builder::TryRefresh::new(self)
+    }
+    /**Sign the user out of the current session
+
+Revokes the refresh JWT that authenticates the call, which ends this session; the user's other sessions stay valid. Session JWTs already issued are not recalled: applications that validate them locally accept them until they expire. The response is a token response with every token field empty, so that a client that mirrors it into cookies clears them; applications that keep the tokens elsewhere must delete them. The body is optional.
+
+Sends a `POST` request to `/v1/auth/logout`
+
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::LogoutRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .logout()
+    .body(body)
+    .send()
+    .await?;
+# Ok(())
+# }
+```*/
+    /**
+
+**Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn logout(&self) -> builder::Logout<'_> {
+        builder::Logout::new(self)
+    }
+    /**Sign the user out of every session
+
+Revokes every refresh JWT of the user whose refresh JWT authenticates the call, on every device, this one included. Session JWTs already issued are not recalled: applications that validate them locally accept them until they expire. The response is a token response with every token field empty, so that a client that mirrors it into cookies clears them. The body is optional.
+
+Sends a `POST` request to `/v1/auth/logoutall`
+
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::LogoutRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .logout_all()
+    .body(body)
+    .send()
+    .await?;
+# Ok(())
+# }
+```*/
+    /**
+
+**Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn logout_all(&self) -> builder::LogoutAll<'_> {
+        builder::LogoutAll::new(self)
+    }
+    /**Get the signed-in user's details
+
+Returns the current details of the user whose refresh JWT authenticates the call, read from the service rather than from the claims of a token, so changes made since sign-in show. Fails when the refresh JWT has expired or was revoked.
+
+Sends a `GET` request to `/v1/auth/me`
+
+```no_run
+# async fn example(client: descope_client::Client, refresh_jwt: String)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .me()
+    .send()
+    .await?;
+# Ok(())
+# }
+```*/
+    /**
+
+**Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn me(&self) -> builder::Me<'_> {
+        builder::Me::new(self)
+    }
+    /**Get the signed-in user's sign-in history
+
+Lists the sign-ins of the user whose refresh JWT authenticates the call, each with its time, the IP address it came from, the city and country located from that address, and the tenant selected, if any. The sources disagree on the shape of the body: the SDKs read a bare JSON array of entries, while the published description wraps the array in an object under `authHistory`. Both shapes are accepted; the array is the one expected.
+
+Sends a `GET` request to `/v1/auth/me/history`
+
+```no_run
+# async fn example(client: descope_client::Client, refresh_jwt: String)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .me_auth_history()
+    .send()
+    .await?;
+# Ok(())
+# }
+```*/
+    /**
+
+**Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn me_auth_history(&self) -> builder::MeAuthHistory<'_> {
+        builder::MeAuthHistory::new(self)
+    }
+    /**Get the tenants of the signed-in user
+
+Returns the id, name and custom attributes of tenants the user whose refresh JWT authenticates the call belongs to. Ask for exactly one of two things: `dct: true` returns only the tenant currently selected in the user's session (the `dct` claim), and `ids` returns the listed tenants. The SDKs refuse to send `dct: true` together with `ids`, or neither of them.
+
+Sends a `POST` request to `/v1/auth/me/tenants`
+
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::MyTenantsRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .my_tenants()
+    .body(body)
+    .send()
+    .await?;
+# Ok(())
+# }
+```*/
+    /**
+
+**Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn my_tenants(&self) -> builder::MyTenants<'_> {
+        builder::MyTenants::new(self)
+    }
+    /**Select the active tenant of the signed-in user's session
+
+Issues new tokens for the user whose refresh JWT authenticates the call, with `tenant` recorded in their `dct` claim as the tenant the session acts in. Applications read `dct` to scope roles and permissions to that tenant. Use the new refresh JWT from then on; when the project delivers tokens in cookies, they arrive in the `DS` and `DSR` cookies instead of the body.
+
+Sends a `POST` request to `/v1/auth/tenant/select`
+
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::SelectTenantRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .select_tenant()
+    .body(body)
+    .send()
+    .await?;
+# Ok(())
+# }
+```*/
+    /**
+
+**Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn select_tenant(&self) -> builder::SelectTenant<'_> {
+        builder::SelectTenant::new(self)
+    }
+    /**Validate a session JWT on the service
+
+Checks the session JWT that authenticates the call (as `<ProjectId>:<SessionJWT>`) on the service and, when it is valid, returns its decoded claims. Fails when the session JWT is not valid. Applications usually validate session JWTs locally against the keys operation's key set, which needs no call per request; this operation suits clients that cannot verify signatures. The call has no body: the session JWT travels in the `Authorization` header.
+
+Sends a `POST` request to `/v1/auth/validate`
+
+```no_run
+# async fn example(client: descope_client::Client, session_jwt: String)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .with_session_jwt(session_jwt)
+    .validate_session_remotely()
+    .send()
+    .await?;
+# Ok(())
+# }
+```*/
+    /**
+
+**Authentication:** `Bearer <ProjectId>:<SessionJWT>`. Call it on a client made with [`Client::with_session_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn validate_session_remotely(&self) -> builder::ValidateSessionRemotely<'_> {
+        builder::ValidateSessionRemotely::new(self)
+    }
+    /**Get the public keys that sign the project's JWTs
+
+Returns the project's JSON Web Key Set: the public keys, each named by `kid`, that verify the signatures of its session and refresh JWTs. Needs no authentication. Look a token's key up by the `kid` in its header, and fetch the set again when a token names a `kid` it lacks, because keys rotate. Keys are RSA (`n`, `e`) or elliptic-curve (`crv`, `x`, `y`) keys; `alg` names the signature algorithm to verify with.
+
+Sends a `GET` request to `/v2/keys/{projectId}`
+
+Arguments:
+- `project_id`: The project whose keys to return.
+- `certs`: Asks for certificate data with the keys. No source documents what it adds (the `x5c` member is the standard place for it), and no SDK sends it.
+```no_run
+# async fn example(client: descope_client::Client, project_id: ::std::string::String, certs: bool)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .get_jwks()
+    .project_id(project_id)
+    .certs(certs)
+    .send()
+    .await?;
+# Ok(())
+# }
+```*/
+    /**
+
+**Authentication:** none; no `Authorization` header is sent.*/
+    pub fn get_jwks(&self) -> builder::GetJwks<'_> {
+        builder::GetJwks::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -5909,7 +7679,7 @@ pub mod builder {
                     types::OtpSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_in_otp_email`]
@@ -5962,7 +7732,7 @@ pub mod builder {
                     types::OtpSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_otp_email`]
@@ -6017,7 +7787,7 @@ pub mod builder {
                     types::OtpSignUpOrInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::verify_otp_email`]
@@ -6070,7 +7840,7 @@ pub mod builder {
                     types::OtpVerifyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_otp_sms`]
@@ -6123,7 +7893,7 @@ pub mod builder {
                     types::OtpSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_in_otp_sms`]
@@ -6176,7 +7946,7 @@ pub mod builder {
                     types::OtpSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_otp_sms`]
@@ -6231,7 +8001,7 @@ pub mod builder {
                     types::OtpSignUpOrInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::verify_otp_sms`]
@@ -6284,7 +8054,7 @@ pub mod builder {
                     types::OtpVerifyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_otp_voice`]
@@ -6337,7 +8107,7 @@ pub mod builder {
                     types::OtpSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_in_otp_voice`]
@@ -6390,7 +8160,7 @@ pub mod builder {
                     types::OtpSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_otp_voice`]
@@ -6445,7 +8215,7 @@ pub mod builder {
                     types::OtpSignUpOrInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::verify_otp_voice`]
@@ -6498,7 +8268,7 @@ pub mod builder {
                     types::OtpVerifyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_otp_whatsapp`]
@@ -6551,7 +8321,7 @@ pub mod builder {
                     types::OtpSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_in_otp_whatsapp`]
@@ -6604,7 +8374,7 @@ pub mod builder {
                     types::OtpSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_otp_whatsapp`]
@@ -6659,7 +8429,7 @@ pub mod builder {
                     types::OtpSignUpOrInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::verify_otp_whatsapp`]
@@ -6712,7 +8482,7 @@ pub mod builder {
                     types::OtpVerifyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_otp_im`]
@@ -6765,7 +8535,7 @@ pub mod builder {
                     types::OtpSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_in_otp_im`]
@@ -6818,7 +8588,7 @@ pub mod builder {
                     types::OtpSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_otp_im`]
@@ -6873,7 +8643,7 @@ pub mod builder {
                     types::OtpSignUpOrInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::verify_otp_im`]
@@ -6926,7 +8696,7 @@ pub mod builder {
                     types::OtpVerifyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::update_email_otp`]
@@ -6981,7 +8751,7 @@ pub mod builder {
                     types::UpdateEmailOtpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::update_phone_otp_sms`]
@@ -7036,7 +8806,7 @@ pub mod builder {
                     types::UpdatePhoneOtpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::update_phone_otp_voice`]
@@ -7091,7 +8861,7 @@ pub mod builder {
                     types::UpdatePhoneOtpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::update_phone_otp_whatsapp`]
@@ -7146,7 +8916,7 @@ pub mod builder {
                     types::UpdatePhoneOtpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::update_phone_otp_im`]
@@ -7201,7 +8971,7 @@ pub mod builder {
                     types::UpdatePhoneOtpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_magic_link_email`]
@@ -7256,7 +9026,7 @@ pub mod builder {
                     types::MagicLinkSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_in_magic_link_email`]
@@ -7311,7 +9081,7 @@ pub mod builder {
                     types::MagicLinkSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_magic_link_email`]
@@ -7368,7 +9138,7 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_magic_link_sms`]
@@ -7423,7 +9193,7 @@ pub mod builder {
                     types::MagicLinkSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_in_magic_link_sms`]
@@ -7478,7 +9248,7 @@ pub mod builder {
                     types::MagicLinkSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_magic_link_sms`]
@@ -7535,7 +9305,7 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_magic_link_whatsapp`]
@@ -7590,7 +9360,7 @@ pub mod builder {
                     types::MagicLinkSignUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_in_magic_link_whatsapp`]
@@ -7645,7 +9415,7 @@ pub mod builder {
                     types::MagicLinkSignInRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::sign_up_or_in_magic_link_whatsapp`]
@@ -7702,7 +9472,7 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::verify_magic_link`]
@@ -7757,7 +9527,7 @@ pub mod builder {
                     types::MagicLinkVerifyRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::update_email_magic_link`]
@@ -7814,7 +9584,7 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::update_phone_magic_link_sms`]
@@ -7871,7 +9641,7 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
     /**Builder for [`Client::update_phone_magic_link_whatsapp`]
@@ -7928,7 +9698,449 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
-            client.execute(operation, &body).await
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    /**Builder for [`Client::refresh`]
+
+[`Client::refresh`]: super::Client::refresh*/
+    #[derive(Debug, Clone)]
+    pub struct Refresh<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::RefreshSessionRequest, String>,
+    }
+    impl<'a> Refresh<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RefreshSessionRequest>,
+            <V as std::convert::TryInto<
+                types::RefreshSessionRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `RefreshSessionRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RefreshSessionRequest,
+            ) -> types::builder::RefreshSessionRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/auth/refresh`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::REFRESH;
+            let body = body
+                .and_then(|v| {
+                    types::RefreshSessionRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    /**Builder for [`Client::try_refresh`]
+
+[`Client::try_refresh`]: super::Client::try_refresh*/
+    #[derive(Debug, Clone)]
+    pub struct TryRefresh<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::RefreshSessionRequest, String>,
+    }
+    impl<'a> TryRefresh<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RefreshSessionRequest>,
+            <V as std::convert::TryInto<
+                types::RefreshSessionRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `RefreshSessionRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RefreshSessionRequest,
+            ) -> types::builder::RefreshSessionRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/auth/try-refresh`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::OptionalJwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::TRY_REFRESH;
+            let body = body
+                .and_then(|v| {
+                    types::RefreshSessionRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    /**Builder for [`Client::logout`]
+
+[`Client::logout`]: super::Client::logout*/
+    #[derive(Debug, Clone)]
+    pub struct Logout<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::LogoutRequest, String>,
+    }
+    impl<'a> Logout<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::LogoutRequest>,
+            <V as std::convert::TryInto<types::LogoutRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `LogoutRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::LogoutRequest,
+            ) -> types::builder::LogoutRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/auth/logout`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::LOGOUT;
+            let body = body
+                .and_then(|v| {
+                    types::LogoutRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    /**Builder for [`Client::logout_all`]
+
+[`Client::logout_all`]: super::Client::logout_all*/
+    #[derive(Debug, Clone)]
+    pub struct LogoutAll<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::LogoutRequest, String>,
+    }
+    impl<'a> LogoutAll<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::LogoutRequest>,
+            <V as std::convert::TryInto<types::LogoutRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `LogoutRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::LogoutRequest,
+            ) -> types::builder::LogoutRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/auth/logoutall`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::LOGOUT_ALL;
+            let body = body
+                .and_then(|v| {
+                    types::LogoutRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    /**Builder for [`Client::me`]
+
+[`Client::me`]: super::Client::me*/
+    #[derive(Debug, Clone)]
+    pub struct Me<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> Me<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/v1/auth/me`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::ResponseUser>, crate::Error> {
+            let Self { client } = self;
+            let operation = &super::super::operations::ME;
+            client.execute(crate::Call::new(operation)).await
+        }
+    }
+    /**Builder for [`Client::me_auth_history`]
+
+[`Client::me_auth_history`]: super::Client::me_auth_history*/
+    #[derive(Debug, Clone)]
+    pub struct MeAuthHistory<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> MeAuthHistory<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/v1/auth/me/history`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::MeAuthHistoryResponse>, crate::Error> {
+            let Self { client } = self;
+            let operation = &super::super::operations::ME_AUTH_HISTORY;
+            client.execute(crate::Call::new(operation)).await
+        }
+    }
+    /**Builder for [`Client::my_tenants`]
+
+[`Client::my_tenants`]: super::Client::my_tenants*/
+    #[derive(Debug, Clone)]
+    pub struct MyTenants<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::MyTenantsRequest, String>,
+    }
+    impl<'a> MyTenants<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MyTenantsRequest>,
+            <V as std::convert::TryInto<
+                types::MyTenantsRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `MyTenantsRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MyTenantsRequest,
+            ) -> types::builder::MyTenantsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/auth/me/tenants`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::MyTenantsResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::MY_TENANTS;
+            let body = body
+                .and_then(|v| {
+                    types::MyTenantsRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    /**Builder for [`Client::select_tenant`]
+
+[`Client::select_tenant`]: super::Client::select_tenant*/
+    #[derive(Debug, Clone)]
+    pub struct SelectTenant<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SelectTenantRequest, String>,
+    }
+    impl<'a> SelectTenant<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SelectTenantRequest>,
+            <V as std::convert::TryInto<
+                types::SelectTenantRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SelectTenantRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SelectTenantRequest,
+            ) -> types::builder::SelectTenantRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/auth/tenant/select`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::SELECT_TENANT;
+            let body = body
+                .and_then(|v| {
+                    types::SelectTenantRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    /**Builder for [`Client::validate_session_remotely`]
+
+[`Client::validate_session_remotely`]: super::Client::validate_session_remotely*/
+    #[derive(Debug, Clone)]
+    pub struct ValidateSessionRemotely<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ValidateSessionRemotely<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `POST` request to `/v1/auth/validate`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::ValidateSessionResponse>, crate::Error> {
+            let Self { client } = self;
+            let operation = &super::super::operations::VALIDATE_SESSION_REMOTELY;
+            client.execute(crate::Call::new(operation)).await
+        }
+    }
+    /**Builder for [`Client::get_jwks`]
+
+[`Client::get_jwks`]: super::Client::get_jwks*/
+    #[derive(Debug, Clone)]
+    pub struct GetJwks<'a> {
+        client: &'a super::Client,
+        project_id: Result<::std::string::String, String>,
+        certs: Result<Option<bool>, String>,
+    }
+    impl<'a> GetJwks<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                certs: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn certs<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.certs = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for certs failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v2/keys/{projectId}`
+        pub async fn send(self) -> Result<crate::Response<types::Jwks>, crate::Error> {
+            let Self { client, project_id, certs } = self;
+            let operation = &super::super::operations::GET_JWKS;
+            let project_id = project_id
+                .map_err(|reason| crate::Error::invalid_argument(
+                    operation,
+                    "projectId",
+                    reason,
+                ))?;
+            let certs = certs
+                .map_err(|reason| crate::Error::invalid_argument(
+                    operation,
+                    "certs",
+                    reason,
+                ))?;
+            client
+                .execute(
+                    crate::Call::new(operation)
+                        .path("projectId", &project_id)
+                        .query("certs", &certs),
+                )
+                .await
         }
     }
 }

@@ -4,6 +4,8 @@
 /// The bearer credential an operation authenticates with, from its `security` requirements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Credential {
+    /// No `Authorization` header (`security: []`).
+    None,
     /// `Authorization: Bearer <ProjectId>`.
     ProjectId,
     /// `Authorization: Bearer <ProjectId>`, or `Bearer <ProjectId>:<RefreshJWT>` when the
@@ -11,6 +13,8 @@ pub enum Credential {
     ProjectIdOrRefreshJwt,
     /// `Authorization: Bearer <ProjectId>:<RefreshJWT>`; refused before sending without one.
     ProjectIdAndRefreshJwt,
+    /// `Authorization: Bearer <ProjectId>:<SessionJWT>`; refused before sending without one.
+    ProjectIdAndSessionJwt,
 }
 /// One operation of the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,11 +25,75 @@ pub struct Operation {
     pub method_name: &'static str,
     /// The upper-case HTTP method.
     pub http_method: &'static str,
-    /// The path, relative to the base URL.
+    /// The path, relative to the base URL, with `{name}` where a path parameter goes.
     pub path: &'static str,
     /// What the `Authorization` header must carry.
     pub credential: Credential,
 }
+///`GetJwks`: `GET /v2/keys/{projectId}`.
+pub const GET_JWKS: Operation = Operation {
+    operation_id: "GetJwks",
+    method_name: "get_jwks",
+    http_method: "GET",
+    path: "/v2/keys/{projectId}",
+    credential: Credential::None,
+};
+///`Logout`: `POST /v1/auth/logout`.
+pub const LOGOUT: Operation = Operation {
+    operation_id: "Logout",
+    method_name: "logout",
+    http_method: "POST",
+    path: "/v1/auth/logout",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`LogoutAll`: `POST /v1/auth/logoutall`.
+pub const LOGOUT_ALL: Operation = Operation {
+    operation_id: "LogoutAll",
+    method_name: "logout_all",
+    http_method: "POST",
+    path: "/v1/auth/logoutall",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`Me`: `GET /v1/auth/me`.
+pub const ME: Operation = Operation {
+    operation_id: "Me",
+    method_name: "me",
+    http_method: "GET",
+    path: "/v1/auth/me",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`MeAuthHistory`: `GET /v1/auth/me/history`.
+pub const ME_AUTH_HISTORY: Operation = Operation {
+    operation_id: "MeAuthHistory",
+    method_name: "me_auth_history",
+    http_method: "GET",
+    path: "/v1/auth/me/history",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`MyTenants`: `POST /v1/auth/me/tenants`.
+pub const MY_TENANTS: Operation = Operation {
+    operation_id: "MyTenants",
+    method_name: "my_tenants",
+    http_method: "POST",
+    path: "/v1/auth/me/tenants",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`Refresh`: `POST /v1/auth/refresh`.
+pub const REFRESH: Operation = Operation {
+    operation_id: "Refresh",
+    method_name: "refresh",
+    http_method: "POST",
+    path: "/v1/auth/refresh",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`SelectTenant`: `POST /v1/auth/tenant/select`.
+pub const SELECT_TENANT: Operation = Operation {
+    operation_id: "SelectTenant",
+    method_name: "select_tenant",
+    http_method: "POST",
+    path: "/v1/auth/tenant/select",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
 ///`SignInMagicLinkEmail`: `POST /v1/auth/magiclink/signin/email`.
 pub const SIGN_IN_MAGIC_LINK_EMAIL: Operation = Operation {
     operation_id: "SignInMagicLinkEmail",
@@ -218,6 +286,14 @@ pub const SIGN_UP_OTP_WHATSAPP: Operation = Operation {
     path: "/v1/auth/otp/signup/whatsapp",
     credential: Credential::ProjectId,
 };
+///`TryRefresh`: `POST /v1/auth/try-refresh`.
+pub const TRY_REFRESH: Operation = Operation {
+    operation_id: "TryRefresh",
+    method_name: "try_refresh",
+    http_method: "POST",
+    path: "/v1/auth/try-refresh",
+    credential: Credential::ProjectIdOrRefreshJwt,
+};
 ///`UpdateEmailMagicLink`: `POST /v1/auth/magiclink/update/email`.
 pub const UPDATE_EMAIL_MAGIC_LINK: Operation = Operation {
     operation_id: "UpdateEmailMagicLink",
@@ -282,6 +358,14 @@ pub const UPDATE_PHONE_OTP_WHATSAPP: Operation = Operation {
     path: "/v1/auth/otp/update/phone/whatsapp",
     credential: Credential::ProjectIdAndRefreshJwt,
 };
+///`ValidateSessionRemotely`: `POST /v1/auth/validate`.
+pub const VALIDATE_SESSION_REMOTELY: Operation = Operation {
+    operation_id: "ValidateSessionRemotely",
+    method_name: "validate_session_remotely",
+    http_method: "POST",
+    path: "/v1/auth/validate",
+    credential: Credential::ProjectIdAndSessionJwt,
+};
 ///`VerifyMagicLink`: `POST /v1/auth/magiclink/verify`.
 pub const VERIFY_MAGIC_LINK: Operation = Operation {
     operation_id: "VerifyMagicLink",
@@ -332,6 +416,14 @@ pub const VERIFY_OTP_WHATSAPP: Operation = Operation {
 };
 /// Every operation of the spec, sorted by method name.
 pub const OPERATIONS: &[Operation] = &[
+    GET_JWKS,
+    LOGOUT,
+    LOGOUT_ALL,
+    ME,
+    ME_AUTH_HISTORY,
+    MY_TENANTS,
+    REFRESH,
+    SELECT_TENANT,
     SIGN_IN_MAGIC_LINK_EMAIL,
     SIGN_IN_MAGIC_LINK_SMS,
     SIGN_IN_MAGIC_LINK_WHATSAPP,
@@ -356,6 +448,7 @@ pub const OPERATIONS: &[Operation] = &[
     SIGN_UP_OTP_SMS,
     SIGN_UP_OTP_VOICE,
     SIGN_UP_OTP_WHATSAPP,
+    TRY_REFRESH,
     UPDATE_EMAIL_MAGIC_LINK,
     UPDATE_EMAIL_OTP,
     UPDATE_PHONE_MAGIC_LINK_SMS,
@@ -364,6 +457,7 @@ pub const OPERATIONS: &[Operation] = &[
     UPDATE_PHONE_OTP_SMS,
     UPDATE_PHONE_OTP_VOICE,
     UPDATE_PHONE_OTP_WHATSAPP,
+    VALIDATE_SESSION_REMOTELY,
     VERIFY_MAGIC_LINK,
     VERIFY_OTP_EMAIL,
     VERIFY_OTP_IM,
