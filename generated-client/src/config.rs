@@ -7,6 +7,7 @@ use crate::Client;
 use crate::auth::CommonHeaders;
 use crate::credentials::{InvalidProjectId, ProjectId, RefreshJwt, SessionJwt};
 use crate::retry::RetryPolicy;
+use crate::session::{SessionConfig, SessionError, Sessions};
 
 /// Descope's API host for projects without a regional host.
 pub const DEFAULT_BASE_URL: &str = "https://api.descope.com";
@@ -47,6 +48,8 @@ pub struct ClientState {
     pub(crate) request_timeout: Option<Duration>,
     /// Shared by every copy [`Client::with_refresh_jwt`] makes.
     pub(crate) retry: Arc<RetryPolicy>,
+    /// How sessions are validated, and the keys held; shared by every copy too.
+    pub(crate) sessions: Arc<Sessions>,
 }
 
 impl ClientState {
@@ -58,6 +61,7 @@ impl ClientState {
             session_jwt: None,
             request_timeout: None,
             retry: Arc::new(RetryPolicy::default()),
+            sessions: Arc::new(Sessions::fetched(SessionConfig::default())),
         }
     }
 }
@@ -71,6 +75,8 @@ pub enum BuildError {
     BaseUrl { url: String, reason: String },
     #[error("cannot set up the HTTP client: {0}")]
     Http(#[source] reqwest::Error),
+    #[error(transparent)]
+    Sessions(#[from] SessionError),
 }
 
 /// Configures a [`Client`]; made by [`Client::builder`].
@@ -82,6 +88,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    sessions: SessionConfig,
 }
 
 impl ClientBuilder {
@@ -93,6 +100,7 @@ impl ClientBuilder {
             connect_timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             http_client: None,
+            sessions: SessionConfig::default(),
         }
     }
 
@@ -131,6 +139,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How [`Client::validate_session`] validates session JWTs: leeway, audience, key caching,
+    /// or static keys. Defaults to [`SessionConfig::default`].
+    pub fn sessions(mut self, config: SessionConfig) -> Self {
+        self.sessions = config;
+        self
+    }
+
     pub fn build(self) -> Result<Client, BuildError> {
         let project_id = ProjectId::new(self.project_id)?;
         let base_url = match &self.base_url {
@@ -150,6 +165,7 @@ impl ClientBuilder {
         let state = ClientState {
             request_timeout,
             retry: Arc::new(self.retry),
+            sessions: Arc::new(Sessions::new(self.sessions)?),
             ..ClientState::new(project_id)
         };
         Ok(Client::new_with_client(&base_url, http_client, state))

@@ -63,6 +63,7 @@ mod generated;
 mod history;
 mod response;
 mod retry;
+pub mod session;
 
 pub(crate) use call::Call;
 pub use config::{
@@ -76,8 +77,11 @@ pub use generated::client::{Client, builder, prelude, types};
 pub use generated::operations;
 pub use response::Response;
 pub use retry::RetryPolicy;
+pub use session::{CheckedSession, RefreshedSession, Session, SessionConfig, SessionError};
 
 // The README's examples are compiled with the crate's doctests, so they cannot drift from the API.
+// Its "Protect your API" example needs the `axum` feature, which `cargo test --workspace` turns
+// on (the shape-tests crate enables it), so the README is compiled whenever that feature is.
 #[doc = include_str!("../../README.md")]
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "axum"))]
 pub struct ReadmeDoctests;

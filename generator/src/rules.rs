@@ -646,7 +646,8 @@ impl<'a> OperationChecker<'a> {
 /// Methods the client has besides the operations: progenitor's (`new`, `new_with_client`, and
 /// `baseurl`, `client`, `api_version`, `inner` of `ClientInfo`, which the generated builders call
 /// and a same-named inherent method would shadow), the hooks its builders call (`pre`, `exec`,
-/// `post`), and the runtime's in `generated-client/src/config.rs`.
+/// `post`), and the runtime's in `generated-client/src/config.rs` and `session/mod.rs` (private
+/// ones included: an inherent method of the same name would clash).
 const CLIENT_METHODS: &[&str] = &[
     "new",
     "new_with_client",
@@ -662,6 +663,14 @@ const CLIENT_METHODS: &[&str] = &[
     "with_session_jwt",
     "project_id",
     "base_url",
+    "execute",
+    "exchange",
+    "validate_session",
+    "refresh_session",
+    "validate_and_refresh_session",
+    "validate_token",
+    "keys_for",
+    "fetch_keys",
 ];
 
 fn quoted(items: &[&str]) -> String {

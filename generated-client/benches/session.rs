@@ -1,0 +1,316 @@
+//! What `Client::validate_session` costs with warm keys, against the bare signature check of
+//! the same token with jsonwebtoken (the crate it verifies with) and against Descope's official
+//! Node SDK validating the same token with the same key, all in one run. Two Rust figures: a
+//! token seen for the first time (the signature is checked; measured with the verified-token
+//! cache off), and a token presented again (remembered: the signature check is skipped, the
+//! expiry is not).
+//!
+//! Run with `cargo bench -p descope-client --bench session [-- --rounds N --per-round M]`. Each
+//! round times `M` validations of each side, in alternating order, so that load on a small shared
+//! machine hits every side alike; the figures are medians over the rounds, with the per-round
+//! ratios' median and quartiles.
+//!
+//! The Node side needs Node.js and the SDK: `npm install --prefix target/node-bench
+//! @descope/node-sdk@2.13.0` (or point `DESCOPE_NODE_SDK_DIR` at a directory holding its
+//! `node_modules`); without them that comparison is skipped and says so.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::rsa::KeySize;
+use aws_lc_rs::signature::{KeyPair, RSA_PKCS1_SHA256, RsaKeyPair};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use descope_client::{Client, SessionConfig};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::{Value, json};
+
+const PROJECT: &str = "P2BenchProject";
+
+fn main() {
+    let (rounds, per_round) = options();
+    println!("load average at start: {}", load_average());
+    let (jwk, token) = key_and_token();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let client = |remember: usize| {
+        Client::builder(PROJECT)
+            .base_url("http://127.0.0.1:9")
+            .sessions(
+                SessionConfig::default()
+                    .static_keys(json!({"keys": [jwk]}).to_string())
+                    .verified_tokens(remember),
+            )
+            .build()
+            .expect("the bench key is valid")
+    };
+    let (first_time, remembered) = (client(0), client(16));
+    // Sanity: the token validates, and the baselines accept it too.
+    for client in [&first_time, &remembered] {
+        runtime
+            .block_on(client.validate_session(&token))
+            .expect("the bench token is valid");
+    }
+    let key =
+        DecodingKey::from_rsa_components(jwk["n"].as_str().unwrap(), jwk["e"].as_str().unwrap())
+            .unwrap();
+    let mut signature_only = Validation::new(Algorithm::RS256);
+    signature_only.validate_exp = false;
+    signature_only.validate_aud = false;
+    signature_only.required_spec_claims.clear();
+    jsonwebtoken::decode::<Value>(&token, &key, &signature_only).expect("jsonwebtoken accepts it");
+
+    let validations = |client: &Client| {
+        runtime.block_on(async {
+            for _ in 0..per_round {
+                black_box(client.validate_session(black_box(&token)).await.unwrap());
+            }
+        })
+    };
+    let bare = || {
+        for _ in 0..per_round {
+            black_box(
+                jsonwebtoken::decode::<Value>(black_box(&token), &key, &signature_only).unwrap(),
+            );
+        }
+    };
+    println!(
+        "\n| side | per validation (median) | against `jsonwebtoken::decode`: ratio of medians; per-round median [quartiles] |\n| --- | --- | --- |"
+    );
+    let mut bare_shown = false;
+    for (label, client) in [
+        (
+            "`validate_session`, first time (signature checked)",
+            &first_time,
+        ),
+        (
+            "`validate_session`, presented again (remembered)",
+            &remembered,
+        ),
+    ] {
+        let timing = measure(rounds, per_round, || validations(client), bare);
+        if !bare_shown {
+            println!(
+                "| `jsonwebtoken::decode`, signature only (no claim checks) | {} | 1 |",
+                micros(timing.baseline)
+            );
+            bare_shown = true;
+        }
+        println!(
+            "| {label}, RS256, warm keys | {} | {:.3}; {:.3} [{:.3}, {:.3}] |",
+            micros(timing.ours),
+            timing.ours.as_secs_f64() / timing.baseline.as_secs_f64(),
+            timing.ratio_median,
+            timing.ratio_quartiles.0,
+            timing.ratio_quartiles.1,
+        );
+    }
+    println!("\n{rounds} rounds of {per_round} validations per side.");
+
+    match node_sdk() {
+        Some(node_path) => {
+            let input = std::env::temp_dir().join("descope-session-bench.json");
+            std::fs::write(
+                &input,
+                json!({"projectId": PROJECT, "jwk": jwk, "token": token}).to_string(),
+            )
+            .expect("the temp dir is writable");
+            println!(
+                "\n| Rust side | Rust per validation | Node SDK `validateSession` | Node / Rust: ratio of medians; per-round median [quartiles] |\n| --- | --- | --- | --- |"
+            );
+            for (label, client) in [
+                ("first time", &first_time),
+                ("presented again", &remembered),
+            ] {
+                let timing = measure_node(
+                    rounds, per_round, &runtime, client, &token, &node_path, &input,
+                );
+                println!(
+                    "| {label} | {} | {} | {:.1}; {:.1} [{:.1}, {:.1}] |",
+                    micros(timing.ours),
+                    micros(timing.baseline),
+                    timing.baseline.as_secs_f64() / timing.ours.as_secs_f64(),
+                    1.0 / timing.ratio_median,
+                    1.0 / timing.ratio_quartiles.1,
+                    1.0 / timing.ratio_quartiles.0,
+                );
+            }
+        }
+        None => println!(
+            "\nNode SDK comparison skipped: install it with `npm install --prefix target/node-bench \
+             @descope/node-sdk@2.13.0` (needs node), or set DESCOPE_NODE_SDK_DIR"
+        ),
+    }
+}
+
+/// An RS256 key as Descope publishes it, and a session JWT it signed.
+fn key_and_token() -> (Value, String) {
+    let pair = RsaKeyPair::generate(KeySize::Rsa2048).expect("RSA key generation");
+    let public = pair.public_key();
+    let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+    let jwk = json!({"alg": "RS256", "kid": "bench", "kty": "RSA", "use": "sig",
+        "n": b64(public.modulus().big_endian_without_leading_zero()),
+        "e": b64(public.exponent().big_endian_without_leading_zero())});
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    // A realistic session: roles, a tenant, a custom claim.
+    let claims = json!({"iss": PROJECT, "sub": "U2benchUser", "iat": now, "exp": now + 3600,
+        "drn": "DS", "amr": ["email"], "roles": ["viewer"], "permissions": ["read"],
+        "tenants": {"T2abc": {"roles": ["admin"], "permissions": ["write"]}},
+        "nsec": {"plan": "pro"}});
+    let header = json!({"alg": "RS256", "kid": "bench", "typ": "JWT"});
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(claims.to_string().as_bytes())
+    );
+    let mut signature = vec![0; pair.public_modulus_len()];
+    pair.sign(
+        &RSA_PKCS1_SHA256,
+        &SystemRandom::new(),
+        input.as_bytes(),
+        &mut signature,
+    )
+    .expect("signing");
+    (jwk, format!("{input}.{}", b64(&signature)))
+}
+
+/// Per-validation medians of two sides, and the spread of the per-round ratios (ours/baseline).
+struct Timing {
+    ours: Duration,
+    baseline: Duration,
+    ratio_median: f64,
+    ratio_quartiles: (f64, f64),
+}
+
+fn measure(rounds: usize, per_round: u32, ours: impl Fn(), baseline: impl Fn()) -> Timing {
+    ours();
+    baseline();
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let time = |side: &dyn Fn()| {
+            let started = Instant::now();
+            side();
+            started.elapsed() / per_round
+        };
+        if round % 2 == 0 {
+            mine.push(time(&ours));
+            theirs.push(time(&baseline));
+        } else {
+            theirs.push(time(&baseline));
+            mine.push(time(&ours));
+        }
+    }
+    summarize(mine, theirs)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn measure_node(
+    rounds: usize,
+    per_round: u32,
+    runtime: &tokio::runtime::Runtime,
+    client: &Client,
+    token: &str,
+    node_path: &Path,
+    input: &Path,
+) -> Timing {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/node/validate_session.mjs");
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let output = Command::new("node")
+            .arg(&script)
+            .arg(input)
+            .arg(per_round.to_string())
+            .env("NODE_PATH", node_path)
+            .output()
+            .expect("node runs");
+        let text = String::from_utf8_lossy(&output.stdout);
+        let nanos: f64 = text.trim().parse().unwrap_or_else(|_| {
+            panic!(
+                "the Node script printed {text:?}; stderr: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        theirs.push(Duration::from_nanos(nanos as u64));
+        let started = Instant::now();
+        runtime.block_on(async {
+            for _ in 0..per_round {
+                black_box(client.validate_session(black_box(token)).await.unwrap());
+            }
+        });
+        mine.push(started.elapsed() / per_round);
+    }
+    summarize(mine, theirs)
+}
+
+fn summarize(mut mine: Vec<Duration>, mut theirs: Vec<Duration>) -> Timing {
+    let mut ratios: Vec<f64> = mine
+        .iter()
+        .zip(&theirs)
+        .map(|(a, b)| a.as_secs_f64() / b.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+    mine.sort();
+    theirs.sort();
+    Timing {
+        ours: mine[mine.len() / 2],
+        baseline: theirs[theirs.len() / 2],
+        ratio_median: at(0.5),
+        ratio_quartiles: (at(0.25), at(0.75)),
+    }
+}
+
+/// The directory whose `node_modules` holds `@descope/node-sdk`, if node and the SDK are there.
+fn node_sdk() -> Option<PathBuf> {
+    let dir = match std::env::var_os("DESCOPE_NODE_SDK_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/node-bench"),
+    };
+    let modules = dir.join("node_modules");
+    let has_node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    (has_node && modules.join("@descope/node-sdk").is_dir()).then_some(modules)
+}
+
+fn micros(duration: Duration) -> String {
+    format!("{:.2} µs", duration.as_secs_f64() * 1e6)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
+
+fn options() -> (usize, u32) {
+    let mut rounds = 31;
+    let mut per_round = 2000;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--rounds" => rounds = args.next().and_then(|v| v.parse().ok()).unwrap_or(rounds),
+            "--per-round" => {
+                per_round = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(per_round)
+            }
+            _ => {}
+        }
+    }
+    (rounds, per_round)
+}

@@ -1,0 +1,329 @@
+//! Protecting an axum (or any tower) service: [`SessionLayer`] validates each request's session
+//! (and, when it has expired, refreshes it from the `DSR` cookie, setting the new cookies on the
+//! response); handlers take the [`Session`] (or `Option<Session>`) as an extractor; [`require`]
+//! guards a route by role or permission.
+//!
+//! Refusals follow RFC 6750: a missing or invalid session is `401` with
+//! `WWW-Authenticate: Bearer error="invalid_token"`, a failed role or permission check is `403`
+//! with `error="insufficient_scope"`. The body is empty and no reason is sent to the caller (the
+//! reason is logged at debug level, without the token).
+//!
+//! ```no_run
+//! use axum::{Router, routing::get};
+//! use descope_client::Session;
+//! use descope_client::session::middleware::{SessionLayer, require};
+//!
+//! async fn me(session: Session) -> String {
+//!     format!("hello {}", session.user_id())
+//! }
+//!
+//! async fn admin(session: Session) -> String {
+//!     format!("admin {}", session.user_id())
+//! }
+//!
+//! # fn app(client: descope_client::Client) -> Router {
+//! Router::new()
+//!     .route("/admin", get(admin).layer(require::roles(&["admin"])))
+//!     .route("/me", get(me))
+//!     .layer(SessionLayer::new(client))
+//! # }
+//! ```
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
+use http::header::{HeaderValue, SET_COOKIE, WWW_AUTHENTICATE};
+use http::request::Parts;
+use http::{Request, Response, StatusCode};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use super::cookies::CookieOptions;
+use super::{Session, extract};
+use crate::Client;
+
+type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
+
+/// Validates every request's session before the inner service sees it.
+#[derive(Clone, Debug)]
+pub struct SessionLayer {
+    settings: Arc<Settings>,
+}
+
+#[derive(Clone, Debug)]
+struct Settings {
+    client: Client,
+    cookies: CookieOptions,
+    refresh: bool,
+    required: bool,
+}
+
+impl SessionLayer {
+    /// Requests need a valid session (else `401`); an expired one is refreshed from the refresh
+    /// cookie, and the new cookies are set on the response.
+    pub fn new(client: Client) -> Self {
+        SessionLayer {
+            settings: Arc::new(Settings {
+                client,
+                cookies: CookieOptions::default(),
+                refresh: true,
+                required: true,
+            }),
+        }
+    }
+
+    fn with(mut self, change: impl FnOnce(&mut Settings)) -> Self {
+        change(Arc::make_mut(&mut self.settings));
+        self
+    }
+
+    /// Lets requests without a valid session through, without a [`Session`]: handlers then take
+    /// `Option<Session>`.
+    pub fn optional(self) -> Self {
+        self.with(|settings| settings.required = false)
+    }
+
+    /// Whether to refresh an expired or missing session from the refresh cookie (on by default).
+    pub fn refresh(self, refresh: bool) -> Self {
+        self.with(|settings| settings.refresh = refresh)
+    }
+
+    /// Cookie names (read and written) and attributes.
+    pub fn cookies(self, cookies: CookieOptions) -> Self {
+        self.with(|settings| settings.cookies = cookies)
+    }
+}
+
+impl<S> Layer<S> for SessionLayer {
+    type Service = SessionService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        SessionService {
+            inner,
+            settings: Arc::clone(&self.settings),
+        }
+    }
+}
+
+/// The service [`SessionLayer`] makes.
+#[derive(Clone, Debug)]
+pub struct SessionService<S> {
+    inner: S,
+    settings: Arc<Settings>,
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for SessionService<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
+    S::Future: Send,
+    ReqBody: Send + 'static,
+    ResBody: Default + Send + 'static,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = BoxFuture<Self::Response, Self::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+        // The clone that was polled ready serves this request; a fresh clone takes its place.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let settings = Arc::clone(&self.settings);
+        Box::pin(async move {
+            let headers = request.headers();
+            let session_jwt = extract::session_token(headers, &settings.cookies).map(str::to_owned);
+            let refresh_jwt = settings
+                .refresh
+                .then(|| extract::refresh_token(headers, &settings.cookies))
+                .flatten()
+                .map(str::to_owned);
+            let checked = settings
+                .client
+                .validate_and_refresh_session(session_jwt.as_deref(), refresh_jwt.as_deref())
+                .await;
+            match checked {
+                Ok(checked) => {
+                    let cookies = checked
+                        .refreshed()
+                        .map(|refreshed| settings.cookies.refreshed(refreshed))
+                        .unwrap_or_default();
+                    request.extensions_mut().insert(checked.into_session());
+                    let mut response = inner.call(request).await?;
+                    for cookie in cookies {
+                        response.headers_mut().append(SET_COOKIE, cookie);
+                    }
+                    Ok(response)
+                }
+                Err(error) => {
+                    tracing::debug!(reason = %error, "request without a valid session");
+                    if settings.required {
+                        Ok(refusal(StatusCode::UNAUTHORIZED, "invalid_token"))
+                    } else {
+                        inner.call(request).await
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// An empty response with the RFC 6750 challenge.
+fn refusal<B: Default>(status: StatusCode, error: &'static str) -> Response<B> {
+    let mut response = Response::new(B::default());
+    *response.status_mut() = status;
+    let challenge = match error {
+        "insufficient_scope" => r#"Bearer error="insufficient_scope""#,
+        _ => r#"Bearer error="invalid_token""#,
+    };
+    response
+        .headers_mut()
+        .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    response
+}
+
+/// What a handler gets when it asks for a [`Session`] the request does not have (no
+/// [`SessionLayer`] in front, or an optional one that found none): `401`.
+#[derive(Debug)]
+pub struct NoSession;
+
+impl axum_core::response::IntoResponse for NoSession {
+    fn into_response(self) -> axum_core::response::Response {
+        refusal(StatusCode::UNAUTHORIZED, "invalid_token")
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Session {
+    type Rejection = NoSession;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Session>().cloned().ok_or(NoSession)
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for Session {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<Session>().cloned())
+    }
+}
+
+/// Guards that let a request through only when its session passes a check; put them inside a
+/// [`SessionLayer`]. A request without a session is `401`, one whose session fails is `403`.
+pub mod require {
+    use super::*;
+
+    /// Layer for a check on the [`Session`].
+    #[derive(Clone)]
+    pub struct RequireLayer {
+        check: Arc<dyn Fn(&Session) -> bool + Send + Sync>,
+    }
+
+    impl std::fmt::Debug for RequireLayer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("RequireLayer").finish_non_exhaustive()
+        }
+    }
+
+    /// Any check of your own.
+    pub fn session(check: impl Fn(&Session) -> bool + Send + Sync + 'static) -> RequireLayer {
+        RequireLayer {
+            check: Arc::new(check),
+        }
+    }
+
+    fn owned(items: &[&str]) -> Vec<String> {
+        items.iter().map(|item| (*item).to_owned()).collect()
+    }
+
+    fn borrowed(items: &[String]) -> Vec<&str> {
+        items.iter().map(String::as_str).collect()
+    }
+
+    /// Every one of `roles` at project level.
+    pub fn roles(roles: &[&str]) -> RequireLayer {
+        let roles = owned(roles);
+        session(move |s| s.has_roles(&borrowed(&roles)))
+    }
+
+    /// Every one of `permissions` at project level.
+    pub fn permissions(permissions: &[&str]) -> RequireLayer {
+        let permissions = owned(permissions);
+        session(move |s| s.has_permissions(&borrowed(&permissions)))
+    }
+
+    /// Membership of `tenant` with every one of `roles` there.
+    pub fn tenant_roles(tenant: &str, roles: &[&str]) -> RequireLayer {
+        let (tenant, roles) = (tenant.to_owned(), owned(roles));
+        session(move |s| s.has_tenant_roles(&tenant, &borrowed(&roles)))
+    }
+
+    /// Membership of `tenant` with every one of `permissions` there.
+    pub fn tenant_permissions(tenant: &str, permissions: &[&str]) -> RequireLayer {
+        let (tenant, permissions) = (tenant.to_owned(), owned(permissions));
+        session(move |s| s.has_tenant_permissions(&tenant, &borrowed(&permissions)))
+    }
+
+    impl<S> Layer<S> for RequireLayer {
+        type Service = RequireService<S>;
+
+        fn layer(&self, inner: S) -> Self::Service {
+            RequireService {
+                inner,
+                check: Arc::clone(&self.check),
+            }
+        }
+    }
+
+    /// The service [`RequireLayer`] makes.
+    #[derive(Clone)]
+    pub struct RequireService<S> {
+        inner: S,
+        check: Arc<dyn Fn(&Session) -> bool + Send + Sync>,
+    }
+
+    impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for RequireService<S>
+    where
+        S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
+        S::Future: Send,
+        ReqBody: Send + 'static,
+        ResBody: Default + Send + 'static,
+    {
+        type Response = Response<ResBody>;
+        type Error = S::Error;
+        type Future = BoxFuture<Self::Response, Self::Error>;
+
+        fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            self.inner.poll_ready(cx)
+        }
+
+        fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+            let verdict = match request.extensions().get::<Session>() {
+                None => Some(refusal(StatusCode::UNAUTHORIZED, "invalid_token")),
+                Some(session) if !(self.check)(session) => {
+                    tracing::debug!(user = session.user_id(), "session lacks a required grant");
+                    Some(refusal(StatusCode::FORBIDDEN, "insufficient_scope"))
+                }
+                Some(_) => None,
+            };
+            match verdict {
+                Some(refused) => Box::pin(async move { Ok(refused) }),
+                None => {
+                    let clone = self.inner.clone();
+                    let mut inner = std::mem::replace(&mut self.inner, clone);
+                    Box::pin(async move { inner.call(request).await })
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! Sessions, checked where the application runs: a session JWT is validated locally against
+//! the project's public keys (fetched through the generated `get_jwks` and cached), and a
+//! refresh goes to Descope only when the session needs it.
+//!
+//! What a token must carry to be accepted, and why:
+//! - a signature by a key of the project, with the key's own algorithm (RS256/384/512,
+//!   PS256/384/512, ES256, ES384 or EdDSA): `none` and HMAC are refused before any key is looked
+//!   up, so neither an unsigned token nor one "signed" with the public key as an HMAC secret
+//!   passes;
+//! - `exp` in the future and `nbf` (if present) in the past, with a leeway
+//!   ([`SessionConfig::leeway`], 5 s as in Descope's SDKs);
+//! - `iss` naming the project: its id, or a URL whose path ends in it;
+//! - `aud` containing the configured audience, when one is configured;
+//! - `drn: "DS"`: a refresh JWT (`DSR`) is not a session. Descope's official SDKs do not check
+//!   this, so a stolen refresh JWT works as a session with them; here it does not, unless
+//!   [`SessionConfig::require_session_token`] is turned off;
+//! - `sub` (or `dsub`) naming the user, and claims of the types Descope writes.
+//!
+//! Tokens longer than [`SessionConfig::max_token_bytes`] are refused before parsing.
+
+mod cache;
+mod claims;
+mod config;
+pub mod cookies;
+mod error;
+pub mod extract;
+mod keys;
+#[cfg(feature = "axum")]
+pub mod middleware;
+mod token;
+mod verified;
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub use cache::FAILED_FETCH_BACKOFF;
+pub use claims::{Session, TenantAccess};
+pub use config::{
+    DEFAULT_KEYS_TTL, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_UNKNOWN_KEY_COOLDOWN,
+    DEFAULT_VERIFIED_TOKENS, SessionConfig,
+};
+pub use error::{Drn, SessionError};
+
+use crate::{Client, RefreshJwt, Response, types};
+use cache::{KeyCache, KeySource};
+use keys::KeySet;
+use verified::{Entry, VerifiedTokens};
+
+/// The `drn` of session and refresh JWTs.
+const SESSION_DRN: &str = "DS";
+const REFRESH_DRN: &str = "DSR";
+
+/// What a client validates sessions with: its configuration and its keys. Shared by every copy
+/// of the client.
+pub(crate) struct Sessions {
+    config: SessionConfig,
+    keys: KeySource,
+    verified: VerifiedTokens,
+}
+
+impl Sessions {
+    /// Reads a static key set now, so a bad one fails the build rather than every request.
+    pub(crate) fn new(config: SessionConfig) -> Result<Self, SessionError> {
+        let Some(text) = &config.static_keys else {
+            return Ok(Sessions::fetched(config));
+        };
+        let keys = KeySet::from_json(text).map_err(SessionError::InvalidStaticKeys)?;
+        Ok(Sessions {
+            verified: VerifiedTokens::new(config.verified_tokens),
+            config,
+            keys: KeySource::Static(Arc::new(keys)),
+        })
+    }
+
+    /// Keys fetched from Descope when needed (the static keys of `config`, if any, are ignored).
+    pub(crate) fn fetched(config: SessionConfig) -> Self {
+        let cache = KeyCache::new(config.keys_ttl, config.unknown_key_cooldown);
+        Sessions {
+            verified: VerifiedTokens::new(config.verified_tokens),
+            config,
+            keys: KeySource::Fetched(cache),
+        }
+    }
+}
+
+impl std::fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sessions")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A session renewed at Descope: the new session, validated, and what came with it.
+#[derive(Debug)]
+pub struct RefreshedSession {
+    /// The new session.
+    pub session: Session,
+    /// The refresh JWT to use from now on, when Descope rotated it; `None` means the one sent
+    /// stays valid.
+    pub rotated_refresh_jwt: Option<RefreshJwt>,
+    /// Descope's answer: cookie domain, path and lifetimes, and the headers.
+    pub response: Response<types::JwtResponse>,
+}
+
+/// What [`Client::validate_and_refresh_session`] found.
+#[derive(Debug)]
+pub enum CheckedSession {
+    /// The session JWT was valid; nothing was sent.
+    Valid(Session),
+    /// The session JWT was missing or not valid, and the refresh JWT renewed it.
+    Refreshed(Box<RefreshedSession>),
+}
+
+impl CheckedSession {
+    pub fn session(&self) -> &Session {
+        match self {
+            CheckedSession::Valid(session) => session,
+            CheckedSession::Refreshed(refreshed) => &refreshed.session,
+        }
+    }
+
+    pub fn into_session(self) -> Session {
+        match self {
+            CheckedSession::Valid(session) => session,
+            CheckedSession::Refreshed(refreshed) => refreshed.session,
+        }
+    }
+
+    /// The refresh, when one happened: its tokens belong in the response's cookies.
+    pub fn refreshed(&self) -> Option<&RefreshedSession> {
+        match self {
+            CheckedSession::Valid(_) => None,
+            CheckedSession::Refreshed(refreshed) => Some(refreshed),
+        }
+    }
+}
+
+impl Client {
+    /// Validates a session JWT locally and returns who it is for. The project's keys are
+    /// fetched on first use and cached (see [`SessionConfig`]); no other call is made.
+    ///
+    /// ```no_run
+    /// # async fn run(client: descope_client::Client, session_jwt: &str) {
+    /// match client.validate_session(session_jwt).await {
+    ///     Ok(session) if session.has_roles(&["admin"]) => println!("admin {}", session.user_id()),
+    ///     Ok(session) => println!("user {}", session.user_id()),
+    ///     Err(error) => println!("refused: {error}"),
+    /// }
+    /// # }
+    /// ```
+    pub async fn validate_session(&self, session_jwt: &str) -> Result<Session, SessionError> {
+        self.validate_token(session_jwt, SESSION_DRN).await
+    }
+
+    /// Renews a session with its refresh JWT. The refresh JWT is checked locally first (as
+    /// Descope's Go SDK does), so an expired or forged one costs no call; the new session JWT
+    /// is validated like any other.
+    pub async fn refresh_session(
+        &self,
+        refresh_jwt: &str,
+    ) -> Result<RefreshedSession, SessionError> {
+        self.validate_token(refresh_jwt, REFRESH_DRN)
+            .await
+            .map_err(|error| SessionError::InvalidRefreshToken(Box::new(error)))?;
+        let response = self
+            .with_refresh_jwt(refresh_jwt)
+            .refresh()
+            .send()
+            .await
+            .map_err(SessionError::Refresh)?;
+        let session_jwt = response
+            .session_jwt
+            .as_deref()
+            .filter(|jwt| !jwt.is_empty())
+            .ok_or(SessionError::IncompleteRefresh)?;
+        let session = self.validate_session(session_jwt).await?;
+        let rotated_refresh_jwt = response
+            .refresh_jwt
+            .as_deref()
+            .filter(|jwt| !jwt.is_empty() && *jwt != refresh_jwt)
+            .map(RefreshJwt::new);
+        Ok(RefreshedSession {
+            session,
+            rotated_refresh_jwt,
+            response,
+        })
+    }
+
+    /// Validates the session JWT locally and, only when it is missing or not valid, renews it
+    /// with the refresh JWT (one call to Descope). Either token may be absent, as when a
+    /// request carries only the `DSR` cookie.
+    ///
+    /// ```no_run
+    /// # async fn run(client: descope_client::Client, session: Option<&str>, refresh: Option<&str>)
+    /// # -> Result<(), descope_client::SessionError> {
+    /// let checked = client.validate_and_refresh_session(session, refresh).await?;
+    /// if let Some(refreshed) = checked.refreshed() {
+    ///     // Send the new tokens back, e.g. as cookies (see `session::cookies`).
+    /// #   let _ = refreshed;
+    /// }
+    /// println!("signed in as {}", checked.session().user_id());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn validate_and_refresh_session<'t>(
+        &self,
+        session_jwt: impl Into<Option<&'t str>>,
+        refresh_jwt: impl Into<Option<&'t str>>,
+    ) -> Result<CheckedSession, SessionError> {
+        let refresh_jwt = refresh_jwt.into().filter(|jwt| !jwt.is_empty());
+        let invalid = match session_jwt.into().filter(|jwt| !jwt.is_empty()) {
+            Some(session_jwt) => match self.validate_session(session_jwt).await {
+                Ok(session) => return Ok(CheckedSession::Valid(session)),
+                Err(invalid) => invalid,
+            },
+            None => SessionError::Missing,
+        };
+        // Without a refresh JWT, the session's own error says what is wrong.
+        let Some(refresh_jwt) = refresh_jwt else {
+            return Err(invalid);
+        };
+        let refreshed = self.refresh_session(refresh_jwt).await?;
+        Ok(CheckedSession::Refreshed(Box::new(refreshed)))
+    }
+
+    /// Validates `token`, which must say `drn: <drn>` (unless the check is off). Session JWTs
+    /// that verified before skip the signature check (see `verified`).
+    async fn validate_token(
+        &self,
+        token: &str,
+        drn: &'static str,
+    ) -> Result<Session, SessionError> {
+        let sessions = &self.inner.sessions;
+        let remembered = drn == SESSION_DRN;
+        if remembered && let Some(hit) = sessions.verified.get(token) {
+            let keys = self.keys_for(&hit.kid).await?;
+            if Arc::ptr_eq(&keys, &hit.keys) {
+                return match hit.session.check_times(&sessions.config, now()) {
+                    Ok(()) => Ok(hit.session),
+                    Err(expired) => {
+                        sessions.verified.forget(token);
+                        Err(expired)
+                    }
+                };
+            }
+        }
+        let unverified = token::parse(token, sessions.config.max_token_bytes)?;
+        let keys = self.keys_for(&unverified.kid).await?;
+        let kid: Box<str> = unverified.kid.as_str().into();
+        let claims = unverified.verify(keys.key(&kid)?)?;
+        let now = now();
+        let session = claims::check(
+            claims,
+            token,
+            &sessions.config,
+            self.project_id().as_str(),
+            now,
+            drn,
+        )?;
+        if remembered {
+            let entry = Entry {
+                kid,
+                keys,
+                session: session.clone(),
+            };
+            sessions.verified.insert(token, entry, now);
+        }
+        Ok(session)
+    }
+
+    /// The key set to verify a token signed by `kid` with.
+    async fn keys_for(&self, kid: &str) -> Result<Arc<KeySet>, SessionError> {
+        match &self.inner.sessions.keys {
+            KeySource::Static(keys) => Ok(Arc::clone(keys)),
+            KeySource::Fetched(cache) => cache.keys_for(kid, || self.fetch_keys()).await,
+        }
+    }
+
+    /// The project's keys, through the generated operation.
+    async fn fetch_keys(&self) -> Result<KeySet, String> {
+        let answer = self
+            .get_jwks()
+            .project_id(self.project_id().as_str())
+            .send()
+            .await
+            .map_err(|error| error.to_string())?;
+        KeySet::from_jwks(&answer.keys)
+    }
+}
+
+/// Unix seconds now.
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+        })
+}

@@ -1,0 +1,8 @@
+//! Session validation, key caching and refresh, against keys the tests make and a loopback
+//! server that plays Descope's key and refresh endpoints.
+
+mod axum_app;
+mod forge;
+mod key_cache;
+mod refresh;
+mod validation;
