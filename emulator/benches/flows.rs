@@ -1,7 +1,7 @@
 //! Throughput of the emulator: one full OTP flow (sign-up, read the outbox, verify and receive
 //! signed JWTs) through the generated client over loopback, next to a baseline of two calls the
 //! emulator refuses at once (sign-in of an unknown user: validation and a lookup, no code, no
-//! signature) in the same run. The ratio is what the flow's own work (codes, hashing, Ed25519
+//! signature) in the same run. The ratio is what the flow's own work (codes, hashing, two RS256
 //! signatures, state) costs on top of two HTTP round trips; flows per second is 1 / flow time.
 
 use std::sync::atomic::{AtomicU64, Ordering};

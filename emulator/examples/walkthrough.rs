@@ -1,5 +1,6 @@
-//! `cargo run -p descope-emulator --example walkthrough`: an OTP flow and a magic-link flow
-//! against an in-process emulator, through the generated client, one printed step at a time.
+//! `cargo run -p descope-emulator --example walkthrough`: an OTP flow, a magic-link flow and a
+//! session (refresh, `me`, logout) against an in-process emulator, through the generated
+//! client, one printed step at a time.
 //! Tokens are shown by their first characters only.
 
 use descope_client::{Client, Error, types};
@@ -127,6 +128,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Err(Error::Service(error)) = &reused {
         println!(
             "9. the same link again is refused: {} {:?}",
+            error.status, error.code
+        );
+    }
+
+    // The session: renew it, read the user as stored, sign out.
+    let session = client.with_refresh_jwt(updated.refresh_jwt.clone().unwrap_or_default());
+    let renewed = session.refresh().send().await?;
+    println!(
+        "10. refresh: new session JWT {}",
+        preview(renewed.session_jwt.as_deref())
+    );
+    let me = session.me().send().await?;
+    println!("11. me: login ids {:?}", me.login_ids);
+    session.logout().send().await?;
+    if let Err(Error::Service(error)) = &session.refresh().send().await {
+        println!(
+            "12. after logout the refresh JWT is refused: {} {:?}",
             error.status, error.code
         );
     }

@@ -48,10 +48,41 @@ impl ApiError {
         Self::new(400, "E011004", "Invalid arguments", message.into())
     }
 
-    /// `E011003`, 401: the bearer is missing, names another project, or its refresh JWT is not
-    /// a valid one of the user. No source names a code for this; `E011003` keeps it generic.
+    /// `E011003`, 401: the bearer is missing, names another project, or its JWT is not valid
+    /// (forged, expired, of another kind or project). No source names a code for this;
+    /// `E011003` keeps it generic.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::new(401, "E011003", "Unauthorized", message.into())
+    }
+
+    /// `E064001`, 401: the refresh JWT was revoked: by a logout, a logout of every session, a
+    /// sign-in with `revokeOtherSessions`, or a rotation of refresh tokens. The code and
+    /// description are Descope's (the spec's 401 example).
+    pub fn revoked() -> Self {
+        Self::new(
+            401,
+            "E064001",
+            "Token expired by logout",
+            "the refresh JWT was revoked; sign in again".into(),
+        )
+    }
+
+    /// `E011003`, 403: the user is not a member of the tenant asked for. 403 rather than 400:
+    /// the request is well-formed and the caller authenticated, but this user may not act in
+    /// that tenant; a tenant that does not exist answers the same, so nothing is revealed.
+    pub fn not_a_member(tenant: &str) -> Self {
+        Self::new(
+            403,
+            "E011003",
+            "Request is invalid",
+            format!("the user is not a member of tenant {tenant:?}"),
+        )
+    }
+
+    /// `E010000`, 503: the machine failed (the random source, the crypto library). A 5XX, which
+    /// the spec declares, rather than a weak secret or a misleading 4XX.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(503, "E010000", "Service unavailable", message.into())
     }
 
     /// `E061102`, 401: wrong, expired or never-sent code.
@@ -107,13 +138,14 @@ impl ApiError {
         )
     }
 
-    /// 405 for a spec path called with another method than POST.
-    pub fn method_not_allowed(method: &str) -> Self {
+    /// 405 for a spec path called with a method the spec does not give it; names the ones it
+    /// does.
+    pub fn method_not_allowed(method: &str, allowed: &[&str]) -> Self {
         Self::new(
             405,
             "E011001",
             "Request is malformed",
-            format!("{method} is not allowed here; use POST"),
+            format!("{method} is not allowed here; use {}", allowed.join(" or ")),
         )
     }
 

@@ -1,39 +1,45 @@
-//! The semantics of the operations on the emulator's state: who may sign up or in, where the
-//! code or link goes, what verify checks and what an update changes.
+//! The semantics of the sign-up, sign-in, verify and update operations on the emulator's state:
+//! who may sign up or in, where the code or link goes, what verify checks, and the sign-in it
+//! completes (tokens, history).
 //!
 //! Bodies arrive already validated against the spec, so required fields are present and typed;
 //! the helpers still read them defensively, since no input may make the emulator panic.
 
+use std::net::IpAddr;
+
 use serde_json::{Value, json};
 
-use crate::EmulatorConfig;
+use crate::config::EmulatorConfig;
 use crate::error::ApiError;
-use crate::jwt::{self, Signer};
+use crate::kind::{Action, Channel, Family};
 use crate::outbox::{Delivery, OutboxMessage};
 use crate::secret;
-use crate::spec::{Action, Channel, Family, Operation};
-use crate::state::{PendingCode, PendingLink, Purpose, State, User, unix};
+use crate::state::{Login, PendingCode, PendingLink, Purpose, SignIn, State, User, unix};
+use crate::tokens::{self, Grant};
 use crate::updates;
 
 /// What a call needs besides the state.
 pub struct Context<'a> {
     pub config: &'a EmulatorConfig,
-    pub signer: &'a Signer,
     /// The user whose valid refresh JWT the call carried, if any.
     pub bearer_user: Option<&'a str>,
+    /// Where the call came from, for the sign-in history.
+    pub peer: IpAddr,
 }
 
 /// Runs one validated call.
 pub fn call(
     state: &mut State,
     context: &Context<'_>,
-    operation: &Operation,
+    family: Family,
+    action: Action,
+    channel: Option<Channel>,
     body: &Value,
 ) -> Result<Value, ApiError> {
-    match (operation.action, operation.channel) {
+    match (action, channel) {
         (Action::Verify, Some(channel)) => verify_code(state, context, channel, body),
         (Action::Verify, None) => verify_link(state, context, body),
-        (action, Some(channel)) => send(state, context, operation.family, action, channel, body),
+        (action, Some(channel)) => send(state, context, family, action, channel, body),
         (_, None) => Err(ApiError::malformed(
             "this operation needs a delivery method",
         )),
@@ -81,15 +87,25 @@ pub(crate) fn check_contact(channel: Channel, value: &str) -> Result<(), ApiErro
 }
 
 fn entropy_failed() -> ApiError {
-    // A broken random source is the machine's fault, not the caller's: a 5XX, which the spec
-    // declares, rather than a weak secret or a misleading 4XX.
-    ApiError {
-        status: 503,
-        code: "E010000",
-        description: "Service unavailable",
-        message: "the random source failed".into(),
-        retry_after: None,
+    ApiError::unavailable("the random source failed")
+}
+
+/// The sign-in options of the body; a tenant must be one the user (if any yet) belongs to,
+/// refused now rather than after the code or link was used.
+fn sign_in_options(state: &State, user_id: Option<&str>, body: &Value) -> Result<SignIn, ApiError> {
+    let tenant = optional_text(body, "/loginOptions/tenantId");
+    if let Some(tenant) = &tenant {
+        let member = user_id
+            .and_then(|id| state.users.get(id))
+            .is_some_and(|user| user.membership(tenant).is_some());
+        if !member {
+            return Err(ApiError::not_a_member(tenant));
+        }
     }
+    Ok(SignIn {
+        tenant,
+        revoke_others: flag(body, "/loginOptions/revokeOtherSessions"),
+    })
 }
 
 /// Sign-up, sign-in, sign-up-or-in and updates: find or make the user, then send.
@@ -105,7 +121,11 @@ fn send(
     let existing = state.user_by_login(&login_id).map(|user| user.id.clone());
     let (user_id, destination, purpose) = match (action, existing) {
         (Action::SignUp, Some(_)) => return Err(ApiError::user_exists(&login_id)),
-        (Action::SignUp | Action::SignUpOrIn, None) => sign_up(state, channel, &login_id, body)?,
+        (Action::SignUp | Action::SignUpOrIn, None) => {
+            let options = sign_in_options(state, None, body)?;
+            let (user_id, destination) = sign_up(state, channel, &login_id, body)?;
+            (user_id, destination, Purpose::SignIn(options))
+        }
         (Action::SignIn | Action::SignUpOrIn, Some(user_id)) => {
             let step_up = flag(body, "/loginOptions/stepup") || flag(body, "/loginOptions/mfa");
             if step_up && context.bearer_user != Some(user_id.as_str()) {
@@ -124,7 +144,8 @@ fn send(
                         contact_kind(channel)
                     ))
                 })?;
-            (user_id, contact, Purpose::SignIn)
+            let options = sign_in_options(state, Some(&user_id), body)?;
+            (user_id, contact, Purpose::SignIn(options))
         }
         (Action::SignIn, None) => return Err(ApiError::user_not_found()),
         (Action::Update, existing) => updates::start(state, context, channel, existing, body)?,
@@ -199,7 +220,7 @@ fn sign_up(
     channel: Channel,
     login_id: &str,
     body: &Value,
-) -> Result<(String, String, Purpose), ApiError> {
+) -> Result<(String, String), ApiError> {
     let mut email = optional_text(body, "/user/email");
     let mut phone = optional_text(body, "/user/phone");
     let slot = if channel.is_email() {
@@ -224,7 +245,7 @@ fn sign_up(
     };
     state.logins.insert(login_id.to_owned(), id.clone());
     state.users.insert(id.clone(), user);
-    Ok((id, destination, Purpose::SignIn))
+    Ok((id, destination))
 }
 
 fn verify_code(
@@ -262,14 +283,7 @@ fn verify_code(
     let Some(pending) = state.codes.remove(&key) else {
         return Err(ApiError::wrong_code("no code is pending for this login id"));
     };
-    finish(
-        state,
-        context,
-        pending.user_id,
-        channel,
-        pending.purpose,
-        "otp",
-    )
+    finish(state, context, pending.user_id, channel, pending.purpose)
 }
 
 fn verify_link(state: &mut State, context: &Context<'_>, body: &Value) -> Result<Value, ApiError> {
@@ -281,30 +295,24 @@ fn verify_link(state: &mut State, context: &Context<'_>, body: &Value) -> Result
         .remove(&secret::token_hash(token))
         .filter(|link| now < link.expires)
         .ok_or_else(|| ApiError::unauthorized("the magic link is unknown, used or expired"))?;
-    finish(
-        state,
-        context,
-        link.user_id,
-        link.channel,
-        link.purpose,
-        "magiclink",
-    )
+    finish(state, context, link.user_id, link.channel, link.purpose)
 }
 
-/// Applies what was verified and signs the user in.
+/// Applies what was verified and signs the user in: new tokens whose `amr` names the channel
+/// (Descope's `email` and `sms`; the other channels by their path names), `dct` the tenant asked
+/// for at sign-in, and an entry in the user's history.
 fn finish(
     state: &mut State,
     context: &Context<'_>,
     user_id: String,
     channel: Channel,
     purpose: Purpose,
-    method: &str,
 ) -> Result<Value, ApiError> {
     if !state.users.contains_key(&user_id) {
         return Err(ApiError::user_not_found());
     }
-    let user_id = match purpose {
-        Purpose::SignIn => {
+    let (user_id, options) = match purpose {
+        Purpose::SignIn(options) => {
             if let Some(user) = state.users.get_mut(&user_id) {
                 if channel.is_email() {
                     user.verified_email = true;
@@ -312,43 +320,39 @@ fn finish(
                     user.verified_phone = true;
                 }
             }
-            user_id
+            (user_id, options)
         }
-        Purpose::Update(update) => updates::apply(state, user_id, &update)?,
+        Purpose::Update(update) => (updates::apply(state, user_id, &update)?, SignIn::default()),
     };
-    let now = state.now();
+    if options.revoke_others {
+        state.refresh_tokens.revoke_user(&user_id);
+    }
+    let now = unix(state.now());
     let Some(user) = state.users.get_mut(&user_id) else {
         return Err(ApiError::user_not_found());
     };
     let first_seen = !user.signed_in_before;
     user.signed_in_before = true;
-    let user = user.to_json();
-    let config = context.config;
-    let issued = unix(now);
-    let session_exp = issued + config.session_ttl.as_secs() as i64;
-    let refresh_exp = issued + config.refresh_ttl.as_secs() as i64;
-    let claims = |kind: &str, exp: i64| {
-        json!({
-            "iss": config.project_id,
-            "sub": user_id,
-            "iat": issued,
-            "exp": exp,
-            "drn": kind,
-            "amr": [method],
-            // Two sign-ins in the same second still get distinct tokens.
-            "jti": secret::id().unwrap_or_default(),
-        })
+    // Membership may have changed since the code was sent.
+    let dct = options
+        .tenant
+        .filter(|tenant| user.membership(tenant).is_some());
+    let grant = Grant {
+        user_id,
+        amr: vec![channel.as_str().to_owned()],
+        dct,
     };
-    Ok(json!({
-        "sessionJwt": context.signer.sign(&claims(jwt::SESSION, session_exp)),
-        "refreshJwt": context.signer.sign(&claims(jwt::REFRESH, refresh_exp)),
-        "sessionExpiration": session_exp,
-        "cookieExpiration": refresh_exp,
-        "cookieMaxAge": i32::try_from(config.refresh_ttl.as_secs()).unwrap_or(i32::MAX),
-        "cookiePath": "/",
-        "cookieName": "DSR",
-        "sessionCookieName": "DS",
-        "firstSeen": first_seen,
-        "user": user,
-    }))
+    let issued = tokens::issue(state, context.config, &grant, true)?;
+    let refresh_exp = issued.refresh.as_ref().map_or(now, |(_, exp)| *exp);
+    let mut answer = tokens::answer(issued, refresh_exp, now);
+    answer.insert("firstSeen".into(), json!(first_seen));
+    if let Some(user) = state.users.get_mut(&grant.user_id) {
+        user.history.push(Login {
+            time: now,
+            ip: context.peer,
+            selected_tenant: grant.dct.clone(),
+        });
+        answer.insert("user".into(), user.to_json());
+    }
+    Ok(Value::Object(answer))
 }

@@ -1,51 +1,54 @@
-//! The HTTP side: a hyper HTTP/1.1 server on loopback, the routing of each request, the
-//! `Authorization` check and the JSON answers.
+//! The HTTP side: a hyper HTTP/1.1 server on loopback, the routing of each request through the
+//! spec's route table, the `Authorization` check, body reading, and the JSON answers (with the
+//! token cookies when the project delivers tokens in cookies).
 //!
 //! Every failure is answered with Descope's error body; the only answers that are not are
 //! hyper's own bare 400 for bytes that are not HTTP at all, and closed connections after the
 //! header or body deadlines (so a stalled client cannot hold a task forever).
 
 use std::convert::Infallible;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER, SET_COOKIE};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
-use crate::EmulatorConfig;
+use crate::admin;
+use crate::config::{EmulatorConfig, TokenDelivery};
 use crate::error::ApiError;
 use crate::flows::{self, Context};
-use crate::jwt::{self, Signer};
-use crate::spec::{Credential, Spec};
-use crate::state::{State, unix};
+use crate::kind::{Kind, SessionAction};
+use crate::sessions;
+use crate::spec::{Credential, Operation, Route};
+use crate::state::{Shared, State, unix};
+use crate::tokens::{self, Bearer};
+use crate::url::{percent_decode, query_param};
 
 /// Largest request body accepted; Descope's bodies are a few hundred bytes.
 const MAX_BODY: usize = 64 * 1024;
 /// How long a client may take to send its headers, and then its body.
 const READ_DEADLINE: Duration = Duration::from_secs(10);
 
-/// Everything the request handlers share.
-pub struct Shared {
-    pub config: EmulatorConfig,
-    pub spec: Spec,
-    pub signer: Signer,
-    pub state: Mutex<State>,
+/// A success: the JSON body and the `Set-Cookie` values to send with it.
+struct Reply {
+    body: Value,
+    cookies: Vec<String>,
 }
 
-impl Shared {
-    /// The state, even after a panic elsewhere poisoned the lock: the data stays consistent
-    /// per call, and refusing every later call would turn one bug into an outage.
-    pub fn state(&self) -> MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+impl Reply {
+    fn body(body: Value) -> Reply {
+        Reply {
+            body,
+            cookies: Vec::new(),
+        }
     }
 }
 
@@ -56,8 +59,8 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    connections.spawn(connection(stream, Arc::clone(&shared)));
+                Ok((stream, peer)) => {
+                    connections.spawn(connection(stream, peer.ip(), Arc::clone(&shared)));
                 }
                 // Out of file descriptors or a connection reset before accept: wait a little
                 // rather than spin.
@@ -68,11 +71,11 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-async fn connection(stream: TcpStream, shared: Arc<Shared>) {
+async fn connection(stream: TcpStream, peer: IpAddr, shared: Arc<Shared>) {
     let _ = stream.set_nodelay(true);
     let service = hyper::service::service_fn(move |request| {
         let shared = Arc::clone(&shared);
-        async move { Ok::<_, Infallible>(handle(request, &shared).await) }
+        async move { Ok::<_, Infallible>(handle(request, peer, &shared).await) }
     });
     // A failed connection (client gone, header deadline) concerns only that client.
     let _ = hyper::server::conn::http1::Builder::new()
@@ -82,12 +85,16 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>) {
         .await;
 }
 
-async fn handle(request: Request<Incoming>, shared: &Shared) -> Response<Full<Bytes>> {
-    match route(request, shared).await {
-        Ok(body) => json_response(StatusCode::OK, &body, None),
+async fn handle(
+    request: Request<Incoming>,
+    peer: IpAddr,
+    shared: &Shared,
+) -> Response<Full<Bytes>> {
+    match route(request, peer, shared).await {
+        Ok(reply) => json_response(StatusCode::OK, &reply.body, None, &reply.cookies),
         Err(error) => {
             let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
-            json_response(status, &error.body(), error.retry_after)
+            json_response(status, &error.body(), error.retry_after, &[])
         }
     }
 }
@@ -96,6 +103,7 @@ fn json_response(
     status: StatusCode,
     body: &Value,
     retry_after: Option<u64>,
+    cookies: &[String],
 ) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
     *response.status_mut() = status;
@@ -104,112 +112,194 @@ fn json_response(
     if let Some(seconds) = retry_after {
         headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
     }
+    for cookie in cookies {
+        // JWTs and the fixed attributes are header-safe; a value that is not is left out
+        // rather than answered with a broken header.
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            headers.append(SET_COOKIE, value);
+        }
+    }
     response
 }
 
-async fn route(request: Request<Incoming>, shared: &Shared) -> Result<Value, ApiError> {
+async fn route(
+    request: Request<Incoming>,
+    peer: IpAddr,
+    shared: &Shared,
+) -> Result<Reply, ApiError> {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    if let Some(operation) = shared.spec.operations.get(&path) {
-        if method != Method::POST {
-            return Err(ApiError::method_not_allowed(method.as_str()));
-        }
-        let bearer = request
-            .headers()
-            .get(hyper::header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        if let Some(limit) = &shared.config.rate_limit {
-            shared.state().count_call(limit.max_calls, limit.window)?;
-        }
-        let bearer_user = authorize(shared, operation.credential, bearer.as_deref())?;
-        let body = read_json(request).await?;
-        operation.validate(&body)?;
-        let context = Context {
-            config: &shared.config,
-            signer: &shared.signer,
-            bearer_user: bearer_user.as_deref(),
+    let query = request.uri().query().map(str::to_owned);
+    if path == "/emulator" || path.starts_with("/emulator/") {
+        let body = if method == Method::POST {
+            read_json(request, false).await?
+        } else {
+            Value::Object(Map::new())
         };
-        return flows::call(&mut shared.state(), &context, operation, &body);
+        let answer = admin::handle(shared, &method, &path, query.as_deref(), &body).await?;
+        return Ok(Reply::body(answer));
     }
-    match (method, path.as_str()) {
-        (Method::GET, "/emulator/outbox") => {
-            let login_id = query_param(request.uri().query(), "loginId");
-            let state = shared.state();
-            let messages = state
-                .outbox
-                .iter()
-                .filter(|message| login_id.as_deref().is_none_or(|id| message.login_id == id))
-                .map(|message| message.to_json())
-                .collect();
-            Ok(Value::Array(messages))
+    let (operation, parameters) = match shared.spec.route(&method, &path) {
+        Route::Found(operation, parameters) => (operation, parameters),
+        Route::WrongMethod(allowed) => {
+            return Err(ApiError::method_not_allowed(method.as_str(), &allowed));
         }
-        (Method::DELETE, "/emulator/outbox") => {
-            shared.state().outbox.clear();
-            Ok(Value::Array(Vec::new()))
-        }
-        (Method::GET, keys) => match keys
-            .strip_prefix("/v2/keys/")
-            .or_else(|| keys.strip_prefix("/v1/keys/"))
-        {
-            Some(project) if project == shared.config.project_id => Ok(shared.signer.jwks()),
-            _ => Err(ApiError::no_such_path("GET", keys)),
-        },
-        (method, path) => Err(ApiError::no_such_path(method.as_str(), path)),
+        Route::NotFound => return legacy_keys(shared, &method, &path),
+    };
+    let action = match operation.kind {
+        Kind::Keys => return keys(shared, &path, &parameters, query.as_deref()),
+        Kind::Session(action) => Some(action),
+        Kind::Auth { .. } => None,
+    };
+    let header = request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    if let Some(limit) = &shared.config.rate_limit {
+        shared.state().count_call(limit.max_calls, limit.window)?;
     }
+    let lenient = action == Some(SessionAction::TryRefresh);
+    // Refused before the body is read; checked again below under the lock that runs the call,
+    // so that a logout landing while the body arrives is seen.
+    authorize(
+        &shared.state(),
+        &shared.config,
+        operation,
+        header.as_deref(),
+        lenient,
+    )?;
+    let body = match &operation.body {
+        // No body in the spec (GET, validate): whatever came is not read.
+        None => Value::Object(Map::new()),
+        Some(spec) => {
+            let body = read_json(request, spec.required).await?;
+            spec.validate(&body)?;
+            body
+        }
+    };
+    let config = &shared.config;
+    let mut state = shared.state();
+    let bearer = authorize(&state, config, operation, header.as_deref(), lenient)?;
+    let mut answer = match operation.kind {
+        Kind::Auth {
+            family,
+            action,
+            channel,
+        } => {
+            let context = Context {
+                config,
+                bearer_user: bearer.user(),
+                peer,
+            };
+            flows::call(&mut state, &context, family, action, channel, &body)?
+        }
+        Kind::Session(action) => sessions::call(&mut state, config, action, bearer, &body)?,
+        Kind::Keys => return Err(ApiError::malformed("the keys take no call")),
+    };
+    let now = unix(state.now());
+    drop(state);
+    let cookies = match (config.token_delivery, action) {
+        (TokenDelivery::Body, _) => Vec::new(),
+        (TokenDelivery::Cookies, Some(SessionAction::Logout | SessionAction::LogoutAll)) => {
+            tokens::deletion_cookies()
+        }
+        (TokenDelivery::Cookies, _) => tokens::into_cookies(&mut answer, now),
+    };
+    Ok(Reply {
+        body: answer,
+        cookies,
+    })
 }
 
-/// Checks `Bearer <ProjectId>[:<RefreshJWT>]` against the operation's credential and returns
-/// the user of a valid refresh JWT. A third part (a management key) is ignored, as auth calls
-/// do not need it.
-fn authorize(
+/// `GET /v2/keys/{projectId}`: this project's JWKS, without authentication; another project's
+/// is 404. `certs` must be a boolean when given; no certificate data is added (no source says
+/// what it would be).
+fn keys(
     shared: &Shared,
-    credential: Credential,
+    path: &str,
+    parameters: &[(&str, &str)],
+    query: Option<&str>,
+) -> Result<Reply, ApiError> {
+    let project = parameters
+        .iter()
+        .find(|(name, _)| *name == "projectId")
+        .map(|(_, value)| percent_decode(value));
+    if project.as_deref() != Some(shared.config.project_id.as_str()) {
+        return Err(ApiError::no_such_path("GET", path));
+    }
+    if let Some(certs) = query_param(query, "certs")
+        && certs != "true"
+        && certs != "false"
+    {
+        return Err(ApiError::invalid_request("certs: must be of type boolean"));
+    }
+    let state = shared.state();
+    Ok(Reply::body(state.keys.jwks(state.now())))
+}
+
+/// `GET /v1/keys/{projectId}`, which the spec leaves out: the same keys as a bare array, the
+/// shape Descope's first version answers with.
+fn legacy_keys(shared: &Shared, method: &Method, path: &str) -> Result<Reply, ApiError> {
+    let project = path.strip_prefix("/v1/keys/").map(percent_decode);
+    if *method != Method::GET || project.as_deref() != Some(shared.config.project_id.as_str()) {
+        return Err(ApiError::no_such_path(method.as_str(), path));
+    }
+    let state = shared.state();
+    let jwks = state.keys.jwks(state.now());
+    Ok(Reply::body(jwks.get("keys").cloned().unwrap_or_default()))
+}
+
+/// Checks `Bearer <ProjectId>[:<JWT>]` against the operation's credential and returns what the
+/// JWT proved. A third part (a management key) is ignored, as auth calls do not need it.
+/// `lenient` (try-refresh) turns a refused refresh JWT into none.
+fn authorize(
+    state: &State,
+    config: &EmulatorConfig,
+    operation: &Operation,
     header: Option<&str>,
-) -> Result<Option<String>, ApiError> {
+    lenient: bool,
+) -> Result<Bearer, ApiError> {
+    if operation.credential == Credential::None {
+        return Ok(Bearer::Project);
+    }
     let token = header
         .and_then(|value| value.strip_prefix("Bearer "))
         .ok_or_else(|| ApiError::unauthorized("expected Authorization: Bearer <ProjectId>"))?;
     let mut parts = token.split(':');
-    let project = parts.next().unwrap_or_default();
-    if project != shared.config.project_id {
+    if parts.next().unwrap_or_default() != config.project_id {
         return Err(ApiError::unauthorized(
             "the project id is not this project's",
         ));
     }
-    let refresh = parts.next().filter(|jwt| !jwt.is_empty());
-    let user = match (credential, refresh) {
-        (Credential::RefreshRequired, None) => {
-            return Err(ApiError::unauthorized(
-                "this call needs the user's refresh JWT",
-            ));
+    let jwt = parts.next().filter(|jwt| !jwt.is_empty());
+    match (operation.credential, jwt) {
+        (Credential::RefreshRequired, None) => Err(ApiError::unauthorized(
+            "this call needs the user's refresh JWT",
+        )),
+        (Credential::SessionJwt, None) => Err(ApiError::unauthorized(
+            "this call needs the session JWT: Bearer <ProjectId>:<SessionJWT>",
+        )),
+        // Project-id operations do not look at a JWT, as the service's spec says.
+        (Credential::None | Credential::ProjectId, _) | (Credential::RefreshOptional, None) => {
+            Ok(Bearer::Project)
         }
-        // Project-id operations do not look at a refresh JWT, as the service's spec says.
-        (Credential::ProjectId, _) | (_, None) => None,
-        (_, Some(jwt)) => Some(refresh_user(shared, jwt)?),
-    };
-    Ok(user)
-}
-
-/// The subject of a refresh JWT this emulator issued for this project, still valid.
-fn refresh_user(shared: &Shared, token: &str) -> Result<String, ApiError> {
-    let refused = || ApiError::unauthorized("the refresh JWT is invalid or expired");
-    let claims = shared.signer.verify(token).ok_or_else(refused)?;
-    let now = unix(shared.state().now());
-    let valid = claims.get("drn").and_then(Value::as_str) == Some(jwt::REFRESH)
-        && claims.get("iss").and_then(Value::as_str) == Some(shared.config.project_id.as_str())
-        && claims
-            .get("exp")
-            .and_then(Value::as_i64)
-            .is_some_and(|exp| exp > now);
-    match claims.get("sub").and_then(Value::as_str) {
-        Some(user) if valid => Ok(user.to_owned()),
-        _ => Err(refused()),
+        (Credential::SessionJwt, Some(jwt)) => {
+            tokens::check_session(state, config, jwt).map(Bearer::Session)
+        }
+        (Credential::RefreshOptional | Credential::RefreshRequired, Some(jwt)) => {
+            match tokens::check_refresh(state, config, jwt) {
+                Ok(presented) => Ok(Bearer::Refresh(presented)),
+                Err(_) if lenient => Ok(Bearer::Project),
+                Err(error) => Err(error),
+            }
+        }
     }
 }
 
-/// The body as a JSON object, read within the size limit and the deadline.
-async fn read_json(request: Request<Incoming>) -> Result<Value, ApiError> {
+/// The body as a JSON object, read within the size limit and the deadline. When the body is
+/// optional, an absent or blank one stands for `{}` (Descope's Go SDK sends none).
+async fn read_json(request: Request<Incoming>, required: bool) -> Result<Value, ApiError> {
     let collect = Limited::new(request.into_body(), MAX_BODY).collect();
     let bytes = match tokio::time::timeout(READ_DEADLINE, collect).await {
         Err(_) => return Err(ApiError::malformed("the body did not arrive in time")),
@@ -221,63 +311,13 @@ async fn read_json(request: Request<Incoming>) -> Result<Value, ApiError> {
         Ok(Err(_)) => return Err(ApiError::malformed("the body could not be read")),
         Ok(Ok(collected)) => collected.to_bytes(),
     };
+    if !required && bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
     let body: Value = serde_json::from_slice(&bytes)
         .map_err(|error| ApiError::malformed(format!("the body is not JSON: {error}")))?;
     if !body.is_object() {
         return Err(ApiError::malformed("the body must be a JSON object"));
     }
     Ok(body)
-}
-
-/// One query parameter, percent-decoded. A literal `+` stays a `+` (phone numbers), unlike in
-/// form encoding.
-fn query_param(query: Option<&str>, name: &str) -> Option<String> {
-    query?.split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        (key == name).then(|| percent_decode(value))
-    })
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'%' => {
-                let hex = bytes
-                    .get(at + 1..at + 3)
-                    .and_then(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok());
-                match hex {
-                    Some(byte) => {
-                        out.push(byte);
-                        at += 3;
-                        continue;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            byte => out.push(byte),
-        }
-        at += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_parameters_are_decoded() {
-        assert_eq!(
-            query_param(Some("a=1&loginId=jane%40example.com"), "loginId").as_deref(),
-            Some("jane@example.com")
-        );
-        assert_eq!(
-            query_param(Some("loginId=%2B1415%zz"), "loginId").as_deref(),
-            Some("+1415%zz")
-        );
-        assert_eq!(query_param(None, "loginId"), None);
-    }
 }

@@ -1,10 +1,12 @@
-//! `descope-emulator [--port N] [--project-id ID]`: runs the emulator until Ctrl-C.
+//! `descope-emulator [--port N] [--project-id ID] [--signing-algorithm RS256|ES256|EdDSA]
+//! [--cookies] [--rotate-refresh-tokens]`: runs the emulator until Ctrl-C.
 
 use std::process::ExitCode;
 
-use descope_emulator::{EmulatorConfig, try_start};
+use descope_emulator::{EmulatorConfig, SigningAlgorithm, TokenDelivery, try_start};
 
-const USAGE: &str = "usage: descope-emulator [--port N] [--project-id ID]";
+const USAGE: &str = "usage: descope-emulator [--port N] [--project-id ID] \
+[--signing-algorithm RS256|ES256|EdDSA] [--cookies] [--rotate-refresh-tokens]";
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<EmulatorConfig, String> {
     let mut config = EmulatorConfig::default();
@@ -24,6 +26,15 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<EmulatorConfig, Strin
                 }
                 config.project_id = id;
             }
+            "--signing-algorithm" => {
+                let name = value("--signing-algorithm")?;
+                config.signing_algorithm = SigningAlgorithm::from_jose_name(&name).ok_or(
+                    format!("--signing-algorithm: {name:?} is not RS256, ES256 or EdDSA"),
+                )?;
+            }
+            // Tokens in `DS`/`DSR` cookies instead of the body.
+            "--cookies" => config.token_delivery = TokenDelivery::Cookies,
+            "--rotate-refresh-tokens" => config.rotate_refresh_tokens = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -53,9 +64,10 @@ async fn main() -> ExitCode {
         }
     };
     println!(
-        "descope-emulator listening on {} (project {}); outbox at {}/emulator/outbox",
+        "descope-emulator listening on {} (project {}, {} keys); outbox at {}/emulator/outbox",
         emulator.base_url(),
         emulator.project_id(),
+        emulator.config().signing_algorithm.jose_name(),
         emulator.base_url()
     );
     // Runs until interrupted; a failure to listen for the signal also ends it.

@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-pub use crate::spec::Channel;
+pub use crate::kind::Channel;
 
 /// What a message carried.
 #[derive(Clone, PartialEq, Eq)]

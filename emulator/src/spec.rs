@@ -1,91 +1,70 @@
-//! The curated spec, embedded: it is the emulator's route table (every path with its family,
-//! action, channel and credential) and its request validator, so the emulator serves exactly
-//! the operations the client is generated from.
+//! The curated spec, embedded: it is the emulator's route table (every operation by method and
+//! path template, with what it does and the credential its `security` asks for) and its request
+//! validator, so the emulator serves exactly the operations the client is generated from.
 
-use std::collections::HashMap;
-
+use hyper::Method;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
+use crate::kind::{Kind, classify};
 
 /// The spec the client is generated from.
 pub const SPEC_YAML: &str = include_str!("../../openapi/descope-auth.yaml");
 
-/// A delivery method, as it appears in paths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Channel {
-    Email,
-    Sms,
-    Voice,
-    Whatsapp,
-    Im,
-}
-
-impl Channel {
-    pub fn parse(text: &str) -> Option<Channel> {
-        Some(match text {
-            "email" => Channel::Email,
-            "sms" => Channel::Sms,
-            "voice" => Channel::Voice,
-            "whatsapp" => Channel::Whatsapp,
-            "im" => Channel::Im,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Email => "email",
-            Channel::Sms => "sms",
-            Channel::Voice => "voice",
-            Channel::Whatsapp => "whatsapp",
-            Channel::Im => "im",
-        }
-    }
-
-    pub fn is_email(self) -> bool {
-        self == Channel::Email
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    Otp,
-    MagicLink,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    SignUp,
-    SignIn,
-    SignUpOrIn,
-    Verify,
-    Update,
-}
-
 /// What the `Authorization` header must carry, from the operation's `security`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credential {
+    /// `security: []`: nothing; a header that comes anyway is ignored.
+    None,
     ProjectId,
-    /// Sign-in: the project id, plus the refresh JWT for step-up and MFA.
+    /// The project id, plus the refresh JWT when there is one (sign-in, try-refresh).
     RefreshOptional,
     RefreshRequired,
+    /// `<ProjectId>:<SessionJWT>` (`ProjectIdSessionJwt`).
+    SessionJwt,
+}
+
+/// An operation's JSON request body.
+pub struct Body {
+    /// `requestBody.required`: when false, an absent or empty body stands for `{}`.
+    pub required: bool,
+    validator: jsonschema::Validator,
 }
 
 /// One operation of the spec.
 pub struct Operation {
-    pub family: Family,
-    pub action: Action,
-    /// `None` only for magic-link verify, whose channel is the link's.
-    pub channel: Option<Channel>,
+    pub kind: Kind,
     pub credential: Credential,
-    validator: jsonschema::Validator,
+    /// `None` for operations without a request body (GET, validate): a body sent anyway is
+    /// not read.
+    pub body: Option<Body>,
 }
 
-/// Every operation by path.
+/// One path template (`/v2/keys/{projectId}`), split at `/`, with its operations by method.
+struct PathItem {
+    segments: Vec<Segment>,
+    operations: Vec<(Method, Operation)>,
+}
+
+enum Segment {
+    Literal(String),
+    /// `{name}`: any one non-empty segment.
+    Parameter(String),
+}
+
+/// How a request's method and path resolve.
+pub enum Route<'a> {
+    /// The operation, and the path parameters by name (raw, not percent-decoded).
+    Found(&'a Operation, Vec<(&'a str, &'a str)>),
+    /// The path is the spec's, the method is not; the allowed methods.
+    WrongMethod(Vec<&'a str>),
+    NotFound,
+}
+
+/// Every operation by path template and method.
 pub struct Spec {
-    pub operations: HashMap<String, Operation>,
+    paths: Vec<PathItem>,
 }
 
 impl Spec {
@@ -97,88 +76,164 @@ impl Spec {
             .get("paths")
             .and_then(Value::as_object)
             .ok_or("the spec has no paths")?;
-        let mut operations = HashMap::new();
+        let mut items = Vec::new();
         for (path, item) in paths {
-            let post = item
-                .get("post")
-                .ok_or_else(|| format!("{path}: not a POST operation"))?;
-            let operation = operation(path, post, &components)?;
-            operations.insert(path.clone(), operation);
+            let mut operations = Vec::new();
+            for (key, definition) in item.as_object().into_iter().flatten() {
+                // Path-item members that are not methods (`parameters`, `summary`, …) are skipped.
+                let method = match key.as_str() {
+                    "get" => Method::GET,
+                    "put" => Method::PUT,
+                    "post" => Method::POST,
+                    "delete" => Method::DELETE,
+                    "patch" => Method::PATCH,
+                    "head" => Method::HEAD,
+                    "options" => Method::OPTIONS,
+                    "trace" => Method::TRACE,
+                    _ => continue,
+                };
+                let place = format!("{method} {path}");
+                let operation = operation(&place, &method, path, definition, &components)?;
+                operations.push((method, operation));
+            }
+            let segments = path
+                .split('/')
+                .skip(1)
+                .map(|segment| match segment.strip_prefix('{') {
+                    Some(name) => Segment::Parameter(name.trim_end_matches('}').to_owned()),
+                    None => Segment::Literal(segment.to_owned()),
+                })
+                .collect();
+            items.push(PathItem {
+                segments,
+                operations,
+            });
         }
-        Ok(Spec { operations })
+        // Literal segments win over parameters (OpenAPI's rule), so `/a/b` is tried before
+        // `/a/{x}`: items with fewer parameters come first.
+        items.sort_by_key(|item| {
+            item.segments
+                .iter()
+                .filter(|s| matches!(s, Segment::Parameter(_)))
+                .count()
+        });
+        Ok(Spec { paths: items })
+    }
+
+    /// Every operation with its method, in no particular order.
+    #[cfg(test)]
+    pub fn operations(&self) -> impl Iterator<Item = (&Method, &Operation)> {
+        self.paths
+            .iter()
+            .flat_map(|item| item.operations.iter().map(|(m, o)| (m, o)))
+    }
+
+    /// The operation for a request, or why there is none.
+    pub fn route<'a>(&'a self, method: &Method, path: &'a str) -> Route<'a> {
+        let parts: Vec<&str> = path.split('/').skip(1).collect();
+        for item in &self.paths {
+            let Some(parameters) = item.matches(&parts) else {
+                continue;
+            };
+            return match item.operations.iter().find(|(m, _)| m == method) {
+                Some((_, operation)) => Route::Found(operation, parameters),
+                None => {
+                    Route::WrongMethod(item.operations.iter().map(|(m, _)| m.as_str()).collect())
+                }
+            };
+        }
+        Route::NotFound
     }
 }
 
-fn operation(path: &str, post: &Value, components: &Value) -> Result<Operation, String> {
-    let (family, action, channel) =
-        classify(path).ok_or_else(|| format!("{path}: a path the emulator does not know"))?;
-    let schemes: Vec<&str> = post
-        .get("security")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_object)
-        .flat_map(|requirement| requirement.keys().map(String::as_str))
-        .collect();
-    let credential = match (
-        schemes.contains(&"ProjectId"),
-        schemes.contains(&"ProjectIdRefreshJwt"),
-    ) {
-        (true, false) => Credential::ProjectId,
-        (true, true) => Credential::RefreshOptional,
-        (false, true) => Credential::RefreshRequired,
-        (false, false) => return Err(format!("{path}: no known security scheme")),
+impl PathItem {
+    fn matches<'a>(&'a self, parts: &[&'a str]) -> Option<Vec<(&'a str, &'a str)>> {
+        if parts.len() != self.segments.len() {
+            return None;
+        }
+        let mut parameters = Vec::new();
+        for (segment, part) in self.segments.iter().zip(parts) {
+            match segment {
+                Segment::Literal(literal) if literal == part => {}
+                Segment::Parameter(name) if !part.is_empty() => {
+                    parameters.push((name.as_str(), *part));
+                }
+                _ => return None,
+            }
+        }
+        Some(parameters)
+    }
+}
+
+fn operation(
+    place: &str,
+    method: &Method,
+    path: &str,
+    definition: &Value,
+    components: &Value,
+) -> Result<Operation, String> {
+    let kind = classify(method, path)
+        .ok_or_else(|| format!("{place}: an operation the emulator does not know"))?;
+    let credential =
+        credential(definition).ok_or_else(|| format!("{place}: no known security scheme"))?;
+    let body = match definition.get("requestBody") {
+        None => None,
+        Some(request_body) => {
+            let schema = request_body
+                .pointer("/content/application~1json/schema")
+                .ok_or_else(|| format!("{place}: no JSON request schema"))?;
+            // The schema inside a document that carries the spec's components, so `$ref`s
+            // resolve as in the spec (the generator validates examples the same way). OpenAPI
+            // 3.0 ≈ draft 4.
+            let mut document = schema.as_object().cloned().unwrap_or_else(Map::new);
+            document.insert("components".to_owned(), components.clone());
+            let validator = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft4)
+                .build(&Value::Object(document))
+                .map_err(|e| format!("{place}: the request schema does not compile: {e}"))?;
+            // OpenAPI's default for `requestBody.required` is false.
+            let required = request_body.get("required").and_then(Value::as_bool) == Some(true);
+            Some(Body {
+                required,
+                validator,
+            })
+        }
     };
-    let schema = post
-        .pointer("/requestBody/content/application~1json/schema")
-        .ok_or_else(|| format!("{path}: no JSON request schema"))?;
-    // The schema inside a document that carries the spec's components, so `$ref`s resolve as
-    // in the spec (the generator validates examples the same way). OpenAPI 3.0 ≈ draft 4.
-    let mut document = schema.as_object().cloned().unwrap_or_else(Map::new);
-    document.insert("components".to_owned(), components.clone());
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .build(&Value::Object(document))
-        .map_err(|e| format!("{path}: the request schema does not compile: {e}"))?;
     Ok(Operation {
-        family,
-        action,
-        channel,
+        kind,
         credential,
-        validator,
+        body,
     })
 }
 
-/// `/v1/auth/{otp|magiclink}/{action}/{channel}`, `/…/update/email`, `/…/update/phone/{m}`,
-/// `/v1/auth/magiclink/verify`.
-fn classify(path: &str) -> Option<(Family, Action, Option<Channel>)> {
-    let rest = path.strip_prefix("/v1/auth/")?;
-    let parts: Vec<&str> = rest.split('/').collect();
-    let family = match *parts.first()? {
-        "otp" => Family::Otp,
-        "magiclink" => Family::MagicLink,
-        _ => return None,
-    };
-    let action = match *parts.get(1)? {
-        "signup" => Action::SignUp,
-        "signin" => Action::SignIn,
-        "signup-in" => Action::SignUpOrIn,
-        "verify" => Action::Verify,
-        "update" => Action::Update,
-        _ => return None,
-    };
-    let channel = match (action, &parts[2..]) {
-        (Action::Update, ["email"]) => Some(Channel::Email),
-        (Action::Update, ["phone", method]) => Some(Channel::parse(method)?),
-        (Action::Update, _) => return None,
-        (Action::Verify, []) if family == Family::MagicLink => None,
-        (_, [method]) => Some(Channel::parse(method)?),
-        _ => return None,
-    };
-    Some((family, action, channel))
+/// The credential from `security`: `[]` is none; otherwise the schemes listed as alternatives.
+fn credential(definition: &Value) -> Option<Credential> {
+    let requirements = definition.get("security")?.as_array()?;
+    if requirements.is_empty() {
+        return Some(Credential::None);
+    }
+    let schemes: Vec<&str> = requirements
+        .iter()
+        .filter_map(Value::as_object)
+        .flat_map(|requirement| requirement.keys().map(String::as_str))
+        .collect();
+    let has = |scheme: &str| schemes.contains(&scheme);
+    Some(
+        match (
+            has("ProjectId"),
+            has("ProjectIdRefreshJwt"),
+            has("ProjectIdSessionJwt"),
+        ) {
+            (true, false, false) => Credential::ProjectId,
+            (true, true, false) => Credential::RefreshOptional,
+            (false, true, false) => Credential::RefreshRequired,
+            (false, false, true) => Credential::SessionJwt,
+            _ => return None,
+        },
+    )
 }
 
-impl Operation {
+impl Body {
     /// Checks a parsed body against the operation's request schema; the error names the field.
     pub fn validate(&self, body: &Value) -> Result<(), ApiError> {
         let Some(error) = self.validator.iter_errors(body).next() else {
@@ -213,30 +268,71 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::kind::{Action, Channel, Family, SessionAction};
+
+    fn found<'a>(spec: &'a Spec, method: Method, path: &'a str) -> &'a Operation {
+        match spec.route(&method, path) {
+            Route::Found(operation, _) => operation,
+            _ => panic!("{method} {path} is not routed"),
+        }
+    }
 
     #[test]
-    fn every_spec_path_is_understood() {
+    fn every_spec_operation_is_understood() {
         let spec = Spec::load().unwrap();
-        assert_eq!(spec.operations.len(), 38);
-        let update = &spec.operations["/v1/auth/otp/update/phone/im"];
+        assert_eq!(spec.operations().count(), 48);
+        let update = found(&spec, Method::POST, "/v1/auth/otp/update/phone/im");
         assert_eq!(
-            (update.action, update.channel, update.credential),
+            (update.kind, update.credential),
             (
-                Action::Update,
-                Some(Channel::Im),
+                Kind::Auth {
+                    family: Family::Otp,
+                    action: Action::Update,
+                    channel: Some(Channel::Im)
+                },
                 Credential::RefreshRequired
             )
         );
-        let verify = &spec.operations["/v1/auth/magiclink/verify"];
-        assert_eq!((verify.family, verify.channel), (Family::MagicLink, None));
-        let sign_in = &spec.operations["/v1/auth/otp/signin/voice"];
+        let sign_in = found(&spec, Method::POST, "/v1/auth/otp/signin/voice");
         assert_eq!(sign_in.credential, Credential::RefreshOptional);
+        let me = found(&spec, Method::GET, "/v1/auth/me");
+        assert_eq!(me.kind, Kind::Session(SessionAction::Me));
+        assert!(me.body.is_none());
+        let validate = found(&spec, Method::POST, "/v1/auth/validate");
+        assert_eq!(validate.credential, Credential::SessionJwt);
+        assert!(validate.body.is_none());
+        let refresh = found(&spec, Method::POST, "/v1/auth/refresh");
+        assert!(refresh.body.as_ref().is_some_and(|body| !body.required));
+        let try_refresh = found(&spec, Method::POST, "/v1/auth/try-refresh");
+        assert_eq!(try_refresh.credential, Credential::RefreshOptional);
+        match spec.route(&Method::GET, "/v2/keys/P2abc") {
+            Route::Found(keys, parameters) => {
+                assert_eq!((keys.kind, keys.credential), (Kind::Keys, Credential::None));
+                assert_eq!(parameters, vec![("projectId", "P2abc")]);
+            }
+            _ => panic!("the keys path is not routed"),
+        }
+        assert!(matches!(
+            spec.route(&Method::GET, "/v1/auth/refresh"),
+            Route::WrongMethod(allowed) if allowed == ["POST"]
+        ));
+        assert!(matches!(
+            spec.route(&Method::GET, "/v2/keys/"),
+            Route::NotFound
+        ));
+        assert!(matches!(
+            spec.route(&Method::GET, "/v2/keys/a/b"),
+            Route::NotFound
+        ));
     }
 
     #[test]
     fn validation_names_the_field() {
         let spec = Spec::load().unwrap();
-        let verify = &spec.operations["/v1/auth/otp/verify/email"];
+        let verify = found(&spec, Method::POST, "/v1/auth/otp/verify/email")
+            .body
+            .as_ref()
+            .unwrap();
         assert!(
             verify
                 .validate(&json!({"loginId": "a", "code": "1"}))
@@ -252,7 +348,10 @@ mod tests {
             .unwrap_err();
         assert_eq!(typed.code, "E011003");
         assert!(typed.message.starts_with("/loginId: "), "{}", typed.message);
-        let nested = spec.operations["/v1/auth/otp/signup/sms"]
+        let nested = found(&spec, Method::POST, "/v1/auth/otp/signup/sms")
+            .body
+            .as_ref()
+            .unwrap()
             .validate(&json!({"loginId": "+1", "user": {"name": 3}}))
             .unwrap_err();
         assert!(

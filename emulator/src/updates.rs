@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::flows::{Context, check_contact, contact_kind, flag, text};
-use crate::spec::Channel;
+use crate::kind::Channel;
 use crate::state::{Purpose, State, Update};
 
 /// An email or phone update: only the signed-in user may change their own contact; conflicts

@@ -1,8 +1,13 @@
 //! Every flow of the emulator, through the generated `descope-client` over loopback (and raw
 //! HTTP where the client would refuse to send what is tested).
 
+mod admin;
+mod cookies;
+mod keys;
 mod magic_link;
 mod otp;
+mod sessions;
 mod support;
 mod updates;
+mod users;
 mod wire;

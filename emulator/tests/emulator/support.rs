@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use descope_client::{Client, Error, ErrorCode, RetryPolicy, types};
-use descope_emulator::{Channel, Emulator, EmulatorConfig, jwt, start};
+use descope_emulator::{Channel, Emulator, EmulatorConfig, TenantMembership, jwt, start};
 use serde_json::Value;
 
 pub const OTP_CHANNELS: [Channel; 5] = [
@@ -256,7 +256,6 @@ pub fn error_code<T: std::fmt::Debug>(result: Result<T, Error>) -> ErrorCode {
 pub async fn assert_signed_in(emulator: &Emulator, tokens: &types::JwtResponse) -> String {
     let url = format!("{}/v2/keys/{}", emulator.base_url(), emulator.project_id());
     let jwks: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
-    let public_key = jwt::public_key_from_jwks(&jwks).expect("an Ed25519 key in the JWKS");
     let user_id = tokens
         .user
         .as_ref()
@@ -268,11 +267,81 @@ pub async fn assert_signed_in(emulator: &Emulator, tokens: &types::JwtResponse) 
         .as_secs() as i64;
     for (token, kind) in [(&tokens.session_jwt, "DS"), (&tokens.refresh_jwt, "DSR")] {
         let token = token.as_deref().expect("both JWTs are in the body");
-        let claims = jwt::verify_with(&public_key, token).expect("the signature holds");
+        let claims = jwt::verify_with_jwks(&jwks, token).expect("the signature holds");
         assert_eq!(claims["iss"], emulator.project_id());
         assert_eq!(claims["sub"], user_id.as_str());
         assert_eq!(claims["drn"], kind);
         assert!(claims["exp"].as_i64().unwrap() > now);
     }
     user_id
+}
+
+/// Signs in by email code, signing up on first use; returns the tokens (both must come back).
+pub async fn sign_in(emulator: &Emulator, client: &Client, login_id: &str) -> types::JwtResponse {
+    let code = code_sent(
+        client,
+        emulator,
+        Start::SignUpOrIn,
+        Channel::Email,
+        login_id,
+    )
+    .await;
+    verify_otp(client, Channel::Email, login_id, &code)
+        .await
+        .unwrap_or_else(|error| panic!("signing {login_id} in failed: {error}"))
+}
+
+/// The refresh JWT of an answer that must carry one.
+pub fn refresh_of(tokens: &types::JwtResponse) -> String {
+    tokens.refresh_jwt.clone().expect("a refresh JWT")
+}
+
+/// The session JWT of an answer that must carry one.
+pub fn session_of(tokens: &types::JwtResponse) -> String {
+    tokens.session_jwt.clone().expect("a session JWT")
+}
+
+/// A token's claims, unverified (the tests that need the signature check it separately).
+pub fn claims_of(token: &str) -> Value {
+    jwt::decode_unverified(token).expect("a JWT").1
+}
+
+/// A token's header, unverified.
+pub fn header_of(token: &str) -> Value {
+    jwt::decode_unverified(token).expect("a JWT").0
+}
+
+/// The emulator's clock in unix seconds.
+pub fn unix_now(emulator: &Emulator) -> i64 {
+    emulator.now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// `refresh` with `refresh_jwt`; the answer's body.
+pub async fn refresh(client: &Client, refresh_jwt: &str) -> Result<types::JwtResponse, Error> {
+    client
+        .with_refresh_jwt(refresh_jwt)
+        .refresh()
+        .send()
+        .await
+        .map(|response| response.into_inner())
+}
+
+/// `me` with `refresh_jwt`; the answer's body.
+pub async fn me(client: &Client, refresh_jwt: &str) -> Result<types::ResponseUser, Error> {
+    client
+        .with_refresh_jwt(refresh_jwt)
+        .me()
+        .send()
+        .await
+        .map(|response| response.into_inner())
+}
+
+/// A membership of tenant `id` with these roles and the permission `<id>:read`.
+pub fn tenant(id: &str, name: &str, roles: &[&str]) -> TenantMembership {
+    TenantMembership {
+        tenant_id: id.to_owned(),
+        tenant_name: name.to_owned(),
+        roles: roles.iter().map(|&role| role.to_owned()).collect(),
+        permissions: vec![format!("{id}:read")],
+    }
 }

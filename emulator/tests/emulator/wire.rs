@@ -123,7 +123,10 @@ async fn the_keys_endpoint_serves_this_project_s_jwks_only() {
         .await
         .unwrap();
     assert_eq!(keys, emulator.jwks());
-    assert_eq!(keys["keys"][0]["crv"], "Ed25519");
+    assert_eq!(
+        (&keys["keys"][0]["kty"], &keys["keys"][0]["alg"]),
+        (&Value::from("RSA"), &Value::from("RS256"))
+    );
     let other = reqwest::get(format!("{base}/v2/keys/P2Other"))
         .await
         .unwrap();
@@ -258,4 +261,88 @@ async fn a_stalled_body_does_not_hold_the_server() {
     )
     .await
     .unwrap();
+}
+
+#[tokio::test]
+async fn session_calls_take_an_absent_body_and_refuse_the_wrong_credential() {
+    let Setup { emulator, client } = setup().await;
+    let base = emulator.base_url();
+    let pid = emulator.project_id();
+    let tokens = sign_in(&emulator, &client, &login_for(Channel::Email)).await;
+    let refresh = tokens.refresh_jwt.clone().unwrap();
+    let session = tokens.session_jwt.clone().unwrap();
+    let http = reqwest::Client::new();
+
+    // Go's SDK sends no body to refresh and logout; an empty one is the same.
+    for body in ["", " "] {
+        let answer = http
+            .post(format!("{base}/v1/auth/refresh"))
+            .bearer_auth(format!("{pid}:{refresh}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200, "{body:?}");
+    }
+    // A required body stays required.
+    let (status, _, answer) = post_raw(
+        &format!("{base}/v1/auth/tenant/select"),
+        &format!("{pid}:{refresh}"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_error_shape(&answer, "E011001");
+    // The session JWT is not a refresh JWT, and the other way round.
+    let (status, _, answer) = post_raw(
+        &format!("{base}/v1/auth/refresh"),
+        &format!("{pid}:{session}"),
+        "{}",
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_error_shape(&answer, "E011003");
+    let (status, _, _) = post_raw(
+        &format!("{base}/v1/auth/validate"),
+        &format!("{pid}:{refresh}"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, _, _) = post_raw(&format!("{base}/v1/auth/validate"), pid, "").await;
+    assert_eq!(status, 401);
+    // `me` is a GET: POST names the method to use.
+    let (status, _, answer) = post_raw(
+        &format!("{base}/v1/auth/me"),
+        &format!("{pid}:{refresh}"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 405);
+    assert!(
+        answer["errorMessage"].as_str().unwrap().contains("use GET"),
+        "{answer}"
+    );
+    let me = http
+        .get(format!("{base}/v1/auth/me"))
+        .bearer_auth(format!("{pid}:{refresh}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let logout = http
+        .post(format!("{base}/v1/auth/logout"))
+        .bearer_auth(format!("{pid}:{refresh}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), 200);
+    let (status, _, answer) = post_raw(
+        &format!("{base}/v1/auth/refresh"),
+        &format!("{pid}:{refresh}"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_error_shape(&answer, "E064001");
 }

@@ -1,0 +1,110 @@
+//! How an emulator behaves: [`EmulatorConfig`] and the choices it is made of. Kept apart from
+//! the crate root so that every module can read the configuration without importing `lib.rs`.
+
+use std::time::Duration;
+
+/// A fixed-window rate limit over every API call (the keys and `/emulator` endpoints are exempt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub max_calls: u32,
+    pub window: Duration,
+}
+
+/// The algorithm of the key that signs the emulator's JWTs.
+///
+/// Descope's production keys are RSA (its JWK schema has only `n` and `e`, and its Java and .NET
+/// SDKs can only build RSA keys), so `RS256` is the default; the others let applications check
+/// that their validation is not tied to one algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SigningAlgorithm {
+    /// RSASSA-PKCS1-v1_5 with SHA-256 on a 2048-bit key (`kty` `RSA`).
+    #[default]
+    Rs256,
+    /// ECDSA on P-256 with SHA-256 (`kty` `EC`, `crv` `P-256`).
+    Es256,
+    /// Ed25519 (`kty` `OKP`, `crv` `Ed25519`, RFC 8037).
+    EdDsa,
+}
+
+impl SigningAlgorithm {
+    /// The JOSE name, as in a JWT header's and a JWK's `alg`.
+    pub fn jose_name(self) -> &'static str {
+        match self {
+            SigningAlgorithm::Rs256 => "RS256",
+            SigningAlgorithm::Es256 => "ES256",
+            SigningAlgorithm::EdDsa => "EdDSA",
+        }
+    }
+
+    /// The algorithm a JOSE name stands for (exact, case-sensitive, as JOSE names are).
+    pub fn from_jose_name(name: &str) -> Option<SigningAlgorithm> {
+        [
+            SigningAlgorithm::Rs256,
+            SigningAlgorithm::Es256,
+            SigningAlgorithm::EdDsa,
+        ]
+        .into_iter()
+        .find(|alg| alg.jose_name() == name)
+    }
+}
+
+/// Where sign-in, refresh and tenant-selection answers put the session and refresh JWTs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum TokenDelivery {
+    /// In the body's `sessionJwt` and `refreshJwt`.
+    #[default]
+    Body,
+    /// In `Set-Cookie: DS=…` and `DSR=…` (`Path=/; HttpOnly; Secure; SameSite=Strict`), left out
+    /// of the body, as for a Descope project set to deliver tokens in cookies. Sign-out answers
+    /// then delete both cookies.
+    Cookies,
+}
+
+/// How the emulator behaves. `Default` gives a project `P2Emulator` on a free loopback port.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// The project id the bearer must carry, and the JWTs' `iss`.
+    pub project_id: String,
+    /// Loopback port to bind; 0 picks a free one.
+    pub port: u16,
+    pub otp_ttl: Duration,
+    pub link_ttl: Duration,
+    /// Wrong codes allowed per code: the last of these answers `E061103` and burns the code.
+    pub max_otp_attempts: u32,
+    pub session_ttl: Duration,
+    pub refresh_ttl: Duration,
+    /// Where links point when the request has no `URI` (the project's default redirect).
+    pub default_redirect_uri: String,
+    pub rate_limit: Option<RateLimit>,
+    /// The algorithm of the signing key (and of every key a rotation makes). Default `RS256`.
+    pub signing_algorithm: SigningAlgorithm,
+    /// When true, a refresh also issues a new refresh JWT and revokes the one it was called
+    /// with. Default false, like a Descope project without refresh-token rotation.
+    pub rotate_refresh_tokens: bool,
+    /// Body (default) or cookies.
+    pub token_delivery: TokenDelivery,
+    /// How long, on the emulator's clock, a key replaced by a rotation stays in the JWKS and
+    /// keeps verifying the tokens it signed. Default 10 minutes, the default `session_ttl`, so
+    /// every session JWT signed before a rotation verifies until it expires.
+    pub retired_key_ttl: Duration,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            project_id: "P2Emulator".to_owned(),
+            port: 0,
+            otp_ttl: Duration::from_secs(180),
+            link_ttl: Duration::from_secs(600),
+            max_otp_attempts: 3,
+            session_ttl: Duration::from_secs(600),
+            refresh_ttl: Duration::from_secs(28 * 24 * 3600),
+            default_redirect_uri: "http://localhost:3000/verify".to_owned(),
+            rate_limit: None,
+            signing_algorithm: SigningAlgorithm::default(),
+            rotate_refresh_tokens: false,
+            token_delivery: TokenDelivery::default(),
+            retired_key_ttl: Duration::from_secs(600),
+        }
+    }
+}

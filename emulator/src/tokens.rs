@@ -1,0 +1,305 @@
+//! What the JWTs say and how a presented one is judged: the claims of session and refresh JWTs,
+//! their issue (refresh JWTs are registered by `jti`, which makes them revocable), the checks a
+//! bearer JWT must pass, and the token fields of answers, in the body or in cookies.
+
+use serde_json::{Map, Value, json};
+
+use crate::config::EmulatorConfig;
+use crate::error::ApiError;
+use crate::jwt;
+use crate::secret;
+use crate::state::{State, unix};
+
+/// Who a token is for and what it carries beyond the user's current roles and tenants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub user_id: String,
+    /// How the user signed in (`amr`), such as `["email"]`.
+    pub amr: Vec<String>,
+    /// The selected tenant (`dct`), if any.
+    pub dct: Option<String>,
+}
+
+/// A valid, live refresh JWT that came with a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presented {
+    pub grant: Grant,
+    pub jti: String,
+    pub exp: i64,
+}
+
+/// What the call's `Authorization` header proved, beyond the project id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bearer {
+    /// The project id alone (or no header, where none is needed).
+    Project,
+    Refresh(Presented),
+    /// The claims of a valid session JWT.
+    Session(Value),
+}
+
+impl Bearer {
+    pub fn user(&self) -> Option<&str> {
+        match self {
+            Bearer::Refresh(presented) => Some(&presented.grant.user_id),
+            _ => None,
+        }
+    }
+}
+
+/// Newly signed tokens with their expiries (unix seconds).
+pub struct Issued {
+    pub session: String,
+    pub session_exp: i64,
+    pub refresh: Option<(String, i64)>,
+}
+
+/// Signs a session JWT and, when `with_refresh`, a refresh JWT (registered as live) for
+/// `grant`. Roles, permissions and tenants are read from the user now, so a refresh picks up
+/// changes made since sign-in.
+pub fn issue(
+    state: &mut State,
+    config: &EmulatorConfig,
+    grant: &Grant,
+    with_refresh: bool,
+) -> Result<Issued, ApiError> {
+    let now = unix(state.now());
+    let session_exp = now.saturating_add(seconds(config.session_ttl));
+    let session = sign(
+        state,
+        &claims(state, config, grant, jwt::SESSION, now, session_exp)?,
+    )?;
+    let refresh = if with_refresh {
+        let exp = now.saturating_add(seconds(config.refresh_ttl));
+        let claims = claims(state, config, grant, jwt::REFRESH, now, exp)?;
+        let token = sign(state, &claims)?;
+        let jti = claims["jti"].as_str().unwrap_or_default().to_owned();
+        state
+            .refresh_tokens
+            .insert(jti, grant.user_id.clone(), exp, now);
+        Some((token, exp))
+    } else {
+        None
+    };
+    Ok(Issued {
+        session,
+        session_exp,
+        refresh,
+    })
+}
+
+fn seconds(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// Descope's claims: `iss` (the project id), `sub`, `iat`, `exp`, `drn`, `amr`, project-level
+/// `roles` and `permissions` (always present, possibly empty), `tenants` (only when the user
+/// has some), `dct` (only when a tenant is selected) and a unique `jti` (it revokes refresh
+/// JWTs, and keeps two tokens issued in the same second apart).
+fn claims(
+    state: &State,
+    config: &EmulatorConfig,
+    grant: &Grant,
+    drn: &str,
+    iat: i64,
+    exp: i64,
+) -> Result<Value, ApiError> {
+    let user = state
+        .users
+        .get(&grant.user_id)
+        .ok_or_else(ApiError::user_not_found)?;
+    let jti = secret::id().ok_or_else(|| ApiError::unavailable("the random source failed"))?;
+    let mut claims = json!({
+        "iss": config.project_id,
+        "sub": user.id,
+        "iat": iat,
+        "exp": exp,
+        "drn": drn,
+        "amr": grant.amr,
+        "roles": user.roles,
+        "permissions": user.permissions,
+        "jti": jti,
+    });
+    if !user.tenants.is_empty() {
+        let tenants: Map<String, Value> = user
+            .tenants
+            .iter()
+            .map(|m| {
+                let roles = json!({"roles": m.roles, "permissions": m.permissions});
+                (m.tenant_id.clone(), roles)
+            })
+            .collect();
+        claims["tenants"] = Value::Object(tenants);
+    }
+    if let Some(tenant) = &grant.dct {
+        claims["dct"] = json!(tenant);
+    }
+    Ok(claims)
+}
+
+fn sign(state: &State, claims: &Value) -> Result<String, ApiError> {
+    state
+        .keys
+        .current()
+        .sign(claims)
+        .ok_or_else(|| ApiError::unavailable("the signing key failed"))
+}
+
+/// The grant a refresh JWT carries, if it is one of this project's, signed by a live key and
+/// not expired; refused with `E064001` when it was revoked.
+pub fn check_refresh(
+    state: &State,
+    config: &EmulatorConfig,
+    token: &str,
+) -> Result<Presented, ApiError> {
+    let refused = || ApiError::unauthorized("the refresh JWT is invalid or expired");
+    let claims = valid_claims(state, config, token, jwt::REFRESH).ok_or_else(refused)?;
+    let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
+    let (Some(user_id), Some(jti)) = (text("sub"), text("jti")) else {
+        return Err(refused());
+    };
+    if !state.refresh_tokens.is_live(&jti) {
+        return Err(ApiError::revoked());
+    }
+    if !state.users.contains_key(&user_id) {
+        return Err(ApiError::unauthorized(
+            "the refresh JWT's user no longer exists",
+        ));
+    }
+    let amr = claims
+        .get("amr")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
+    Ok(Presented {
+        grant: Grant {
+            user_id,
+            amr,
+            dct: text("dct"),
+        },
+        jti,
+        exp: claims
+            .get("exp")
+            .and_then(Value::as_i64)
+            .unwrap_or_default(),
+    })
+}
+
+/// The claims of a valid session JWT: signed by a live key, `drn` `DS`, this project's `iss`,
+/// `exp` after the emulator's now.
+pub fn check_session(
+    state: &State,
+    config: &EmulatorConfig,
+    token: &str,
+) -> Result<Value, ApiError> {
+    valid_claims(state, config, token, jwt::SESSION)
+        .ok_or_else(|| ApiError::unauthorized("the session JWT is invalid or expired"))
+}
+
+fn valid_claims(state: &State, config: &EmulatorConfig, token: &str, drn: &str) -> Option<Value> {
+    let now = state.now();
+    let claims = state.keys.verify(token, now)?;
+    let valid = claims.get("drn").and_then(Value::as_str) == Some(drn)
+        && claims.get("iss").and_then(Value::as_str) == Some(config.project_id.as_str())
+        && claims
+            .get("exp")
+            .and_then(Value::as_i64)
+            .is_some_and(|exp| exp > unix(now));
+    valid.then_some(claims)
+}
+
+/// The token fields of a `JwtResponse`: the new session JWT, the new refresh JWT if one was
+/// issued, and the refresh cookie's lifetime from `refresh_exp` (the refresh JWT in effect).
+pub fn answer(issued: Issued, refresh_exp: i64, now: i64) -> Map<String, Value> {
+    let mut answer = Map::new();
+    answer.insert("sessionJwt".into(), json!(issued.session));
+    if let Some((refresh, _)) = issued.refresh {
+        answer.insert("refreshJwt".into(), json!(refresh));
+    }
+    let max_age = i32::try_from(refresh_exp.saturating_sub(now).max(0)).unwrap_or(i32::MAX);
+    answer.insert("sessionExpiration".into(), json!(issued.session_exp));
+    answer.insert("cookieExpiration".into(), json!(refresh_exp));
+    answer.insert("cookieMaxAge".into(), json!(max_age));
+    answer.insert("cookiePath".into(), json!("/"));
+    answer.insert("cookieName".into(), json!("DSR"));
+    answer.insert("sessionCookieName".into(), json!("DS"));
+    answer
+}
+
+/// Sign-out's answer (the spec's `SignedOut`): every token field empty, the cookie lifetime
+/// zero, so that a client mirroring it into cookies clears them.
+pub fn signed_out() -> Value {
+    json!({
+        "sessionJwt": "",
+        "refreshJwt": "",
+        "cookieDomain": "",
+        "cookiePath": "",
+        "cookieMaxAge": 0,
+        "cookieExpiration": 0,
+    })
+}
+
+/// The attributes of both cookies, as Descope's Go SDK writes them by default.
+const COOKIE_ATTRIBUTES: &str = "Path=/; HttpOnly; Secure; SameSite=Strict";
+
+/// Moves non-empty `sessionJwt` and `refreshJwt` out of `body` into `DS` and `DSR` cookies,
+/// each living until its expiry (`sessionExpiration`, `cookieExpiration`).
+pub fn into_cookies(body: &mut Value, now: i64) -> Vec<String> {
+    let Some(fields) = body.as_object_mut() else {
+        return Vec::new();
+    };
+    let mut cookies = Vec::new();
+    for (field, name, expiry) in [
+        ("sessionJwt", "DS", "sessionExpiration"),
+        ("refreshJwt", "DSR", "cookieExpiration"),
+    ] {
+        let token = match fields.remove(field) {
+            Some(Value::String(token)) if !token.is_empty() => token,
+            _ => continue,
+        };
+        let exp = fields.get(expiry).and_then(Value::as_i64).unwrap_or(now);
+        let max_age = exp.saturating_sub(now).max(0);
+        cookies.push(format!(
+            "{name}={token}; {COOKIE_ATTRIBUTES}; Max-Age={max_age}"
+        ));
+    }
+    cookies
+}
+
+/// Cookies that delete `DS` and `DSR`: empty values, `Max-Age=0`.
+pub fn deletion_cookies() -> Vec<String> {
+    ["DS", "DSR"]
+        .iter()
+        .map(|name| format!("{name}=; {COOKIE_ATTRIBUTES}; Max-Age=0"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_carry_the_tokens_and_their_lifetimes() {
+        let mut body = json!({
+            "sessionJwt": "s.s.s",
+            "refreshJwt": "r.r.r",
+            "sessionExpiration": 1_600,
+            "cookieExpiration": 11_000,
+            "user": {},
+        });
+        let cookies = into_cookies(&mut body, 1_000);
+        assert_eq!(
+            cookies,
+            [
+                "DS=s.s.s; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=600",
+                "DSR=r.r.r; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=10000",
+            ]
+        );
+        assert!(body.get("sessionJwt").is_none() && body.get("refreshJwt").is_none());
+        assert!(into_cookies(&mut signed_out(), 0).is_empty());
+        assert!(deletion_cookies().iter().all(|c| c.ends_with("Max-Age=0")));
+    }
+}
