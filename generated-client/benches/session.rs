@@ -34,6 +34,7 @@ fn main() {
     let (rounds, per_round) = options();
     println!("load average at start: {}", load_average());
     let (jwk, token) = key_and_token();
+    println!("token: RS256, {} bytes", token.len());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a runtime");

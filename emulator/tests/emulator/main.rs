@@ -4,6 +4,7 @@
 mod admin;
 mod cookies;
 mod keys;
+mod local_validation;
 mod magic_link;
 mod otp;
 mod sessions;
