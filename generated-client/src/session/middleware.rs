@@ -132,9 +132,7 @@ where
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        // The clone that was polled ready serves this request; a fresh clone takes its place.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let mut inner = take_ready(&mut self.inner);
         let settings = Arc::clone(&self.settings);
         Box::pin(async move {
             let headers = request.headers();
@@ -172,6 +170,13 @@ where
             }
         })
     }
+}
+
+/// The inner service that was polled ready, to serve this request from a future; a fresh clone
+/// takes its place (tower's rule: the ready one must be the one called).
+fn take_ready<S: Clone>(inner: &mut S) -> S {
+    let clone = inner.clone();
+    std::mem::replace(inner, clone)
 }
 
 /// An empty response with the RFC 6750 challenge.
@@ -319,8 +324,7 @@ pub mod require {
             match verdict {
                 Some(refused) => Box::pin(async move { Ok(refused) }),
                 None => {
-                    let clone = self.inner.clone();
-                    let mut inner = std::mem::replace(&mut self.inner, clone);
+                    let mut inner = take_ready(&mut self.inner);
                     Box::pin(async move { inner.call(request).await })
                 }
             }
