@@ -10,7 +10,7 @@ use reqwest::header::{
 };
 
 use crate::ClientState;
-use crate::credentials::{ProjectId, RefreshJwt, SessionJwt};
+use crate::credentials::ProjectId;
 use crate::operations::{Credential, Operation};
 
 /// The headers every call of a client sends, built once when the client is made: the content
@@ -53,13 +53,11 @@ pub(crate) fn headers(state: &ClientState, operation: &Operation) -> Result<Head
     let refresh_jwt = state
         .refresh_jwt
         .as_ref()
-        .map(RefreshJwt::expose)
-        .filter(|jwt| !jwt.is_empty());
+        .filter(|jwt| !jwt.expose().is_empty());
     let session_jwt = state
         .session_jwt
         .as_ref()
-        .map(SessionJwt::expose)
-        .filter(|jwt| !jwt.is_empty());
+        .filter(|jwt| !jwt.expose().is_empty());
     let user_token = match (operation.credential, refresh_jwt, session_jwt) {
         (Credential::None, _, _) => {
             headers.remove(AUTHORIZATION);
@@ -68,9 +66,13 @@ pub(crate) fn headers(state: &ClientState, operation: &Operation) -> Result<Head
         // The common headers already carry `Bearer <ProjectId>`.
         (Credential::ProjectId, _, _) | (Credential::ProjectIdOrRefreshJwt, None, _) => None,
         (Credential::ProjectIdOrRefreshJwt | Credential::ProjectIdAndRefreshJwt, Some(jwt), _) => {
-            Some(("refresh", jwt))
+            jwt.check().map_err(|invalid| invalid.to_string())?;
+            Some(jwt.expose())
         }
-        (Credential::ProjectIdAndSessionJwt, _, Some(jwt)) => Some(("session", jwt)),
+        (Credential::ProjectIdAndSessionJwt, _, Some(jwt)) => {
+            jwt.check().map_err(|invalid| invalid.to_string())?;
+            Some(jwt.expose())
+        }
         (Credential::ProjectIdAndRefreshJwt, None, _) => {
             return Err(format!(
                 "{} acts on a signed-in user and needs their refresh JWT: call it on \
@@ -86,11 +88,12 @@ pub(crate) fn headers(state: &ClientState, operation: &Operation) -> Result<Head
             ));
         }
     };
-    if let Some((kind, jwt)) = user_token {
+    if let Some(jwt) = user_token {
+        // Both parts are checked to be header-safe, so this cannot fail; if it did, nothing
+        // would be sent.
         let bearer = format!("Bearer {}:{jwt}", state.project_id);
-        let value = sensitive(&bearer).map_err(|_| {
-            format!("the {kind} JWT contains characters that cannot be sent in a header")
-        })?;
+        let value =
+            sensitive(&bearer).map_err(|_| "the bearer cannot be sent in a header".to_owned())?;
         headers.insert(AUTHORIZATION, value);
     }
     Ok(headers)
@@ -110,6 +113,7 @@ fn sensitive(text: &str) -> Result<HeaderValue, InvalidHeaderValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credentials::{RefreshJwt, SessionJwt};
 
     fn state(refresh_jwt: Option<&str>) -> ClientState {
         let state = ClientState::new(ProjectId::new("P2test").unwrap());
@@ -157,10 +161,10 @@ mod tests {
         let error = headers(&state(Some("r")), &VALIDATE).unwrap_err();
         assert!(error.contains("with_session_jwt"), "{error}");
         assert!(headers(&with_session(""), &VALIDATE).is_err());
+        let refused = headers(&with_session("a\nb"), &VALIDATE).unwrap_err();
         assert!(
-            headers(&with_session("a\nb"), &VALIDATE)
-                .unwrap_err()
-                .contains("session JWT")
+            refused.contains("SessionJwt holds a character"),
+            "{refused}"
         );
     }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::Client;
 use crate::auth::CommonHeaders;
-use crate::credentials::{InvalidProjectId, ProjectId, RefreshJwt, SessionJwt};
+use crate::credentials::{InvalidProjectId, InvalidToken, ProjectId, RefreshJwt, SessionJwt};
 use crate::retry::RetryPolicy;
 use crate::session::{SessionConfig, SessionError, Sessions};
 
@@ -31,6 +31,11 @@ pub fn base_url_for_project(project_id: &ProjectId) -> String {
 /// The `User-Agent` of the HTTP client the builder makes; a caller's own client keeps its own.
 pub const USER_AGENT: &str = concat!("descope-client-rust/", env!("CARGO_PKG_VERSION"));
 
+/// The most bytes of an answer's body the client reads: far above any answer of Descope's (a
+/// few kilobytes), far below what would strain memory. A longer body is an error that names
+/// this limit; reading stops there.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
 /// The request timeout Descope's official SDKs use; also the default connect timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -48,6 +53,8 @@ pub struct ClientState {
     pub(crate) request_timeout: Option<Duration>,
     /// Shared by every copy [`Client::with_refresh_jwt`] makes.
     pub(crate) retry: Arc<RetryPolicy>,
+    /// The most bytes of a body read; see [`DEFAULT_MAX_RESPONSE_BYTES`].
+    pub(crate) max_response_bytes: usize,
     /// How sessions are validated, and the keys held; shared by every copy too.
     pub(crate) sessions: Arc<Sessions>,
 }
@@ -61,6 +68,7 @@ impl ClientState {
             session_jwt: None,
             request_timeout: None,
             retry: Arc::new(RetryPolicy::default()),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             sessions: Arc::new(Sessions::fetched(SessionConfig::default())),
         }
     }
@@ -89,6 +97,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
     sessions: SessionConfig,
+    max_response_bytes: usize,
 }
 
 impl ClientBuilder {
@@ -101,6 +110,7 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             http_client: None,
             sessions: SessionConfig::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -133,9 +143,20 @@ impl ClientBuilder {
     }
 
     /// Uses an HTTP client you configured. [`timeout`](Self::timeout) still bounds each attempt;
-    /// [`connect_timeout`](Self::connect_timeout) and [`USER_AGENT`] are then yours to set.
+    /// [`connect_timeout`](Self::connect_timeout) and [`USER_AGENT`] are then yours to set, and
+    /// so is the redirect policy: set `redirect(reqwest::redirect::Policy::none())`, as the
+    /// builder's own client does, or a redirect would re-send bodies (codes, link tokens) where
+    /// it points.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// The most bytes of an answer's body to read; defaults to
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]. A longer body (or an endless one) stops being read at
+    /// the limit, and the call fails with an error naming it.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
         self
     }
 
@@ -155,7 +176,10 @@ impl ClientBuilder {
         let request_timeout = self.http_client.is_some().then_some(self.timeout);
         let http_client = match self.http_client {
             Some(client) => client,
+            // Descope's API does not redirect; following a redirect would post the body (a code
+            // or a link token) to wherever it points. A 3xx is an error naming its target.
             None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .user_agent(USER_AGENT)
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
@@ -165,6 +189,7 @@ impl ClientBuilder {
         let state = ClientState {
             request_timeout,
             retry: Arc::new(self.retry),
+            max_response_bytes: self.max_response_bytes,
             sessions: Arc::new(Sessions::new(self.sessions)?),
             ..ClientState::new(project_id)
         };
@@ -172,18 +197,32 @@ impl ClientBuilder {
     }
 }
 
-/// An absolute http(s) URL without a trailing slash (paths are appended to it as they are).
+/// An absolute http(s) URL without a trailing slash (paths are appended to it as they are),
+/// user info, query or fragment, and exactly as given (no surrounding spaces).
 fn checked_base_url(url: &str) -> Result<String, BuildError> {
-    let refuse = |reason: &str| BuildError::BaseUrl {
-        url: url.to_owned(),
+    let refuse = |shown: &str, reason: &str| BuildError::BaseUrl {
+        url: shown.to_owned(),
         reason: reason.to_owned(),
     };
-    let parsed = reqwest::Url::parse(url).map_err(|error| refuse(&error.to_string()))?;
+    if url.trim() != url {
+        return Err(refuse(url, "it has spaces around it"));
+    }
+    let parsed = reqwest::Url::parse(url).map_err(|error| refuse(url, &error.to_string()))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // The error must not show the password it refuses.
+        let mut shown = parsed.clone();
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        return Err(refuse(
+            shown.as_str(),
+            "a base URL cannot carry user info (it would be shown wherever the URL is)",
+        ));
+    }
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(refuse("the scheme must be http or https"));
+        return Err(refuse(url, "the scheme must be http or https"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(refuse("a base URL cannot carry a query or a fragment"));
+        return Err(refuse(url, "a base URL cannot carry a query or a fragment"));
     }
     Ok(url.trim_end_matches('/').to_owned())
 }
@@ -203,11 +242,36 @@ impl Client {
     ///
     /// Calls whose spec requires the user's refresh JWT (email and phone updates) work only on
     /// such a client; sign-in on it is a step-up or MFA sign-in. The copy shares the HTTP
-    /// connection pool, so making one per request is cheap.
+    /// connection pool, so making one per request is cheap. A token that is empty or holds a
+    /// character no JWT has is never sent: calls that need it are refused with
+    /// `Error::InvalidRequest` ([`try_with_refresh_jwt`](Self::try_with_refresh_jwt) refuses it
+    /// at once).
     pub fn with_refresh_jwt(&self, refresh_jwt: impl Into<RefreshJwt>) -> Client {
         let mut client = self.clone();
         client.inner.refresh_jwt = Some(refresh_jwt.into());
         client
+    }
+
+    /// Like [`with_refresh_jwt`](Self::with_refresh_jwt), but refuses a token that is empty or
+    /// holds a character no JWT has, here rather than when a call would send it.
+    pub fn try_with_refresh_jwt(
+        &self,
+        refresh_jwt: impl Into<RefreshJwt>,
+    ) -> Result<Client, InvalidToken> {
+        let refresh_jwt = refresh_jwt.into();
+        refresh_jwt.check()?;
+        Ok(self.with_refresh_jwt(refresh_jwt))
+    }
+
+    /// Like [`with_session_jwt`](Self::with_session_jwt), but refuses a token that is empty or
+    /// holds a character no JWT has, here rather than when a call would send it.
+    pub fn try_with_session_jwt(
+        &self,
+        session_jwt: impl Into<SessionJwt>,
+    ) -> Result<Client, InvalidToken> {
+        let session_jwt = session_jwt.into();
+        session_jwt.check()?;
+        Ok(self.with_session_jwt(session_jwt))
     }
 
     /// A copy of this client that presents `session_jwt`, for the calls that check a session
@@ -279,12 +343,21 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:4000");
-        for bad in ["not a url", "ftp://example.com", "https://example.com/?a=b"] {
+        for bad in [
+            "not a url",
+            "ftp://example.com",
+            "https://example.com/?a=b",
+            " http://127.0.0.1:4000",
+            "http://127.0.0.1:4000 ",
+            "https://user:hunter2@example.com",
+            "https://user@example.com",
+        ] {
             let error = Client::builder("P2abc").base_url(bad).build().unwrap_err();
             assert!(
                 matches!(error, BuildError::BaseUrl { .. }),
                 "{bad}: {error}"
             );
+            assert!(!error.to_string().contains("hunter2"), "{error}");
         }
     }
 

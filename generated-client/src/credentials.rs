@@ -8,16 +8,26 @@ use std::fmt;
 pub struct ProjectId(String);
 
 impl ProjectId {
-    /// Accepts a non-empty id of visible ASCII without `:` (which separates the bearer's parts).
+    /// Accepts an id of ASCII letters and digits, as every Descope project id is (`P` and a
+    /// base-62 string, such as `P2aAc4T2V93bddihGEx2Ryhc8e5Z`, with the region after the `P`
+    /// in ids of 32 characters or more). The id goes into the `Authorization` header and may
+    /// choose the regional host name, so nothing else is let through: a `#`, `/`, `\`, `@`, `.`
+    /// or `:` could otherwise build another host or bearer.
     pub fn new(id: impl Into<String>) -> Result<Self, InvalidProjectId> {
         let id = id.into();
         let id = id.trim().to_owned();
         if id.is_empty() {
             return Err(InvalidProjectId("the project id is empty".into()));
         }
-        if let Some(bad) = id.chars().find(|c| !c.is_ascii_graphic() || *c == ':') {
+        if let Some(bad) = id.chars().find(|c| !c.is_ascii_alphanumeric()) {
             return Err(InvalidProjectId(format!(
                 "the project id contains {bad:?}; ids are letters and digits such as `P2abc...`"
+            )));
+        }
+        if id.len() > MAX_PROJECT_ID_LENGTH {
+            return Err(InvalidProjectId(format!(
+                "the project id is {} characters long; ids are at most {MAX_PROJECT_ID_LENGTH}",
+                id.len()
             )));
         }
         Ok(ProjectId(id))
@@ -27,6 +37,10 @@ impl ProjectId {
         &self.0
     }
 }
+
+/// Real ids are 28 characters, regional ones 32; this leaves room and keeps a host label (at
+/// most 63 characters) valid.
+const MAX_PROJECT_ID_LENGTH: usize = 63;
 
 // A project id is public (browsers send it too), so it may be shown.
 impl fmt::Debug for ProjectId {
@@ -63,6 +77,12 @@ macro_rules! user_token {
             pub(crate) fn expose(&self) -> &str {
                 &self.0
             }
+
+            /// Checks that the token is made of a JWT's characters (base64url and dots) and is
+            /// not empty, as it must be before it is sent.
+            pub fn check(&self) -> Result<(), InvalidToken> {
+                check_jwt_characters(&self.0, stringify!($name))
+            }
         }
 
         impl fmt::Debug for $name {
@@ -85,6 +105,27 @@ macro_rules! user_token {
     };
 }
 
+/// Why a token was refused: it is empty or holds a character no JWT has.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidToken(String);
+
+fn check_jwt_characters(token: &str, kind: &str) -> Result<(), InvalidToken> {
+    if token.is_empty() {
+        return Err(InvalidToken(format!("the {kind} is empty")));
+    }
+    match token
+        .chars()
+        .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        // The character is not shown: it is part of a secret.
+        Some(at) => Err(InvalidToken(format!(
+            "the {kind} holds a character no JWT has (at position {at}); a JWT is base64url and dots"
+        ))),
+        None => Ok(()),
+    }
+}
+
 user_token!(
     /// A signed-in user's refresh JWT (`DSR`), for the calls that act on that user.
     RefreshJwt
@@ -102,10 +143,41 @@ mod tests {
     #[test]
     fn project_ids_are_trimmed_and_checked() {
         assert_eq!(ProjectId::new(" P2abc ").unwrap().as_str(), "P2abc");
-        assert!(ProjectId::new("").is_err());
-        assert!(ProjectId::new("P2:abc").is_err());
-        assert!(ProjectId::new("P2 abc").is_err());
-        assert!(ProjectId::new("P2\nabc").is_err());
+        assert!(ProjectId::new("P2aAc4T2V93bddihGEx2Ryhc8e5Z").is_ok());
+        assert!(ProjectId::new("Puse12aAc4T2V93bddihGEx2Ryhc8e5Z").is_ok());
+        for bad in [
+            "",
+            "P2:abc",
+            "P2 abc",
+            "P2\nabc",
+            "Puse1#evil.example/aAc4T2V93bddihGEx2R",
+            "Pab/c",
+            "Pab\\c",
+            "P@evil",
+            "P.evil",
+            "P-2",
+            "Pé",
+        ] {
+            assert!(ProjectId::new(bad).is_err(), "{bad:?}");
+        }
+        assert!(ProjectId::new("P".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn tokens_must_be_made_of_jwt_characters() {
+        assert!(RefreshJwt::new("eyJh.eyJz.c2ln-_").check().is_ok());
+        for bad in ["", "   ", "eyJh.eyJz.sig\n", "ключ", "a b", "a;b"] {
+            let error = RefreshJwt::new(bad).check().unwrap_err().to_string();
+            assert!(
+                !bad.trim().is_empty() || error.contains("empty") || error.contains("character")
+            );
+            assert!(error.starts_with("the RefreshJwt"), "{error}");
+        }
+        let shown = SessionJwt::new("secret;part")
+            .check()
+            .unwrap_err()
+            .to_string();
+        assert!(!shown.contains("secret"), "{shown}");
     }
 
     #[test]

@@ -65,8 +65,12 @@ pub struct ServiceError {
     pub description: String,
     /// The body's `errorMessage`, empty when absent.
     pub message: String,
-    /// The `Retry-After` delay the service asked for (sent with 429).
+    /// The `Retry-After` delay the service asked for (sent with 429), in seconds or as a date,
+    /// at most [`MAX_RETRY_AFTER`](crate::MAX_RETRY_AFTER).
     pub retry_after: Option<Duration>,
+    /// Where a redirect (3xx) pointed. Redirects are never followed: Descope's API does not
+    /// redirect, and following one would send the body (a code or a link token) elsewhere.
+    pub redirected_to: Option<String>,
     /// The start of the body when it was not a Descope error body (an HTML page from a proxy, an
     /// empty body), so the failure can still be diagnosed.
     pub body_excerpt: Option<String>,
@@ -203,8 +207,15 @@ impl fmt::Display for ServiceError {
         }
         for text in [&self.description, &self.message] {
             if !text.is_empty() {
-                write!(f, ": {text}")?;
+                write!(f, ": {}", capped(text))?;
             }
+        }
+        if let Some(location) = &self.redirected_to {
+            write!(
+                f,
+                "; it redirected to {}, which is not followed",
+                capped(location)
+            )?;
         }
         if let Some(excerpt) = &self.body_excerpt {
             if excerpt.is_empty() {
@@ -217,6 +228,17 @@ impl fmt::Display for ServiceError {
             write!(f, "; retry after {} s", delay.as_secs())?;
         }
         attempts_suffix(self.attempts, f)
+    }
+}
+
+/// The longest service text a `Display` shows: Descope's are a line; a hostile server's could
+/// be megabytes. The field itself keeps all of it.
+const DISPLAYED_TEXT_CHARS: usize = 300;
+
+fn capped(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(DISPLAYED_TEXT_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+        None => text.into(),
     }
 }
 
@@ -375,6 +397,7 @@ mod tests {
             description: "Rate limit exceeded".into(),
             message: String::new(),
             retry_after: Some(Duration::from_secs(7)),
+            redirected_to: None,
             body_excerpt: None,
             attempts: 1,
         }));
@@ -385,5 +408,25 @@ mod tests {
         );
         assert_eq!(error.code(), Some(&ErrorCode::RateLimitExceeded));
         assert_eq!(error.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+    }
+
+    #[test]
+    fn huge_service_texts_are_cut_in_display_and_kept_in_the_field() {
+        let huge = "x".repeat(1_000_000);
+        let error = ServiceError {
+            operation: &crate::operations::VERIFY_OTP_EMAIL,
+            status: StatusCode::BAD_REQUEST,
+            code: None,
+            description: huge.clone(),
+            message: String::new(),
+            retry_after: None,
+            redirected_to: Some(format!("https://elsewhere.example/{huge}")),
+            body_excerpt: None,
+            attempts: 1,
+        };
+        let shown = error.to_string();
+        assert!(shown.len() < 1000, "{} bytes", shown.len());
+        assert!(shown.contains("x…; it redirected to https://elsewhere.example/xx"));
+        assert_eq!(error.description.len(), 1_000_000);
     }
 }

@@ -52,6 +52,7 @@
 //! fallback for tokens and the `descope.call` tracing span are described on [`ClientBuilder`]
 //! and in the README.
 
+mod answer;
 mod auth;
 mod call;
 mod config;
@@ -65,18 +66,19 @@ mod response;
 mod retry;
 pub mod session;
 
+pub use answer::MAX_RETRY_AFTER;
 pub(crate) use call::Call;
 pub use config::{
-    BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, USER_AGENT,
-    base_url_for_project,
+    BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT, USER_AGENT, base_url_for_project,
 };
-pub use credentials::{InvalidProjectId, ProjectId, RefreshJwt, SessionJwt};
+pub use credentials::{InvalidProjectId, InvalidToken, ProjectId, RefreshJwt, SessionJwt};
 pub use error::{DecodeError, Error, ErrorCode, InvalidRequest, ServiceError, TransportError};
 pub use generated::client::{Client, builder, prelude, types};
 /// Every operation of the spec with its method, path and bearer credential.
 pub use generated::operations;
 pub use response::Response;
-pub use retry::RetryPolicy;
+pub use retry::{MAX_HONOURED_RETRY_AFTER, RetryPolicy};
 pub use session::{CheckedSession, RefreshedSession, Session, SessionConfig, SessionError};
 
 // The README's examples are compiled with the crate's doctests, so they cannot drift from the API.

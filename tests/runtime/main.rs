@@ -1,6 +1,7 @@
 //! The client's runtime behaviour on the wire, observed through the loopback recording server.
 
 mod faults;
+mod hardening;
 mod sessions;
 mod tracing_span;
 

@@ -5,6 +5,7 @@
 //! what arrives on the wire, with nothing between the client and the recording.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -49,6 +50,14 @@ pub enum Behaviour {
     Reset,
     /// Answers nothing for this long, then closes.
     Stall(Duration),
+    /// Answers `status` with a body of `length` bytes (`None`: endless), written in chunks as
+    /// fast as the client reads them; with `declared`, a `content-length` header says the length,
+    /// else the body is chunked. The bytes written are counted (see `streamed`).
+    Stream {
+        status: u16,
+        length: Option<u64>,
+        declared: bool,
+    },
 }
 
 /// The behaviours for the coming requests, in order; the last one repeats.
@@ -68,6 +77,7 @@ pub struct RecordingServer {
     pub base_url: String,
     recorded: Arc<Mutex<Vec<RecordedRequest>>>,
     script: Arc<Mutex<Script>>,
+    streamed: Arc<AtomicU64>,
 }
 
 impl RecordingServer {
@@ -86,15 +96,16 @@ impl RecordingServer {
                 body: b"{}".to_vec(),
             }),
         }));
-        let (log, shared_script) = (recorded.clone(), script.clone());
+        let streamed = Arc::new(AtomicU64::new(0));
+        let (log, shared_script, counter) = (recorded.clone(), script.clone(), streamed.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (log, script) = (log.clone(), shared_script.clone());
+                let (log, script, counter) = (log.clone(), shared_script.clone(), counter.clone());
                 tokio::spawn(async move {
                     if let Some(request) = read_request(&stream).await {
                         log.lock().unwrap().push(request);
                         let behaviour = script.lock().unwrap().next();
-                        behave(stream, behaviour).await;
+                        behave(stream, behaviour, &counter).await;
                     }
                 });
             }
@@ -103,6 +114,7 @@ impl RecordingServer {
             base_url,
             recorded,
             script,
+            streamed,
         }
     }
 
@@ -120,6 +132,11 @@ impl RecordingServer {
             coming: behaviours.into(),
             then,
         };
+    }
+
+    /// How many body bytes `Behaviour::Stream` answers have written so far.
+    pub fn streamed(&self) -> u64 {
+        self.streamed.load(Ordering::Relaxed)
     }
 
     /// Removes and returns everything recorded so far.
@@ -176,8 +193,13 @@ async fn read_request(stream: &TcpStream) -> Option<RecordedRequest> {
     })
 }
 
-async fn behave(mut stream: TcpStream, behaviour: Behaviour) {
+async fn behave(mut stream: TcpStream, behaviour: Behaviour, streamed: &AtomicU64) {
     match behaviour {
+        Behaviour::Stream {
+            status,
+            length,
+            declared,
+        } => stream_body(stream, status, length, declared, streamed).await,
         Behaviour::Answer(response) => write_response(stream, &response).await,
         Behaviour::Raw(bytes) => {
             let _ = stream.write_all(&bytes).await;
@@ -193,6 +215,47 @@ async fn behave(mut stream: TcpStream, behaviour: Behaviour) {
             drop(stream);
         }
     }
+}
+
+/// Writes a long or endless body until it ends or the client goes away.
+async fn stream_body(
+    mut stream: TcpStream,
+    status: u16,
+    length: Option<u64>,
+    declared: bool,
+    streamed: &AtomicU64,
+) {
+    let framing = match (length, declared) {
+        (Some(length), true) => format!("content-length: {length}"),
+        _ => "transfer-encoding: chunked".to_owned(),
+    };
+    let head =
+        format!("HTTP/1.1 {status} Streamed\r\ncontent-type: text/plain\r\n{framing}\r\n\r\n");
+    if stream.write_all(head.as_bytes()).await.is_err() {
+        return;
+    }
+    let chunk = vec![b'x'; 64 * 1024];
+    let mut left = length.unwrap_or(u64::MAX);
+    while left > 0 {
+        let size = chunk.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let written = if declared && length.is_some() {
+            stream.write_all(&chunk[..size]).await
+        } else {
+            let mut framed = format!("{size:x}\r\n").into_bytes();
+            framed.extend_from_slice(&chunk[..size]);
+            framed.extend_from_slice(b"\r\n");
+            stream.write_all(&framed).await
+        };
+        if written.is_err() {
+            return;
+        }
+        streamed.fetch_add(size as u64, Ordering::Relaxed);
+        left -= size as u64;
+    }
+    if !declared {
+        let _ = stream.write_all(b"0\r\n\r\n").await;
+    }
+    let _ = stream.shutdown().await;
 }
 
 async fn write_response(mut stream: TcpStream, response: &CannedResponse) {
