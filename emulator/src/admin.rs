@@ -1,17 +1,36 @@
-//! The test-only endpoints under `/emulator/` (unauthenticated and never rate-limited) and the
-//! Rust API behind them: the outbox, the clock, signing-key rotation, and the roles and tenants
-//! of users, which Descope manages through its management API and the emulator has no other way
-//! to set.
+//! The test-only HTTP endpoints under `/emulator/` (unauthenticated, never rate-limited, and
+//! absent with `admin_api: false`): each reads its query or body, calls `control`, and answers
+//! JSON. The outbox, the clock, key rotation, users (seeding, roles, tenants), fixed codes,
+//! the rate limit, the configuration and the reset.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use hyper::Method;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use crate::config::{EmulatorConfig, MAX_DURATION, RateLimit, TokenDelivery};
+use crate::control;
 use crate::error::ApiError;
 use crate::keys::SigningKey;
-use crate::state::{Membership, Shared, State, unix};
+use crate::seed::SeedUser;
+use crate::state::{ResetReport, Shared, State, unix};
 use crate::url::query_param;
+use crate::user::Membership;
+
+/// Every endpoint with its methods, in the order the docs list them.
+pub const ROUTES: [(&str, &[&str]); 10] = [
+    ("/emulator/outbox", &["GET", "DELETE"]),
+    ("/emulator/reset", &["POST"]),
+    ("/emulator/clock", &["GET", "POST"]),
+    ("/emulator/keys/rotate", &["POST"]),
+    ("/emulator/users", &["GET", "POST"]),
+    ("/emulator/users/roles", &["POST"]),
+    ("/emulator/users/tenants", &["POST"]),
+    ("/emulator/fixed-codes", &["GET", "PUT", "PATCH"]),
+    ("/emulator/rate-limit", &["GET", "PUT", "DELETE"]),
+    ("/emulator/config", &["GET"]),
+];
 
 /// Answers one `/emulator/…` request; `body` is the parsed JSON body (`{}` when empty).
 pub async fn handle(
@@ -21,16 +40,13 @@ pub async fn handle(
     query: Option<&str>,
     body: &Value,
 ) -> Result<Value, ApiError> {
-    let allowed: &[&str] = match path {
-        "/emulator/outbox" => &["GET", "DELETE"],
-        "/emulator/clock" => &["GET", "POST"],
-        "/emulator/keys/rotate" | "/emulator/users/roles" | "/emulator/users/tenants" => &["POST"],
-        "/emulator/users" => &["GET"],
-        _ => return Err(ApiError::no_such_path(method.as_str(), path)),
+    let Some((_, allowed)) = ROUTES.iter().find(|(route, _)| *route == path) else {
+        return Err(ApiError::no_such_path(method.as_str(), path));
     };
     if !allowed.contains(&method.as_str()) {
         return Err(ApiError::method_not_allowed(method.as_str(), allowed));
     }
+    let config = &shared.config;
     match (method.as_str(), path) {
         ("GET", "/emulator/outbox") => {
             let login_id = query_param(query, "loginId");
@@ -47,6 +63,10 @@ pub async fn handle(
             shared.state().outbox.clear();
             Ok(Value::Array(Vec::new()))
         }
+        ("POST", "/emulator/reset") => {
+            let report = control::reset(&mut shared.state(), config)?;
+            Ok(reset_json(&report))
+        }
         ("POST", "/emulator/clock") => {
             let seconds = body
                 .get("seconds")
@@ -57,31 +77,59 @@ pub async fn handle(
                 })?;
             let mut state = shared.state();
             let by = Duration::from_secs(seconds);
-            if state.clock_offset.saturating_add(by) > MAX_CLOCK_OFFSET {
+            if state.clock_offset.saturating_add(by) > MAX_DURATION {
                 return Err(ApiError::invalid_request(format!(
                     "/seconds: the clock moves at most {} seconds ahead in all",
-                    MAX_CLOCK_OFFSET.as_secs()
+                    MAX_DURATION.as_secs()
                 )));
             }
-            advance_clock(&mut state, by);
+            control::advance_clock(&mut state, by);
             Ok(clock(&state))
         }
         ("GET", "/emulator/clock") => Ok(clock(&shared.state())),
         ("POST", "/emulator/keys/rotate") => {
             // RSA key generation takes tens of milliseconds: off the async workers and the lock.
-            let algorithm = shared.config.signing_algorithm;
+            let algorithm = config.signing_algorithm;
             let key = tokio::task::spawn_blocking(move || SigningKey::generate(algorithm))
                 .await
                 .ok()
                 .flatten();
-            let (kid, retired) = install_key(shared, key)?;
+            let (kid, retired) = control::install_key(shared, key)?;
             Ok(json!({"kid": kid, "retiredKid": retired}))
+        }
+        ("GET", "/emulator/users") => {
+            let login_id = query_param(query, "loginId")
+                .ok_or_else(|| ApiError::missing("the loginId query parameter is required"))?;
+            let state = shared.state();
+            let user = state
+                .user_by_login(&login_id)
+                .ok_or_else(ApiError::user_not_found)?;
+            Ok(user.to_json())
+        }
+        ("POST", "/emulator/users") => {
+            let seed = SeedUser::from_json(body, "").map_err(|error| {
+                // `tenants[0].roles` → `/tenants/0/roles`, as the other endpoints name fields.
+                let pointer: String = error
+                    .place
+                    .chars()
+                    .filter(|c| *c != ']')
+                    .map(|c| if c == '.' || c == '[' { '/' } else { c })
+                    .collect();
+                let message = format!("/{pointer}: {}", error.message);
+                if error.missing {
+                    ApiError::missing(message)
+                } else {
+                    ApiError::invalid_request(message)
+                }
+            })?;
+            Ok(control::add_user(&mut shared.state(), &seed)?.to_json())
         }
         ("POST", "/emulator/users/roles") => {
             let login_id = text(body, "loginId")?;
             let roles = strings(body, "roles")?;
             let permissions = strings(body, "permissions")?;
-            set_roles(&mut shared.state(), login_id, roles, permissions)
+            let mut state = shared.state();
+            Ok(control::set_roles(&mut state, login_id, roles, permissions)?.to_json())
         }
         ("POST", "/emulator/users/tenants") => {
             let tenant_id = text(body, "tenantId")?.to_owned();
@@ -94,17 +142,34 @@ pub async fn handle(
                 roles: strings(body, "roles")?,
                 permissions: strings(body, "permissions")?,
             };
-            add_to_tenant(&mut shared.state(), text(body, "loginId")?, membership)
+            let login_id = text(body, "loginId")?;
+            let mut state = shared.state();
+            Ok(control::add_to_tenant(&mut state, login_id, membership)?.to_json())
         }
-        ("GET", "/emulator/users") => {
-            let login_id = query_param(query, "loginId")
-                .ok_or_else(|| ApiError::missing("the loginId query parameter is required"))?;
-            let state = shared.state();
-            let user = state
-                .user_by_login(&login_id)
-                .ok_or_else(ApiError::user_not_found)?;
-            Ok(user.to_json())
+        ("GET", "/emulator/fixed-codes") => Ok(json!(shared.state().fixed_codes)),
+        ("PUT" | "PATCH", "/emulator/fixed-codes") => {
+            let replace = method == Method::PUT;
+            let mut changes = fixed_codes(body, replace)?;
+            let mut state = shared.state();
+            if replace {
+                for login_id in state.fixed_codes.keys() {
+                    changes.entry(login_id.clone()).or_insert(None);
+                }
+            }
+            control::change_fixed_codes(&mut state, changes)?;
+            Ok(json!(state.fixed_codes))
         }
+        ("GET", "/emulator/rate-limit") => Ok(rate_limit_json(shared.state().rate_limit)),
+        ("PUT", "/emulator/rate-limit") => {
+            let limit = rate_limit(body)?;
+            shared.state().set_rate_limit(Some(limit));
+            Ok(rate_limit_json(Some(limit)))
+        }
+        ("DELETE", "/emulator/rate-limit") => {
+            shared.state().set_rate_limit(None);
+            Ok(rate_limit_json(None))
+        }
+        ("GET", "/emulator/config") => Ok(config_json(config)),
         _ => Err(ApiError::no_such_path(method.as_str(), path)),
     }
 }
@@ -133,6 +198,63 @@ fn strings(body: &Value, key: &str) -> Result<Vec<String>, ApiError> {
         .collect()
 }
 
+/// `{"<loginId>": "123456", ...}`; with `PATCH` (not `replace`) a `null` removes the login id.
+fn fixed_codes(body: &Value, replace: bool) -> Result<BTreeMap<String, Option<String>>, ApiError> {
+    let object = body.as_object().map(Map::iter).into_iter().flatten();
+    object
+        .map(|(login_id, code)| match code {
+            Value::String(code) => Ok((login_id.clone(), Some(code.clone()))),
+            Value::Null if !replace => Ok((login_id.clone(), None)),
+            _ => Err(ApiError::invalid_request(format!(
+                "/{login_id}: must be a six-digit code{}",
+                if replace { "" } else { " or null" }
+            ))),
+        })
+        .collect()
+}
+
+/// `{"maxCalls": N, "windowSeconds": S}`: N from 0 (every call refused) up, S from 1 second
+/// to a century.
+fn rate_limit(body: &Value) -> Result<RateLimit, ApiError> {
+    if let Some(unknown) = body.as_object().and_then(|object| {
+        object
+            .keys()
+            .find(|key| *key != "maxCalls" && *key != "windowSeconds")
+    }) {
+        return Err(ApiError::invalid_request(format!(
+            "/{unknown}: unknown field; the fields are maxCalls and windowSeconds"
+        )));
+    }
+    let number = |key: &str| {
+        body.get(key)
+            .ok_or_else(|| ApiError::missing(format!("{key} is required")))
+            .map(Value::as_u64)
+    };
+    let max_calls = number("maxCalls")?
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| {
+            ApiError::invalid_request("/maxCalls: must be an integer from 0 to 4294967295")
+        })?;
+    let window = number("windowSeconds")?
+        .filter(|&seconds| (1..=MAX_DURATION.as_secs()).contains(&seconds))
+        .ok_or_else(|| {
+            ApiError::invalid_request(format!(
+                "/windowSeconds: must be an integer from 1 to {}",
+                MAX_DURATION.as_secs()
+            ))
+        })?;
+    Ok(RateLimit {
+        max_calls,
+        window: Duration::from_secs(window),
+    })
+}
+
+fn rate_limit_json(limit: Option<RateLimit>) -> Value {
+    let limit = limit
+        .map(|limit| json!({"maxCalls": limit.max_calls, "windowSeconds": limit.window.as_secs()}));
+    json!({ "rateLimit": limit })
+}
+
 fn clock(state: &State) -> Value {
     json!({
         "offsetSeconds": state.clock_offset.as_secs(),
@@ -140,64 +262,51 @@ fn clock(state: &State) -> Value {
     })
 }
 
-/// How far ahead of the system clock the emulator's clock may go: a century, far beyond any
-/// token lifetime, and far from where `SystemTime` arithmetic would overflow and panic.
-pub const MAX_CLOCK_OFFSET: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
-
-/// Moves the clock forward, at most to [`MAX_CLOCK_OFFSET`] ahead of the system clock.
-pub fn advance_clock(state: &mut State, by: Duration) {
-    state.clock_offset = state.clock_offset.saturating_add(by).min(MAX_CLOCK_OFFSET);
+/// `{"cleared": {...}, "restored": {...}}`.
+fn reset_json(report: &ResetReport) -> Value {
+    json!({
+        "cleared": {
+            "users": report.users,
+            "codes": report.codes,
+            "links": report.links,
+            "outboxMessages": report.outbox_messages,
+            "refreshTokens": report.refresh_tokens,
+            "fixedCodes": report.fixed_codes,
+            "clockOffsetSeconds": report.clock_offset.as_secs(),
+            "rateWindowCalls": report.rate_window_calls,
+        },
+        "restored": {
+            "users": report.seeded_users,
+            "fixedCodes": report.seeded_fixed_codes,
+            "rateLimit": rate_limit_json(report.rate_limit)["rateLimit"],
+        },
+    })
 }
 
-/// Makes a freshly generated key the signing key; the old one stays published for
-/// `retired_key_ttl`. Returns the new and the retired key ids.
-pub fn install_key(shared: &Shared, key: Option<SigningKey>) -> Result<(String, String), ApiError> {
-    let key = key.ok_or_else(|| ApiError::unavailable("the signing key could not be generated"))?;
-    let kid = key.kid().to_owned();
-    let mut state = shared.state();
-    let now = state.now();
-    // A TTL too large to add means the retired key is never dropped.
-    let until = now
-        .checked_add(shared.config.retired_key_ttl)
-        .unwrap_or(now + MAX_CLOCK_OFFSET);
-    let retired = state.keys.install(key, now, until);
-    Ok((kid, retired))
-}
-
-/// Replaces the user's project-level roles and permissions; returns the user.
-pub fn set_roles(
-    state: &mut State,
-    login_id: &str,
-    roles: Vec<String>,
-    permissions: Vec<String>,
-) -> Result<Value, ApiError> {
-    let user = state
-        .user_by_login_mut(login_id)
-        .ok_or_else(ApiError::user_not_found)?;
-    user.roles = roles;
-    user.permissions = permissions;
-    Ok(user.to_json())
-}
-
-/// Adds the user to a tenant, or replaces their membership of it; returns the user.
-pub fn add_to_tenant(
-    state: &mut State,
-    login_id: &str,
-    membership: Membership,
-) -> Result<Value, ApiError> {
-    if membership.tenant_id.is_empty() {
-        return Err(ApiError::missing("tenantId is required"));
-    }
-    let user = state
-        .user_by_login_mut(login_id)
-        .ok_or_else(ApiError::user_not_found)?;
-    match user
-        .tenants
-        .iter_mut()
-        .find(|m| m.tenant_id == membership.tenant_id)
-    {
-        Some(existing) => *existing = membership,
-        None => user.tenants.push(membership),
-    }
-    Ok(user.to_json())
+/// The configuration the emulator started with, which a reset returns to.
+fn config_json(config: &EmulatorConfig) -> Value {
+    let delivery = match config.token_delivery {
+        TokenDelivery::Body => "body",
+        TokenDelivery::Cookies => "cookies",
+    };
+    let users: Vec<&str> = config.users.iter().map(|u| u.login_id.as_str()).collect();
+    json!({
+        "projectId": config.project_id,
+        "port": config.port,
+        "signingAlgorithm": config.signing_algorithm.jose_name(),
+        "tokenDelivery": delivery,
+        "cookieDomain": config.cookie_domain,
+        "rotateRefreshTokens": config.rotate_refresh_tokens,
+        "otpTtlSeconds": config.otp_ttl.as_secs(),
+        "linkTtlSeconds": config.link_ttl.as_secs(),
+        "maxOtpAttempts": config.max_otp_attempts,
+        "sessionTtlSeconds": config.session_ttl.as_secs(),
+        "refreshTtlSeconds": config.refresh_ttl.as_secs(),
+        "retiredKeyTtlSeconds": config.retired_key_ttl.as_secs(),
+        "defaultRedirectUri": config.default_redirect_uri,
+        "rateLimit": rate_limit_json(config.rate_limit)["rateLimit"],
+        "adminApi": config.admin_api,
+        "fixedCodes": config.fixed_codes,
+        "users": users,
+    })
 }

@@ -1,7 +1,11 @@
-//! How an emulator behaves: [`EmulatorConfig`] and the choices it is made of. Kept apart from
-//! the crate root so that every module can read the configuration without importing `lib.rs`.
+//! How an emulator behaves: [`EmulatorConfig`] and the choices it is made of, and the check
+//! that a configuration is usable. Kept apart from the crate root so that every module can read
+//! the configuration without importing `lib.rs`.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
+
+use crate::seed::{SeedUser, check_fixed_code};
 
 /// A fixed-window rate limit over every API call (the keys and `/emulator` endpoints are exempt).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +91,21 @@ pub struct EmulatorConfig {
     /// keeps verifying the tokens it signed. Default 10 minutes, the default `session_ttl`, so
     /// every session JWT signed before a rotation verifies until it expires.
     pub retired_key_ttl: Duration,
+    /// The answers' `cookieDomain` and, with cookie delivery, the `Domain` attribute of the
+    /// `DS`/`DSR` cookies. Empty (the default): no `Domain`, the cookies belong to the host
+    /// that set them.
+    pub cookie_domain: String,
+    /// Whether the test-only `/emulator/…` endpoints are served (default true). When false,
+    /// every `/emulator/…` path answers 404 like any unknown path; the Rust methods on
+    /// `Emulator` still work.
+    pub admin_api: bool,
+    /// Login id → six digits that every OTP sent for that login id carries instead of a random
+    /// code, as a Descope test user's static OTP. The code is still single-use per send,
+    /// expires and counts wrong attempts. These win over a seeded user's `fixed_code`.
+    pub fixed_codes: BTreeMap<String, String>,
+    /// Users that exist from the start, and again after every reset; they sign in without
+    /// signing up.
+    pub users: Vec<SeedUser>,
 }
 
 impl Default for EmulatorConfig {
@@ -105,6 +124,85 @@ impl Default for EmulatorConfig {
             rotate_refresh_tokens: false,
             token_delivery: TokenDelivery::default(),
             retired_key_ttl: Duration::from_secs(600),
+            cookie_domain: String::new(),
+            admin_api: true,
+            fixed_codes: BTreeMap::new(),
+            users: Vec::new(),
         }
+    }
+}
+
+/// The longest duration the emulator takes anywhere (a TTL, a rate-limit window, a clock
+/// move): a century, far beyond any token lifetime and far from where `SystemTime` arithmetic
+/// would overflow and panic.
+pub const MAX_DURATION: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// A project id the bearer can carry: non-empty ASCII without `:` (the bearer's separator)
+/// or whitespace.
+pub fn check_project_id(id: &str) -> Result<(), String> {
+    let usable = !id.is_empty() && id.bytes().all(|b| b.is_ascii_graphic() && b != b':');
+    if usable {
+        Ok(())
+    } else {
+        Err(format!(
+            "{id:?} is not a project id (non-empty ASCII, no ':' or spaces)"
+        ))
+    }
+}
+
+/// A cookie domain: empty (none), or a host name of letters, digits, `-` and `.`.
+pub fn check_cookie_domain(domain: &str) -> Result<(), String> {
+    let usable = domain
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if usable {
+        Ok(())
+    } else {
+        Err(format!(
+            "{domain:?} is not a cookie domain (letters, digits, '-' and '.')"
+        ))
+    }
+}
+
+impl EmulatorConfig {
+    /// Why this configuration cannot run, if it cannot: a bad project id or cookie domain, a
+    /// duration beyond a century, a fixed code that is not six digits, or a seed user that is
+    /// malformed or shares its login id with another.
+    pub fn check(&self) -> Result<(), String> {
+        check_project_id(&self.project_id).map_err(|e| format!("project_id: {e}"))?;
+        check_cookie_domain(&self.cookie_domain).map_err(|e| format!("cookie_domain: {e}"))?;
+        let durations = [
+            ("otp_ttl", self.otp_ttl),
+            ("link_ttl", self.link_ttl),
+            ("session_ttl", self.session_ttl),
+            ("refresh_ttl", self.refresh_ttl),
+            ("retired_key_ttl", self.retired_key_ttl),
+        ];
+        let windows = self.rate_limit.map(|limit| ("rate_limit", limit.window));
+        for (name, duration) in durations.into_iter().chain(windows) {
+            if duration > MAX_DURATION {
+                return Err(format!("{name}: longer than a century"));
+            }
+        }
+        for (login_id, code) in &self.fixed_codes {
+            if login_id.is_empty() {
+                return Err("fixed_codes: a login id is empty".to_owned());
+            }
+            check_fixed_code(code).map_err(|e| format!("fixed_codes[{login_id:?}]: {e}"))?;
+        }
+        for (at, user) in self.users.iter().enumerate() {
+            user.check()
+                .map_err(|e| format!("users[{at}].{}: {}", e.place, e.message))?;
+            if let Some(first) = self.users[..at]
+                .iter()
+                .position(|other| other.login_id == user.login_id)
+            {
+                return Err(format!(
+                    "users[{at}].loginId: {:?} is also the login id of users[{first}]",
+                    user.login_id
+                ));
+            }
+        }
+        Ok(())
     }
 }

@@ -14,9 +14,10 @@ use crate::error::ApiError;
 use crate::kind::{Action, Channel, Family};
 use crate::outbox::{Delivery, OutboxMessage};
 use crate::secret;
-use crate::state::{Login, PendingCode, PendingLink, Purpose, SignIn, State, User, unix};
+use crate::state::{PendingCode, PendingLink, Purpose, SignIn, State, unix};
 use crate::tokens::{self, Grant};
 use crate::updates;
+use crate::user::{Login, User, check_contact, contact_kind};
 
 /// What a call needs besides the state.
 pub struct Context<'a> {
@@ -61,29 +62,6 @@ fn optional_text(body: &Value, pointer: &str) -> Option<String> {
 
 pub(crate) fn flag(body: &Value, pointer: &str) -> bool {
     body.pointer(pointer).and_then(Value::as_bool) == Some(true)
-}
-
-/// A plausible destination for the channel: an address with `@`, or a number of 6 to 15 digits
-/// with an optional `+` (E.164).
-pub(crate) fn check_contact(channel: Channel, value: &str) -> Result<(), ApiError> {
-    let ok = if channel.is_email() {
-        matches!(value.split_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty())
-    } else {
-        let digits = value.strip_prefix('+').unwrap_or(value);
-        (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
-    };
-    if ok {
-        Ok(())
-    } else {
-        let kind = if channel.is_email() {
-            "an email address"
-        } else {
-            "a phone number"
-        };
-        Err(ApiError::invalid_arguments(format!(
-            "{value:?} is not {kind}"
-        )))
-    }
 }
 
 fn entropy_failed() -> ApiError {
@@ -154,7 +132,12 @@ fn send(
     let now = state.now();
     let delivery = match family {
         Family::Otp => {
-            let code = secret::otp_code().ok_or_else(entropy_failed)?;
+            // A fixed code (a test user's static OTP) replaces the random one; it is still
+            // single-use per send, expires and counts wrong attempts like any other.
+            let code = match state.fixed_codes.get(&login_id) {
+                Some(fixed) => fixed.clone(),
+                None => secret::otp_code().ok_or_else(entropy_failed)?,
+            };
             state.codes.insert(
                 (login_id.clone(), channel),
                 PendingCode {
@@ -208,10 +191,6 @@ fn send(
         }
         (Family::MagicLink, masked) => masked,
     })
-}
-
-pub(crate) fn contact_kind(channel: Channel) -> &'static str {
-    if channel.is_email() { "email" } else { "phone" }
 }
 
 /// Creates the user; its contact for the channel is `user.email`/`user.phone` or the login id.
@@ -344,7 +323,7 @@ fn finish(
     };
     let issued = tokens::issue(state, context.config, &grant, true)?;
     let refresh_exp = issued.refresh.as_ref().map_or(now, |(_, exp)| *exp);
-    let mut answer = tokens::answer(issued, refresh_exp, now);
+    let mut answer = tokens::answer(issued, refresh_exp, now, &context.config.cookie_domain);
     answer.insert("firstSeen".into(), json!(first_seen));
     if let Some(user) = state.users.get_mut(&grant.user_id) {
         user.history.push(Login {

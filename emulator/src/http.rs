@@ -130,11 +130,12 @@ async fn route(
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
-    if path == "/emulator" || path.starts_with("/emulator/") {
-        let body = if method == Method::POST {
-            read_json(request, false).await?
-        } else {
-            Value::Object(Map::new())
+    // Without the admin API, `/emulator/…` paths fall through to the spec's routes: 404.
+    if shared.config.admin_api && (path == "/emulator" || path.starts_with("/emulator/")) {
+        let body = match method {
+            Method::POST => read_json(request, false).await?,
+            Method::PUT | Method::PATCH => read_json(request, true).await?,
+            _ => Value::Object(Map::new()),
         };
         let answer = admin::handle(shared, &method, &path, query.as_deref(), &body).await?;
         return Ok(Reply::body(answer));
@@ -156,9 +157,7 @@ async fn route(
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    if let Some(limit) = &shared.config.rate_limit {
-        shared.state().count_call(limit.max_calls, limit.window)?;
-    }
+    shared.state().count_call()?;
     let lenient = action == Some(SessionAction::TryRefresh);
     // Refused before the body is read; checked again below under the lock that runs the call,
     // so that a logout landing while the body arrives is seen.
@@ -202,9 +201,11 @@ async fn route(
     let cookies = match (config.token_delivery, action) {
         (TokenDelivery::Body, _) => Vec::new(),
         (TokenDelivery::Cookies, Some(SessionAction::Logout | SessionAction::LogoutAll)) => {
-            tokens::deletion_cookies()
+            tokens::deletion_cookies(&config.cookie_domain)
         }
-        (TokenDelivery::Cookies, _) => tokens::into_cookies(&mut answer, now),
+        (TokenDelivery::Cookies, _) => {
+            tokens::into_cookies(&mut answer, now, &config.cookie_domain)
+        }
     };
     Ok(Reply {
         body: answer,

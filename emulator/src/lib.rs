@@ -1,5 +1,15 @@
 //! An in-memory emulator of Descope's OTP, magic-link and session API, served over loopback
-//! HTTP from the same curated spec the `descope-client` crate is generated from.
+//! HTTP from the same curated spec the `descope-client` crate is generated from: a library for
+//! Rust tests, and a binary (`descope-emulator`) that any official SDK can be pointed at.
+//!
+//! As a tool (every flag, with its default, in `descope-emulator --help`; [`cli`]):
+//!
+//! ```text
+//! cargo install --path emulator
+//! descope-emulator --port 4000 --project-id P2Local --users users.json --fixed-code jane@example.com=123456
+//! ```
+//!
+//! In Rust tests, one in-process emulator per test, on a free port:
 //!
 //! ```no_run
 //! # async fn run() {
@@ -18,8 +28,10 @@
 //!
 //! # What it does
 //!
-//! - **Routes** are the spec's 48 operations, by method and path template (`/v2/keys/{projectId}`
+//! - **Routes** are the spec's 49 operations, by method and path template (`/v2/keys/{projectId}`
 //!   matches any project id); a known path with another method is 405, an unknown path 404.
+//!   One path outside the spec is served as an alias: the Python SDK's magic-link phone update
+//!   without a method (`POST /v1/auth/magiclink/update/phone`) is the SMS one.
 //!   Every request body is validated against the operation's request schema; an optional body
 //!   (refresh, try-refresh, logout, logout-all) may be absent or empty, and operations without
 //!   one (`me`, `me/history`, validate, keys) do not read it.
@@ -27,7 +39,7 @@
 //!   `Bearer <ProjectId>:<RefreshJWT>`, `Bearer <ProjectId>:<SessionJWT>` (validate), or nothing
 //!   (the keys). Updates (and step-up/MFA sign-in) need a refresh JWT of the user who owns the
 //!   body's `loginId`.
-//! - **Codes** are six random digits; only the latest per (login id, method) is valid; they
+//! - **Codes** are six random digits (or a fixed code, below); only the latest per (login id, method) is valid; they
 //!   expire after [`EmulatorConfig::otp_ttl`]; the [`EmulatorConfig::max_otp_attempts`]-th wrong
 //!   code burns the code. **Links** are `<URI or default>?t=<64 hex>`, single use, expiring
 //!   after [`EmulatorConfig::link_ttl`]; earlier links stay valid.
@@ -53,27 +65,71 @@
 //!   `tenant/select` issues tokens whose `dct` is the tenant; validate answers
 //!   `{"parsedJWT": claims}` for a valid session JWT; try-refresh answers `{}` without a usable
 //!   refresh JWT.
-//! - **Cookies**: with [`TokenDelivery::Cookies`], verify, refresh, try-refresh and
-//!   tenant-select answers carry the tokens in `Set-Cookie: DS=…` / `DSR=…` (`Path=/; HttpOnly;
-//!   Secure; SameSite=Strict; Max-Age=<seconds to expiry>`) instead of the body; logout and
-//!   logout-all send both cookies empty with `Max-Age=0`.
+//! - **Cookies**: every token answer carries, as the service's do, `cookieDomain`
+//!   ([`EmulatorConfig::cookie_domain`], empty when unset), `cookiePath` (`/`), `cookieMaxAge`
+//!   and `cookieExpiration` (the refresh cookie's lifetime and expiry), `sessionExpiration`,
+//!   `cookieName` (`DSR`) and `sessionCookieName` (`DS`). With [`TokenDelivery::Cookies`],
+//!   verify, refresh, try-refresh and tenant-select answers carry the tokens in
+//!   `Set-Cookie: DS=…` / `DSR=…` (`Path=/; [Domain=<cookie_domain>; ]HttpOnly; Secure;
+//!   SameSite=Strict; Max-Age=<seconds to expiry>`) instead of the body; logout and logout-all
+//!   send both cookies empty with `Max-Age=0` (and the same `Domain`, without which a browser
+//!   keeps them).
+//! - **Seeded users and fixed codes**: [`EmulatorConfig::users`] (from a JSON file with
+//!   [`load_users`] or `--users`) exist from the start and sign in without signing up; a file
+//!   is an array of users, or `{"users": [...]}`, each `{"loginId"` (required), `"email"`,
+//!   `"phone"`, `"name"`, `"givenName"`, `"middleName"`, `"familyName"`, `"verifiedEmail"`,
+//!   `"verifiedPhone"`, `"roles"`, `"permissions"`, `"tenants": [{"tenantId", "tenantName"`
+//!   (default: the id)`, "roles", "permissions"}]`, `"fixedCode"}`. A login id that is an email
+//!   address (or a phone number) is also the user's email (or phone) unless one is given; a
+//!   user must end up with one or the other. Unknown fields, wrong types, bad contacts,
+//!   duplicate login ids or tenants are refused with the file and the place (`users.json:
+//!   [1].tenants[0].tenantId: is required`, `users.json: line 3, column 7: not JSON: …`), and
+//!   the emulator does not start. A **fixed code** ([`EmulatorConfig::fixed_codes`],
+//!   `--fixed-code`, a user's `fixedCode`, [`Emulator::set_fixed_code`]) replaces the random
+//!   code on every OTP sent for that login id, as a Descope test user's static OTP; it stays
+//!   single-use per send, expires and counts wrong attempts.
 //!
 //! # Test-only endpoints
 //!
-//! Unauthenticated and never rate-limited, like the keys; each has a Rust method too.
+//! **For tests on your own machine only**: they take no credential and are never
+//! rate-limited (like the keys), and they reveal every code, change every user and reset
+//! everything. The emulator binds only `127.0.0.1`. With [`EmulatorConfig::admin_api`] false
+//! (`--no-admin`) every `/emulator/…` path answers 404 exactly as an unknown path does; the
+//! Rust methods still work. Each endpoint has a Rust twin.
 //!
 //! | endpoint | does | Rust |
 //! | --- | --- | --- |
 //! | `GET /emulator/outbox[?loginId=…]` | what would have been sent | [`Emulator::outbox`] |
 //! | `DELETE /emulator/outbox` | forget it | [`Emulator::clear_outbox`] |
+//! | `POST /emulator/reset` | back to the start-up state (below); answers what was cleared | [`Emulator::reset`] |
 //! | `POST /emulator/clock` `{"seconds": N}` | move the clock forward; answers `{offsetSeconds, now}` | [`Emulator::advance_clock`] |
 //! | `GET /emulator/clock` | `{offsetSeconds, now}` | [`Emulator::now`] |
 //! | `POST /emulator/keys/rotate` | new signing key; answers `{kid, retiredKid}` | [`Emulator::rotate_signing_key`] |
+//! | `GET /emulator/users?loginId=…` | the user as stored (`ResponseUser`) | — |
+//! | `POST /emulator/users` `{one users-file entry}` | add a user who signs in at once; answers it | [`Emulator::add_user`] |
 //! | `POST /emulator/users/roles` `{loginId, roles?, permissions?}` | replace the user's project roles and permissions | [`Emulator::set_user_roles`] |
 //! | `POST /emulator/users/tenants` `{loginId, tenantId, tenantName?, roles?, permissions?}` | add the user to a tenant (or replace that membership) | [`Emulator::add_user_to_tenant`] |
-//! | `GET /emulator/users?loginId=…` | the user as stored (`ResponseUser`) | — |
+//! | `GET /emulator/fixed-codes` | `{"<loginId>": "123456", …}` | [`Emulator::fixed_codes`] |
+//! | `PUT /emulator/fixed-codes` `{"<loginId>": "123456", …}` | replace them all; answers them | [`Emulator::set_fixed_code`] |
+//! | `PATCH /emulator/fixed-codes` `{"<loginId>": "123456" \| null, …}` | merge (`null` removes); answers them | [`Emulator::remove_fixed_code`] |
+//! | `GET /emulator/rate-limit` | `{"rateLimit": {maxCalls, windowSeconds} \| null}` | [`Emulator::rate_limit`] |
+//! | `PUT /emulator/rate-limit` `{"maxCalls": N, "windowSeconds": S}` | switch the limit on (N from 0, S ≥ 1) with a fresh window; answers it | [`Emulator::set_rate_limit`] |
+//! | `DELETE /emulator/rate-limit` | switch it off; answers `{"rateLimit": null}` | [`Emulator::set_rate_limit`] |
+//! | `GET /emulator/config` | the configuration it started with (what a reset returns to) | [`Emulator::config`] |
 //!
-//! The users endpoints answer the user; an unknown login id is 404 `E062108`.
+//! The users endpoints answer the user; an unknown login id is 404 `E062108`, a taken one (on
+//! `POST /emulator/users`) 400 `E062107`. A malformed body is 400 `E011002` (a required field
+//! missing) or `E011003`, the message naming the field as a JSON pointer (`/tenants/0/roles`).
+//! `PUT` and `PATCH` need a body.
+//!
+//! **Reset** forgets users (and their history, roles and tenants), pending codes and links,
+//! the outbox, the refresh JWTs (presented again they answer 401 `E064001`), the fixed codes,
+//! the rate-limit window and the clock offset; it keeps the signing keys, so applications'
+//! cached JWKS stay right. Then it seeds [`EmulatorConfig::users`] again (with new user ids),
+//! and puts back [`EmulatorConfig::fixed_codes`] and [`EmulatorConfig::rate_limit`]. It
+//! answers `{"cleared": {users, codes, links, outboxMessages, refreshTokens, fixedCodes,
+//! clockOffsetSeconds, rateWindowCalls}, "restored": {users, fixedCodes, rateLimit}}`
+//! ([`ResetReport`]).
 //!
 //! # Error statuses
 //!
@@ -90,191 +146,41 @@
 //! | `E062107` | 400 | sign-up of a registered login id; an update conflicting with another user |
 //! | `E062108` | 404 | sign-in (or verify) of an unknown login id |
 //! | `E064001` | 401 | a revoked refresh JWT: after logout, logout-all, `revokeOtherSessions` or rotation |
-//! | `E130429` | 429 | over [`EmulatorConfig::rate_limit`], with `Retry-After` in seconds |
+//! | `E130429` | 429 | over the rate limit in force ([`EmulatorConfig::rate_limit`], `PUT /emulator/rate-limit`), with `Retry-After` in seconds |
 //! | `E010000` | 503 | the machine's random source or crypto library failed |
 
 mod admin;
+pub mod cli;
 mod config;
+mod control;
+mod emulator;
 mod error;
 mod flows;
+mod help;
 mod http;
 pub mod jwt;
 mod keys;
 mod kind;
 mod outbox;
 mod secret;
+mod seed;
 mod sessions;
 mod spec;
 mod state;
 mod tokens;
 mod updates;
 mod url;
+mod user;
+mod users_file;
 
-use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
-
-use serde_json::Value;
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
-
-pub use config::{EmulatorConfig, RateLimit, SigningAlgorithm, TokenDelivery};
+pub use config::{
+    EmulatorConfig, MAX_DURATION, RateLimit, SigningAlgorithm, TokenDelivery, check_cookie_domain,
+    check_project_id,
+};
+pub use emulator::{Emulator, start, try_start};
 pub use error::ApiError;
 pub use outbox::{Channel, Delivery, OutboxMessage};
-pub use state::Membership as TenantMembership;
-
-/// A running emulator. Dropping it stops the server and closes its connections.
-pub struct Emulator {
-    address: SocketAddr,
-    shared: Arc<state::Shared>,
-    server: JoinHandle<()>,
-}
-
-/// Starts an emulator on `127.0.0.1` in the current Tokio runtime.
-///
-/// # Panics
-///
-/// When the port cannot be bound (with the default port 0 that means the machine has no
-/// loopback) or the system's random source fails; [`try_start`] returns those as errors.
-pub async fn start(config: EmulatorConfig) -> Emulator {
-    match try_start(config).await {
-        Ok(emulator) => emulator,
-        Err(error) => panic!("the emulator could not start: {error}"),
-    }
-}
-
-/// Starts an emulator on `127.0.0.1`, or tells why it could not.
-pub async fn try_start(config: EmulatorConfig) -> io::Result<Emulator> {
-    let spec = spec::Spec::load().map_err(io::Error::other)?;
-    let algorithm = config.signing_algorithm;
-    // RSA key generation takes tens of milliseconds: off the async workers.
-    let key = tokio::task::spawn_blocking(move || keys::SigningKey::generate(algorithm))
-        .await
-        .ok()
-        .flatten()
-        .ok_or_else(|| io::Error::other("the signing key could not be generated"))?;
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
-    let address = listener.local_addr()?;
-    let shared = Arc::new(state::Shared {
-        config,
-        spec,
-        state: Mutex::new(state::State::new(keys::KeyRing::new(key))),
-    });
-    let server = tokio::spawn(http::serve(listener, Arc::clone(&shared)));
-    Ok(Emulator {
-        address,
-        shared,
-        server,
-    })
-}
-
-impl Emulator {
-    /// `http://127.0.0.1:<port>`, for `Client::builder(..).base_url(..)`.
-    pub fn base_url(&self) -> String {
-        format!("http://{}", self.address)
-    }
-
-    pub fn address(&self) -> SocketAddr {
-        self.address
-    }
-
-    pub fn project_id(&self) -> &str {
-        &self.shared.config.project_id
-    }
-
-    pub fn config(&self) -> &EmulatorConfig {
-        &self.shared.config
-    }
-
-    /// Every message sent so far, oldest first.
-    pub fn outbox(&self) -> Vec<OutboxMessage> {
-        self.shared.state().outbox.clone()
-    }
-
-    /// The newest message sent for `login_id`.
-    pub fn last_message_for(&self, login_id: &str) -> Option<OutboxMessage> {
-        let state = self.shared.state();
-        state
-            .outbox
-            .iter()
-            .rev()
-            .find(|message| message.login_id == login_id)
-            .cloned()
-    }
-
-    pub fn clear_outbox(&self) {
-        self.shared.state().outbox.clear();
-    }
-
-    /// Moves the emulator's clock forward, to expire codes, links, JWTs and retired keys
-    /// without waiting. The clock goes at most a century ahead of the system's.
-    pub fn advance_clock(&self, by: Duration) {
-        admin::advance_clock(&mut self.shared.state(), by);
-    }
-
-    /// The emulator's clock: the system's, plus every [`advance_clock`](Self::advance_clock).
-    pub fn now(&self) -> SystemTime {
-        self.shared.state().now()
-    }
-
-    /// The JWKS served at `/v2/keys/{projectId}`: the signing key, then the retired keys not
-    /// yet dropped.
-    pub fn jwks(&self) -> Value {
-        let state = self.shared.state();
-        state.keys.jwks(state.now())
-    }
-
-    /// The `kid` of the key that signs new JWTs.
-    pub fn signing_kid(&self) -> String {
-        self.shared.state().keys.current().kid().to_owned()
-    }
-
-    /// Signs with a new key (of [`EmulatorConfig::signing_algorithm`]) from now on; the old
-    /// key stays in the JWKS, and keeps verifying the tokens it signed, for
-    /// [`EmulatorConfig::retired_key_ttl`] of emulator clock. Returns the new key's `kid`.
-    /// Generating an RSA key blocks for tens of milliseconds.
-    pub fn rotate_signing_key(&self) -> Result<String, ApiError> {
-        let key = keys::SigningKey::generate(self.shared.config.signing_algorithm);
-        admin::install_key(&self.shared, key).map(|(kid, _)| kid)
-    }
-
-    /// Replaces the project-level roles and permissions of the user with this login id (the
-    /// JWTs' `roles` and `permissions`, `me`'s `roleNames` and `permissions`). Tokens issued
-    /// from then on (a refresh, for one) carry them.
-    pub fn set_user_roles(
-        &self,
-        login_id: &str,
-        roles: &[&str],
-        permissions: &[&str],
-    ) -> Result<(), ApiError> {
-        let owned = |items: &[&str]| items.iter().map(|&item| item.to_owned()).collect();
-        let mut state = self.shared.state();
-        admin::set_roles(&mut state, login_id, owned(roles), owned(permissions)).map(drop)
-    }
-
-    /// Adds the user with this login id to a tenant, or replaces their membership of it (the
-    /// JWTs' `tenants`, `me`'s `userTenants`, `me/tenants`, `tenant/select`).
-    pub fn add_user_to_tenant(
-        &self,
-        login_id: &str,
-        membership: TenantMembership,
-    ) -> Result<(), ApiError> {
-        admin::add_to_tenant(&mut self.shared.state(), login_id, membership).map(drop)
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
-impl std::fmt::Debug for Emulator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Emulator")
-            .field("address", &self.address)
-            .field("project_id", &self.shared.config.project_id)
-            .finish_non_exhaustive()
-    }
-}
+pub use seed::{SeedError, SeedUser, check_fixed_code};
+pub use state::ResetReport;
+pub use user::Membership as TenantMembership;
+pub use users_file::{load_users, users_from_json};

@@ -1,61 +1,39 @@
-//! `descope-emulator [--port N] [--project-id ID] [--signing-algorithm RS256|ES256|EdDSA]
-//! [--cookies] [--rotate-refresh-tokens]`: runs the emulator until Ctrl-C.
+//! `descope-emulator [FLAG]...`: runs the emulator on 127.0.0.1 until Ctrl-C. `--help` lists
+//! every flag with its default (exit 0); a bad command line is refused in one line naming the
+//! flag (exit 2); a failure to start, such as a port in use, exits 1.
 
 use std::process::ExitCode;
 
-use descope_emulator::{EmulatorConfig, SigningAlgorithm, TokenDelivery, try_start};
-
-const USAGE: &str = "usage: descope-emulator [--port N] [--project-id ID] \
-[--signing-algorithm RS256|ES256|EdDSA] [--cookies] [--rotate-refresh-tokens]";
-
-fn parse(mut args: impl Iterator<Item = String>) -> Result<EmulatorConfig, String> {
-    let mut config = EmulatorConfig::default();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
-        match arg.as_str() {
-            "--port" => {
-                let text = value("--port")?;
-                config.port = text
-                    .parse()
-                    .map_err(|_| format!("--port: {text:?} is not a port number"))?;
-            }
-            "--project-id" => {
-                let id = value("--project-id")?;
-                if id.is_empty() || id.contains(':') || !id.is_ascii() {
-                    return Err(format!("--project-id: {id:?} is not a project id"));
-                }
-                config.project_id = id;
-            }
-            "--signing-algorithm" => {
-                let name = value("--signing-algorithm")?;
-                config.signing_algorithm = SigningAlgorithm::from_jose_name(&name).ok_or(
-                    format!("--signing-algorithm: {name:?} is not RS256, ES256 or EdDSA"),
-                )?;
-            }
-            // Tokens in `DS`/`DSR` cookies instead of the body.
-            "--cookies" => config.token_delivery = TokenDelivery::Cookies,
-            "--rotate-refresh-tokens" => config.rotate_refresh_tokens = true,
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-        }
-    }
-    Ok(config)
-}
+use descope_emulator::cli::{self, Command};
+use descope_emulator::try_start;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = match parse(std::env::args().skip(1)) {
-        Ok(config) => config,
-        // Asking for help is not a mistake: usage on stdout, success.
-        Err(message) if message == USAGE => {
-            println!("{USAGE}");
+    let args: Result<Vec<String>, _> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect();
+    let parsed = match args {
+        Ok(args) => cli::parse(args),
+        Err(arg) => Err(cli::UsageError(format!("{arg:?} is not UTF-8"))),
+    };
+    let config = match parsed {
+        Ok(Command::Run(config)) => *config,
+        Ok(Command::Help) => {
+            print!("{}", cli::help());
             return ExitCode::SUCCESS;
         }
-        Err(message) => {
-            eprintln!("{message}");
+        Ok(Command::Version) => {
+            println!("descope-emulator {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            eprintln!("descope-emulator: {error}");
             return ExitCode::from(2);
         }
     };
+    let admin = config.admin_api;
+    let seeded = config.users.len();
     let emulator = match try_start(config).await {
         Ok(emulator) => emulator,
         Err(error) => {
@@ -63,12 +41,16 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let base = emulator.base_url();
+    let admin = if admin {
+        format!("test-only admin API at {base}/emulator/ (outbox: {base}/emulator/outbox)")
+    } else {
+        "admin API off".to_owned()
+    };
     println!(
-        "descope-emulator listening on {} (project {}, {} keys); outbox at {}/emulator/outbox",
-        emulator.base_url(),
+        "descope-emulator listening on {base} (project {}, {} keys, {seeded} seeded users); {admin}",
         emulator.project_id(),
         emulator.config().signing_algorithm.jose_name(),
-        emulator.base_url()
     );
     // Runs until interrupted; a failure to listen for the signal also ends it.
     let _ = tokio::signal::ctrl_c().await;

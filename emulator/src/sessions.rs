@@ -10,8 +10,9 @@ use serde_json::{Value, json};
 use crate::config::EmulatorConfig;
 use crate::error::ApiError;
 use crate::kind::SessionAction;
-use crate::state::{State, User, unix};
+use crate::state::{State, unix};
 use crate::tokens::{self, Bearer, Grant, Presented};
+use crate::user::User;
 
 /// Runs one validated session call.
 pub fn call(
@@ -84,13 +85,14 @@ fn refresh(
     if rotate {
         state.refresh_tokens.revoke(&presented.jti);
     }
-    signed_in(state, presented, issued, with_user)
+    signed_in(state, config, presented, issued, with_user)
 }
 
 /// The answer to a refresh or a tenant selection: the token fields, then (except for
 /// try-refresh, whose answer never has them) `firstSeen` and the user.
 fn signed_in(
     state: &State,
+    config: &EmulatorConfig,
     presented: Presented,
     issued: tokens::Issued,
     with_user: bool,
@@ -100,7 +102,7 @@ fn signed_in(
         .refresh
         .as_ref()
         .map_or(presented.exp, |(_, exp)| *exp);
-    let mut answer = tokens::answer(issued, refresh_exp, now);
+    let mut answer = tokens::answer(issued, refresh_exp, now, &config.cookie_domain);
     if with_user {
         answer.insert("firstSeen".into(), json!(false));
         answer.insert("user".into(), user(state, &presented)?.to_json());
@@ -189,5 +191,5 @@ fn select_tenant(
     if config.rotate_refresh_tokens {
         state.refresh_tokens.revoke(&presented.jti);
     }
-    signed_in(state, presented, issued, true)
+    signed_in(state, config, presented, issued, true)
 }

@@ -9,8 +9,19 @@ use serde_json::{Map, Value};
 use crate::error::ApiError;
 use crate::kind::{Kind, classify};
 
-/// The spec the client is generated from.
-pub const SPEC_YAML: &str = include_str!("../../openapi/descope-auth.yaml");
+/// The spec the client is generated from: `cargo xtask generate` keeps this copy of
+/// `openapi/descope-auth.yaml` inside the package, so an installed or packaged emulator holds it.
+pub const SPEC_YAML: &str = include_str!("../spec/descope-auth.yaml");
+
+/// Paths an official SDK calls that the spec does not describe, served as the operation beside
+/// them (openapi/README.md §4.30 has the decision and the reason).
+const ALIASES: [(&str, &str, &str); 1] = [(
+    // Python's magic-link phone update posts without a method; the service's older route
+    // (inferred) sends by SMS, as the method-less update of the same family would.
+    "POST",
+    "/v1/auth/magiclink/update/phone",
+    "/v1/auth/magiclink/update/phone/sms",
+)];
 
 /// What the `Authorization` header must carry, from the operation's `security`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +141,10 @@ impl Spec {
 
     /// The operation for a request, or why there is none.
     pub fn route<'a>(&'a self, method: &Method, path: &'a str) -> Route<'a> {
+        let path = ALIASES
+            .iter()
+            .find(|(m, alias, _)| *m == method.as_str() && *alias == path)
+            .map_or(path, |(_, _, target)| target);
         let parts: Vec<&str> = path.split('/').skip(1).collect();
         for item in &self.paths {
             let Some(parameters) = item.matches(&parts) else {
@@ -187,9 +202,11 @@ fn operation(
             // 3.0 ≈ draft 4.
             let mut document = schema.as_object().cloned().unwrap_or_else(Map::new);
             document.insert("components".to_owned(), components.clone());
+            let mut document = Value::Object(document);
+            nullable_as_json_schema(&mut document);
             let validator = jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft4)
-                .build(&Value::Object(document))
+                .build(&document)
                 .map_err(|e| format!("{place}: the request schema does not compile: {e}"))?;
             // OpenAPI's default for `requestBody.required` is false.
             let required = request_body.get("required").and_then(Value::as_bool) == Some(true);
@@ -204,6 +221,24 @@ fn operation(
         credential,
         body,
     })
+}
+
+/// OpenAPI 3.0's `nullable: true` beside `type: T` is JSON Schema's `type: [T, "null"]`, which is
+/// all draft 4 knows (the generator rewrites its examples' schemas the same way).
+fn nullable_as_json_schema(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            if object.get("nullable") == Some(&Value::Bool(true))
+                && let Some(Value::String(kind)) = object.get("type")
+            {
+                let kind = Value::String(kind.clone());
+                object.insert("type".to_owned(), Value::Array(vec![kind, "null".into()]));
+            }
+            object.values_mut().for_each(nullable_as_json_schema);
+        }
+        Value::Array(items) => items.iter_mut().for_each(nullable_as_json_schema),
+        _ => {}
+    }
 }
 
 /// The credential from `security`: `[]` is none; otherwise the schemes listed as alternatives.
@@ -280,7 +315,7 @@ mod tests {
     #[test]
     fn every_spec_operation_is_understood() {
         let spec = Spec::load().unwrap();
-        assert_eq!(spec.operations().count(), 48);
+        assert_eq!(spec.operations().count(), 49);
         let update = found(&spec, Method::POST, "/v1/auth/otp/update/phone/im");
         assert_eq!(
             (update.kind, update.credential),
@@ -324,6 +359,36 @@ mod tests {
             spec.route(&Method::GET, "/v2/keys/a/b"),
             Route::NotFound
         ));
+        // Python's method-less magic-link phone update is served as the SMS one.
+        match spec.route(&Method::POST, "/v1/auth/magiclink/update/phone") {
+            Route::Found(update, _) => assert_eq!(
+                update.kind,
+                found(&spec, Method::POST, "/v1/auth/magiclink/update/phone/sms").kind
+            ),
+            _ => panic!("the alias is not routed"),
+        }
+        assert!(matches!(
+            spec.route(&Method::GET, "/v1/auth/magiclink/update/phone"),
+            Route::NotFound
+        ));
+    }
+
+    #[test]
+    fn a_nullable_property_takes_null() {
+        let spec = Spec::load().unwrap();
+        let sign_in = found(&spec, Method::POST, "/v1/auth/otp/signin/email")
+            .body
+            .as_ref()
+            .unwrap();
+        let options =
+            |claims: Value| json!({"loginId": "a", "loginOptions": {"customClaims": claims}});
+        assert!(sign_in.validate(&options(Value::Null)).is_ok());
+        assert!(sign_in.validate(&options(json!({"plan": "pro"}))).is_ok());
+        assert!(sign_in.validate(&options(json!("pro"))).is_err());
+        assert!(
+            sign_in.validate(&json!({"loginId": null})).is_err(),
+            "not nullable"
+        );
     }
 
     #[test]

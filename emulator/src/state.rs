@@ -1,21 +1,19 @@
 //! The emulator's memory: users (with roles, tenants and sign-in history) and their login ids,
 //! pending codes and links, the outbox, the live refresh JWTs, the signing keys, the clock
-//! offset and the rate-limit window. One `Mutex` guards it all; no lock is held across an
-//! `.await`.
+//! offset, the rate limit with its window, and the fixed codes. One `Mutex` guards it all; no
+//! lock is held across an `.await`.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde_json::{Value, json};
-
-use crate::config::EmulatorConfig;
+use crate::config::{EmulatorConfig, RateLimit};
 use crate::error::ApiError;
 use crate::keys::KeyRing;
 use crate::kind::Channel;
 use crate::outbox::OutboxMessage;
 use crate::spec::Spec;
+use crate::user::User;
 
 /// Everything the request handlers share.
 pub struct Shared {
@@ -31,108 +29,6 @@ impl Shared {
         self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-/// A user as the emulator keeps it.
-#[derive(Debug, Clone, Default)]
-pub struct User {
-    pub id: String,
-    pub login_ids: Vec<String>,
-    pub name: Option<String>,
-    pub given_name: Option<String>,
-    pub middle_name: Option<String>,
-    pub family_name: Option<String>,
-    pub email: Option<String>,
-    pub verified_email: bool,
-    pub phone: Option<String>,
-    pub verified_phone: bool,
-    pub created: i64,
-    /// Whether a verify has completed for this user (`firstSeen` is its negation).
-    pub signed_in_before: bool,
-    /// Project-level roles and permissions (the JWTs' top-level `roles` and `permissions`).
-    pub roles: Vec<String>,
-    pub permissions: Vec<String>,
-    /// The tenants the user belongs to, in the order they were added.
-    pub tenants: Vec<Membership>,
-    /// Every completed verify, oldest first.
-    pub history: Vec<Login>,
-}
-
-/// A user's place in one tenant: the key of the JWTs' `tenants` claim with its roles and
-/// permissions, and an entry of `userTenants` and `me/tenants`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Membership {
-    pub tenant_id: String,
-    /// `tenantName` in `userTenants`, `name` in `me/tenants`.
-    pub tenant_name: String,
-    /// Roles and permissions in this tenant.
-    pub roles: Vec<String>,
-    pub permissions: Vec<String>,
-}
-
-/// One completed sign-in, for `GET /v1/auth/me/history`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Login {
-    pub time: i64,
-    pub ip: IpAddr,
-    pub selected_tenant: Option<String>,
-}
-
-impl User {
-    /// The email or phone a message over `channel` goes to.
-    pub fn contact(&self, channel: Channel) -> Option<&str> {
-        if channel.is_email() {
-            self.email.as_deref()
-        } else {
-            self.phone.as_deref()
-        }
-    }
-
-    pub fn membership(&self, tenant_id: &str) -> Option<&Membership> {
-        self.tenants.iter().find(|m| m.tenant_id == tenant_id)
-    }
-
-    /// The spec's `ResponseUser`.
-    pub fn to_json(&self) -> Value {
-        let tenants: Vec<Value> = self
-            .tenants
-            .iter()
-            .map(|m| {
-                json!({
-                    "tenantId": m.tenant_id,
-                    "tenantName": m.tenant_name,
-                    "roleNames": m.roles,
-                    "permissions": m.permissions,
-                })
-            })
-            .collect();
-        json!({
-            "userId": self.id,
-            "loginIds": self.login_ids,
-            "name": self.name.clone().unwrap_or_default(),
-            "givenName": self.given_name.clone().unwrap_or_default(),
-            "middleName": self.middle_name.clone().unwrap_or_default(),
-            "familyName": self.family_name.clone().unwrap_or_default(),
-            "email": self.email.clone().unwrap_or_default(),
-            "verifiedEmail": self.verified_email,
-            "phone": self.phone.clone().unwrap_or_default(),
-            "verifiedPhone": self.verified_phone,
-            "status": "enabled",
-            "roleNames": self.roles,
-            "permissions": self.permissions,
-            "userTenants": tenants,
-            "createdTime": self.created,
-            "test": false,
-            "TOTP": false,
-            "SAML": false,
-            "SCIM": false,
-            "OIDC": false,
-            "OAuth": {},
-            "webauthn": false,
-            "password": false,
-            "customAttributes": {},
-        })
     }
 }
 
@@ -211,6 +107,11 @@ impl RefreshTokens {
     pub fn revoke_user(&mut self, user_id: &str) {
         self.live.retain(|_, (owner, _)| owner != user_id);
     }
+
+    /// How many refresh JWTs are live (or expired and not yet pruned).
+    pub fn len(&self) -> usize {
+        self.live.len()
+    }
 }
 
 pub struct State {
@@ -225,12 +126,43 @@ pub struct State {
     pub keys: KeyRing,
     /// Added to the system clock; moved forward by `Emulator::advance_clock`.
     pub clock_offset: Duration,
+    /// The limit in force: [`EmulatorConfig::rate_limit`] at start and after a reset, changed
+    /// by `PUT`/`DELETE /emulator/rate-limit`.
+    pub rate_limit: Option<RateLimit>,
     /// Start of the current rate-limit window and the calls counted in it.
     rate_window: Option<(SystemTime, u32)>,
+    /// Login id → the code every OTP sent for it carries instead of a random one.
+    pub fixed_codes: BTreeMap<String, String>,
+}
+
+/// What a reset (`Emulator::reset`, `POST /emulator/reset`) forgot, and what it put back from
+/// the configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResetReport {
+    /// Users forgotten, seeded ones included, with their history, roles and tenants.
+    pub users: usize,
+    /// Codes and magic links not yet used.
+    pub codes: usize,
+    pub links: usize,
+    pub outbox_messages: usize,
+    /// Refresh JWTs registered as live; from now on they answer 401 `E064001` (revoked).
+    pub refresh_tokens: usize,
+    pub fixed_codes: usize,
+    /// The clock offset undone: the clock is the system's again.
+    pub clock_offset: Duration,
+    /// Calls counted in the current rate-limit window.
+    pub rate_window_calls: u32,
+    /// Put back from the configuration: its users, its fixed codes and its rate limit.
+    pub seeded_users: usize,
+    pub seeded_fixed_codes: usize,
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl State {
-    pub fn new(keys: KeyRing) -> State {
+    /// An empty state signing with `keys`, with `config`'s rate limit (users and fixed codes
+    /// are added by `control::prepare`).
+    pub fn new(keys: KeyRing, config: &EmulatorConfig) -> State {
         State {
             users: HashMap::new(),
             logins: HashMap::new(),
@@ -240,8 +172,38 @@ impl State {
             refresh_tokens: RefreshTokens::default(),
             keys,
             clock_offset: Duration::ZERO,
+            rate_limit: config.rate_limit,
             rate_window: None,
+            fixed_codes: BTreeMap::new(),
         }
+    }
+
+    /// Forgets everything but the keys, and puts `config`'s rate limit back in force; the
+    /// report's `seeded_*` fields are left for the caller that seeds.
+    pub fn clear(&mut self, config: &EmulatorConfig) -> ResetReport {
+        let forgotten = ResetReport {
+            users: self.users.len(),
+            codes: self.codes.len(),
+            links: self.links.len(),
+            outbox_messages: self.outbox.len(),
+            refresh_tokens: self.refresh_tokens.len(),
+            fixed_codes: self.fixed_codes.len(),
+            clock_offset: self.clock_offset,
+            rate_window_calls: self.rate_window.map_or(0, |(_, calls)| calls),
+            rate_limit: config.rate_limit,
+            ..ResetReport::default()
+        };
+        self.users.clear();
+        self.logins.clear();
+        self.codes.clear();
+        self.links.clear();
+        self.outbox.clear();
+        self.refresh_tokens = RefreshTokens::default();
+        self.clock_offset = Duration::ZERO;
+        self.rate_limit = config.rate_limit;
+        self.rate_window = None;
+        self.fixed_codes.clear();
+        forgotten
     }
 
     pub fn now(&self) -> SystemTime {
@@ -257,9 +219,23 @@ impl State {
         self.users.get_mut(id)
     }
 
-    /// Counts one call against a fixed window of `max` calls per `window`; over the limit, the
-    /// answer is 429 with the seconds left in the window (at least 1).
-    pub fn count_call(&mut self, max: u32, window: Duration) -> Result<(), ApiError> {
+    /// Puts `limit` in force (`None`: no limit) with a fresh window.
+    pub fn set_rate_limit(&mut self, limit: Option<RateLimit>) {
+        self.rate_limit = limit;
+        self.rate_window = None;
+    }
+
+    /// Counts one call against the rate limit in force, a fixed window of `max_calls` calls per
+    /// `window`; over the limit, the answer is 429 with the seconds left in the window (at
+    /// least 1). Without a limit, nothing is counted.
+    pub fn count_call(&mut self) -> Result<(), ApiError> {
+        let Some(RateLimit {
+            max_calls: max,
+            window,
+        }) = self.rate_limit
+        else {
+            return Ok(());
+        };
         let now = self.now();
         let (start, count) = match self.rate_window {
             Some((start, count)) if elapsed(start, now) < window => (start, count),
@@ -292,20 +268,34 @@ mod tests {
 
     fn state() -> State {
         let key = crate::keys::SigningKey::generate(crate::config::SigningAlgorithm::EdDsa);
-        State::new(KeyRing::new(key.unwrap()))
+        State::new(KeyRing::new(key.unwrap()), &EmulatorConfig::default())
     }
 
     #[test]
     fn the_window_admits_max_calls_then_names_the_wait() {
         let mut state = state();
-        for _ in 0..3 {
-            state.count_call(3, Duration::from_secs(10)).unwrap();
+        for _ in 0..5 {
+            state.count_call().unwrap();
         }
-        let refused = state.count_call(3, Duration::from_secs(10)).unwrap_err();
+        state.set_rate_limit(Some(RateLimit {
+            max_calls: 3,
+            window: Duration::from_secs(10),
+        }));
+        for _ in 0..3 {
+            state.count_call().unwrap();
+        }
+        let refused = state.count_call().unwrap_err();
         assert_eq!((refused.status, refused.code), (429, "E130429"));
         assert!(matches!(refused.retry_after, Some(1..=10)));
         state.clock_offset = Duration::from_secs(11);
-        state.count_call(3, Duration::from_secs(10)).unwrap();
+        state.count_call().unwrap();
+        let forgotten = state.clear(&EmulatorConfig::default());
+        assert_eq!(forgotten.rate_window_calls, 1);
+        assert_eq!(forgotten.clock_offset, Duration::from_secs(11));
+        assert_eq!(
+            (state.rate_limit, state.clock_offset),
+            (None, Duration::ZERO)
+        );
     }
 
     #[test]

@@ -211,9 +211,16 @@ fn valid_claims(state: &State, config: &EmulatorConfig, token: &str, drn: &str) 
     valid.then_some(claims)
 }
 
-/// The token fields of a `JwtResponse`: the new session JWT, the new refresh JWT if one was
-/// issued, and the refresh cookie's lifetime from `refresh_exp` (the refresh JWT in effect).
-pub fn answer(issued: Issued, refresh_exp: i64, now: i64) -> Map<String, Value> {
+/// The token fields of a `JwtResponse`, as the service sends them whichever way the tokens
+/// travel: the new session JWT and its expiry, the new refresh JWT if one was issued, and the
+/// refresh cookie's domain (`cookie_domain`, empty when none is configured), path, lifetime and
+/// expiry from `refresh_exp` (the refresh JWT in effect).
+pub fn answer(
+    issued: Issued,
+    refresh_exp: i64,
+    now: i64,
+    cookie_domain: &str,
+) -> Map<String, Value> {
     let mut answer = Map::new();
     answer.insert("sessionJwt".into(), json!(issued.session));
     if let Some((refresh, _)) = issued.refresh {
@@ -223,6 +230,7 @@ pub fn answer(issued: Issued, refresh_exp: i64, now: i64) -> Map<String, Value> 
     answer.insert("sessionExpiration".into(), json!(issued.session_exp));
     answer.insert("cookieExpiration".into(), json!(refresh_exp));
     answer.insert("cookieMaxAge".into(), json!(max_age));
+    answer.insert("cookieDomain".into(), json!(cookie_domain));
     answer.insert("cookiePath".into(), json!("/"));
     answer.insert("cookieName".into(), json!("DSR"));
     answer.insert("sessionCookieName".into(), json!("DS"));
@@ -242,12 +250,23 @@ pub fn signed_out() -> Value {
     })
 }
 
-/// The attributes of both cookies, as Descope's Go SDK writes them by default.
-const COOKIE_ATTRIBUTES: &str = "Path=/; HttpOnly; Secure; SameSite=Strict";
+/// The attributes of both cookies, as Descope's Go SDK writes them by default, with
+/// `Domain=<cookie_domain>` after the path when a domain is configured.
+fn attributes(cookie_domain: &str) -> String {
+    let domain = if cookie_domain.is_empty() {
+        String::new()
+    } else {
+        format!("; Domain={cookie_domain}")
+    };
+    format!("Path=/{domain}; HttpOnly; Secure; SameSite=Strict")
+}
 
 /// Moves non-empty `sessionJwt` and `refreshJwt` out of `body` into `DS` and `DSR` cookies,
-/// each living until its expiry (`sessionExpiration`, `cookieExpiration`).
-pub fn into_cookies(body: &mut Value, now: i64) -> Vec<String> {
+/// each living until its expiry (`sessionExpiration`, `cookieExpiration`); the body keeps the
+/// cookie fields (`cookieDomain`, `cookiePath`, `cookieMaxAge`, `cookieExpiration`,
+/// `sessionExpiration`).
+pub fn into_cookies(body: &mut Value, now: i64, cookie_domain: &str) -> Vec<String> {
+    let attributes = attributes(cookie_domain);
     let Some(fields) = body.as_object_mut() else {
         return Vec::new();
     };
@@ -262,18 +281,18 @@ pub fn into_cookies(body: &mut Value, now: i64) -> Vec<String> {
         };
         let exp = fields.get(expiry).and_then(Value::as_i64).unwrap_or(now);
         let max_age = exp.saturating_sub(now).max(0);
-        cookies.push(format!(
-            "{name}={token}; {COOKIE_ATTRIBUTES}; Max-Age={max_age}"
-        ));
+        cookies.push(format!("{name}={token}; {attributes}; Max-Age={max_age}"));
     }
     cookies
 }
 
-/// Cookies that delete `DS` and `DSR`: empty values, `Max-Age=0`.
-pub fn deletion_cookies() -> Vec<String> {
+/// Cookies that delete `DS` and `DSR`: empty values, `Max-Age=0`, and the domain they were
+/// set with (a browser keeps a cookie whose deletion names another domain).
+pub fn deletion_cookies(cookie_domain: &str) -> Vec<String> {
+    let attributes = attributes(cookie_domain);
     ["DS", "DSR"]
         .iter()
-        .map(|name| format!("{name}=; {COOKIE_ATTRIBUTES}; Max-Age=0"))
+        .map(|name| format!("{name}=; {attributes}; Max-Age=0"))
         .collect()
 }
 
@@ -290,7 +309,7 @@ mod tests {
             "cookieExpiration": 11_000,
             "user": {},
         });
-        let cookies = into_cookies(&mut body, 1_000);
+        let cookies = into_cookies(&mut body, 1_000, "");
         assert_eq!(
             cookies,
             [
@@ -299,7 +318,27 @@ mod tests {
             ]
         );
         assert!(body.get("sessionJwt").is_none() && body.get("refreshJwt").is_none());
-        assert!(into_cookies(&mut signed_out(), 0).is_empty());
-        assert!(deletion_cookies().iter().all(|c| c.ends_with("Max-Age=0")));
+        assert!(into_cookies(&mut signed_out(), 0, "").is_empty());
+        assert!(
+            deletion_cookies("")
+                .iter()
+                .all(|c| c.ends_with("Max-Age=0"))
+        );
+    }
+
+    #[test]
+    fn a_cookie_domain_goes_after_the_path_of_every_cookie() {
+        let mut body = json!({"sessionJwt": "s.s.s", "sessionExpiration": 1_600});
+        assert_eq!(
+            into_cookies(&mut body, 1_000, "example.test"),
+            [
+                "DS=s.s.s; Path=/; Domain=example.test; HttpOnly; Secure; SameSite=Strict; Max-Age=600"
+            ]
+        );
+        assert!(
+            deletion_cookies("example.test")
+                .iter()
+                .all(|c| c.contains("; Domain=example.test;") && c.ends_with("Max-Age=0"))
+        );
     }
 }

@@ -4,9 +4,10 @@
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::flows::{Context, check_contact, contact_kind, flag, text};
+use crate::flows::{Context, flag, text};
 use crate::kind::Channel;
 use crate::state::{Purpose, State, Update};
+use crate::user::{check_contact, contact_kind};
 
 /// An email or phone update: only the signed-in user may change their own contact; conflicts
 /// with other users are refused now, and checked again when the change is verified.

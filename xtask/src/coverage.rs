@@ -1,7 +1,7 @@
 //! The coverage map `openapi/COVERAGE.md`: each documented endpoint, its operation id, the
 //! generated method, and the tests that hold it (request and response goldens, end-to-end tests
 //! against the emulator), so a gap shows at a glance. `cargo xtask generate` writes it and
-//! `cargo xtask check` fails when it is stale, like the generated client.
+//! `cargo xtask check` fails when it is stale, like the generated client (see `derived`).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -117,42 +117,12 @@ fn relative(root: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// Brings the map up to date; returns whether it changed. Written through a rename, so a
-/// failed write leaves the old map whole.
-pub fn write(root: &Path, spec_path: &Path) -> anyhow::Result<bool> {
-    let map = root.join(MAP);
-    let expected = expected(root, spec_path)?;
-    if std::fs::read_to_string(&map).ok().as_deref() == Some(expected.as_str()) {
-        return Ok(false);
-    }
-    let staged = map.with_extension("md.tmp");
-    std::fs::write(&staged, &expected)
-        .with_context(|| format!("cannot write {}", staged.display()))?;
-    std::fs::rename(&staged, &map).with_context(|| format!("cannot replace {}", map.display()))?;
-    Ok(true)
-}
-
-/// Whether the checked-in map is current; never writes.
-pub fn is_current(root: &Path, spec_path: &Path) -> anyhow::Result<bool> {
-    let expected = expected(root, spec_path)?;
-    Ok(std::fs::read_to_string(root.join(MAP)).ok().as_deref() == Some(expected.as_str()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn root() -> std::path::PathBuf {
         crate::codegen::workspace_root()
-    }
-
-    #[test]
-    fn the_checked_in_map_is_current() {
-        let options = crate::codegen::Options::defaults(root());
-        assert!(
-            is_current(&options.root, &options.spec).unwrap(),
-            "{MAP} is stale: run `cargo xtask generate`"
-        );
     }
 
     #[test]

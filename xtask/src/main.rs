@@ -6,6 +6,7 @@ mod api_diff;
 mod codegen;
 mod compile_time;
 mod coverage;
+mod derived;
 mod diff_command;
 mod surface;
 mod upstream;
@@ -17,11 +18,12 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  generate    regenerate the client from the spec and write the changed files
+  generate    regenerate the client from the spec and write the changed files (also the
+              coverage map and the emulator's copy of the spec)
   check       regenerate in memory and fail with a diff when the checked-in files differ
-  upstream P  compare the spec with Descope's published spec at path P on the OTP and
-              magic-link paths; exit status 1 unless every difference is explained in
-              openapi/upstream-differences.yaml
+  upstream P  compare the spec with Descope's published spec at path P on the OTP,
+              magic-link and session paths; exit status 1 unless every difference is explained
+              in openapi/upstream-differences.yaml
   diff        report API changes of the spec since a git revision, as Markdown; exit status 1
               when any change breaks users of the generated crate
   compile-time [P]
@@ -63,7 +65,7 @@ fn main() -> ExitCode {
 
 /// The coverage map describes the repository's own spec, client and tests; generating another
 /// spec elsewhere (`--spec`, `--out`) leaves it alone.
-fn maintains_coverage(options: &codegen::Options) -> bool {
+fn maintains_derived_files(options: &codegen::Options) -> bool {
     let defaults = codegen::Options::defaults(options.root.clone());
     options.spec == defaults.spec && options.out == defaults.out
 }
@@ -119,20 +121,24 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         Some(_) if repair => anyhow::bail!("--repair applies to `generate` only\n\n{USAGE}"),
         Some("generate") => {
             codegen::generate(&options)?;
-            if maintains_coverage(&options) && coverage::write(&options.root, &options.spec)? {
-                println!("wrote {}", options.root.join(coverage::MAP).display());
+            if maintains_derived_files(&options) {
+                for path in derived::write(&options.root, &options.spec)? {
+                    println!("wrote {}", options.root.join(path).display());
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
         Some("check") => {
             let code = codegen::check(&options)?;
-            if maintains_coverage(&options) && !coverage::is_current(&options.root, &options.spec)?
-            {
-                eprintln!(
-                    "{} is stale: the spec or the test tree changed.\n  help: run `cargo xtask generate`",
-                    coverage::MAP
-                );
-                return Ok(ExitCode::FAILURE);
+            if maintains_derived_files(&options) {
+                let stale = derived::stale(&options.root, &options.spec)?;
+                if !stale.is_empty() {
+                    eprintln!(
+                        "{} stale: the spec or the test tree changed.\n  help: run `cargo xtask generate`",
+                        stale.join(" and ") + if stale.len() == 1 { " is" } else { " are" }
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
             }
             Ok(code)
         }

@@ -4,25 +4,9 @@
 use std::time::Duration;
 
 use descope_emulator::{Channel, EmulatorConfig, RateLimit};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::support::*;
-
-/// Sends `body` (when given) to `path` and returns the status and the JSON answer.
-async fn call(
-    base: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, format!("{base}{path}"));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap())
-}
 
 #[tokio::test]
 async fn roles_and_tenants_set_over_http_reach_me_and_the_tokens() {

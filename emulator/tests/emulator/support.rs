@@ -18,7 +18,7 @@ pub const OTP_CHANNELS: [Channel; 5] = [
 pub const LINK_CHANNELS: [Channel; 3] = [Channel::Email, Channel::Sms, Channel::Whatsapp];
 pub const OTP_PHONE_UPDATE_CHANNELS: [Channel; 4] =
     [Channel::Sms, Channel::Voice, Channel::Whatsapp, Channel::Im];
-pub const LINK_PHONE_UPDATE_CHANNELS: [Channel; 2] = [Channel::Sms, Channel::Whatsapp];
+pub const LINK_PHONE_UPDATE_CHANNELS: [Channel; 3] = [Channel::Sms, Channel::Whatsapp, Channel::Im];
 
 pub struct Setup {
     pub emulator: Emulator,
@@ -344,4 +344,20 @@ pub fn tenant(id: &str, name: &str, roles: &[&str]) -> TenantMembership {
         roles: roles.iter().map(|&role| role.to_owned()).collect(),
         permissions: vec![format!("{id}:read")],
     }
+}
+
+/// Sends `body` (when given) to `path` and returns the status and the JSON answer.
+pub async fn call(
+    base: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new().request(method, format!("{base}{path}"));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
 }

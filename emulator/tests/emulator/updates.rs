@@ -132,6 +132,15 @@ async fn update_phone(
                 .into_inner()
                 .masked_phone
         }
+        (true, Channel::Im) => {
+            client
+                .update_phone_magic_link_im()
+                .body(ml())
+                .send()
+                .await?
+                .into_inner()
+                .masked_phone
+        }
         other => panic!("no phone update for {other:?}"),
     };
     Ok(sent.unwrap_or_default())
@@ -177,7 +186,7 @@ async fn every_update_without_a_refresh_jwt_is_refused_before_sending() {
     for channel in LINK_PHONE_UPDATE_CHANNELS {
         refusals.push(update_phone(&client, true, channel, &login_id, "+14155550199").await);
     }
-    assert_eq!(refusals.len(), 8);
+    assert_eq!(refusals.len(), 9);
     for refusal in refusals {
         assert!(
             matches!(refusal, Err(Error::InvalidRequest(_))),

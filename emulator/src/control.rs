@@ -1,0 +1,139 @@
+//! What the test-only controls do to the state, shared by the `/emulator/…` endpoints and the
+//! Rust methods of `Emulator`: the start-up state from the configuration and the reset back to
+//! it, seeded users, fixed codes, the rate limit, the clock, signing-key rotation, and users'
+//! roles and tenants (which Descope manages through its management API).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::config::{EmulatorConfig, MAX_DURATION};
+use crate::error::ApiError;
+use crate::keys::SigningKey;
+use crate::secret;
+use crate::seed::{SeedUser, check_fixed_code};
+use crate::state::{ResetReport, Shared, State, unix};
+use crate::user::{Membership, User};
+
+/// Seeds `config`'s users and fixed codes into a state that holds none; returns how many of
+/// each. Fails only if the random source does (the configuration was checked at start).
+pub fn prepare(state: &mut State, config: &EmulatorConfig) -> Result<(usize, usize), ApiError> {
+    for user in &config.users {
+        add_user(state, user)?;
+    }
+    // Explicit fixed codes win over the users' own.
+    state.fixed_codes.extend(config.fixed_codes.clone());
+    Ok((config.users.len(), state.fixed_codes.len()))
+}
+
+/// Forgets users, codes, links, the outbox, refresh JWTs, fixed codes, the clock offset and
+/// the rate-limit window; keeps the signing keys; then puts back the configuration's users,
+/// fixed codes and rate limit, as at start-up.
+pub fn reset(state: &mut State, config: &EmulatorConfig) -> Result<ResetReport, ApiError> {
+    let mut report = state.clear(config);
+    let (users, codes) = prepare(state, config)?;
+    report.seeded_users = users;
+    report.seeded_fixed_codes = codes;
+    Ok(report)
+}
+
+/// Adds a user that can sign in at once; its fixed code, if any, applies from now on.
+/// Refused with `E062107` when the login id is taken. Returns the stored user.
+pub fn add_user<'s>(state: &'s mut State, seed: &SeedUser) -> Result<&'s User, ApiError> {
+    seed.check().map_err(|error| {
+        ApiError::invalid_request(format!("{}: {}", error.place, error.message))
+    })?;
+    if state.logins.contains_key(&seed.login_id) {
+        return Err(ApiError::user_exists(&seed.login_id));
+    }
+    let id = secret::id().ok_or_else(|| ApiError::unavailable("the random source failed"))?;
+    let user = seed.to_user(format!("U{id}"), unix(state.now()));
+    if let Some(code) = &seed.fixed_code {
+        state
+            .fixed_codes
+            .insert(seed.login_id.clone(), code.clone());
+    }
+    state.logins.insert(seed.login_id.clone(), user.id.clone());
+    Ok(state.users.entry(user.id.clone()).or_insert(user))
+}
+
+/// Changes the fixed codes: each `Some` code set for its login id, each `None` removed. All
+/// are checked before any applies.
+pub fn change_fixed_codes(
+    state: &mut State,
+    changes: BTreeMap<String, Option<String>>,
+) -> Result<(), ApiError> {
+    for (login_id, code) in &changes {
+        if login_id.is_empty() {
+            return Err(ApiError::invalid_request("a login id must not be empty"));
+        }
+        if let Some(code) = code {
+            check_fixed_code(code)
+                .map_err(|message| ApiError::invalid_request(format!("/{login_id}: {message}")))?;
+        }
+    }
+    for (login_id, code) in changes {
+        match code {
+            Some(code) => state.fixed_codes.insert(login_id, code),
+            None => state.fixed_codes.remove(&login_id),
+        };
+    }
+    Ok(())
+}
+
+/// Moves the clock forward, at most to [`MAX_DURATION`] ahead of the system clock.
+pub fn advance_clock(state: &mut State, by: Duration) {
+    state.clock_offset = state.clock_offset.saturating_add(by).min(MAX_DURATION);
+}
+
+/// Makes a freshly generated key the signing key; the old one stays published for
+/// `retired_key_ttl`. Returns the new and the retired key ids.
+pub fn install_key(shared: &Shared, key: Option<SigningKey>) -> Result<(String, String), ApiError> {
+    let key = key.ok_or_else(|| ApiError::unavailable("the signing key could not be generated"))?;
+    let kid = key.kid().to_owned();
+    let mut state = shared.state();
+    let now = state.now();
+    // A TTL too large to add means the retired key is never dropped.
+    let until = now
+        .checked_add(shared.config.retired_key_ttl)
+        .unwrap_or(now + MAX_DURATION);
+    let retired = state.keys.install(key, now, until);
+    Ok((kid, retired))
+}
+
+/// Replaces the user's project-level roles and permissions; returns the user.
+pub fn set_roles<'s>(
+    state: &'s mut State,
+    login_id: &str,
+    roles: Vec<String>,
+    permissions: Vec<String>,
+) -> Result<&'s User, ApiError> {
+    let user = state
+        .user_by_login_mut(login_id)
+        .ok_or_else(ApiError::user_not_found)?;
+    user.roles = roles;
+    user.permissions = permissions;
+    Ok(user)
+}
+
+/// Adds the user to a tenant, or replaces their membership of it; returns the user.
+pub fn add_to_tenant<'s>(
+    state: &'s mut State,
+    login_id: &str,
+    membership: Membership,
+) -> Result<&'s User, ApiError> {
+    if membership.tenant_id.is_empty() {
+        return Err(ApiError::missing("tenantId is required"));
+    }
+    let user = state
+        .user_by_login_mut(login_id)
+        .ok_or_else(ApiError::user_not_found)?;
+    match user
+        .tenants
+        .iter_mut()
+        .find(|m| m.tenant_id == membership.tenant_id)
+    {
+        Some(existing) => *existing = membership,
+        None => user.tenants.push(membership),
+    }
+    Ok(user)
+}

@@ -1,0 +1,227 @@
+//! A running emulator: start-up (the configuration checked, the signing key made, the seeded
+//! users stored, the loopback listener bound) and the Rust methods tests call on it, each the
+//! twin of a test-only `/emulator/…` endpoint.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::config::{EmulatorConfig, RateLimit};
+use crate::error::ApiError;
+use crate::outbox::OutboxMessage;
+use crate::seed::SeedUser;
+use crate::state::{ResetReport, Shared, State};
+use crate::user::Membership;
+use crate::{control, http, keys, spec};
+
+/// A running emulator. Dropping it stops the server and closes its connections.
+pub struct Emulator {
+    address: SocketAddr,
+    shared: Arc<Shared>,
+    server: JoinHandle<()>,
+}
+
+/// Starts an emulator on `127.0.0.1` in the current Tokio runtime.
+///
+/// # Panics
+///
+/// When the configuration is unusable ([`EmulatorConfig::check`]), the port cannot be bound
+/// (with the default port 0 that means the machine has no loopback) or the system's random
+/// source fails; [`try_start`] returns those as errors.
+pub async fn start(config: EmulatorConfig) -> Emulator {
+    match try_start(config).await {
+        Ok(emulator) => emulator,
+        Err(error) => panic!("the emulator could not start: {error}"),
+    }
+}
+
+/// Starts an emulator on `127.0.0.1`, or tells why it could not (an unusable configuration is
+/// `InvalidInput`, with [`EmulatorConfig::check`]'s message).
+pub async fn try_start(config: EmulatorConfig) -> io::Result<Emulator> {
+    config
+        .check()
+        .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
+    let spec = spec::Spec::load().map_err(io::Error::other)?;
+    let algorithm = config.signing_algorithm;
+    // RSA key generation takes tens of milliseconds: off the async workers.
+    let key = tokio::task::spawn_blocking(move || keys::SigningKey::generate(algorithm))
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(|| io::Error::other("the signing key could not be generated"))?;
+    let mut state = State::new(keys::KeyRing::new(key), &config);
+    control::prepare(&mut state, &config).map_err(|error| io::Error::other(error.message))?;
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+    let address = listener.local_addr()?;
+    let shared = Arc::new(Shared {
+        config,
+        spec,
+        state: Mutex::new(state),
+    });
+    let server = tokio::spawn(http::serve(listener, Arc::clone(&shared)));
+    Ok(Emulator {
+        address,
+        shared,
+        server,
+    })
+}
+
+impl Emulator {
+    /// `http://127.0.0.1:<port>`, for `Client::builder(..).base_url(..)`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn project_id(&self) -> &str {
+        &self.shared.config.project_id
+    }
+
+    pub fn config(&self) -> &EmulatorConfig {
+        &self.shared.config
+    }
+
+    /// Every message sent so far, oldest first.
+    pub fn outbox(&self) -> Vec<OutboxMessage> {
+        self.shared.state().outbox.clone()
+    }
+
+    /// The newest message sent for `login_id`.
+    pub fn last_message_for(&self, login_id: &str) -> Option<OutboxMessage> {
+        let state = self.shared.state();
+        state
+            .outbox
+            .iter()
+            .rev()
+            .find(|message| message.login_id == login_id)
+            .cloned()
+    }
+
+    pub fn clear_outbox(&self) {
+        self.shared.state().outbox.clear();
+    }
+
+    /// Back to the start-up state: forgets users, codes, links, the outbox, refresh JWTs (they
+    /// answer `E064001` from then on), sign-in history, fixed codes, the rate-limit window and
+    /// the clock offset; keeps the signing keys (applications' cached JWKS stay right); then
+    /// stores the configuration's users and fixed codes again and puts its rate limit back.
+    /// Fails only if the random source does.
+    pub fn reset(&self) -> Result<ResetReport, ApiError> {
+        control::reset(&mut self.shared.state(), &self.shared.config)
+    }
+
+    /// Puts a rate limit in force (`None`: none) with a fresh window, until the next change or
+    /// reset.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        self.shared.state().set_rate_limit(limit);
+    }
+
+    /// The rate limit in force.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.shared.state().rate_limit
+    }
+
+    /// From now on, every OTP sent for `login_id` carries `code` (six digits) instead of a
+    /// random one; single use per send, expiring and counting wrong attempts as usual.
+    pub fn set_fixed_code(&self, login_id: &str, code: &str) -> Result<(), ApiError> {
+        let change = BTreeMap::from([(login_id.to_owned(), Some(code.to_owned()))]);
+        control::change_fixed_codes(&mut self.shared.state(), change)
+    }
+
+    /// Random codes again for `login_id`.
+    pub fn remove_fixed_code(&self, login_id: &str) {
+        self.shared.state().fixed_codes.remove(login_id);
+    }
+
+    /// The fixed codes in force, by login id.
+    pub fn fixed_codes(&self) -> BTreeMap<String, String> {
+        self.shared.state().fixed_codes.clone()
+    }
+
+    /// Stores a user who can sign in at once (until the next reset); returns the user id.
+    /// `E062107` when the login id is taken, `E011003` when the user is malformed.
+    pub fn add_user(&self, user: &SeedUser) -> Result<String, ApiError> {
+        let mut state = self.shared.state();
+        control::add_user(&mut state, user).map(|user| user.id.clone())
+    }
+
+    /// Moves the emulator's clock forward, to expire codes, links, JWTs and retired keys
+    /// without waiting. The clock goes at most a century ahead of the system's.
+    pub fn advance_clock(&self, by: Duration) {
+        control::advance_clock(&mut self.shared.state(), by);
+    }
+
+    /// The emulator's clock: the system's, plus every [`advance_clock`](Self::advance_clock).
+    pub fn now(&self) -> SystemTime {
+        self.shared.state().now()
+    }
+
+    /// The JWKS served at `/v2/keys/{projectId}`: the signing key, then the retired keys not
+    /// yet dropped.
+    pub fn jwks(&self) -> Value {
+        let state = self.shared.state();
+        state.keys.jwks(state.now())
+    }
+
+    /// The `kid` of the key that signs new JWTs.
+    pub fn signing_kid(&self) -> String {
+        self.shared.state().keys.current().kid().to_owned()
+    }
+
+    /// Signs with a new key (of [`EmulatorConfig::signing_algorithm`]) from now on; the old
+    /// key stays in the JWKS, and keeps verifying the tokens it signed, for
+    /// [`EmulatorConfig::retired_key_ttl`] of emulator clock. Returns the new key's `kid`.
+    /// Generating an RSA key blocks for tens of milliseconds.
+    pub fn rotate_signing_key(&self) -> Result<String, ApiError> {
+        let key = keys::SigningKey::generate(self.shared.config.signing_algorithm);
+        control::install_key(&self.shared, key).map(|(kid, _)| kid)
+    }
+
+    /// Replaces the project-level roles and permissions of the user with this login id (the
+    /// JWTs' `roles` and `permissions`, `me`'s `roleNames` and `permissions`). Tokens issued
+    /// from then on (a refresh, for one) carry them.
+    pub fn set_user_roles(
+        &self,
+        login_id: &str,
+        roles: &[&str],
+        permissions: &[&str],
+    ) -> Result<(), ApiError> {
+        let owned = |items: &[&str]| items.iter().map(|&item| item.to_owned()).collect();
+        let mut state = self.shared.state();
+        control::set_roles(&mut state, login_id, owned(roles), owned(permissions)).map(drop)
+    }
+
+    /// Adds the user with this login id to a tenant, or replaces their membership of it (the
+    /// JWTs' `tenants`, `me`'s `userTenants`, `me/tenants`, `tenant/select`).
+    pub fn add_user_to_tenant(
+        &self,
+        login_id: &str,
+        membership: Membership,
+    ) -> Result<(), ApiError> {
+        control::add_to_tenant(&mut self.shared.state(), login_id, membership).map(drop)
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("address", &self.address)
+            .field("project_id", &self.shared.config.project_id)
+            .finish_non_exhaustive()
+    }
+}

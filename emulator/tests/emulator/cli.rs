@@ -1,0 +1,323 @@
+//! The `descope-emulator` binary, run with `std::process::Command`: `--help` and `--version`,
+//! refusals (one line naming the flag, exit status 2), every flag taking effect in a running
+//! emulator, `--no-admin`, and a port in use (exit status 1).
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Output, Stdio};
+
+use descope_client::{Client, RetryPolicy, types};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::support::call;
+
+/// Every flag the binary must take besides `--help` and `--version`.
+const FLAGS: [&str; 17] = [
+    "--port",
+    "--project-id",
+    "--signing-algorithm",
+    "--cookies",
+    "--cookie-domain",
+    "--rotate-refresh-tokens",
+    "--otp-ttl",
+    "--max-otp-attempts",
+    "--link-ttl",
+    "--session-ttl",
+    "--refresh-ttl",
+    "--retired-key-ttl",
+    "--default-redirect-uri",
+    "--rate-limit",
+    "--fixed-code",
+    "--users",
+    "--no-admin",
+];
+
+fn binary() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_descope-emulator"))
+}
+
+fn run(args: &[&str]) -> Output {
+    binary().args(args).output().expect("the binary runs")
+}
+
+/// A file under the temporary directory, removed when dropped.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str, text: &str) -> TempFile {
+        let path = std::env::temp_dir().join(format!("{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        TempFile(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A running binary, killed (by its own handle) when dropped, and the line it printed.
+struct Running {
+    child: Child,
+    line: String,
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Running {
+        let mut child = binary()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let mut line = String::new();
+        let stdout = child.stdout.take().unwrap();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        assert!(
+            !line.is_empty(),
+            "the binary exited: {:?}",
+            child.wait_with_output()
+        );
+        Running { child, line }
+    }
+
+    /// `http://127.0.0.1:<port>`, read from the start-up line.
+    fn base_url(&self) -> String {
+        let rest = self.line.split("listening on ").nth(1).expect(&self.line);
+        rest.split(' ').next().unwrap().to_owned()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn help_lists_every_flag_with_its_default_and_exits_0() {
+    let help = run(&["--help"]);
+    assert!(help.status.success());
+    let text = String::from_utf8(help.stdout.clone()).unwrap();
+    for flag in FLAGS {
+        let line = text
+            .lines()
+            .find(|line| line.trim_start().starts_with(&format!("{flag} ")))
+            .unwrap_or_else(|| panic!("{flag} is not in --help"));
+        assert!(line.contains("[default: "), "{line}");
+    }
+    for documented in [
+        "/emulator/reset",
+        "/emulator/fixed-codes",
+        "Test-only admin API",
+    ] {
+        assert!(text.contains(documented), "{documented}");
+    }
+    assert_eq!(run(&["-h"]).stdout, help.stdout);
+    let version = run(&["--version"]);
+    assert!(version.status.success());
+    let shown = String::from_utf8(version.stdout).unwrap();
+    assert_eq!(
+        shown.trim(),
+        format!("descope-emulator {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn bad_command_lines_exit_2_with_one_line_naming_the_flag() {
+    let malformed = TempFile::new(
+        "bad-users.json",
+        "[\n  {\"loginId\": \"a@b.c\", \"roles\": \"admin\"}\n]",
+    );
+    let not_json = TempFile::new("not-json.json", "[{\"loginId\": }]");
+    let refused: [(&[&str], &str); 10] = [
+        (&["--frobnicate"], "unknown flag \"--frobnicate\""),
+        (&["--port"], "--port needs a value (N)"),
+        (&["--port", "http"], "--port: \"http\" is not a port number"),
+        (&["--otp-ttl", "3w"], "--otp-ttl: \"3w\" is not a duration"),
+        (
+            &["--rate-limit", "100"],
+            "--rate-limit: \"100\" is not N/DURATION",
+        ),
+        (
+            &["--fixed-code", "jane@example.com=12"],
+            "--fixed-code: \"12\" is not a six-digit code",
+        ),
+        (&["--no-admin=yes"], "--no-admin takes no value"),
+        (
+            &["--users", malformed.path()],
+            "[0].roles: must be an array of strings",
+        ),
+        (&["--users", not_json.path()], "line 1, column 14: not JSON"),
+        (
+            &["--users", "/nonexistent/users.json"],
+            "/nonexistent/users.json: cannot be read",
+        ),
+    ];
+    for (args, expected) in refused {
+        let output = run(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("descope-emulator: "), "{stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        if args[0] == "--users" {
+            assert!(
+                stderr.contains(&format!("--users: {}: ", args[1])),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_flag_takes_effect_in_the_running_binary() {
+    let users = TempFile::new(
+        "users.json",
+        r#"[{"loginId": "jane@example.com", "roles": ["admin"]}]"#,
+    );
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let port_text = port.to_string();
+    let running = Running::start(&[
+        "--port",
+        &port_text,
+        "--project-id",
+        "P2Cli",
+        "--signing-algorithm",
+        "ES256",
+        "--cookies",
+        "--cookie-domain",
+        "example.test",
+        "--rotate-refresh-tokens",
+        "--otp-ttl",
+        "2m",
+        "--max-otp-attempts",
+        "5",
+        "--link-ttl",
+        "15m",
+        "--session-ttl",
+        "5m",
+        "--refresh-ttl",
+        "7d",
+        "--retired-key-ttl",
+        "1m",
+        "--default-redirect-uri",
+        "http://localhost:5173/verify",
+        "--rate-limit",
+        "1000/1m",
+        "--fixed-code",
+        "jane@example.com=123456",
+        "--users",
+        users.path(),
+    ]);
+    let base = running.base_url();
+    assert_eq!(base, format!("http://127.0.0.1:{port}"));
+    assert!(
+        running
+            .line
+            .contains("project P2Cli, ES256 keys, 1 seeded users"),
+        "{}",
+        running.line
+    );
+    let (status, config) = call(&base, Method::GET, "/emulator/config", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        config,
+        json!({
+            "projectId": "P2Cli", "port": port, "signingAlgorithm": "ES256",
+            "tokenDelivery": "cookies", "cookieDomain": "example.test",
+            "rotateRefreshTokens": true, "otpTtlSeconds": 120, "linkTtlSeconds": 900,
+            "maxOtpAttempts": 5, "sessionTtlSeconds": 300, "refreshTtlSeconds": 604_800,
+            "retiredKeyTtlSeconds": 60, "defaultRedirectUri": "http://localhost:5173/verify",
+            "rateLimit": {"maxCalls": 1000, "windowSeconds": 60}, "adminApi": true,
+            "fixedCodes": {"jane@example.com": "123456"}, "users": ["jane@example.com"],
+        })
+    );
+    let (_, limit) = call(&base, Method::GET, "/emulator/rate-limit", None).await;
+    assert_eq!(limit["rateLimit"]["maxCalls"], 1000);
+
+    // The seeded user signs in with the fixed code through the generated client; the tokens
+    // come in cookies with the domain, signed with ES256.
+    let client = Client::builder("P2Cli")
+        .base_url(&base)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    client
+        .sign_in_otp_email()
+        .body(types::OtpSignInRequest::builder().login_id("jane@example.com"))
+        .send()
+        .await
+        .unwrap();
+    let verified = client
+        .verify_otp_email()
+        .body(
+            types::OtpVerifyRequest::builder()
+                .login_id("jane@example.com")
+                .code("123456"),
+        )
+        .send()
+        .await
+        .unwrap();
+    let cookie = verified.headers().get(reqwest::header::SET_COOKIE).unwrap();
+    assert!(cookie.to_str().unwrap().contains("; Domain=example.test;"));
+    let tokens = verified.into_inner();
+    let session = tokens.session_jwt.unwrap();
+    let (header, claims) = descope_emulator::jwt::decode_unverified(&session).unwrap();
+    assert_eq!(
+        (header["alg"].as_str(), claims["iss"].as_str()),
+        (Some("ES256"), Some("P2Cli"))
+    );
+    assert_eq!(claims["roles"], json!(["admin"]));
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        300
+    );
+}
+
+#[tokio::test]
+async fn no_admin_hides_the_admin_api_and_keeps_the_service() {
+    let running = Running::start(&["--port", "0", "--no-admin"]);
+    assert!(running.line.contains("admin API off"), "{}", running.line);
+    let base = running.base_url();
+    for path in ["/emulator/outbox", "/emulator/config"] {
+        let (status, error) = call(&base, Method::GET, path, None).await;
+        assert_eq!(
+            (status, &error["errorCode"]),
+            (404, &json!("E011001")),
+            "{path}"
+        );
+    }
+    let keys: Value = reqwest::get(format!("{base}/v2/keys/P2Emulator"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(keys["keys"][0]["alg"], "RS256");
+}
+
+#[test]
+fn a_port_in_use_exits_1() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = run(&["--port", &port]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("descope-emulator: cannot start: "),
+        "{stderr}"
+    );
+}
