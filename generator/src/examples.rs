@@ -199,7 +199,8 @@ struct ComponentRegistry {
 
 impl ComponentRegistry {
     fn new(components: &Value) -> Result<Self, String> {
-        let document = serde_json::json!({ "components": components });
+        let mut document = serde_json::json!({ "components": components });
+        nullable_as_json_schema(&mut document);
         let registry = Registry::new()
             .add(COMPONENTS_URI, Draft::Draft4.create_resource(document))
             .and_then(|builder| builder.prepare())
@@ -214,6 +215,7 @@ impl ComponentRegistry {
     fn all_mismatches(&self, examples: &[Example]) -> Vec<Result<Vec<String>, String>> {
         let mut schemas: Vec<Value> = examples.iter().map(|e| e.schema.clone()).collect();
         schemas.iter_mut().for_each(point_references_at_components);
+        schemas.iter_mut().for_each(nullable_as_json_schema);
         let combined = serde_json::json!({ "type": "array", "items": schemas });
         let validator = match self.validator(&combined) {
             Ok(validator) => validator,
@@ -260,6 +262,28 @@ impl ComponentRegistry {
     }
 }
 
+/// OpenAPI 3.0's `nullable: true` beside `type: T` is JSON Schema's `type: [T, "null"]`; draft 4
+/// knows only the latter, so a schema is rewritten before it is compiled. (A `nullable` beside a
+/// `$ref` means nothing in OpenAPI 3.0 and is left alone.)
+pub(crate) fn nullable_as_json_schema(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            if object.get("nullable") == Some(&Value::Bool(true))
+                && let Some(Value::String(kind)) = object.get("type")
+            {
+                let kind = kind.clone();
+                object.insert(
+                    "type".to_owned(),
+                    Value::Array(vec![Value::String(kind), Value::String("null".to_owned())]),
+                );
+            }
+            object.values_mut().for_each(nullable_as_json_schema);
+        }
+        Value::Array(items) => items.iter_mut().for_each(nullable_as_json_schema),
+        _ => {}
+    }
+}
+
 /// Rewrites `#/components/...` references in a schema taken out of the spec so they name the
 /// registered components resource; other references are left to fail as dangling.
 fn point_references_at_components(schema: &mut Value) {
@@ -286,6 +310,28 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn nullable_fields_take_null_and_only_they() {
+        let components = json!({"schemas": {"Options": {"type": "object", "properties": {
+            "claims": {"type": "object", "nullable": true},
+            "locale": {"type": "string"}}}}});
+        let example = |value: Value| Example {
+            pointer: "/x".into(),
+            value,
+            schema: json!({"$ref": "#/components/schemas/Options"}),
+        };
+        assert!(mismatches(&example(json!({"claims": null})), &components).is_empty());
+        assert!(mismatches(&example(json!({"claims": {"a": 1}})), &components).is_empty());
+        assert_eq!(
+            mismatches(&example(json!({"locale": null})), &components).len(),
+            1
+        );
+        assert_eq!(
+            mismatches(&example(json!({"claims": 5})), &components).len(),
+            1
+        );
+    }
 
     fn spec_with_example(example: Value) -> Value {
         json!({

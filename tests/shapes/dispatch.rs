@@ -184,6 +184,7 @@ operations! {
     update_email_magic_link => UpdateEmailMagicLinkRequest,
     update_phone_magic_link_sms => UpdatePhoneMagicLinkRequest,
     update_phone_magic_link_whatsapp => UpdatePhoneMagicLinkRequest,
+    update_phone_magic_link_im => UpdatePhoneMagicLinkRequest,
     refresh => RefreshSessionRequest,
     try_refresh => RefreshSessionRequest,
     logout => LogoutRequest,
@@ -206,5 +207,5 @@ fn every_generated_operation_has_a_call() {
     generated.sort_unstable();
     covered.sort_unstable();
     assert_eq!(covered, generated);
-    assert_eq!(generated.len(), 48);
+    assert_eq!(generated.len(), 49);
 }

@@ -5,4 +5,5 @@ mod dispatch;
 mod examples;
 mod requests;
 mod responses;
+mod sdk_requests;
 mod secrets;

@@ -292,13 +292,14 @@ pub mod types {
     ///Options for sign-in. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct LoginOptions {
-        ///Extra claims to put in the issued session JWT.
+        ///Extra claims to put in the issued session JWT. `null` means none (the Python SDK sends it so).
         #[serde(
             rename = "customClaims",
-            default,
-            skip_serializing_if = "::serde_json::Map::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub custom_claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub custom_claims: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ///Language of the message, such as `en-US`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub locale: ::std::option::Option<::std::string::String>,
@@ -1046,13 +1047,14 @@ pub mod types {
     ///Options for sign-up and sign-up-or-in. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct SignUpLoginOptions {
-        ///Extra claims to put in the issued session JWT.
+        ///Extra claims to put in the issued session JWT. `null` means none (the Python SDK sends it so).
         #[serde(
             rename = "customClaims",
-            default,
-            skip_serializing_if = "::serde_json::Map::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub custom_claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub custom_claims: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ///Language of the message, such as `en-US`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub locale: ::std::option::Option<::std::string::String>,
@@ -2363,7 +2365,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct LoginOptions {
             custom_claims: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             locale: ::std::result::Result<
@@ -2421,7 +2425,9 @@ pub mod types {
             pub fn custom_claims<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5047,7 +5053,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct SignUpLoginOptions {
             custom_claims: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             locale: ::std::result::Result<
@@ -5090,7 +5098,9 @@ pub mod types {
             pub fn custom_claims<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7379,6 +7389,30 @@ let response = client
         &self,
     ) -> builder::UpdatePhoneMagicLinkWhatsapp<'_> {
         builder::UpdatePhoneMagicLinkWhatsapp::new(self)
+    }
+    /**Update the signed-in user's phone number with a magic link sent by instant message
+
+Sends a magic link by instant message to the new phone number of the signed-in user identified by `loginId`. Requires the user's refresh JWT next to the project id. The number replaces the old one only after the user opens the link and the application verifies its token. With `addToLoginIDs` the number also becomes a login id of the user; `onMergeUseExisting` then decides which user survives when another user already owns it. The response carries only the masked number.
+
+Sends a `POST` request to `/v1/auth/magiclink/update/phone/im`
+
+```no_run
+# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneMagicLinkRequest, refresh_jwt: String)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .with_refresh_jwt(refresh_jwt)
+    .update_phone_magic_link_im()
+    .body(body)
+    .send()
+    .await?;
+# Ok(())
+# }
+```*/
+    /**
+
+**Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn update_phone_magic_link_im(&self) -> builder::UpdatePhoneMagicLinkIm<'_> {
+        builder::UpdatePhoneMagicLinkIm::new(self)
     }
     /**Renew the session of a signed-in user
 
@@ -9692,6 +9726,63 @@ pub mod builder {
         ) -> Result<crate::Response<types::MaskedPhone>, crate::Error> {
             let Self { client, body } = self;
             let operation = &super::super::operations::UPDATE_PHONE_MAGIC_LINK_WHATSAPP;
+            let body = body
+                .and_then(|v| {
+                    types::UpdatePhoneMagicLinkRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    /**Builder for [`Client::update_phone_magic_link_im`]
+
+[`Client::update_phone_magic_link_im`]: super::Client::update_phone_magic_link_im*/
+    #[derive(Debug, Clone)]
+    pub struct UpdatePhoneMagicLinkIm<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UpdatePhoneMagicLinkRequest, String>,
+    }
+    impl<'a> UpdatePhoneMagicLinkIm<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdatePhoneMagicLinkRequest>,
+            <V as std::convert::TryInto<
+                types::UpdatePhoneMagicLinkRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdatePhoneMagicLinkRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdatePhoneMagicLinkRequest,
+            ) -> types::builder::UpdatePhoneMagicLinkRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/auth/magiclink/update/phone/im`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::MaskedPhone>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::UPDATE_PHONE_MAGIC_LINK_IM;
             let body = body
                 .and_then(|v| {
                     types::UpdatePhoneMagicLinkRequest::try_from(v)

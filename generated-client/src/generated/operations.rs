@@ -310,6 +310,14 @@ pub const UPDATE_EMAIL_OTP: Operation = Operation {
     path: "/v1/auth/otp/update/email",
     credential: Credential::ProjectIdAndRefreshJwt,
 };
+///`UpdatePhoneMagicLinkIm`: `POST /v1/auth/magiclink/update/phone/im`.
+pub const UPDATE_PHONE_MAGIC_LINK_IM: Operation = Operation {
+    operation_id: "UpdatePhoneMagicLinkIm",
+    method_name: "update_phone_magic_link_im",
+    http_method: "POST",
+    path: "/v1/auth/magiclink/update/phone/im",
+    credential: Credential::ProjectIdAndRefreshJwt,
+};
 ///`UpdatePhoneMagicLinkSms`: `POST /v1/auth/magiclink/update/phone/sms`.
 pub const UPDATE_PHONE_MAGIC_LINK_SMS: Operation = Operation {
     operation_id: "UpdatePhoneMagicLinkSms",
@@ -451,6 +459,7 @@ pub const OPERATIONS: &[Operation] = &[
     TRY_REFRESH,
     UPDATE_EMAIL_MAGIC_LINK,
     UPDATE_EMAIL_OTP,
+    UPDATE_PHONE_MAGIC_LINK_IM,
     UPDATE_PHONE_MAGIC_LINK_SMS,
     UPDATE_PHONE_MAGIC_LINK_WHATSAPP,
     UPDATE_PHONE_OTP_IM,
