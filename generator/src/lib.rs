@@ -30,6 +30,7 @@ mod render;
 mod repair;
 mod rules;
 mod send;
+mod standalone;
 mod tree;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Rule};

@@ -24,6 +24,7 @@ use crate::redact::{self, SensitiveFields};
 use crate::rename;
 use crate::render;
 use crate::send;
+use crate::standalone;
 
 pub(crate) fn client(
     tokens: TokenStream,
@@ -72,8 +73,7 @@ pub(crate) fn client(
                     &settings.crate_name,
                 );
                 replace_ignored_example(&mut function.attrs, &example);
-                let text = credential_doc(operation.credential);
-                function.attrs.push(doc_attribute(&text));
+                append_doc(&mut function.attrs, &credential_doc(operation.credential));
                 documented.insert(name);
             }
         }
@@ -95,6 +95,7 @@ pub(crate) fn client(
         );
     }
     let rewritten = send::rewrite(&mut file, &by_method_name, report);
+    standalone::apply(&mut file, report);
     if rewritten != expected {
         internal(
             report,
@@ -138,6 +139,30 @@ fn replace_ignored_example(attrs: &mut [syn::Attribute], example: &str) {
         let end = start + 3 + length + 3;
         let replaced = format!("{}{example}{}", &value[..start], &value[end..]);
         doc.value = string_literal(&replaced);
+    }
+}
+
+/// Adds `text` to the end of the last doc attribute. A separate attribute would be rendered as
+/// a block comment of its own, whose lines all start with `*` (the bold markup), and rustdoc
+/// would take those asterisks for the comment's decoration and strip one: a stray `*` on every
+/// page.
+fn append_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
+    let last = attrs
+        .iter_mut()
+        .rev()
+        .find_map(|attr| match &mut attr.meta {
+            syn::Meta::NameValue(doc) if doc.path.is_ident("doc") => match &doc.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(existing),
+                    ..
+                }) => Some((existing.value(), doc)),
+                _ => None,
+            },
+            _ => None,
+        });
+    match last {
+        Some((existing, doc)) => doc.value = string_literal(&format!("{existing}{text}")),
+        None => attrs.push(doc_attribute(text)),
     }
 }
 
