@@ -223,6 +223,19 @@ fn compare_field(
             ),
         );
     }
+    if old.nullable != new.nullable {
+        // The Rust type changes (`T` to `Option<T>` or back) where the field is required, or is
+        // a map or list, which are plain (empty by default) when optional; an optional scalar
+        // or `$ref` field is `Option<T>` either way.
+        let container = new.ty == "object" || new.ty.starts_with("array");
+        let (impact, why) = if new.required || container {
+            (Impact::Breaking, ": its Rust type gains or loses `Option`")
+        } else {
+            (Impact::Compatible, "")
+        };
+        let now = if new.nullable { "nullable" } else { "no longer nullable" };
+        push(impact, format!("{side} field `{path}` made {now}{why}"));
+    }
     if old.required != new.required {
         let now = if new.required { "required" } else { "optional" };
         let why = if new.required {
@@ -258,6 +271,31 @@ fn compare_field(
             format!("{side} field `{path}` gains value `{value}`"),
         );
     }
+}
+
+/// The version the crate should be published as after `changes`, by Cargo's semver rules: a
+/// breaking change bumps the major version (the minor one before 1.0), any other change the
+/// minor one (the patch one before 1.0), no change none. `None` when `current` is not
+/// `major.minor.patch`.
+pub fn next_version(current: &str, changes: &[Change]) -> Option<String> {
+    let core = current.split(['-', '+']).next()?;
+    let parts: Vec<u64> = core
+        .split('.')
+        .map(|part| part.parse().ok())
+        .collect::<Option<_>>()?;
+    let [major, minor, patch] = parts[..] else {
+        return None;
+    };
+    let breaking = changes
+        .iter()
+        .any(|change| change.impact == Impact::Breaking);
+    Some(match (changes.is_empty(), breaking, major) {
+        (true, _, _) => current.to_owned(),
+        (false, true, 0) => format!("0.{}.0", minor + 1),
+        (false, true, _) => format!("{}.0.0", major + 1),
+        (false, false, 0) => format!("0.{minor}.{}", patch + 1),
+        (false, false, _) => format!("{major}.{}.0", minor + 1),
+    })
 }
 
 /// The pull-request report.
@@ -350,6 +388,31 @@ mod tests {
             "{}\n(rerun with UPDATE_GOLDENS=1 to accept)",
             failures.join("\n\n")
         );
+    }
+
+    #[test]
+    fn the_next_version_follows_cargo_s_semver_rules() {
+        let change = |impact| Change {
+            impact,
+            operation: "X".into(),
+            what: "y".into(),
+        };
+        let breaking = [change(Impact::Breaking), change(Impact::Compatible)];
+        let compatible = [change(Impact::Compatible)];
+        for (current, after_breaking, after_compatible) in [
+            ("0.1.0", "0.2.0", "0.1.1"),
+            ("0.9.3", "0.10.0", "0.9.4"),
+            ("1.4.2", "2.0.0", "1.5.0"),
+            ("1.0.0-rc.1", "2.0.0", "1.1.0"),
+        ] {
+            assert_eq!(next_version(current, &breaking).unwrap(), after_breaking);
+            assert_eq!(
+                next_version(current, &compatible).unwrap(),
+                after_compatible
+            );
+            assert_eq!(next_version(current, &[]).unwrap(), current);
+        }
+        assert_eq!(next_version("one", &compatible), None);
     }
 
     #[test]

@@ -32,12 +32,40 @@ pub fn run(root: &Path, spec: &Path, base: Option<&str>) -> anyhow::Result<ExitC
             "the working tree"
         )
     );
+    let current = client_version(root)?;
+    if let Some(next) = api_diff::next_version(&current, &changes) {
+        let why = if changes.iter().any(|c| c.impact == Impact::Breaking) {
+            "breaking changes"
+        } else if changes.is_empty() {
+            "no API change"
+        } else {
+            "compatible changes only"
+        };
+        println!("\n**Next version of `descope-client`:** {next} (now {current}; {why}).");
+    }
     let breaks = changes.iter().any(|c| c.impact == Impact::Breaking);
     Ok(if breaks {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The version in `generated-client/Cargo.toml`.
+fn client_version(root: &Path) -> anyhow::Result<String> {
+    let manifest = root.join("generated-client/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .with_context(|| format!("cannot read {}", manifest.display()))?;
+    text.lines()
+        .find_map(|line| {
+            let value = line
+                .trim()
+                .strip_prefix("version")?
+                .trim()
+                .strip_prefix('=')?;
+            Some(value.trim().trim_matches('"').to_owned())
+        })
+        .with_context(|| format!("{} has no version", manifest.display()))
 }
 
 /// The merge base with `main` when there is one (a pull request's starting point), else `HEAD`.

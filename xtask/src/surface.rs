@@ -43,6 +43,8 @@ pub struct Field {
     /// `string`, `integer (int64)`, `array of string`, `object UserResponse`, ...
     pub ty: String,
     pub required: bool,
+    /// `nullable: true`: `null` is a value.
+    pub nullable: bool,
     pub values: Option<BTreeSet<String>>,
 }
 
@@ -156,6 +158,7 @@ fn parameters(spec: &Value, holders: &[&Value]) -> BTreeMap<String, Field> {
                 .or_insert_with(|| Field {
                     ty: type_of(spec, &parameter["schema"]),
                     required: parameter["required"].as_bool() == Some(true),
+                    nullable: resolve(spec, &parameter["schema"])["nullable"] == Value::Bool(true),
                     values,
                 });
         }
@@ -214,6 +217,7 @@ fn collect_fields(
             Field {
                 ty: type_of(spec, property),
                 required: required.contains(name.as_str()),
+                nullable: resolved["nullable"] == Value::Bool(true),
                 values,
             },
         );

@@ -193,6 +193,11 @@ fn compare_body(route: &str, side: &str, ours: &Body, theirs: &Body, found: &mut
                         "{route} {side} field {path}: type {a}, upstream {b}"
                     ));
                 }
+                if field.nullable && !their.nullable {
+                    found.insert(format!(
+                        "{route} {side} field {path}: nullable only in curated"
+                    ));
+                }
                 if field.required && !their.required {
                     found.insert(format!(
                         "{route} {side} field {path}: required only in curated"
