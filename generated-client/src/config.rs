@@ -77,12 +77,24 @@ impl ClientState {
 /// Why a [`Client`] could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    /// The project id is not one (letters and digits).
     #[error(transparent)]
     ProjectId(#[from] InvalidProjectId),
+    /// The base URL is refused.
     #[error("invalid base URL `{url}`: {reason}")]
-    BaseUrl { url: String, reason: String },
+    BaseUrl {
+        /// The URL as given (without any user info it held).
+        url: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// reqwest could not build its HTTP client.
     #[error("cannot set up the HTTP client: {0}")]
     Http(#[source] reqwest::Error),
+    /// The TLS configuration could not be built (`rustls-ring`: no platform roots).
+    #[error("cannot set up TLS: {0}")]
+    Tls(String),
+    /// The session configuration is unusable (static keys that do not read).
     #[error(transparent)]
     Sessions(#[from] SessionError),
 }
@@ -167,6 +179,7 @@ impl ClientBuilder {
         self
     }
 
+    /// Checks the settings and builds the client; nothing is sent.
     pub fn build(self) -> Result<Client, BuildError> {
         let project_id = ProjectId::new(self.project_id)?;
         let base_url = match &self.base_url {
@@ -178,7 +191,7 @@ impl ClientBuilder {
             Some(client) => client,
             // Descope's API does not redirect; following a redirect would post the body (a code
             // or a link token) to wherever it points. A 3xx is an error naming its target.
-            None => reqwest::Client::builder()
+            None => tls(reqwest::Client::builder())?
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent(USER_AGENT)
                 .connect_timeout(self.connect_timeout)
@@ -195,6 +208,27 @@ impl ClientBuilder {
         };
         Ok(Client::new_with_client(&base_url, http_client, state))
     }
+}
+
+/// The TLS the builder's own HTTP client uses. With `rustls-ring`, a rustls configuration with
+/// ring's provider and the platform's certificate roots, handed to reqwest whole: reqwest would
+/// otherwise look for a process-wide provider, and panic if none was installed.
+#[cfg(feature = "rustls-ring")]
+fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, BuildError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|config| config.with_platform_verifier())
+        .map_err(|error| BuildError::Tls(error.to_string()))?
+        .with_no_client_auth();
+    Ok(builder.tls_backend_preconfigured(config))
+}
+
+/// The TLS the builder's own HTTP client uses: reqwest's, as the features chose it.
+#[cfg(not(feature = "rustls-ring"))]
+fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, BuildError> {
+    Ok(builder)
 }
 
 /// An absolute http(s) URL without a trailing slash (paths are appended to it as they are),

@@ -33,6 +33,7 @@ impl ProjectId {
         Ok(ProjectId(id))
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -69,6 +70,7 @@ macro_rules! user_token {
         pub struct $name(String);
 
         impl $name {
+            #[doc = concat!("Holds a ", stringify!($name), "; see [`", stringify!($name), "::check`].")]
             pub fn new(token: impl Into<String>) -> Self {
                 $name(token.into())
             }

@@ -52,6 +52,7 @@
 //! fallback for tokens and the `descope.call` tracing span are described on [`ClientBuilder`]
 //! and in the README.
 
+#![warn(missing_docs)]
 mod answer;
 mod auth;
 mod call;
@@ -80,6 +81,11 @@ pub use generated::operations;
 pub use response::Response;
 pub use retry::{MAX_HONOURED_RETRY_AFTER, RetryPolicy};
 pub use session::{CheckedSession, RefreshedSession, Session, SessionConfig, SessionError};
+
+/// The HTTP client this crate is built on, re-exported: its types appear in this API
+/// (`reqwest::Client` for [`ClientBuilder::http_client`], `StatusCode`, `HeaderMap`, the source
+/// of a transport error), so name them through here to be sure of the same version.
+pub use reqwest;
 
 // The README's examples are compiled with the crate's doctests, so they cannot drift from the API.
 // Its "Protect your API" example needs the `axum` feature, which `cargo test --workspace` turns

@@ -18,6 +18,7 @@
 #[doc(hidden)]
 pub mod baseline;
 mod diagnostic;
+mod docs;
 mod examples;
 mod load;
 mod model;
@@ -78,6 +79,7 @@ pub fn generate(
     let mut report = diagnostic::Report::new(spec_file);
     let rust_names = tree::rust_names(&spec.raw, &mut report);
     let sensitive = redact::sensitive_fields(&spec.raw, &rust_names, &mut report);
+    let docs = docs::SpecDocs::read(&spec.raw, &rust_names, &operations);
     let client = progenitor_stage::generate(&spec.typed, settings, &mut report)
         .and_then(|tokens| {
             postprocess::client(
@@ -85,6 +87,7 @@ pub fn generate(
                 &operations,
                 &rust_names,
                 &sensitive,
+                &docs,
                 settings,
                 &mut report,
             )
@@ -117,7 +120,10 @@ pub fn generate(
 
     let module = render::with_header(
         "//! Code generated from the curated spec. See ARCHITECTURE.md for how it is made.\n\n\
-         pub mod client;\npub mod operations;\n",
+         /// The client, its operation builders and the request and response types.\n\
+         pub mod client;\n\
+         /// Each operation's method, path and bearer credential.\n\
+         pub mod operations;\n",
         spec_file,
         "the module tree",
     );
@@ -210,6 +216,7 @@ pub fn check(spec: &Spec) -> Result<Vec<Operation>, Diagnostics> {
     tree::check_keys(&spec.raw, &mut report);
     let references_dangle = tree::check_references(&spec.raw, &mut report);
     tree::check_open_schemas(&spec.raw, &mut report);
+    docs::check(&spec.raw, &mut report);
     let operations = rules::check(&spec.typed, &mut report);
     examples::check(&spec.raw, references_dangle, &mut report);
     report.into_result()?;

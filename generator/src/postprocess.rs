@@ -8,6 +8,7 @@
 //! - Properties with an `x-rust-name` in the spec get that name instead of the derived one
 //!   (fields, builder methods, everything spelled with it); serde keeps the wire name.
 //! - Types with `x-descope-sensitive` properties get a redacting `Debug` (see `redact`).
+//! - Items progenitor and typify leave without docs get them from the spec (see `docs`).
 //! - Each builder's `send` hands its body to the runtime (see `send`); every operation of the
 //!   table must be sent by exactly one builder, or generation stops.
 
@@ -19,6 +20,7 @@ use syn::{ImplItem, Item, parse_quote};
 
 use crate::Settings;
 use crate::diagnostic::{Location, Report, Rule};
+use crate::docs::SpecDocs;
 use crate::model::{Credential, Operation};
 use crate::redact::{self, SensitiveFields};
 use crate::rename;
@@ -31,12 +33,15 @@ pub(crate) fn client(
     operations: &[Operation],
     rust_names: &BTreeMap<String, String>,
     sensitive: &SensitiveFields,
+    docs: &SpecDocs,
     settings: &Settings,
     report: &mut Report,
 ) -> Option<syn::File> {
     let mut file = render::parse(tokens, "progenitor client", report)?;
 
     rename::apply(&mut file, rust_names, report);
+    // After the renames: the docs are keyed by the Rust names the spec chose.
+    docs.apply(&mut file);
     redact::apply(&mut file, sensitive, report);
 
     let by_method_name: BTreeMap<String, &Operation> = operations
@@ -168,7 +173,7 @@ fn append_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
 
 /// `#[doc = "…"]`, built directly: the generator adds one per operation, and parsing each from
 /// tokens would cost more than all of the rest of this step.
-fn doc_attribute(text: &str) -> syn::Attribute {
+pub(crate) fn doc_attribute(text: &str) -> syn::Attribute {
     syn::Attribute {
         pound_token: Default::default(),
         style: syn::AttrStyle::Outer,

@@ -232,7 +232,7 @@ fn x_rust_name_must_agree_across_schemas() {
         let schemas = &mut s["components"]["schemas"];
         schemas["Verify"]["properties"]["code"]["x-rust-name"] = json!("otp_code");
         schemas["Jwt"]["properties"]["code"] =
-            json!({"type": "string", "x-rust-name": "other_code"});
+            json!({"type": "string", "description": "A code.", "x-rust-name": "other_code"});
     });
     assert_rule(&d, Rule::Structure, "elsewhere");
 }

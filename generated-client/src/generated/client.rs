@@ -29,6 +29,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub selected_tenant: ::std::option::Option<::std::string::String>,
+        ///Id of the user who signed in.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -36,6 +37,7 @@ pub mod types {
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     impl AuthHistoryEntry {
+        ///A builder of [`AuthHistoryEntry`], with every field at its default.
         pub fn builder() -> builder::AuthHistoryEntry {
             Default::default()
         }
@@ -44,6 +46,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
     pub struct AuthHistoryEnvelope {
+        ///The user's sign-ins.
         #[serde(
             rename = "authHistory",
             default,
@@ -52,6 +55,7 @@ pub mod types {
         pub auth_history: ::std::vec::Vec<AuthHistoryEntry>,
     }
     impl AuthHistoryEnvelope {
+        ///A builder of [`AuthHistoryEnvelope`], with every field at its default.
         pub fn builder() -> builder::AuthHistoryEnvelope {
             Default::default()
         }
@@ -98,6 +102,7 @@ pub mod types {
         pub error_message: ::std::option::Option<::std::string::String>,
     }
     impl ErrorResponse {
+        ///A builder of [`ErrorResponse`], with every field at its default.
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
         }
@@ -138,6 +143,7 @@ pub mod types {
         pub y: ::std::option::Option<::std::string::String>,
     }
     impl Jwk {
+        ///A builder of [`Jwk`], with every field at its default.
         pub fn builder() -> builder::Jwk {
             Default::default()
         }
@@ -146,10 +152,12 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
     pub struct Jwks {
+        ///The project's public signing keys; a JWT names the key that signed it by `kid`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub keys: ::std::vec::Vec<Jwk>,
     }
     impl Jwks {
+        ///A builder of [`Jwks`], with every field at its default.
         pub fn builder() -> builder::Jwks {
             Default::default()
         }
@@ -158,8 +166,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     #[non_exhaustive]
     pub struct JwtResponse {
+        ///The claims of the issued session JWT as an object; the web SDK passes them to its claims-change listeners.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Domain for the cookies that carry the refresh JWT and, where one is used, the session JWT; the Go and Python SDKs set it on the cookies they write.
         #[serde(
             rename = "cookieDomain",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -177,16 +187,19 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cookie_max_age: ::std::option::Option<i32>,
+        ///Name of the refresh cookie when the project uses a custom one, absent for the default `DSR`; the web SDK sends it back in the `x-descope-refresh-cookie-name` header.
         #[serde(
             rename = "cookieName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cookie_name: ::std::option::Option<::std::string::String>,
+        ///Path for the same cookies as `cookieDomain`; the Python SDK falls back to `/` when it is absent.
         #[serde(
             rename = "cookiePath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cookie_path: ::std::option::Option<::std::string::String>,
+        ///A token the service may return beside the Descope tokens; the JS SDK declares it but no SDK reads it, and its meaning is not documented.
         #[serde(
             rename = "externalToken",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -205,6 +218,7 @@ pub mod types {
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
         pub idp_response: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Seconds after which to refresh the session, sent (positive) when the project tracks session inactivity; the web SDK then refreshes on this schedule instead of just before `sessionExpiration`.
         #[serde(
             rename = "nextRefreshSeconds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -216,11 +230,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_jwt: ::std::option::Option<::std::string::String>,
+        ///Domain of the session cookie, by its name; the service does not document it and no SDK reads it.
         #[serde(
             rename = "sessionCookieDomain",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub session_cookie_domain: ::std::option::Option<::std::string::String>,
+        ///Name of the session cookie, by analogy with `cookieName` (the default name is `DS`); the service does not document it and no SDK reads it.
         #[serde(
             rename = "sessionCookieName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -238,21 +254,25 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub session_jwt: ::std::option::Option<::std::string::String>,
+        ///Id of the tenant SSO configuration that signed the user in; set only when the sign-in went through SSO.
         #[serde(
             rename = "tenantSSOID",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tenant_sso_id: ::std::option::Option<::std::string::String>,
+        ///Token that marks this device as trusted for the user (Descope's `DTD`, a remembered device that may skip MFA); absent when the service sets it in an HttpOnly cookie instead.
         #[serde(
             rename = "trustedDeviceJwt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub trusted_device_jwt: ::std::option::Option<::std::string::String>,
+        ///Returned by the service; its meaning is not documented. The published SSO start call (`/v1/auth/saml/authorize`) accepts the settings of an unsaved configuration (`unsavedSaml`, `unsavedOauth`), which it may relate to.
         #[serde(
             rename = "unsavedSSO",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub unsaved_sso: ::std::option::Option<bool>,
+        ///A user as the service reports it. Every field is optional.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user: ::std::option::Option<ResponseUser>,
     }
@@ -288,6 +308,7 @@ pub mod types {
         }
     }
     impl JwtResponse {
+        ///A builder of [`JwtResponse`], with every field at its default.
         pub fn builder() -> builder::JwtResponse {
             Default::default()
         }
@@ -316,6 +337,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub revoke_other_sessions: ::std::option::Option<bool>,
+        ///Session types for `revokeOtherSessions`, by its name; the published description and the Go SDK declare it without documenting its values.
         #[serde(
             rename = "revokeOtherSessionsTypes",
             default,
@@ -349,6 +371,7 @@ pub mod types {
         pub tenant_id: ::std::option::Option<::std::string::String>,
     }
     impl LoginOptions {
+        ///A builder of [`LoginOptions`], with every field at its default.
         pub fn builder() -> builder::LoginOptions {
             Default::default()
         }
@@ -366,17 +389,19 @@ pub mod types {
         pub logout_type: ::std::vec::Vec<::std::string::String>,
     }
     impl LogoutRequest {
+        ///A builder of [`LogoutRequest`], with every field at its default.
         pub fn builder() -> builder::LogoutRequest {
             Default::default()
         }
     }
-    ///`MagicLinkSignInRequest`
+    ///Body of the magic-link sign-in calls: sends a link, by the delivery method in the path, to an existing user; verifying the link's token signs them in.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct MagicLinkSignInRequest {
         ///The login id of the existing user.
         #[serde(rename = "loginId")]
         pub login_id: ::std::string::String,
+        ///Options for sign-in. Every field is optional.
         #[serde(
             rename = "loginOptions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -405,17 +430,19 @@ pub mod types {
         pub use_recovery: ::std::option::Option<bool>,
     }
     impl MagicLinkSignInRequest {
+        ///A builder of [`MagicLinkSignInRequest`], with every field at its default.
         pub fn builder() -> builder::MagicLinkSignInRequest {
             Default::default()
         }
     }
-    ///`MagicLinkSignUpOrInRequest`
+    ///Body of the magic-link sign-up-or-in calls: sends a link, by the delivery method in the path, to the user with `loginId`, registered or not; verifying the link's token signs the user in, creating them first when needed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct MagicLinkSignUpOrInRequest {
         ///The login id of the user to sign in, or to create.
         #[serde(rename = "loginId")]
         pub login_id: ::std::string::String,
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
         #[serde(
             rename = "loginOptions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -444,17 +471,19 @@ pub mod types {
         pub use_recovery: ::std::option::Option<bool>,
     }
     impl MagicLinkSignUpOrInRequest {
+        ///A builder of [`MagicLinkSignUpOrInRequest`], with every field at its default.
         pub fn builder() -> builder::MagicLinkSignUpOrInRequest {
             Default::default()
         }
     }
-    ///`MagicLinkSignUpRequest`
+    ///Body of the magic-link sign-up calls: sends a link, by the delivery method in the path, to a new user with `loginId`; verifying the link's token completes the sign-up.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct MagicLinkSignUpRequest {
         ///The login id of the new user (an email address or a phone number).
         #[serde(rename = "loginId")]
         pub login_id: ::std::string::String,
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
         #[serde(
             rename = "loginOptions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -469,15 +498,17 @@ pub mod types {
         ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
         #[serde(rename = "URI", skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
+        ///Details of the user to create. Every field is optional.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user: ::std::option::Option<SignUpUser>,
     }
     impl MagicLinkSignUpRequest {
+        ///A builder of [`MagicLinkSignUpRequest`], with every field at its default.
         pub fn builder() -> builder::MagicLinkSignUpRequest {
             Default::default()
         }
     }
-    ///`MagicLinkVerifyRequest`
+    ///Body of the magic-link verify call: the token from a link the user opened, exchanged for the user's tokens. Sending a new link does not invalidate earlier ones.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[non_exhaustive]
     pub struct MagicLinkVerifyRequest {
@@ -492,6 +523,7 @@ pub mod types {
         }
     }
     impl MagicLinkVerifyRequest {
+        ///A builder of [`MagicLinkVerifyRequest`], with every field at its default.
         pub fn builder() -> builder::MagicLinkVerifyRequest {
             Default::default()
         }
@@ -508,6 +540,7 @@ pub mod types {
         pub masked_email: ::std::option::Option<::std::string::String>,
     }
     impl MaskedEmail {
+        ///A builder of [`MaskedEmail`], with every field at its default.
         pub fn builder() -> builder::MaskedEmail {
             Default::default()
         }
@@ -524,6 +557,7 @@ pub mod types {
         pub masked_phone: ::std::option::Option<::std::string::String>,
     }
     impl MaskedPhone {
+        ///A builder of [`MaskedPhone`], with every field at its default.
         pub fn builder() -> builder::MaskedPhone {
             Default::default()
         }
@@ -533,7 +567,9 @@ pub mod types {
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum MeAuthHistoryResponse {
+        ///The sign-ins as a bare array, the shape the SDKs read.
         List(AuthHistoryList),
+        ///The sign-ins wrapped in an object, the shape the published description declares.
         Envelope(AuthHistoryEnvelope),
     }
     impl ::std::convert::From<AuthHistoryList> for MeAuthHistoryResponse {
@@ -550,6 +586,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
     pub struct MyTenant {
+        ///Values of the tenant's custom attributes, keyed by attribute name.
         #[serde(
             rename = "customAttributes",
             default,
@@ -559,12 +596,15 @@ pub mod types {
             ::std::string::String,
             ::serde_json::Value,
         >,
+        ///Id of the tenant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        ///Name of the tenant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
     impl MyTenant {
+        ///A builder of [`MyTenant`], with every field at its default.
         pub fn builder() -> builder::MyTenant {
             Default::default()
         }
@@ -581,18 +621,21 @@ pub mod types {
         pub ids: ::std::vec::Vec<::std::string::String>,
     }
     impl MyTenantsRequest {
+        ///A builder of [`MyTenantsRequest`], with every field at its default.
         pub fn builder() -> builder::MyTenantsRequest {
             Default::default()
         }
     }
-    ///`MyTenantsResponse`
+    ///The user's tenants that `MyTenantsRequest` selected.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
     pub struct MyTenantsResponse {
+        ///The selected tenants.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tenants: ::std::vec::Vec<MyTenant>,
     }
     impl MyTenantsResponse {
+        ///A builder of [`MyTenantsResponse`], with every field at its default.
         pub fn builder() -> builder::MyTenantsResponse {
             Default::default()
         }
@@ -601,8 +644,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     #[non_exhaustive]
     pub struct OptionalJwtResponse {
+        ///The claims of the issued session JWT as an object; the web SDK passes them to its claims-change listeners.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Domain for the cookies that carry the refresh JWT and, where one is used, the session JWT; the Go and Python SDKs set it on the cookies they write.
         #[serde(
             rename = "cookieDomain",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -620,21 +665,25 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cookie_max_age: ::std::option::Option<i32>,
+        ///Name of the refresh cookie when the project uses a custom one, absent for the default `DSR`; the web SDK sends it back in the `x-descope-refresh-cookie-name` header.
         #[serde(
             rename = "cookieName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cookie_name: ::std::option::Option<::std::string::String>,
+        ///Path for the same cookies as `cookieDomain`; the Python SDK falls back to `/` when it is absent.
         #[serde(
             rename = "cookiePath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cookie_path: ::std::option::Option<::std::string::String>,
+        ///A token the service may return beside the Descope tokens; the JS SDK declares it but no SDK reads it, and its meaning is not documented.
         #[serde(
             rename = "externalToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_token: ::std::option::Option<::std::string::String>,
+        ///Seconds after which to refresh the session, sent (positive) when the project tracks session inactivity; the web SDK then refreshes on this schedule instead of just before `sessionExpiration`.
         #[serde(
             rename = "nextRefreshSeconds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -646,11 +695,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_jwt: ::std::option::Option<::std::string::String>,
+        ///Domain of the session cookie, by its name; the service does not document it and no SDK reads it.
         #[serde(
             rename = "sessionCookieDomain",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub session_cookie_domain: ::std::option::Option<::std::string::String>,
+        ///Name of the session cookie, by analogy with `cookieName` (the default name is `DS`); the service does not document it and no SDK reads it.
         #[serde(
             rename = "sessionCookieName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -668,11 +719,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub session_jwt: ::std::option::Option<::std::string::String>,
+        ///Id of the tenant SSO configuration that signed the user in; set only when the sign-in went through SSO.
         #[serde(
             rename = "tenantSSOID",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tenant_sso_id: ::std::option::Option<::std::string::String>,
+        ///Token that marks this device as trusted for the user (Descope's `DTD`, a remembered device that may skip MFA); absent when the service sets it in an HttpOnly cookie instead.
         #[serde(
             rename = "trustedDeviceJwt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -707,6 +760,7 @@ pub mod types {
         }
     }
     impl OptionalJwtResponse {
+        ///A builder of [`OptionalJwtResponse`], with every field at its default.
         pub fn builder() -> builder::OptionalJwtResponse {
             Default::default()
         }
@@ -729,6 +783,7 @@ pub mod types {
         pub verification_attempts: ::std::option::Option<i32>,
     }
     impl OtpMaskedEmail {
+        ///A builder of [`OtpMaskedEmail`], with every field at its default.
         pub fn builder() -> builder::OtpMaskedEmail {
             Default::default()
         }
@@ -751,17 +806,19 @@ pub mod types {
         pub verification_attempts: ::std::option::Option<i32>,
     }
     impl OtpMaskedPhone {
+        ///A builder of [`OtpMaskedPhone`], with every field at its default.
         pub fn builder() -> builder::OtpMaskedPhone {
             Default::default()
         }
     }
-    ///`OtpSignInRequest`
+    ///Body of the OTP sign-in calls: sends a code, by the delivery method in the path, to an existing user; verifying the code signs them in. Fails when the login id is not registered.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct OtpSignInRequest {
         ///The login id of the existing user.
         #[serde(rename = "loginId")]
         pub login_id: ::std::string::String,
+        ///Options for sign-in. Every field is optional.
         #[serde(
             rename = "loginOptions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -787,17 +844,19 @@ pub mod types {
         pub use_recovery: ::std::option::Option<bool>,
     }
     impl OtpSignInRequest {
+        ///A builder of [`OtpSignInRequest`], with every field at its default.
         pub fn builder() -> builder::OtpSignInRequest {
             Default::default()
         }
     }
-    ///`OtpSignUpOrInRequest`
+    ///Body of the OTP sign-up-or-in calls: sends a code, by the delivery method in the path, to the user with `loginId`, registered or not; verifying the code signs the user in, creating them first when needed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct OtpSignUpOrInRequest {
         ///The login id of the user to sign in, or to create.
         #[serde(rename = "loginId")]
         pub login_id: ::std::string::String,
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
         #[serde(
             rename = "loginOptions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -823,17 +882,19 @@ pub mod types {
         pub use_recovery: ::std::option::Option<bool>,
     }
     impl OtpSignUpOrInRequest {
+        ///A builder of [`OtpSignUpOrInRequest`], with every field at its default.
         pub fn builder() -> builder::OtpSignUpOrInRequest {
             Default::default()
         }
     }
-    ///`OtpSignUpRequest`
+    ///Body of the OTP sign-up calls: sends a code, by the delivery method in the path, to a new user with `loginId`; verifying the code completes the sign-up. Fails when the login id is already registered.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct OtpSignUpRequest {
         ///The login id of the new user (an email address or a phone number).
         #[serde(rename = "loginId")]
         pub login_id: ::std::string::String,
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
         #[serde(
             rename = "loginOptions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -845,15 +906,17 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub provider_id: ::std::option::Option<::std::string::String>,
+        ///Details of the user to create. Every field is optional.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user: ::std::option::Option<SignUpUser>,
     }
     impl OtpSignUpRequest {
+        ///A builder of [`OtpSignUpRequest`], with every field at its default.
         pub fn builder() -> builder::OtpSignUpRequest {
             Default::default()
         }
     }
-    ///`OtpVerifyRequest`
+    ///Body of the OTP verify calls: the code sent by a sign-up, sign-in or update call with the same delivery method, exchanged for the user's tokens.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[non_exhaustive]
     pub struct OtpVerifyRequest {
@@ -872,6 +935,7 @@ pub mod types {
         }
     }
     impl OtpVerifyRequest {
+        ///A builder of [`OtpVerifyRequest`], with every field at its default.
         pub fn builder() -> builder::OtpVerifyRequest {
             Default::default()
         }
@@ -898,6 +962,7 @@ pub mod types {
         }
     }
     impl RefreshSessionRequest {
+        ///A builder of [`RefreshSessionRequest`], with every field at its default.
         pub fn builder() -> builder::RefreshSessionRequest {
             Default::default()
         }
@@ -906,6 +971,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
     pub struct ResponseUser {
+        ///A time in unix seconds that, by its name, ends a consent given by the user; the service does not document which consent.
         #[serde(
             rename = "consentExpiration",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -917,6 +983,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_time: ::std::option::Option<i64>,
+        ///Values of the custom user attributes defined in the project, keyed by attribute name.
         #[serde(
             rename = "customAttributes",
             default,
@@ -926,37 +993,45 @@ pub mod types {
             ::std::string::String,
             ::serde_json::Value,
         >,
+        ///Returned by the service; its meaning is not documented.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub editable: ::std::option::Option<bool>,
+        ///Contact email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        ///Returned by the service next to `loginIds`, without documentation; Descope's audit records use the same key for login ids.
         #[serde(
             rename = "externalIds",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub external_ids: ::std::vec::Vec<::std::string::String>,
+        ///Family (last) name.
         #[serde(
             rename = "familyName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub family_name: ::std::option::Option<::std::string::String>,
+        ///Given (first) name.
         #[serde(
             rename = "givenName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub given_name: ::std::option::Option<::std::string::String>,
+        ///Every login id of the user, such as an email address or a phone number.
         #[serde(
             rename = "loginIds",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub login_ids: ::std::vec::Vec<::std::string::String>,
+        ///Middle name.
         #[serde(
             rename = "middleName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub middle_name: ::std::option::Option<::std::string::String>,
+        ///Full display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///OAuth providers the user has signed in with.
@@ -972,24 +1047,31 @@ pub mod types {
         ///The user has a password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<bool>,
+        ///The user's permissions outside any tenant; those in a tenant are under `userTenants`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub permissions: ::std::vec::Vec<::std::string::String>,
+        ///Contact phone number in E.164 form.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
+        ///URL of the user's picture.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub picture: ::std::option::Option<::std::string::String>,
+        ///Returned by the service; its meaning is not documented (the published description has push sign-in schemas, so it may report a device enrolled for push).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub push: ::std::option::Option<bool>,
+        ///Email address for account recovery; a sign-in with `useRecovery` delivers there.
         #[serde(
             rename = "recoveryEmail",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub recovery_email: ::std::option::Option<::std::string::String>,
+        ///Phone number for account recovery; a sign-in with `useRecovery` delivers there.
         #[serde(
             rename = "recoveryPhone",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub recovery_phone: ::std::option::Option<::std::string::String>,
+        ///The user's roles outside any tenant; roles in a tenant are under `userTenants`.
         #[serde(
             rename = "roleNames",
             default,
@@ -1002,13 +1084,14 @@ pub mod types {
         ///The user is provisioned through SCIM.
         #[serde(rename = "SCIM", skip_serializing_if = "::std::option::Option::is_none")]
         pub scim: ::std::option::Option<bool>,
+        ///Ids of the SSO applications the user is associated with.
         #[serde(
             rename = "ssoAppIds",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub sso_app_ids: ::std::vec::Vec<::std::string::String>,
-        ///Such as `enabled`, `disabled` or `invited`; kept open because the service may add states.
+        ///Such as `enabled`, `disabled`, `invited` or `expired` (the Go and Python SDKs know it); kept open because the service may add states.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
         ///True for test users.
@@ -1017,32 +1100,38 @@ pub mod types {
         ///The user has an authenticator app.
         #[serde(rename = "TOTP", skip_serializing_if = "::std::option::Option::is_none")]
         pub totp: ::std::option::Option<bool>,
+        ///The user's id in Descope; the SDKs read the same id from the `sub` claim of the user's JWTs.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
+        ///The tenants the user belongs to, with the user's roles and permissions in each.
         #[serde(
             rename = "userTenants",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub user_tenants: ::std::vec::Vec<UserTenant>,
+        ///True when `email` has been verified.
         #[serde(
             rename = "verifiedEmail",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub verified_email: ::std::option::Option<bool>,
+        ///True when `phone` has been verified.
         #[serde(
             rename = "verifiedPhone",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub verified_phone: ::std::option::Option<bool>,
+        ///True when `recoveryEmail` has been verified.
         #[serde(
             rename = "verifiedRecoveryEmail",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub verified_recovery_email: ::std::option::Option<bool>,
+        ///True when `recoveryPhone` has been verified.
         #[serde(
             rename = "verifiedRecoveryPhone",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1053,11 +1142,12 @@ pub mod types {
         pub webauthn: ::std::option::Option<bool>,
     }
     impl ResponseUser {
+        ///A builder of [`ResponseUser`], with every field at its default.
         pub fn builder() -> builder::ResponseUser {
             Default::default()
         }
     }
-    ///`SelectTenantRequest`
+    ///Body of tenant selection: the tenant to make the current one; the tokens returned carry it in their `dct` claim.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct SelectTenantRequest {
@@ -1065,6 +1155,7 @@ pub mod types {
         pub tenant: ::std::string::String,
     }
     impl SelectTenantRequest {
+        ///A builder of [`SelectTenantRequest`], with every field at its default.
         pub fn builder() -> builder::SelectTenantRequest {
             Default::default()
         }
@@ -1114,6 +1205,7 @@ pub mod types {
         pub tenant_id: ::std::option::Option<::std::string::String>,
     }
     impl SignUpLoginOptions {
+        ///A builder of [`SignUpLoginOptions`], with every field at its default.
         pub fn builder() -> builder::SignUpLoginOptions {
             Default::default()
         }
@@ -1125,16 +1217,19 @@ pub mod types {
         ///Contact email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        ///Family (last) name.
         #[serde(
             rename = "familyName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub family_name: ::std::option::Option<::std::string::String>,
+        ///Given (first) name.
         #[serde(
             rename = "givenName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub given_name: ::std::option::Option<::std::string::String>,
+        ///Middle name.
         #[serde(
             rename = "middleName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1148,11 +1243,12 @@ pub mod types {
         pub phone: ::std::option::Option<::std::string::String>,
     }
     impl SignUpUser {
+        ///A builder of [`SignUpUser`], with every field at its default.
         pub fn builder() -> builder::SignUpUser {
             Default::default()
         }
     }
-    ///`UpdateEmailMagicLinkRequest`
+    ///Body of the magic-link email update: sends a link to the signed-in user's new email address; verifying the link's token completes the change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct UpdateEmailMagicLinkRequest {
@@ -1209,11 +1305,12 @@ pub mod types {
         pub uri: ::std::option::Option<::std::string::String>,
     }
     impl UpdateEmailMagicLinkRequest {
+        ///A builder of [`UpdateEmailMagicLinkRequest`], with every field at its default.
         pub fn builder() -> builder::UpdateEmailMagicLinkRequest {
             Default::default()
         }
     }
-    ///`UpdateEmailOtpRequest`
+    ///Body of the OTP email update: sends a code to the signed-in user's new email address; verifying the code with the email verify call completes the change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct UpdateEmailOtpRequest {
@@ -1270,11 +1367,12 @@ pub mod types {
         >,
     }
     impl UpdateEmailOtpRequest {
+        ///A builder of [`UpdateEmailOtpRequest`], with every field at its default.
         pub fn builder() -> builder::UpdateEmailOtpRequest {
             Default::default()
         }
     }
-    ///`UpdatePhoneMagicLinkRequest`
+    ///Body of the magic-link phone updates: sends a link to the signed-in user's new phone number by the delivery method in the path; verifying the link's token completes the change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct UpdatePhoneMagicLinkRequest {
@@ -1331,11 +1429,12 @@ pub mod types {
         pub uri: ::std::option::Option<::std::string::String>,
     }
     impl UpdatePhoneMagicLinkRequest {
+        ///A builder of [`UpdatePhoneMagicLinkRequest`], with every field at its default.
         pub fn builder() -> builder::UpdatePhoneMagicLinkRequest {
             Default::default()
         }
     }
-    ///`UpdatePhoneOtpRequest`
+    ///Body of the OTP phone updates: sends a code to the signed-in user's new phone number by the delivery method in the path; verifying the code with the matching verify call completes the change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct UpdatePhoneOtpRequest {
@@ -1392,27 +1491,32 @@ pub mod types {
         >,
     }
     impl UpdatePhoneOtpRequest {
+        ///A builder of [`UpdatePhoneOtpRequest`], with every field at its default.
         pub fn builder() -> builder::UpdatePhoneOtpRequest {
             Default::default()
         }
     }
-    ///`UserTenant`
+    ///A tenant the user belongs to, with the user's roles and permissions in it. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
     pub struct UserTenant {
+        ///The user's permissions in this tenant.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub permissions: ::std::vec::Vec<::std::string::String>,
+        ///The user's roles in this tenant.
         #[serde(
             rename = "roleNames",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub role_names: ::std::vec::Vec<::std::string::String>,
+        ///Id of the tenant.
         #[serde(
             rename = "tenantId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tenant_id: ::std::option::Option<::std::string::String>,
+        ///Name of the tenant.
         #[serde(
             rename = "tenantName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1420,11 +1524,12 @@ pub mod types {
         pub tenant_name: ::std::option::Option<::std::string::String>,
     }
     impl UserTenant {
+        ///A builder of [`UserTenant`], with every field at its default.
         pub fn builder() -> builder::UserTenant {
             Default::default()
         }
     }
-    ///`ValidateSessionResponse`
+    ///The result of validating a session JWT on the service: its claims.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
     pub struct ValidateSessionResponse {
@@ -1437,12 +1542,14 @@ pub mod types {
         pub parsed_jwt: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ValidateSessionResponse {
+        ///A builder of [`ValidateSessionResponse`], with every field at its default.
         pub fn builder() -> builder::ValidateSessionResponse {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        ///A builder of [`super::AuthHistoryEntry`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct AuthHistoryEntry {
@@ -1484,6 +1591,7 @@ pub mod types {
             }
         }
         impl AuthHistoryEntry {
+            ///City located from the IP address.
             pub fn city<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1496,6 +1604,7 @@ pub mod types {
                     });
                 self
             }
+            ///Country located from the IP address.
             pub fn country<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1508,6 +1617,7 @@ pub mod types {
                     });
                 self
             }
+            ///IP address the sign-in came from.
             pub fn ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1518,6 +1628,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for ip: {e}"));
                 self
             }
+            ///Time of the sign-in in unix seconds.
             pub fn login_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1530,6 +1641,7 @@ pub mod types {
                     });
                 self
             }
+            ///The tenant selected in the session, if any.
             pub fn selected_tenant<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1544,6 +1656,7 @@ pub mod types {
                     });
                 self
             }
+            ///Id of the user who signed in.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1584,6 +1697,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::AuthHistoryEnvelope`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct AuthHistoryEnvelope {
@@ -1600,6 +1714,7 @@ pub mod types {
             }
         }
         impl AuthHistoryEnvelope {
+            ///The user's sign-ins.
             pub fn auth_history<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::AuthHistoryEntry>>,
@@ -1631,6 +1746,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::ErrorResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct ErrorResponse {
@@ -1657,6 +1773,7 @@ pub mod types {
             }
         }
         impl ErrorResponse {
+            ///Stable code, such as `E061102` (wrong code) or `E130429` (rate limited).
             pub fn error_code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1669,6 +1786,7 @@ pub mod types {
                     });
                 self
             }
+            ///Human-readable meaning of the code.
             pub fn error_description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1683,6 +1801,7 @@ pub mod types {
                     });
                 self
             }
+            ///Optional detail about this occurrence.
             pub fn error_message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1717,6 +1836,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::Jwk`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct Jwk {
@@ -1778,6 +1898,7 @@ pub mod types {
             }
         }
         impl Jwk {
+            ///Signature algorithm, such as `RS256` or `ES384`.
             pub fn alg<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1790,6 +1911,7 @@ pub mod types {
                     });
                 self
             }
+            ///Curve, such as `P-384`.
             pub fn crv<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1802,6 +1924,7 @@ pub mod types {
                     });
                 self
             }
+            ///RSA public exponent (base64url).
             pub fn e<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1812,6 +1935,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for e: {e}"));
                 self
             }
+            ///Key id; a JWT names the key that signed it by this id in its header.
             pub fn kid<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1824,6 +1948,7 @@ pub mod types {
                     });
                 self
             }
+            ///Key type, such as `RSA` or `EC`.
             pub fn kty<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1836,6 +1961,7 @@ pub mod types {
                     });
                 self
             }
+            ///RSA modulus (base64url).
             pub fn n<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1846,6 +1972,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for n: {e}"));
                 self
             }
+            ///Intended use; `sig` for signature keys.
             pub fn key_use<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1858,6 +1985,7 @@ pub mod types {
                     });
                 self
             }
+            ///Curve point x coordinate (base64url).
             pub fn x<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1868,6 +1996,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for x: {e}"));
                 self
             }
+            ///Certificate chain (base64 DER), the standard member for the certificates `certs` may ask for; not observed in any source.
             pub fn x5c<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -1880,6 +2009,7 @@ pub mod types {
                     });
                 self
             }
+            ///Curve point y coordinate (base64url).
             pub fn y<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1926,6 +2056,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::Jwks`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct Jwks {
@@ -1942,6 +2073,7 @@ pub mod types {
             }
         }
         impl Jwks {
+            ///The project's public signing keys; a JWT names the key that signed it by `kid`.
             pub fn keys<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Jwk>>,
@@ -1968,6 +2100,7 @@ pub mod types {
                 Self { keys: Ok(value.keys) }
             }
         }
+        ///A builder of [`super::JwtResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone)]
         #[non_exhaustive]
         pub struct JwtResponse {
@@ -2099,6 +2232,7 @@ pub mod types {
             }
         }
         impl JwtResponse {
+            ///The claims of the issued session JWT as an object; the web SDK passes them to its claims-change listeners.
             pub fn claims<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2113,6 +2247,7 @@ pub mod types {
                     });
                 self
             }
+            ///Domain for the cookies that carry the refresh JWT and, where one is used, the session JWT; the Go and Python SDKs set it on the cookies they write.
             pub fn cookie_domain<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2125,6 +2260,7 @@ pub mod types {
                     });
                 self
             }
+            ///Refresh cookie expiry in unix seconds.
             pub fn cookie_expiration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2139,6 +2275,7 @@ pub mod types {
                     });
                 self
             }
+            ///Refresh cookie lifetime in seconds.
             pub fn cookie_max_age<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -2153,6 +2290,7 @@ pub mod types {
                     });
                 self
             }
+            ///Name of the refresh cookie when the project uses a custom one, absent for the default `DSR`; the web SDK sends it back in the `x-descope-refresh-cookie-name` header.
             pub fn cookie_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2165,6 +2303,7 @@ pub mod types {
                     });
                 self
             }
+            ///Path for the same cookies as `cookieDomain`; the Python SDK falls back to `/` when it is absent.
             pub fn cookie_path<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2177,6 +2316,7 @@ pub mod types {
                     });
                 self
             }
+            ///A token the service may return beside the Descope tokens; the JS SDK declares it but no SDK reads it, and its meaning is not documented.
             pub fn external_token<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2191,6 +2331,7 @@ pub mod types {
                     });
                 self
             }
+            ///True when this was the user's first sign-in.
             pub fn first_seen<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2203,6 +2344,7 @@ pub mod types {
                     });
                 self
             }
+            ///Details from an external identity provider, when one took part.
             pub fn idp_response<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2217,6 +2359,7 @@ pub mod types {
                     });
                 self
             }
+            ///Seconds after which to refresh the session, sent (positive) when the project tracks session inactivity; the web SDK then refreshes on this schedule instead of just before `sessionExpiration`.
             pub fn next_refresh_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -2231,6 +2374,7 @@ pub mod types {
                     });
                 self
             }
+            ///Long-lived JWT that renews the session; absent when delivered in the `DSR` cookie.
             pub fn refresh_jwt<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2243,6 +2387,7 @@ pub mod types {
                     });
                 self
             }
+            ///Domain of the session cookie, by its name; the service does not document it and no SDK reads it.
             pub fn session_cookie_domain<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2257,6 +2402,7 @@ pub mod types {
                     });
                 self
             }
+            ///Name of the session cookie, by analogy with `cookieName` (the default name is `DS`); the service does not document it and no SDK reads it.
             pub fn session_cookie_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2271,6 +2417,7 @@ pub mod types {
                     });
                 self
             }
+            ///Session JWT expiry in unix seconds.
             pub fn session_expiration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2285,6 +2432,7 @@ pub mod types {
                     });
                 self
             }
+            ///Short-lived JWT that authorizes the user's requests to the application.
             pub fn session_jwt<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2297,6 +2445,7 @@ pub mod types {
                     });
                 self
             }
+            ///Id of the tenant SSO configuration that signed the user in; set only when the sign-in went through SSO.
             pub fn tenant_sso_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2309,6 +2458,7 @@ pub mod types {
                     });
                 self
             }
+            ///Token that marks this device as trusted for the user (Descope's `DTD`, a remembered device that may skip MFA); absent when the service sets it in an HttpOnly cookie instead.
             pub fn trusted_device_jwt<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2323,6 +2473,7 @@ pub mod types {
                     });
                 self
             }
+            ///Returned by the service; its meaning is not documented. The published SSO start call (`/v1/auth/saml/authorize`) accepts the settings of an unsaved configuration (`unsavedSaml`, `unsavedOauth`), which it may relate to.
             pub fn unsaved_sso<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2335,6 +2486,7 @@ pub mod types {
                     });
                 self
             }
+            ///A user as the service reports it. Every field is optional.
             pub fn user<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::ResponseUser>>,
@@ -2401,6 +2553,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::LoginOptions`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct LoginOptions {
@@ -2462,6 +2615,7 @@ pub mod types {
             }
         }
         impl LoginOptions {
+            ///Extra claims to put in the issued session JWT. `null` means none (the Python SDK sends it so).
             pub fn custom_claims<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2478,6 +2632,7 @@ pub mod types {
                     });
                 self
             }
+            ///Language of the message, such as `en-US`.
             pub fn locale<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2490,6 +2645,7 @@ pub mod types {
                     });
                 self
             }
+            ///Add this factor to an existing session; the call must then carry the user's refresh JWT.
             pub fn mfa<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2502,6 +2658,7 @@ pub mod types {
                     });
                 self
             }
+            ///Revoke the user's other sessions when this sign-in completes.
             pub fn revoke_other_sessions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2516,6 +2673,7 @@ pub mod types {
                     });
                 self
             }
+            ///Session types for `revokeOtherSessions`, by its name; the published description and the Go SDK declare it without documenting its values.
             pub fn revoke_other_sessions_types<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -2530,6 +2688,7 @@ pub mod types {
                     });
                 self
             }
+            ///Step up an existing session; the call must then carry the user's refresh JWT.
             pub fn stepup<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2542,6 +2701,7 @@ pub mod types {
                     });
                 self
             }
+            ///Message template to use instead of the project default.
             pub fn template_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2554,6 +2714,7 @@ pub mod types {
                     });
                 self
             }
+            ///Variables for the message template.
             pub fn template_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2573,6 +2734,7 @@ pub mod types {
                     });
                 self
             }
+            ///Tenant to sign in to.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2619,6 +2781,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::LogoutRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct LogoutRequest {
@@ -2635,6 +2798,7 @@ pub mod types {
             }
         }
         impl LogoutRequest {
+            ///Declared by the published description without documented values; no SDK sends it.
             pub fn logout_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -2665,6 +2829,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::MagicLinkSignInRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct MagicLinkSignInRequest {
@@ -2706,6 +2871,7 @@ pub mod types {
             }
         }
         impl MagicLinkSignInRequest {
+            ///The login id of the existing user.
             pub fn login_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2718,6 +2884,7 @@ pub mod types {
                     });
                 self
             }
+            ///Options for sign-in. Every field is optional.
             pub fn login_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::LoginOptions>>,
@@ -2730,6 +2897,7 @@ pub mod types {
                     });
                 self
             }
+            ///Messaging provider to deliver through instead of the project default.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2742,6 +2910,7 @@ pub mod types {
                     });
                 self
             }
+            ///SSO application the sign-in is for.
             pub fn sso_app_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2754,6 +2923,7 @@ pub mod types {
                     });
                 self
             }
+            ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
             pub fn uri<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2766,6 +2936,7 @@ pub mod types {
                     });
                 self
             }
+            ///Deliver to the user's recovery email or phone.
             pub fn use_recovery<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2808,6 +2979,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::MagicLinkSignUpOrInRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct MagicLinkSignUpOrInRequest {
@@ -2849,6 +3021,7 @@ pub mod types {
             }
         }
         impl MagicLinkSignUpOrInRequest {
+            ///The login id of the user to sign in, or to create.
             pub fn login_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2861,6 +3034,7 @@ pub mod types {
                     });
                 self
             }
+            ///Options for sign-up and sign-up-or-in. Every field is optional.
             pub fn login_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2875,6 +3049,7 @@ pub mod types {
                     });
                 self
             }
+            ///Messaging provider to deliver through instead of the project default.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2887,6 +3062,7 @@ pub mod types {
                     });
                 self
             }
+            ///SSO application the sign-in is for.
             pub fn sso_app_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2899,6 +3075,7 @@ pub mod types {
                     });
                 self
             }
+            ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
             pub fn uri<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2911,6 +3088,7 @@ pub mod types {
                     });
                 self
             }
+            ///Deliver to the user's recovery email or phone.
             pub fn use_recovery<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2953,6 +3131,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::MagicLinkSignUpRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct MagicLinkSignUpRequest {
@@ -2989,6 +3168,7 @@ pub mod types {
             }
         }
         impl MagicLinkSignUpRequest {
+            ///The login id of the new user (an email address or a phone number).
             pub fn login_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3001,6 +3181,7 @@ pub mod types {
                     });
                 self
             }
+            ///Options for sign-up and sign-up-or-in. Every field is optional.
             pub fn login_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3015,6 +3196,7 @@ pub mod types {
                     });
                 self
             }
+            ///Messaging provider to deliver through instead of the project default.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3027,6 +3209,7 @@ pub mod types {
                     });
                 self
             }
+            ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
             pub fn uri<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3039,6 +3222,7 @@ pub mod types {
                     });
                 self
             }
+            ///Details of the user to create. Every field is optional.
             pub fn user<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::SignUpUser>>,
@@ -3079,6 +3263,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::MagicLinkVerifyRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone)]
         #[non_exhaustive]
         pub struct MagicLinkVerifyRequest {
@@ -3099,6 +3284,7 @@ pub mod types {
             }
         }
         impl MagicLinkVerifyRequest {
+            ///The `t` query parameter of the link the user opened.
             pub fn token<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3127,6 +3313,7 @@ pub mod types {
                 Self { token: Ok(value.token) }
             }
         }
+        ///A builder of [`super::MaskedEmail`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct MaskedEmail {
@@ -3143,6 +3330,7 @@ pub mod types {
             }
         }
         impl MaskedEmail {
+            ///The address with most characters hidden, such as `j***@example.com`.
             pub fn masked_email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3173,6 +3361,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::MaskedPhone`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct MaskedPhone {
@@ -3189,6 +3378,7 @@ pub mod types {
             }
         }
         impl MaskedPhone {
+            ///The number with most digits hidden, such as `+*******0123`.
             pub fn masked_phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3219,6 +3409,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::MyTenant`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct MyTenant {
@@ -3245,6 +3436,7 @@ pub mod types {
             }
         }
         impl MyTenant {
+            ///Values of the tenant's custom attributes, keyed by attribute name.
             pub fn custom_attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3261,6 +3453,7 @@ pub mod types {
                     });
                 self
             }
+            ///Id of the tenant.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3271,6 +3464,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            ///Name of the tenant.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3305,6 +3499,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::MyTenantsRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct MyTenantsRequest {
@@ -3326,6 +3521,7 @@ pub mod types {
             }
         }
         impl MyTenantsRequest {
+            ///True to return only the tenant currently selected in the session (its `dct` claim).
             pub fn dct<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -3338,6 +3534,7 @@ pub mod types {
                     });
                 self
             }
+            ///Ids of the tenants to return.
             pub fn ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -3370,6 +3567,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::MyTenantsResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct MyTenantsResponse {
@@ -3386,6 +3584,7 @@ pub mod types {
             }
         }
         impl MyTenantsResponse {
+            ///The selected tenants.
             pub fn tenants<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::MyTenant>>,
@@ -3412,6 +3611,7 @@ pub mod types {
                 Self { tenants: Ok(value.tenants) }
             }
         }
+        ///A builder of [`super::OptionalJwtResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone)]
         #[non_exhaustive]
         pub struct OptionalJwtResponse {
@@ -3519,6 +3719,7 @@ pub mod types {
             }
         }
         impl OptionalJwtResponse {
+            ///The claims of the issued session JWT as an object; the web SDK passes them to its claims-change listeners.
             pub fn claims<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3533,6 +3734,7 @@ pub mod types {
                     });
                 self
             }
+            ///Domain for the cookies that carry the refresh JWT and, where one is used, the session JWT; the Go and Python SDKs set it on the cookies they write.
             pub fn cookie_domain<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3545,6 +3747,7 @@ pub mod types {
                     });
                 self
             }
+            ///Refresh cookie expiry in unix seconds.
             pub fn cookie_expiration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3559,6 +3762,7 @@ pub mod types {
                     });
                 self
             }
+            ///Refresh cookie lifetime in seconds.
             pub fn cookie_max_age<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -3573,6 +3777,7 @@ pub mod types {
                     });
                 self
             }
+            ///Name of the refresh cookie when the project uses a custom one, absent for the default `DSR`; the web SDK sends it back in the `x-descope-refresh-cookie-name` header.
             pub fn cookie_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3585,6 +3790,7 @@ pub mod types {
                     });
                 self
             }
+            ///Path for the same cookies as `cookieDomain`; the Python SDK falls back to `/` when it is absent.
             pub fn cookie_path<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3597,6 +3803,7 @@ pub mod types {
                     });
                 self
             }
+            ///A token the service may return beside the Descope tokens; the JS SDK declares it but no SDK reads it, and its meaning is not documented.
             pub fn external_token<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3611,6 +3818,7 @@ pub mod types {
                     });
                 self
             }
+            ///Seconds after which to refresh the session, sent (positive) when the project tracks session inactivity; the web SDK then refreshes on this schedule instead of just before `sessionExpiration`.
             pub fn next_refresh_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -3625,6 +3833,7 @@ pub mod types {
                     });
                 self
             }
+            ///The refresh JWT to use from now on, when the project rotates refresh tokens; absent when delivered in the `DSR` cookie.
             pub fn refresh_jwt<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3637,6 +3846,7 @@ pub mod types {
                     });
                 self
             }
+            ///Domain of the session cookie, by its name; the service does not document it and no SDK reads it.
             pub fn session_cookie_domain<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3651,6 +3861,7 @@ pub mod types {
                     });
                 self
             }
+            ///Name of the session cookie, by analogy with `cookieName` (the default name is `DS`); the service does not document it and no SDK reads it.
             pub fn session_cookie_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3665,6 +3876,7 @@ pub mod types {
                     });
                 self
             }
+            ///Session JWT expiry in unix seconds.
             pub fn session_expiration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3679,6 +3891,7 @@ pub mod types {
                     });
                 self
             }
+            ///Short-lived JWT that authorizes the user's requests to the application.
             pub fn session_jwt<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3691,6 +3904,7 @@ pub mod types {
                     });
                 self
             }
+            ///Id of the tenant SSO configuration that signed the user in; set only when the sign-in went through SSO.
             pub fn tenant_sso_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3703,6 +3917,7 @@ pub mod types {
                     });
                 self
             }
+            ///Token that marks this device as trusted for the user (Descope's `DTD`, a remembered device that may skip MFA); absent when the service sets it in an HttpOnly cookie instead.
             pub fn trusted_device_jwt<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3764,6 +3979,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::OtpMaskedEmail`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct OtpMaskedEmail {
@@ -3785,6 +4001,7 @@ pub mod types {
             }
         }
         impl OtpMaskedEmail {
+            ///The address with most characters hidden, such as `j***@example.com`.
             pub fn masked_email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3797,6 +4014,7 @@ pub mod types {
                     });
                 self
             }
+            ///Wrong attempts already made on the current code.
             pub fn verification_attempts<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -3831,6 +4049,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::OtpMaskedPhone`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct OtpMaskedPhone {
@@ -3852,6 +4071,7 @@ pub mod types {
             }
         }
         impl OtpMaskedPhone {
+            ///The number with most digits hidden, such as `+*******0123`.
             pub fn masked_phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3864,6 +4084,7 @@ pub mod types {
                     });
                 self
             }
+            ///Wrong attempts already made on the current code.
             pub fn verification_attempts<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -3898,6 +4119,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::OtpSignInRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct OtpSignInRequest {
@@ -3934,6 +4156,7 @@ pub mod types {
             }
         }
         impl OtpSignInRequest {
+            ///The login id of the existing user.
             pub fn login_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3946,6 +4169,7 @@ pub mod types {
                     });
                 self
             }
+            ///Options for sign-in. Every field is optional.
             pub fn login_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::LoginOptions>>,
@@ -3958,6 +4182,7 @@ pub mod types {
                     });
                 self
             }
+            ///Messaging provider to deliver through instead of the project default.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3970,6 +4195,7 @@ pub mod types {
                     });
                 self
             }
+            ///SSO application the sign-in is for.
             pub fn sso_app_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3982,6 +4208,7 @@ pub mod types {
                     });
                 self
             }
+            ///Deliver to the user's recovery email or phone.
             pub fn use_recovery<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4020,6 +4247,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::OtpSignUpOrInRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct OtpSignUpOrInRequest {
@@ -4056,6 +4284,7 @@ pub mod types {
             }
         }
         impl OtpSignUpOrInRequest {
+            ///The login id of the user to sign in, or to create.
             pub fn login_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4068,6 +4297,7 @@ pub mod types {
                     });
                 self
             }
+            ///Options for sign-up and sign-up-or-in. Every field is optional.
             pub fn login_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4082,6 +4312,7 @@ pub mod types {
                     });
                 self
             }
+            ///Messaging provider to deliver through instead of the project default.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4094,6 +4325,7 @@ pub mod types {
                     });
                 self
             }
+            ///SSO application the sign-in is for.
             pub fn sso_app_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4106,6 +4338,7 @@ pub mod types {
                     });
                 self
             }
+            ///Deliver to the user's recovery email or phone.
             pub fn use_recovery<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4145,6 +4378,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::OtpSignUpRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct OtpSignUpRequest {
@@ -4176,6 +4410,7 @@ pub mod types {
             }
         }
         impl OtpSignUpRequest {
+            ///The login id of the new user (an email address or a phone number).
             pub fn login_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4188,6 +4423,7 @@ pub mod types {
                     });
                 self
             }
+            ///Options for sign-up and sign-up-or-in. Every field is optional.
             pub fn login_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4202,6 +4438,7 @@ pub mod types {
                     });
                 self
             }
+            ///Messaging provider to deliver through instead of the project default.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4214,6 +4451,7 @@ pub mod types {
                     });
                 self
             }
+            ///Details of the user to create. Every field is optional.
             pub fn user<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::SignUpUser>>,
@@ -4250,6 +4488,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::OtpVerifyRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone)]
         #[non_exhaustive]
         pub struct OtpVerifyRequest {
@@ -4276,6 +4515,7 @@ pub mod types {
             }
         }
         impl OtpVerifyRequest {
+            ///The code the user received.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4288,6 +4528,7 @@ pub mod types {
                     });
                 self
             }
+            ///The login id the code was sent for.
             pub fn login_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4320,6 +4561,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::RefreshSessionRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone)]
         #[non_exhaustive]
         pub struct RefreshSessionRequest {
@@ -4343,6 +4585,7 @@ pub mod types {
             }
         }
         impl RefreshSessionRequest {
+            ///A token from another identity provider, exchanged for a Descope session while migrating sessions.
             pub fn external_token<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4377,6 +4620,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::ResponseUser`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct ResponseUser {
@@ -4558,6 +4802,7 @@ pub mod types {
             }
         }
         impl ResponseUser {
+            ///A time in unix seconds that, by its name, ends a consent given by the user; the service does not document which consent.
             pub fn consent_expiration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -4572,6 +4817,7 @@ pub mod types {
                     });
                 self
             }
+            ///Creation time in unix seconds.
             pub fn created_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -4584,6 +4830,7 @@ pub mod types {
                     });
                 self
             }
+            ///Values of the custom user attributes defined in the project, keyed by attribute name.
             pub fn custom_attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4600,6 +4847,7 @@ pub mod types {
                     });
                 self
             }
+            ///Returned by the service; its meaning is not documented.
             pub fn editable<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4612,6 +4860,7 @@ pub mod types {
                     });
                 self
             }
+            ///Contact email address.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4624,6 +4873,7 @@ pub mod types {
                     });
                 self
             }
+            ///Returned by the service next to `loginIds`, without documentation; Descope's audit records use the same key for login ids.
             pub fn external_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4636,6 +4886,7 @@ pub mod types {
                     });
                 self
             }
+            ///Family (last) name.
             pub fn family_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4648,6 +4899,7 @@ pub mod types {
                     });
                 self
             }
+            ///Given (first) name.
             pub fn given_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4660,6 +4912,7 @@ pub mod types {
                     });
                 self
             }
+            ///Every login id of the user, such as an email address or a phone number.
             pub fn login_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4672,6 +4925,7 @@ pub mod types {
                     });
                 self
             }
+            ///Middle name.
             pub fn middle_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4684,6 +4938,7 @@ pub mod types {
                     });
                 self
             }
+            ///Full display name.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4696,6 +4951,7 @@ pub mod types {
                     });
                 self
             }
+            ///OAuth providers the user has signed in with.
             pub fn oauth<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -4710,6 +4966,7 @@ pub mod types {
                     });
                 self
             }
+            ///The user signs in through OIDC.
             pub fn oidc<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4722,6 +4979,7 @@ pub mod types {
                     });
                 self
             }
+            ///The user has a password.
             pub fn password<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4734,6 +4992,7 @@ pub mod types {
                     });
                 self
             }
+            ///The user's permissions outside any tenant; those in a tenant are under `userTenants`.
             pub fn permissions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4746,6 +5005,7 @@ pub mod types {
                     });
                 self
             }
+            ///Contact phone number in E.164 form.
             pub fn phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4758,6 +5018,7 @@ pub mod types {
                     });
                 self
             }
+            ///URL of the user's picture.
             pub fn picture<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4770,6 +5031,7 @@ pub mod types {
                     });
                 self
             }
+            ///Returned by the service; its meaning is not documented (the published description has push sign-in schemas, so it may report a device enrolled for push).
             pub fn push<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4782,6 +5044,7 @@ pub mod types {
                     });
                 self
             }
+            ///Email address for account recovery; a sign-in with `useRecovery` delivers there.
             pub fn recovery_email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4796,6 +5059,7 @@ pub mod types {
                     });
                 self
             }
+            ///Phone number for account recovery; a sign-in with `useRecovery` delivers there.
             pub fn recovery_phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4810,6 +5074,7 @@ pub mod types {
                     });
                 self
             }
+            ///The user's roles outside any tenant; roles in a tenant are under `userTenants`.
             pub fn role_names<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4822,6 +5087,7 @@ pub mod types {
                     });
                 self
             }
+            ///The user signs in through SAML.
             pub fn saml<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4834,6 +5100,7 @@ pub mod types {
                     });
                 self
             }
+            ///The user is provisioned through SCIM.
             pub fn scim<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4846,6 +5113,7 @@ pub mod types {
                     });
                 self
             }
+            ///Ids of the SSO applications the user is associated with.
             pub fn sso_app_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4858,6 +5126,7 @@ pub mod types {
                     });
                 self
             }
+            ///Such as `enabled`, `disabled`, `invited` or `expired` (the Go and Python SDKs know it); kept open because the service may add states.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4870,6 +5139,7 @@ pub mod types {
                     });
                 self
             }
+            ///True for test users.
             pub fn test<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4882,6 +5152,7 @@ pub mod types {
                     });
                 self
             }
+            ///The user has an authenticator app.
             pub fn totp<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4894,6 +5165,7 @@ pub mod types {
                     });
                 self
             }
+            ///The user's id in Descope; the SDKs read the same id from the `sub` claim of the user's JWTs.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4906,6 +5178,7 @@ pub mod types {
                     });
                 self
             }
+            ///The tenants the user belongs to, with the user's roles and permissions in each.
             pub fn user_tenants<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::UserTenant>>,
@@ -4918,6 +5191,7 @@ pub mod types {
                     });
                 self
             }
+            ///True when `email` has been verified.
             pub fn verified_email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4932,6 +5206,7 @@ pub mod types {
                     });
                 self
             }
+            ///True when `phone` has been verified.
             pub fn verified_phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4946,6 +5221,7 @@ pub mod types {
                     });
                 self
             }
+            ///True when `recoveryEmail` has been verified.
             pub fn verified_recovery_email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4960,6 +5236,7 @@ pub mod types {
                     });
                 self
             }
+            ///True when `recoveryPhone` has been verified.
             pub fn verified_recovery_phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -4974,6 +5251,7 @@ pub mod types {
                     });
                 self
             }
+            ///The user has a passkey.
             pub fn webauthn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5070,6 +5348,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::SelectTenantRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct SelectTenantRequest {
@@ -5083,6 +5362,7 @@ pub mod types {
             }
         }
         impl SelectTenantRequest {
+            ///Id of the tenant to record in the `dct` claim of the new tokens.
             pub fn tenant<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5110,6 +5390,7 @@ pub mod types {
                 Self { tenant: Ok(value.tenant) }
             }
         }
+        ///A builder of [`super::SignUpLoginOptions`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct SignUpLoginOptions {
@@ -5156,6 +5437,7 @@ pub mod types {
             }
         }
         impl SignUpLoginOptions {
+            ///Extra claims to put in the issued session JWT. `null` means none (the Python SDK sends it so).
             pub fn custom_claims<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5172,6 +5454,7 @@ pub mod types {
                     });
                 self
             }
+            ///Language of the message, such as `en-US`.
             pub fn locale<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5184,6 +5467,7 @@ pub mod types {
                     });
                 self
             }
+            ///Revoke the user's other sessions when this sign-up or sign-in completes.
             pub fn revoke_other_sessions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5198,6 +5482,7 @@ pub mod types {
                     });
                 self
             }
+            ///Message template to use instead of the project default.
             pub fn template_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5210,6 +5495,7 @@ pub mod types {
                     });
                 self
             }
+            ///Variables for the message template.
             pub fn template_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5229,6 +5515,7 @@ pub mod types {
                     });
                 self
             }
+            ///Tenant to sign in to.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5269,6 +5556,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::SignUpUser`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct SignUpUser {
@@ -5310,6 +5598,7 @@ pub mod types {
             }
         }
         impl SignUpUser {
+            ///Contact email address.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5322,6 +5611,7 @@ pub mod types {
                     });
                 self
             }
+            ///Family (last) name.
             pub fn family_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5334,6 +5624,7 @@ pub mod types {
                     });
                 self
             }
+            ///Given (first) name.
             pub fn given_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5346,6 +5637,7 @@ pub mod types {
                     });
                 self
             }
+            ///Middle name.
             pub fn middle_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5358,6 +5650,7 @@ pub mod types {
                     });
                 self
             }
+            ///Full display name.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5370,6 +5663,7 @@ pub mod types {
                     });
                 self
             }
+            ///Contact phone number in E.164 form.
             pub fn phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5410,6 +5704,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::UpdateEmailMagicLinkRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct UpdateEmailMagicLinkRequest {
@@ -5471,6 +5766,7 @@ pub mod types {
             }
         }
         impl UpdateEmailMagicLinkRequest {
+            ///Also make the new address a login id of the user.
             pub fn add_to_login_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5485,6 +5781,7 @@ pub mod types {
                     });
                 self
             }
+            ///The new email address.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5497,6 +5794,7 @@ pub mod types {
                     });
                 self
             }
+            ///Fail when another user already has this address.
             pub fn fail_on_conflict<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5511,6 +5809,7 @@ pub mod types {
                     });
                 self
             }
+            ///Language of the message.
             pub fn locale<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5523,6 +5822,7 @@ pub mod types {
                     });
                 self
             }
+            ///The login id of the signed-in user.
             pub fn login_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5535,6 +5835,7 @@ pub mod types {
                     });
                 self
             }
+            ///With `addToLoginIDs`, keep the user that already owns the address and merge into it.
             pub fn on_merge_use_existing<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5549,6 +5850,7 @@ pub mod types {
                     });
                 self
             }
+            ///Messaging provider to deliver through instead of the project default.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5561,6 +5863,7 @@ pub mod types {
                     });
                 self
             }
+            ///Message template to use instead of the project default.
             pub fn template_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5573,6 +5876,7 @@ pub mod types {
                     });
                 self
             }
+            ///Variables for the message template.
             pub fn template_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5592,6 +5896,7 @@ pub mod types {
                     });
                 self
             }
+            ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
             pub fn uri<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5642,6 +5947,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::UpdateEmailOtpRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct UpdateEmailOtpRequest {
@@ -5703,6 +6009,7 @@ pub mod types {
             }
         }
         impl UpdateEmailOtpRequest {
+            ///Also make the new address a login id of the user.
             pub fn add_to_login_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5717,6 +6024,7 @@ pub mod types {
                     });
                 self
             }
+            ///The new email address.
             pub fn email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5729,6 +6037,7 @@ pub mod types {
                     });
                 self
             }
+            ///Fail when another user already has this address.
             pub fn fail_on_conflict<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5743,6 +6052,7 @@ pub mod types {
                     });
                 self
             }
+            ///Language of the message.
             pub fn locale<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5755,6 +6065,7 @@ pub mod types {
                     });
                 self
             }
+            ///The login id of the signed-in user.
             pub fn login_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5767,6 +6078,7 @@ pub mod types {
                     });
                 self
             }
+            ///Keep the factors already on the refresh JWT and add this one to them.
             pub fn mfa<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5779,6 +6091,7 @@ pub mod types {
                     });
                 self
             }
+            ///With `addToLoginIDs`, keep the user that already owns the address and merge into it.
             pub fn on_merge_use_existing<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5793,6 +6106,7 @@ pub mod types {
                     });
                 self
             }
+            ///Messaging provider to deliver through instead of the project default.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5805,6 +6119,7 @@ pub mod types {
                     });
                 self
             }
+            ///Message template to use instead of the project default.
             pub fn template_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5817,6 +6132,7 @@ pub mod types {
                     });
                 self
             }
+            ///Variables for the message template.
             pub fn template_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5874,6 +6190,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::UpdatePhoneMagicLinkRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct UpdatePhoneMagicLinkRequest {
@@ -5935,6 +6252,7 @@ pub mod types {
             }
         }
         impl UpdatePhoneMagicLinkRequest {
+            ///Also make the new number a login id of the user.
             pub fn add_to_login_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5949,6 +6267,7 @@ pub mod types {
                     });
                 self
             }
+            ///Fail when another user already has this number.
             pub fn fail_on_conflict<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -5963,6 +6282,7 @@ pub mod types {
                     });
                 self
             }
+            ///Language of the message.
             pub fn locale<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5975,6 +6295,7 @@ pub mod types {
                     });
                 self
             }
+            ///The login id of the signed-in user.
             pub fn login_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5987,6 +6308,7 @@ pub mod types {
                     });
                 self
             }
+            ///With `addToLoginIDs`, keep the user that already owns the number and merge into it.
             pub fn on_merge_use_existing<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -6001,6 +6323,7 @@ pub mod types {
                     });
                 self
             }
+            ///The new phone number in E.164 form.
             pub fn phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6013,6 +6336,7 @@ pub mod types {
                     });
                 self
             }
+            ///Messaging provider to deliver through instead of the project default.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6025,6 +6349,7 @@ pub mod types {
                     });
                 self
             }
+            ///Message template to use instead of the project default.
             pub fn template_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6037,6 +6362,7 @@ pub mod types {
                     });
                 self
             }
+            ///Variables for the message template.
             pub fn template_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6056,6 +6382,7 @@ pub mod types {
                     });
                 self
             }
+            ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
             pub fn uri<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6106,6 +6433,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::UpdatePhoneOtpRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct UpdatePhoneOtpRequest {
@@ -6167,6 +6495,7 @@ pub mod types {
             }
         }
         impl UpdatePhoneOtpRequest {
+            ///Also make the new number a login id of the user.
             pub fn add_to_login_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -6181,6 +6510,7 @@ pub mod types {
                     });
                 self
             }
+            ///Fail when another user already has this number.
             pub fn fail_on_conflict<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -6195,6 +6525,7 @@ pub mod types {
                     });
                 self
             }
+            ///Language of the message.
             pub fn locale<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6207,6 +6538,7 @@ pub mod types {
                     });
                 self
             }
+            ///The login id of the signed-in user.
             pub fn login_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6219,6 +6551,7 @@ pub mod types {
                     });
                 self
             }
+            ///Keep the factors already on the refresh JWT and add this one to them.
             pub fn mfa<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -6231,6 +6564,7 @@ pub mod types {
                     });
                 self
             }
+            ///With `addToLoginIDs`, keep the user that already owns the number and merge into it.
             pub fn on_merge_use_existing<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -6245,6 +6579,7 @@ pub mod types {
                     });
                 self
             }
+            ///The new phone number in E.164 form.
             pub fn phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6257,6 +6592,7 @@ pub mod types {
                     });
                 self
             }
+            ///Messaging provider to deliver through instead of the project default.
             pub fn provider_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6269,6 +6605,7 @@ pub mod types {
                     });
                 self
             }
+            ///Message template to use instead of the project default.
             pub fn template_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6281,6 +6618,7 @@ pub mod types {
                     });
                 self
             }
+            ///Variables for the message template.
             pub fn template_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6338,6 +6676,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::UserTenant`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct UserTenant {
@@ -6369,6 +6708,7 @@ pub mod types {
             }
         }
         impl UserTenant {
+            ///The user's permissions in this tenant.
             pub fn permissions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6381,6 +6721,7 @@ pub mod types {
                     });
                 self
             }
+            ///The user's roles in this tenant.
             pub fn role_names<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6393,6 +6734,7 @@ pub mod types {
                     });
                 self
             }
+            ///Id of the tenant.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6405,6 +6747,7 @@ pub mod types {
                     });
                 self
             }
+            ///Name of the tenant.
             pub fn tenant_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6441,6 +6784,7 @@ pub mod types {
                 }
             }
         }
+        ///A builder of [`super::ValidateSessionResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct ValidateSessionResponse {
@@ -6457,6 +6801,7 @@ pub mod types {
             }
         }
         impl ValidateSessionResponse {
+            ///The claims of the session JWT, such as `sub`, `exp`, `drn`, `roles`, `permissions`, `tenants` and `dct`, plus any custom claims.
             pub fn parsed_jwt<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -7671,12 +8016,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignUpRequest, String>,
     }
     impl<'a> SignUpOtpEmail<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignUpRequest>,
@@ -7692,6 +8039,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -7724,12 +8072,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignInRequest, String>,
     }
     impl<'a> SignInOtpEmail<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignInRequest>,
@@ -7745,6 +8095,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -7777,12 +8128,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignUpOrInRequest, String>,
     }
     impl<'a> SignUpOrInOtpEmail<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignUpOrInRequest>,
@@ -7800,6 +8153,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -7832,12 +8186,14 @@ pub mod builder {
         body: Result<types::builder::OtpVerifyRequest, String>,
     }
     impl<'a> VerifyOtpEmail<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpVerifyRequest>,
@@ -7853,6 +8209,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -7885,12 +8242,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignUpRequest, String>,
     }
     impl<'a> SignUpOtpSms<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignUpRequest>,
@@ -7906,6 +8265,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -7938,12 +8298,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignInRequest, String>,
     }
     impl<'a> SignInOtpSms<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignInRequest>,
@@ -7959,6 +8321,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -7991,12 +8354,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignUpOrInRequest, String>,
     }
     impl<'a> SignUpOrInOtpSms<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignUpOrInRequest>,
@@ -8014,6 +8379,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8046,12 +8412,14 @@ pub mod builder {
         body: Result<types::builder::OtpVerifyRequest, String>,
     }
     impl<'a> VerifyOtpSms<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpVerifyRequest>,
@@ -8067,6 +8435,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8099,12 +8468,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignUpRequest, String>,
     }
     impl<'a> SignUpOtpVoice<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignUpRequest>,
@@ -8120,6 +8491,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8152,12 +8524,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignInRequest, String>,
     }
     impl<'a> SignInOtpVoice<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignInRequest>,
@@ -8173,6 +8547,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8205,12 +8580,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignUpOrInRequest, String>,
     }
     impl<'a> SignUpOrInOtpVoice<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignUpOrInRequest>,
@@ -8228,6 +8605,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8260,12 +8638,14 @@ pub mod builder {
         body: Result<types::builder::OtpVerifyRequest, String>,
     }
     impl<'a> VerifyOtpVoice<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpVerifyRequest>,
@@ -8281,6 +8661,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8313,12 +8694,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignUpRequest, String>,
     }
     impl<'a> SignUpOtpWhatsapp<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignUpRequest>,
@@ -8334,6 +8717,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8366,12 +8750,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignInRequest, String>,
     }
     impl<'a> SignInOtpWhatsapp<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignInRequest>,
@@ -8387,6 +8773,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8419,12 +8806,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignUpOrInRequest, String>,
     }
     impl<'a> SignUpOrInOtpWhatsapp<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignUpOrInRequest>,
@@ -8442,6 +8831,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8474,12 +8864,14 @@ pub mod builder {
         body: Result<types::builder::OtpVerifyRequest, String>,
     }
     impl<'a> VerifyOtpWhatsapp<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpVerifyRequest>,
@@ -8495,6 +8887,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8527,12 +8920,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignUpRequest, String>,
     }
     impl<'a> SignUpOtpIm<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignUpRequest>,
@@ -8548,6 +8943,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8580,12 +8976,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignInRequest, String>,
     }
     impl<'a> SignInOtpIm<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignInRequest>,
@@ -8601,6 +8999,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8633,12 +9032,14 @@ pub mod builder {
         body: Result<types::builder::OtpSignUpOrInRequest, String>,
     }
     impl<'a> SignUpOrInOtpIm<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpSignUpOrInRequest>,
@@ -8656,6 +9057,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8688,12 +9090,14 @@ pub mod builder {
         body: Result<types::builder::OtpVerifyRequest, String>,
     }
     impl<'a> VerifyOtpIm<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OtpVerifyRequest>,
@@ -8709,6 +9113,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8741,12 +9146,14 @@ pub mod builder {
         body: Result<types::builder::UpdateEmailOtpRequest, String>,
     }
     impl<'a> UpdateEmailOtp<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateEmailOtpRequest>,
@@ -8764,6 +9171,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8796,12 +9204,14 @@ pub mod builder {
         body: Result<types::builder::UpdatePhoneOtpRequest, String>,
     }
     impl<'a> UpdatePhoneOtpSms<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdatePhoneOtpRequest>,
@@ -8819,6 +9229,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8851,12 +9262,14 @@ pub mod builder {
         body: Result<types::builder::UpdatePhoneOtpRequest, String>,
     }
     impl<'a> UpdatePhoneOtpVoice<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdatePhoneOtpRequest>,
@@ -8874,6 +9287,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8906,12 +9320,14 @@ pub mod builder {
         body: Result<types::builder::UpdatePhoneOtpRequest, String>,
     }
     impl<'a> UpdatePhoneOtpWhatsapp<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdatePhoneOtpRequest>,
@@ -8929,6 +9345,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -8961,12 +9378,14 @@ pub mod builder {
         body: Result<types::builder::UpdatePhoneOtpRequest, String>,
     }
     impl<'a> UpdatePhoneOtpIm<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdatePhoneOtpRequest>,
@@ -8984,6 +9403,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9016,12 +9436,14 @@ pub mod builder {
         body: Result<types::builder::MagicLinkSignUpRequest, String>,
     }
     impl<'a> SignUpMagicLinkEmail<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MagicLinkSignUpRequest>,
@@ -9039,6 +9461,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9071,12 +9494,14 @@ pub mod builder {
         body: Result<types::builder::MagicLinkSignInRequest, String>,
     }
     impl<'a> SignInMagicLinkEmail<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MagicLinkSignInRequest>,
@@ -9094,6 +9519,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9126,12 +9552,14 @@ pub mod builder {
         body: Result<types::builder::MagicLinkSignUpOrInRequest, String>,
     }
     impl<'a> SignUpOrInMagicLinkEmail<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MagicLinkSignUpOrInRequest>,
@@ -9150,6 +9578,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9183,12 +9612,14 @@ pub mod builder {
         body: Result<types::builder::MagicLinkSignUpRequest, String>,
     }
     impl<'a> SignUpMagicLinkSms<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MagicLinkSignUpRequest>,
@@ -9206,6 +9637,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9238,12 +9670,14 @@ pub mod builder {
         body: Result<types::builder::MagicLinkSignInRequest, String>,
     }
     impl<'a> SignInMagicLinkSms<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MagicLinkSignInRequest>,
@@ -9261,6 +9695,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9293,12 +9728,14 @@ pub mod builder {
         body: Result<types::builder::MagicLinkSignUpOrInRequest, String>,
     }
     impl<'a> SignUpOrInMagicLinkSms<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MagicLinkSignUpOrInRequest>,
@@ -9317,6 +9754,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9350,12 +9788,14 @@ pub mod builder {
         body: Result<types::builder::MagicLinkSignUpRequest, String>,
     }
     impl<'a> SignUpMagicLinkWhatsapp<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MagicLinkSignUpRequest>,
@@ -9373,6 +9813,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9405,12 +9846,14 @@ pub mod builder {
         body: Result<types::builder::MagicLinkSignInRequest, String>,
     }
     impl<'a> SignInMagicLinkWhatsapp<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MagicLinkSignInRequest>,
@@ -9428,6 +9871,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9460,12 +9904,14 @@ pub mod builder {
         body: Result<types::builder::MagicLinkSignUpOrInRequest, String>,
     }
     impl<'a> SignUpOrInMagicLinkWhatsapp<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MagicLinkSignUpOrInRequest>,
@@ -9484,6 +9930,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9517,12 +9964,14 @@ pub mod builder {
         body: Result<types::builder::MagicLinkVerifyRequest, String>,
     }
     impl<'a> VerifyMagicLink<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MagicLinkVerifyRequest>,
@@ -9540,6 +9989,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9572,12 +10022,14 @@ pub mod builder {
         body: Result<types::builder::UpdateEmailMagicLinkRequest, String>,
     }
     impl<'a> UpdateEmailMagicLink<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateEmailMagicLinkRequest>,
@@ -9596,6 +10048,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9629,12 +10082,14 @@ pub mod builder {
         body: Result<types::builder::UpdatePhoneMagicLinkRequest, String>,
     }
     impl<'a> UpdatePhoneMagicLinkSms<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdatePhoneMagicLinkRequest>,
@@ -9653,6 +10108,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9686,12 +10142,14 @@ pub mod builder {
         body: Result<types::builder::UpdatePhoneMagicLinkRequest, String>,
     }
     impl<'a> UpdatePhoneMagicLinkWhatsapp<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdatePhoneMagicLinkRequest>,
@@ -9710,6 +10168,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9743,12 +10202,14 @@ pub mod builder {
         body: Result<types::builder::UpdatePhoneMagicLinkRequest, String>,
     }
     impl<'a> UpdatePhoneMagicLinkIm<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdatePhoneMagicLinkRequest>,
@@ -9767,6 +10228,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9800,12 +10262,14 @@ pub mod builder {
         body: Result<types::builder::RefreshSessionRequest, String>,
     }
     impl<'a> Refresh<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RefreshSessionRequest>,
@@ -9823,6 +10287,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9855,12 +10320,14 @@ pub mod builder {
         body: Result<types::builder::RefreshSessionRequest, String>,
     }
     impl<'a> TryRefresh<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RefreshSessionRequest>,
@@ -9878,6 +10345,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9910,12 +10378,14 @@ pub mod builder {
         body: Result<types::builder::LogoutRequest, String>,
     }
     impl<'a> Logout<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::LogoutRequest>,
@@ -9929,6 +10399,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -9961,12 +10432,14 @@ pub mod builder {
         body: Result<types::builder::LogoutRequest, String>,
     }
     impl<'a> LogoutAll<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::LogoutRequest>,
@@ -9980,6 +10453,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -10011,6 +10485,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> Me<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -10031,6 +10506,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> MeAuthHistory<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -10052,12 +10528,14 @@ pub mod builder {
         body: Result<types::builder::MyTenantsRequest, String>,
     }
     impl<'a> MyTenants<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MyTenantsRequest>,
@@ -10073,6 +10551,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -10105,12 +10584,14 @@ pub mod builder {
         body: Result<types::builder::SelectTenantRequest, String>,
     }
     impl<'a> SelectTenant<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SelectTenantRequest>,
@@ -10126,6 +10607,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -10157,6 +10639,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> ValidateSessionRemotely<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -10179,6 +10662,7 @@ pub mod builder {
         certs: Result<Option<bool>, String>,
     }
     impl<'a> GetJwks<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10186,6 +10670,7 @@ pub mod builder {
                 certs: Ok(None),
             }
         }
+        ///The project whose keys to return.
         pub fn project_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -10198,6 +10683,7 @@ pub mod builder {
                 });
             self
         }
+        ///Asks for certificate data with the keys. No source documents what it adds (the `x5c` member is the standard place for it), and no SDK sends it.
         pub fn certs<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,

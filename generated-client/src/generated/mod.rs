@@ -3,5 +3,7 @@
 
 //! Code generated from the curated spec. See ARCHITECTURE.md for how it is made.
 
+/// The client, its operation builders and the request and response types.
 pub mod client;
+/// Each operation's method, path and bearer credential.
 pub mod operations;

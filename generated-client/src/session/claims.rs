@@ -41,7 +41,9 @@ struct Claims {
 /// A user's roles and permissions in one tenant.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TenantAccess {
+    /// The user's roles in the tenant.
     pub roles: Vec<String>,
+    /// The user's permissions in the tenant.
     pub permissions: Vec<String>,
 }
 

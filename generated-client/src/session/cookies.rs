@@ -16,7 +16,9 @@ use crate::types::JwtResponse;
 /// The `SameSite` attribute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SameSite {
+    /// Sent only on requests from the site itself (the default).
     Strict,
+    /// Also sent on top-level navigations from other sites.
     Lax,
     /// Sent on cross-site requests too; browsers require `Secure` with it.
     None,

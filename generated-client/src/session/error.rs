@@ -15,7 +15,12 @@ pub enum SessionError {
     /// The token is longer than [`SessionConfig::max_token_bytes`](crate::SessionConfig::max_token_bytes);
     /// it was not parsed.
     #[error("the token is {length} bytes long, more than the {limit} allowed; it was not parsed")]
-    TooLarge { length: usize, limit: usize },
+    TooLarge {
+        /// The token's length in bytes.
+        length: usize,
+        /// The configured limit.
+        limit: usize,
+    },
     /// The token is not a signed JWT: the reason says which part is broken.
     #[error("the token is not a well-formed JWT: {0}")]
     Malformed(String),
@@ -25,8 +30,11 @@ pub enum SessionError {
     /// The header's algorithm is not the one the signing key is for.
     #[error("the token says it is signed with {header}, but key `{kid}` is a {key} key")]
     AlgorithmMismatch {
+        /// The algorithm the header names.
         header: String,
+        /// The key's algorithm.
         key: String,
+        /// The key's id.
         kid: String,
     },
     /// No key of the project has the token's `kid`, even after fetching the keys again (or the
@@ -38,10 +46,16 @@ pub enum SessionError {
     BadSignature,
     /// `exp` is past, beyond the leeway.
     #[error("the token expired at {expired_at} (unix seconds)")]
-    Expired { expired_at: i64 },
+    Expired {
+        /// `exp`, in unix seconds.
+        expired_at: i64,
+    },
     /// `nbf` is ahead, beyond the leeway.
     #[error("the token is not valid before {not_before} (unix seconds)")]
-    NotYetValid { not_before: i64 },
+    NotYetValid {
+        /// `nbf`, in unix seconds.
+        not_before: i64,
+    },
     /// `iss` is neither the project id nor a URL whose path ends in it.
     #[error("the token was issued by `{0}`, not by this project")]
     WrongIssuer(String),
@@ -53,11 +67,18 @@ pub enum SessionError {
     #[error(
         "the token's `drn` is {found}, where `{expected}` is required (a session JWT says `DS`, a refresh JWT `DSR`)"
     )]
-    WrongTokenKind { expected: &'static str, found: Drn },
+    WrongTokenKind {
+        /// The `drn` required: `DS` for a session, `DSR` for a refresh JWT.
+        expected: &'static str,
+        /// The `drn` the token has.
+        found: Drn,
+    },
     /// A required claim is missing or has the wrong type.
     #[error("claim `{claim}` {problem}")]
     Claim {
+        /// The claim's name.
         claim: &'static str,
+        /// What is wrong with it.
         problem: &'static str,
     },
     /// The project's keys could not be had and none were held: the first validation after start

@@ -113,6 +113,7 @@ pub enum CheckedSession {
 }
 
 impl CheckedSession {
+    /// The valid session, found or renewed.
     pub fn session(&self) -> &Session {
         match self {
             CheckedSession::Valid(session) => session,
@@ -120,6 +121,7 @@ impl CheckedSession {
         }
     }
 
+    /// The valid session, found or renewed.
     pub fn into_session(self) -> Session {
         match self {
             CheckedSession::Valid(session) => session,

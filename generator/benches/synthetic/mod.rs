@@ -117,17 +117,22 @@ fn operation(index: usize) -> Value {
 fn request_schema(index: usize) -> Value {
     json!({
         "type": "object",
+        "description": "What the operation is sent.",
         "required": ["loginId"],
         "properties": {
             "loginId": { "type": "string", "description": "Who signs in." },
-            "code": { "type": "string", "x-descope-sensitive": true },
+            "code": { "type": "string", "description": "The code.", "x-descope-sensitive": true },
             "channel": {
                 "type": "string",
                 "description": "One of email, sms, voice, whatsapp or im."
             },
-            "attempts": { "type": "integer", "format": "int32" },
-            "addToLoginIDs": { "type": "boolean", "x-rust-name": "add_to_login_ids" },
-            "labels": { "type": "array", "items": { "type": "string" } },
+            "attempts": { "type": "integer", "format": "int32", "description": "Attempts so far." },
+            "addToLoginIDs": {
+                "type": "boolean",
+                "description": "Whether the address becomes a login id.",
+                "x-rust-name": "add_to_login_ids"
+            },
+            "labels": { "type": "array", "items": { "type": "string" }, "description": "Labels." },
             "options": { "$ref": format!("#/components/schemas/Options{index}") }
         }
     })
@@ -136,9 +141,10 @@ fn request_schema(index: usize) -> Value {
 fn options_schema() -> Value {
     json!({
         "type": "object",
+        "description": "Options.",
         "properties": {
-            "templateId": { "type": "string" },
-            "stepup": { "type": "boolean" }
+            "templateId": { "type": "string", "description": "The template." },
+            "stepup": { "type": "boolean", "description": "Whether to step up." }
         }
     })
 }
@@ -146,9 +152,14 @@ fn options_schema() -> Value {
 fn answer_schema() -> Value {
     json!({
         "type": "object",
+        "description": "The answer.",
         "properties": {
-            "maskedAddress": { "type": "string" },
-            "sessionJwt": { "type": "string", "x-descope-sensitive": true },
+            "maskedAddress": { "type": "string", "description": "Where the code went, masked." },
+            "sessionJwt": {
+                "type": "string",
+                "description": "The session JWT.",
+                "x-descope-sensitive": true
+            },
             "user": { "$ref": "#/components/schemas/User" }
         }
     })
@@ -157,10 +168,11 @@ fn answer_schema() -> Value {
 fn user_schema() -> Value {
     json!({
         "type": "object",
+        "description": "A user.",
         "properties": {
-            "loginIds": { "type": "array", "items": { "type": "string" } },
-            "name": { "type": "string" },
-            "verifiedEmail": { "type": "boolean" }
+            "loginIds": { "type": "array", "items": { "type": "string" }, "description": "Login ids." },
+            "name": { "type": "string", "description": "The name." },
+            "verifiedEmail": { "type": "boolean", "description": "Whether the email is verified." }
         }
     })
 }
@@ -168,11 +180,12 @@ fn user_schema() -> Value {
 fn error_schema() -> Value {
     json!({
         "type": "object",
+        "description": "The error body.",
         "required": ["errorCode"],
         "properties": {
-            "errorCode": { "type": "string" },
-            "errorDescription": { "type": "string" },
-            "errorMessage": { "type": "string" }
+            "errorCode": { "type": "string", "description": "The code." },
+            "errorDescription": { "type": "string", "description": "What the code means." },
+            "errorMessage": { "type": "string", "description": "What went wrong." }
         }
     })
 }

@@ -40,11 +40,14 @@ pub fn valid_spec() -> Value {
             "responses": {"Error": {"description": "error", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}, "example": {"errorCode": "E011001"}}}}},
             "schemas": {
-                "Verify": {"type": "object", "required": ["loginId", "code"], "properties": {
-                    "loginId": {"type": "string"}, "code": {"type": "string"}}},
-                "Jwt": {"type": "object", "properties": {"sessionJwt": {"type": "string"}}},
-                "Error": {"type": "object", "required": ["errorCode"], "properties": {
-                    "errorCode": {"type": "string"}}}
+                "Verify": {"type": "object", "description": "The code to check.",
+                    "required": ["loginId", "code"], "properties": {
+                    "loginId": {"type": "string", "description": "Where the code went."},
+                    "code": {"type": "string", "description": "The code."}}},
+                "Jwt": {"type": "object", "description": "The tokens.", "properties": {
+                    "sessionJwt": {"type": "string", "description": "The session JWT."}}},
+                "Error": {"type": "object", "description": "The error.", "required": ["errorCode"],
+                    "properties": {"errorCode": {"type": "string", "description": "Its code."}}}
             }
         }
     })

@@ -1,0 +1,298 @@
+//! Documents every public item progenitor and typify leave bare, from the spec: a type's field
+//! and its builder setter say what the property's `description` says (a `$ref` property what
+//! its schema's says), an operation's parameter setter what the parameter's says, and the
+//! builder plumbing (`new`, `body`, `body_map`, `builder()`) what it is for. The client crate
+//! turns on `missing_docs`; the `documentation` rule makes sure every description exists.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use syn::{ImplItem, Item};
+
+use crate::diagnostic::{Location, Report, Rule};
+use crate::model::{Operation, rust_identifier};
+use crate::postprocess::doc_attribute;
+
+/// The `documentation` rule's part for types: every component schema has a description, and
+/// every property has one (a `$ref` property takes its schema's, since OpenAPI 3.0 ignores a
+/// `$ref`'s siblings). Without them the client's types and setters would have no docs.
+pub(crate) fn check(raw: &Value, report: &mut Report) {
+    let Some(schemas) = raw
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
+    for (name, schema) in schemas {
+        let mut bare: Vec<&str> = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(_, property)| {
+                property.get("$ref").is_none() && description(property).is_none()
+            })
+            .map(|(wire, _)| wire.as_str())
+            .collect();
+        if description(schema).is_none() {
+            bare.insert(0, "the schema itself");
+        }
+        if !bare.is_empty() {
+            report.push_policy(
+                Location::Schema(name.clone()),
+                Rule::Documentation,
+                format!("no description for {}", bare.join(", ")),
+                "describe what each value means to a caller; the client's docs are made from it",
+            );
+        }
+    }
+}
+
+/// What the spec says about each type's fields and each operation's parameters.
+pub(crate) struct SpecDocs {
+    /// Schema name → its description.
+    schemas: BTreeMap<String, String>,
+    /// Schema name → Rust field name → description.
+    fields: BTreeMap<String, BTreeMap<String, String>>,
+    /// Operation id → parameter's Rust name → description.
+    parameters: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl SpecDocs {
+    pub(crate) fn read(
+        raw: &Value,
+        rust_names: &BTreeMap<String, String>,
+        operations: &[Operation],
+    ) -> Self {
+        let mut docs = SpecDocs {
+            schemas: BTreeMap::new(),
+            fields: BTreeMap::new(),
+            parameters: BTreeMap::new(),
+        };
+        let schemas = raw
+            .pointer("/components/schemas")
+            .and_then(Value::as_object);
+        for (name, schema) in schemas.into_iter().flatten() {
+            if let Some(text) = description(schema) {
+                docs.schemas.insert(name.clone(), text);
+            }
+        }
+        for (name, schema) in schemas.into_iter().flatten() {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            let fields = properties
+                .into_iter()
+                .flatten()
+                .filter_map(|(wire, property)| {
+                    let derived = rust_identifier(wire);
+                    let rust = rust_names.get(&derived).cloned().unwrap_or(derived);
+                    Some((rust, docs.property(property)?))
+                })
+                .collect();
+            docs.fields.insert(name.clone(), fields);
+        }
+        for operation in operations {
+            let described = operation
+                .parameters
+                .iter()
+                .map(|parameter| {
+                    let text = parameter_description(raw, operation, &parameter.name)
+                        .unwrap_or_else(|| format!("The `{}` parameter.", parameter.name));
+                    (parameter.rust_name(), text)
+                })
+                .collect();
+            docs.parameters
+                .insert(operation.operation_id.clone(), described);
+        }
+        docs
+    }
+
+    /// A property's description, or for a `$ref` its schema's.
+    fn property(&self, property: &Value) -> Option<String> {
+        description(property).or_else(|| {
+            let target = property.get("$ref")?.as_str()?.rsplit('/').next()?;
+            self.schemas.get(target).cloned()
+        })
+    }
+
+    /// Adds the docs the generated items lack.
+    pub(crate) fn apply(&self, file: &mut syn::File) {
+        for item in &mut file.items {
+            let Item::Mod(module) = item else { continue };
+            let Some((_, items)) = &mut module.content else {
+                continue;
+            };
+            if module.ident == "types" {
+                self.types(items);
+            } else if module.ident == "builder" {
+                self.operation_builders(items);
+            }
+        }
+    }
+
+    /// The types, and their builders in `types::builder`.
+    fn types(&self, items: &mut [Item]) {
+        for item in items {
+            match item {
+                Item::Struct(structure) => {
+                    let name = structure.ident.to_string();
+                    if let Some(fields) = self.fields.get(&name) {
+                        for field in &mut structure.fields {
+                            let described = field
+                                .ident
+                                .as_ref()
+                                .and_then(|ident| fields.get(&ident.to_string()));
+                            if let Some(text) = described {
+                                document(&mut field.attrs, text);
+                            }
+                        }
+                    }
+                }
+                Item::Enum(enumeration) => {
+                    for variant in &mut enumeration.variants {
+                        let wrapped = variant
+                            .fields
+                            .iter()
+                            .next()
+                            .and_then(|field| type_name(&field.ty));
+                        if let Some(text) = wrapped.and_then(|name| self.schemas.get(&name)) {
+                            document(&mut variant.attrs, text);
+                        }
+                    }
+                }
+                Item::Impl(block) => {
+                    let Some(name) = type_name(&block.self_ty) else {
+                        continue;
+                    };
+                    for member in &mut block.items {
+                        let ImplItem::Fn(function) = member else {
+                            continue;
+                        };
+                        if function.sig.ident == "builder" {
+                            document(
+                                &mut function.attrs,
+                                &format!(
+                                    "A builder of [`{name}`], with every field at its default."
+                                ),
+                            );
+                        }
+                    }
+                }
+                Item::Mod(module) if module.ident == "builder" => {
+                    if let Some((_, items)) = &mut module.content {
+                        self.type_builders(items);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `types::builder::X`: the struct and one setter per field.
+    fn type_builders(&self, items: &mut [Item]) {
+        for item in items {
+            match item {
+                Item::Struct(structure) => {
+                    let name = structure.ident.to_string();
+                    document(
+                        &mut structure.attrs,
+                        &format!(
+                            "A builder of [`super::{name}`]: set its fields with the methods of the \
+                             same names; it converts into the type (`try_into`), which checks that \
+                             every required field was set."
+                        ),
+                    );
+                }
+                Item::Impl(block) if block.trait_.is_none() => {
+                    let Some(fields) = type_name(&block.self_ty).and_then(|n| self.fields.get(&n))
+                    else {
+                        continue;
+                    };
+                    for member in &mut block.items {
+                        if let ImplItem::Fn(function) = member
+                            && let Some(text) = fields.get(&function.sig.ident.to_string())
+                        {
+                            document(&mut function.attrs, text);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `mod builder`: each operation's `new`, `body`, `body_map` and parameter setters.
+    fn operation_builders(&self, items: &mut [Item]) {
+        for item in items {
+            let Item::Impl(block) = item else { continue };
+            let Some(operation) = type_name(&block.self_ty) else {
+                continue;
+            };
+            let parameters = self.parameters.get(&operation);
+            for member in &mut block.items {
+                let ImplItem::Fn(function) = member else {
+                    continue;
+                };
+                let name = function.sig.ident.to_string();
+                let text = match name.as_str() {
+                    "new" => "Starts the call; the client's method of the same name does it for you.".to_owned(),
+                    "body" => "Sets the request body: the body type, or its builder (from its `builder()`).".to_owned(),
+                    "body_map" => "Changes the request body's builder, starting from the body set so far (or the default).".to_owned(),
+                    other => match parameters.and_then(|p| p.get(other)) {
+                        Some(text) => text.clone(),
+                        None => continue,
+                    },
+                };
+                document(&mut function.attrs, &text);
+            }
+        }
+    }
+}
+
+/// Adds `text` as the item's docs, unless it has some.
+fn document(attrs: &mut Vec<syn::Attribute>, text: &str) {
+    if attrs.iter().any(|attr| attr.path().is_ident("doc")) {
+        return;
+    }
+    attrs.insert(0, doc_attribute(text));
+}
+
+fn description(value: &Value) -> Option<String> {
+    value
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned)
+}
+
+/// The description of an operation's parameter, the operation's own or its path item's.
+fn parameter_description(raw: &Value, operation: &Operation, name: &str) -> Option<String> {
+    let item = raw.get("paths")?.get(&operation.path)?;
+    let method = operation.http_method.to_lowercase();
+    [
+        item.get(&method).and_then(|o| o.get("parameters")),
+        item.get("parameters"),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(Value::as_array)
+    .flatten()
+    .map(
+        |parameter| match parameter.get("$ref").and_then(Value::as_str) {
+            Some(reference) => raw
+                .pointer(reference.trim_start_matches('#'))
+                .unwrap_or(parameter),
+            None => parameter,
+        },
+    )
+    .find(|parameter| parameter.get("name").and_then(Value::as_str) == Some(name))
+    .and_then(description)
+}
+
+/// The last segment of a type path: `builder::SignUpOtpEmail<'a>` gives `SignUpOtpEmail`.
+fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
