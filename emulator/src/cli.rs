@@ -1,161 +1,217 @@
-//! The `descope-emulator` command line: every [`EmulatorConfig`] field as a flag (listed, with
-//! defaults, in [`help`]), `--flag VALUE` or `--flag=VALUE`, and refusals in one line that name
-//! the flag and the value (the binary exits with status 2 on them).
+//! The `descope-emulator` command line on clap: every [`EmulatorConfig`] field a flag (declared,
+//! with its help and default, in the private `help` module), `--flag VALUE` or `--flag=VALUE`,
+//! each value read by the parser below, and refusals in clap's words, with its "did you mean"
+//! tips (the binary exits with status 2 on them).
 
+use std::ffi::OsString;
 use std::fmt;
 use std::path::Path;
 use std::time::Duration;
+
+use clap::builder::PossibleValue;
+use clap::error::ErrorKind;
+use clap::{CommandFactory, FromArgMatches, ValueEnum};
 
 use crate::config::{
     EmulatorConfig, MAX_DURATION, RateLimit, SigningAlgorithm, TokenDelivery, check_cookie_domain,
     check_project_id,
 };
-use crate::help::{DEFAULT_PORT, FLAGS};
-use crate::seed::check_fixed_code;
+use crate::help::{self, Flags};
+use crate::seed::{SeedUser, check_fixed_code};
 use crate::users_file::load_users;
 
-pub use crate::help::help;
-
-/// What the command line asks for.
-#[derive(Debug)]
-pub enum Command {
-    Run(Box<EmulatorConfig>),
-    Help,
-    Version,
+/// The command line: what `--help` describes and [`parse`] reads.
+pub fn command() -> clap::Command {
+    Flags::command()
 }
 
-/// A refused command line, in one line that names the flag.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsageError(pub String);
-
-impl fmt::Display for UsageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}; see --help", self.0)
-    }
+/// The `--help` text.
+pub fn help() -> String {
+    command().render_help().to_string()
 }
 
-impl std::error::Error for UsageError {}
+/// Reads the arguments after the program name into the configuration to run. `--help` and
+/// `--version` come back as errors of kind [`ErrorKind::DisplayHelp`] and
+/// [`ErrorKind::DisplayVersion`], which print to standard output with exit code 0; a refused
+/// command line has exit code 2 (see [`clap::Error::exit_code`]).
+pub fn parse<I, T>(args: I) -> Result<EmulatorConfig, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString>,
+{
+    let args =
+        std::iter::once(OsString::from("descope-emulator")).chain(args.into_iter().map(Into::into));
+    let mut command = command();
+    let flags = command
+        .try_get_matches_from_mut(args)
+        .and_then(|mut matches| Flags::from_arg_matches_mut(&mut matches))?;
+    flags
+        .into_config()
+        .map_err(|message| command.error(ErrorKind::ValueValidation, message))
+}
 
-/// Reads the arguments after the program name.
-pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, UsageError> {
-    let mut config = EmulatorConfig {
-        port: DEFAULT_PORT,
-        ..EmulatorConfig::default()
-    };
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "-V" | "--version" => return Ok(Command::Version),
-            _ => {}
-        }
-        let (name, inline) = match arg.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
-            _ => (arg.as_str(), None),
+impl Flags {
+    fn into_config(self) -> Result<EmulatorConfig, String> {
+        let mut config = EmulatorConfig {
+            port: self.port,
+            project_id: self.project_id,
+            signing_algorithm: self.signing_algorithm.0,
+            rotate_refresh_tokens: self.rotate_refresh_tokens,
+            otp_ttl: self.otp_ttl.0,
+            max_otp_attempts: self.max_otp_attempts,
+            link_ttl: self.link_ttl.0,
+            session_ttl: self.session_ttl.0,
+            refresh_ttl: self.refresh_ttl.0,
+            retired_key_ttl: self.retired_key_ttl.0,
+            default_redirect_uri: self.default_redirect_uri,
+            ..EmulatorConfig::default()
         };
-        let Some(flag) = FLAGS.iter().find(|flag| flag.name == name) else {
-            return Err(UsageError(if name.starts_with('-') {
-                format!("unknown flag {name:?}")
-            } else {
-                format!("unexpected argument {arg:?} (flags start with --)")
-            }));
-        };
-        if flag.value.is_empty() {
-            if inline.is_some() {
-                return Err(UsageError(format!("{name} takes no value")));
-            }
-            switch(&mut config, name);
-            continue;
+        if self.cookies {
+            config.token_delivery = TokenDelivery::Cookies;
         }
-        let value = match inline {
-            Some(value) => value,
-            None => match args.next() {
-                Some(value) if !value.starts_with("--") => value,
-                _ => {
-                    return Err(UsageError(format!("{name} needs a value ({})", flag.value)));
-                }
-            },
-        };
-        set(&mut config, name, &value).map_err(|reason| UsageError(format!("{name}: {reason}")))?;
-    }
-    // Each flag was checked on its own; this catches what only shows in combination.
-    config.check().map_err(UsageError)?;
-    Ok(Command::Run(Box::new(config)))
-}
-
-fn switch(config: &mut EmulatorConfig, name: &str) {
-    match name {
-        "--cookies" => config.token_delivery = TokenDelivery::Cookies,
-        "--rotate-refresh-tokens" => config.rotate_refresh_tokens = true,
-        "--no-admin" => config.admin_api = false,
-        _ => unreachable!("every switch of FLAGS is handled: {name}"),
-    }
-}
-
-fn set(config: &mut EmulatorConfig, name: &str, value: &str) -> Result<(), String> {
-    match name {
-        "--port" => {
-            config.port = value
-                .parse()
-                .map_err(|_| format!("{value:?} is not a port number (0 to 65535)"))?;
+        if let Some(domain) = self.cookie_domain {
+            config.cookie_domain = domain;
         }
-        "--project-id" => {
-            check_project_id(value)?;
-            config.project_id = value.to_owned();
+        if let Some(limit) = self.rate_limit {
+            config.rate_limit = Some(limit);
         }
-        "--signing-algorithm" => {
-            config.signing_algorithm = SigningAlgorithm::from_jose_name(value)
-                .ok_or(format!("{value:?} is not RS256, ES256 or EdDSA"))?;
+        if self.no_admin {
+            config.admin_api = false;
         }
-        "--cookie-domain" => {
-            check_cookie_domain(value)?;
-            config.cookie_domain = value.to_owned();
-        }
-        "--otp-ttl" => config.otp_ttl = duration(value, 1)?,
-        "--link-ttl" => config.link_ttl = duration(value, 1)?,
-        "--session-ttl" => config.session_ttl = duration(value, 1)?,
-        "--refresh-ttl" => config.refresh_ttl = duration(value, 1)?,
-        "--retired-key-ttl" => config.retired_key_ttl = duration(value, 0)?,
-        "--max-otp-attempts" => {
-            config.max_otp_attempts = value
-                .parse()
-                .ok()
-                .filter(|&n| n >= 1)
-                .ok_or(format!("{value:?} is not a whole number of at least 1"))?;
-        }
-        "--default-redirect-uri" => {
-            let usable = value.contains("://") && !value.chars().any(char::is_whitespace);
-            if !usable {
-                return Err(format!("{value:?} is not a URL (scheme://…, no spaces)"));
-            }
-            config.default_redirect_uri = value.to_owned();
-        }
-        "--rate-limit" => config.rate_limit = Some(rate_limit(value)?),
-        "--fixed-code" => {
-            let (login_id, code) = value
-                .rsplit_once('=')
-                .filter(|(login_id, _)| !login_id.is_empty())
-                .ok_or(format!("{value:?} is not LOGIN_ID=CODE"))?;
-            check_fixed_code(code)?;
-            config
-                .fixed_codes
-                .insert(login_id.to_owned(), code.to_owned());
-        }
-        "--users" => {
-            let users = load_users(Path::new(value)).map_err(|error| error.to_string())?;
-            for (at, user) in users.iter().enumerate() {
+        // A login id given twice keeps its last code.
+        let fixed = self.fixed_code.into_iter().map(|f| (f.login_id, f.code));
+        config.fixed_codes.extend(fixed);
+        for file in self.users {
+            for (at, user) in file.users.iter().enumerate() {
                 if config.users.iter().any(|u| u.login_id == user.login_id) {
                     return Err(format!(
-                        "{value}: [{at}].loginId: {:?} is already a user of an earlier --users file",
-                        user.login_id
+                        "--users {}: [{at}].loginId: {:?} is already a user of an earlier \
+                         --users file",
+                        file.path, user.login_id
                     ));
                 }
             }
-            config.users.extend(users);
+            config.users.extend(file.users);
         }
-        _ => unreachable!("every flag with a value of FLAGS is handled: {name}"),
+        // Each flag was checked on its own; this catches what only shows in combination.
+        config.check()?;
+        Ok(config)
     }
-    Ok(())
+}
+
+/// A signing algorithm by its JOSE name, as `--signing-algorithm` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Algorithm(pub SigningAlgorithm);
+
+impl ValueEnum for Algorithm {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            Algorithm(SigningAlgorithm::Rs256),
+            Algorithm(SigningAlgorithm::Es256),
+            Algorithm(SigningAlgorithm::EdDsa),
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.jose_name()))
+    }
+}
+
+/// A duration flag's value, shown in `--help` in its largest unit (`3m`, `28d`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ttl(pub Duration);
+
+impl fmt::Display for Ttl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&help::duration(self.0))
+    }
+}
+
+/// One `--fixed-code LOGIN_ID=CODE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FixedCode {
+    pub login_id: String,
+    pub code: String,
+}
+
+/// One `--users FILE.json`, read when the command line is.
+#[derive(Debug, Clone)]
+pub(crate) struct UsersFile {
+    pub path: String,
+    pub users: Vec<SeedUser>,
+}
+
+pub(crate) fn port(text: &str) -> Result<u16, String> {
+    text.parse()
+        .map_err(|_| "not a port number (0 to 65535)".to_owned())
+}
+
+pub(crate) fn project_id(text: &str) -> Result<String, String> {
+    check_project_id(text).map(|()| text.to_owned())
+}
+
+pub(crate) fn cookie_domain(text: &str) -> Result<String, String> {
+    check_cookie_domain(text).map(|()| text.to_owned())
+}
+
+/// A TTL or window: at least a second.
+pub(crate) fn ttl(text: &str) -> Result<Ttl, String> {
+    duration(text, 1).map(Ttl)
+}
+
+/// `--retired-key-ttl`, which may be 0.
+pub(crate) fn ttl_or_zero(text: &str) -> Result<Ttl, String> {
+    duration(text, 0).map(Ttl)
+}
+
+pub(crate) fn attempts(text: &str) -> Result<u32, String> {
+    text.parse()
+        .ok()
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| "not a whole number of at least 1".to_owned())
+}
+
+pub(crate) fn redirect_uri(text: &str) -> Result<String, String> {
+    let usable = text.contains("://") && !text.chars().any(char::is_whitespace);
+    if !usable {
+        return Err("not a URL (scheme://…, no spaces)".to_owned());
+    }
+    Ok(text.to_owned())
+}
+
+/// `N/DURATION`: at most N calls (0: none) per window of at least a second.
+pub(crate) fn rate_limit(text: &str) -> Result<RateLimit, String> {
+    let (calls, window) = text
+        .split_once('/')
+        .ok_or("not N/DURATION, such as 100/60s")?;
+    let max_calls = calls
+        .parse()
+        .ok()
+        .filter(|_| calls.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or(format!("{calls:?} is not a number of calls"))?;
+    let window = duration(window, 1).map_err(|reason| format!("window {window:?}: {reason}"))?;
+    Ok(RateLimit { max_calls, window })
+}
+
+/// `LOGIN_ID=CODE`, split at the last `=` (a login id may hold one).
+pub(crate) fn fixed_code(text: &str) -> Result<FixedCode, String> {
+    let (login_id, code) = text
+        .rsplit_once('=')
+        .filter(|(login_id, _)| !login_id.is_empty())
+        .ok_or("not LOGIN_ID=CODE")?;
+    check_fixed_code(code)?;
+    Ok(FixedCode {
+        login_id: login_id.to_owned(),
+        code: code.to_owned(),
+    })
+}
+
+pub(crate) fn users_file(text: &str) -> Result<UsersFile, String> {
+    let users = load_users(Path::new(text)).map_err(|error| error.to_string())?;
+    Ok(UsersFile {
+        path: text.to_owned(),
+        users,
+    })
 }
 
 /// `90`, `90s`, `10m`, `12h` or `28d`, at least `min` seconds and at most a century.
@@ -175,44 +231,16 @@ fn duration(text: &str, min: u64) -> Result<Duration, String> {
         .ok()
         .filter(|_| number.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|n| n.checked_mul(scale))
-        .ok_or(format!(
-            "{text:?} is not a duration (seconds, or a number with s, m, h or d)"
-        ))?;
+        .ok_or("not a duration (seconds, or a number with s, m, h or d)")?;
     if seconds < min || seconds > MAX_DURATION.as_secs() {
-        return Err(format!(
-            "{text:?} is out of range ({min} seconds to a century)"
-        ));
+        return Err(format!("out of range ({min} seconds to a century)"));
     }
     Ok(Duration::from_secs(seconds))
-}
-
-/// `N/DURATION`: at most N calls (0: none) per window of at least a second.
-fn rate_limit(text: &str) -> Result<RateLimit, String> {
-    let (calls, window) = text
-        .split_once('/')
-        .ok_or(format!("{text:?} is not N/DURATION, such as 100/60s"))?;
-    let max_calls = calls
-        .parse()
-        .ok()
-        .filter(|_| calls.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or(format!("{calls:?} is not a number of calls"))?;
-    Ok(RateLimit {
-        max_calls,
-        window: duration(window, 1)?,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(args: &[&str]) -> Result<EmulatorConfig, String> {
-        match parse(args.iter().map(|arg| (*arg).to_owned())) {
-            Ok(Command::Run(config)) => Ok(*config),
-            Ok(other) => panic!("{args:?}: {other:?}"),
-            Err(error) => Err(error.to_string()),
-        }
-    }
 
     /// One accepted value per flag and what it sets, as `(args, check)`; `--users`, which
     /// needs a file, is tested apart.
@@ -257,106 +285,116 @@ mod tests {
         (&["--no-admin"], |c| !c.admin_api),
     ];
 
+    /// At least one refused value per flag: the arguments (split at spaces) `=>` what clap's
+    /// error says.
+    const REFUSED: [&str; 29] = [
+        "--port http => invalid value 'http' for '--port <N>': not a port number",
+        "--port 70000 => '70000' for '--port <N>': not a port number",
+        "--port => a value is required for '--port <N>' but none was supplied",
+        "--port --cookies => a value is required for '--port <N>'",
+        "--project-id a:b => '--project-id <ID>': \"a:b\" is not a project id",
+        "--signing-algorithm HS256 => 'HS256' for '--signing-algorithm <ALG>'",
+        "--signing-algorithm ES265 => tip: a similar value exists: 'ES256'",
+        "--cookies=yes => unexpected value 'yes' for '--cookies' found",
+        "--cookie-domain a;b => \"a;b\" is not a cookie domain",
+        "--rotate-refresh-tokens=1 => unexpected value '1' for '--rotate-refresh",
+        "--otp-ttl 0 => '0' for '--otp-ttl <DURATION>': out of range",
+        "--otp-ttl 3w => '3w' for '--otp-ttl <DURATION>': not a duration",
+        "--max-otp-attempts 0 => not a whole number of at least 1",
+        "--link-ttl -1 => '-1' for '--link-ttl <DURATION>': not a duration",
+        "--session-ttl 999999d => for '--session-ttl <DURATION>': out of range",
+        "--refresh-ttl= => '' for '--refresh-ttl <DURATION>': not a duration",
+        "--retired-key-ttl x => 'x' for '--retired-key-ttl <DURATION>'",
+        "--default-redirect-uri verify => '--default-redirect-uri <URL>': not a URL",
+        "--rate-limit 10 => '10' for '--rate-limit <N/DURATION>': not N/DURATION",
+        "--rate-limit x/60 => \"x\" is not a number of calls",
+        "--rate-limit 1/0 => window \"0\": out of range",
+        "--fixed-code jane => '--fixed-code <LOGIN_ID=CODE>': not LOGIN_ID=CODE",
+        "--fixed-code jane=12345 => \"12345\" is not a six-digit code",
+        "--users /nonexistent.json => '--users <FILE.json>': /nonexistent.json: cannot",
+        "--no-admin=yes => unexpected value 'yes' for '--no-admin' found",
+        "--porrt 1 => tip: a similar argument exists: '--port'",
+        "--project P2X => tip: a similar argument exists: '--project-id'",
+        "--frobnicate => unexpected argument '--frobnicate' found",
+        "4000 => unexpected argument '4000' found",
+    ];
+
+    fn refused(case: &str) -> (Vec<&str>, &str) {
+        let (args, expected) = case.split_once(" => ").unwrap();
+        (args.split(' ').collect(), expected)
+    }
+
+    fn is_case_of(args: &[&str], flag: &str) -> bool {
+        args[0] == flag || args[0].starts_with(&format!("{flag}="))
+    }
+
+    #[test]
+    fn every_flag_has_an_accepted_and_a_refused_case() {
+        let command = command();
+        let flags = command.get_arguments().filter_map(|arg| arg.get_long());
+        for flag in flags.filter(|long| !["help", "version"].contains(long)) {
+            let flag = format!("--{flag}");
+            let accepted = flag == "--users" || ACCEPTED.iter().any(|(a, _)| is_case_of(a, &flag));
+            assert!(accepted, "{flag} has no accepted case");
+            let refused = REFUSED
+                .iter()
+                .any(|case| is_case_of(&refused(case).0, &flag));
+            assert!(refused, "{flag} has no refused case");
+        }
+    }
+
     #[test]
     fn every_flag_sets_its_field() {
-        for flag in FLAGS.iter().filter(|flag| flag.name != "--users") {
-            assert!(
-                ACCEPTED
-                    .iter()
-                    .any(|(args, _)| args[0].starts_with(flag.name)),
-                "{} has no case",
-                flag.name
-            );
-        }
         for (args, check) in ACCEPTED {
-            let config = run(args).unwrap_or_else(|error| panic!("{args:?}: {error}"));
+            let config = parse(args).unwrap_or_else(|error| panic!("{args:?}: {error}"));
             assert!(check(&config), "{args:?}");
         }
         let file = std::env::temp_dir().join(format!("seed-{}.json", std::process::id()));
         std::fs::write(&file, r#"[{"loginId": "jane@example.com"}]"#).unwrap();
-        let config = run(&["--users", file.to_str().unwrap()]).unwrap();
+        let path = file.to_str().unwrap();
+        let config = parse(["--users", path]);
+        let twice = parse(["--users", path, "--users", path]);
         let _ = std::fs::remove_file(&file);
-        assert_eq!(config.users[0].login_id, "jane@example.com");
-        let defaults = run(&[]).unwrap();
-        assert_eq!((defaults.port, defaults.admin_api), (4000, true));
+        assert_eq!(config.unwrap().users[0].login_id, "jane@example.com");
+        let error = twice.unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(
+            error
+                .to_string()
+                .contains("is already a user of an earlier --users file")
+        );
     }
 
     #[test]
-    fn every_bad_value_is_refused_in_one_line_naming_the_flag() {
-        let refused: [(&[&str], &str); 21] = [
-            (&["--port", "http"], "--port: \"http\" is not a port number"),
-            (&["--port", "70000"], "--port: \"70000\""),
-            (
-                &["--project-id", "a:b"],
-                "--project-id: \"a:b\" is not a project id",
-            ),
-            (
-                &["--signing-algorithm", "HS256"],
-                "--signing-algorithm: \"HS256\"",
-            ),
-            (&["--cookie-domain", "a;b"], "--cookie-domain: \"a;b\""),
-            (&["--otp-ttl", "0"], "--otp-ttl: \"0\" is out of range"),
-            (&["--otp-ttl", "3w"], "--otp-ttl: \"3w\" is not a duration"),
-            (&["--max-otp-attempts", "0"], "--max-otp-attempts: \"0\""),
-            (&["--link-ttl", "-1"], "--link-ttl: \"-1\""),
-            (
-                &["--session-ttl", "999999d"],
-                "--session-ttl: \"999999d\" is out of range",
-            ),
-            (&["--refresh-ttl", ""], "--refresh-ttl: \"\""),
-            (&["--retired-key-ttl", "x"], "--retired-key-ttl: \"x\""),
-            (
-                &["--default-redirect-uri", "verify"],
-                "--default-redirect-uri: \"verify\"",
-            ),
-            (
-                &["--rate-limit", "10"],
-                "--rate-limit: \"10\" is not N/DURATION",
-            ),
-            (&["--rate-limit", "x/60"], "--rate-limit: \"x\""),
-            (
-                &["--fixed-code", "jane"],
-                "--fixed-code: \"jane\" is not LOGIN_ID=CODE",
-            ),
-            (
-                &["--fixed-code", "jane=12345"],
-                "--fixed-code: \"12345\" is not a six-digit",
-            ),
-            (
-                &["--users", "/nonexistent.json"],
-                "--users: /nonexistent.json: cannot be read",
-            ),
-            (&["--cookies=yes"], "--cookies takes no value"),
-            (&["--port"], "--port needs a value (N)"),
-            (&["--port", "--cookies"], "--port needs a value (N)"),
-        ];
-        for (args, expected) in refused {
-            let error = run(args).unwrap_err();
-            assert!(error.starts_with(expected), "{args:?}: {error}");
-            assert!(
-                !error.contains('\n') && error.ends_with("; see --help"),
-                "{error}"
-            );
+    fn without_flags_the_defaults_are_the_configuration_s() {
+        let parsed = parse(Vec::<String>::new()).unwrap();
+        let expected = EmulatorConfig {
+            port: help::DEFAULT_PORT,
+            ..EmulatorConfig::default()
+        };
+        assert_eq!(format!("{parsed:?}"), format!("{expected:?}"));
+    }
+
+    #[test]
+    fn every_bad_value_is_refused_in_clap_s_words_naming_the_flag() {
+        for (args, expected) in REFUSED.map(refused) {
+            let error = parse(&args).expect_err(&format!("{args:?} is refused"));
+            let text = error.to_string();
+            assert_eq!(error.exit_code(), 2, "{args:?}: {text}");
+            assert!(text.starts_with("error: "), "{args:?}: {text}");
+            assert!(text.contains(expected), "{args:?}: {text}");
         }
-        assert!(
-            run(&["--frobnicate"])
-                .unwrap_err()
-                .starts_with("unknown flag \"--frobnicate\"")
-        );
-        assert!(
-            run(&["4000"])
-                .unwrap_err()
-                .starts_with("unexpected argument \"4000\"")
-        );
     }
 
     #[test]
     fn help_and_version_win() {
-        let parsed = |args: &[&str]| parse(args.iter().map(|a| (*a).to_owned()));
-        assert!(matches!(
-            parsed(&["--port", "1", "--help"]),
-            Ok(Command::Help)
-        ));
-        assert!(matches!(parsed(&["-V"]), Ok(Command::Version)));
+        let help = parse(["--port", "1", "--help"]).unwrap_err();
+        assert_eq!((help.kind(), help.exit_code()), (ErrorKind::DisplayHelp, 0));
+        let version = parse(["-V"]).unwrap_err();
+        assert_eq!(version.kind(), ErrorKind::DisplayVersion);
+        assert_eq!(
+            version.to_string().trim(),
+            format!("descope-emulator {}", env!("CARGO_PKG_VERSION"))
+        );
     }
 }

@@ -1,129 +1,126 @@
-//! The flags of the `descope-emulator` command line, each with its value, its default (read
-//! from [`EmulatorConfig::default`], so the two cannot drift) and its meaning, and the
-//! `--help` text made from them, with the test-only admin API and the users-file shape.
+//! The flags of the `descope-emulator` command line as clap declares them: each with its value,
+//! its meaning and its default (read from [`EmulatorConfig::default`], so the two cannot drift),
+//! and the text `--help` adds after them (formats, the test-only admin API, SDK set-up).
 
 use std::time::Duration;
 
+use clap::Parser;
+
 use crate::admin::ROUTES;
-use crate::config::EmulatorConfig;
+use crate::cli::{self, Algorithm, FixedCode, Ttl, UsersFile};
+use crate::config::{EmulatorConfig, RateLimit, TokenDelivery};
 
 /// The port the binary listens on unless told otherwise (the library's default is 0, a free
 /// port, which suits tests; a tool wants an address to point SDKs at).
 pub const DEFAULT_PORT: u16 = 4000;
 
-/// One flag: `--name VALUE` (or `--name=VALUE`), or a switch when `value` is empty.
-pub struct Flag {
-    pub name: &'static str,
-    pub value: &'static str,
-    pub default: fn(&EmulatorConfig) -> String,
-    pub help: &'static str,
+/// Every flag but `--help` and `--version`, in the order `--help` lists them. A flag without a
+/// value of its own in the configuration's defaults (a switch, an optional or repeatable value)
+/// says in its help what holds when it is absent.
+#[derive(Debug, Parser)]
+#[command(
+    name = "descope-emulator",
+    version,
+    about = "Descope's OTP, magic-link and session API, in memory on 127.0.0.1, for tests and \
+             local development.",
+    help_template = "{name} {version}: {about}\n\n{usage-heading} {usage}   (--flag VALUE or \
+                     --flag=VALUE)\n\n{all-args}{after-help}",
+    after_help = after_help(),
+)]
+pub(crate) struct Flags {
+    /// port on 127.0.0.1 (loopback only); 0 picks a free one
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PORT, value_parser = cli::port)]
+    pub port: u16,
+    /// the project id bearers must carry and the JWTs' iss
+    #[arg(long, value_name = "ID", default_value_t = defaults().project_id,
+          value_parser = cli::project_id)]
+    pub project_id: String,
+    /// algorithm of the JWT signing key
+    #[arg(long, value_name = "ALG", value_enum,
+          default_value_t = Algorithm(defaults().signing_algorithm))]
+    pub signing_algorithm: Algorithm,
+    #[arg(long, help = absent("deliver tokens in DS/DSR cookies instead of the body",
+                              match defaults().token_delivery {
+                                  TokenDelivery::Body => "off: tokens in the body",
+                                  TokenDelivery::Cookies => "on",
+                              }))]
+    pub cookies: bool,
+    #[arg(long, value_name = "DOMAIN", value_parser = cli::cookie_domain,
+          help = absent("cookieDomain in answers and Domain= on the DS/DSR cookies",
+                        &none_if_empty(&defaults().cookie_domain)))]
+    pub cookie_domain: Option<String>,
+    #[arg(long, help = absent("a refresh also issues a new refresh JWT and revokes the old",
+                              on_off(defaults().rotate_refresh_tokens)))]
+    pub rotate_refresh_tokens: bool,
+    /// how long a one-time code is valid
+    #[arg(long, value_name = "DURATION", default_value_t = Ttl(defaults().otp_ttl),
+          value_parser = cli::ttl, allow_negative_numbers = true)]
+    pub otp_ttl: Ttl,
+    /// wrong codes that burn a code (the last answers E061103)
+    #[arg(long, value_name = "N", default_value_t = defaults().max_otp_attempts,
+          value_parser = cli::attempts, allow_negative_numbers = true)]
+    pub max_otp_attempts: u32,
+    /// how long a magic link is valid
+    #[arg(long, value_name = "DURATION", default_value_t = Ttl(defaults().link_ttl),
+          value_parser = cli::ttl, allow_negative_numbers = true)]
+    pub link_ttl: Ttl,
+    /// lifetime of session JWTs
+    #[arg(long, value_name = "DURATION", default_value_t = Ttl(defaults().session_ttl),
+          value_parser = cli::ttl, allow_negative_numbers = true)]
+    pub session_ttl: Ttl,
+    /// lifetime of refresh JWTs
+    #[arg(long, value_name = "DURATION", default_value_t = Ttl(defaults().refresh_ttl),
+          value_parser = cli::ttl, allow_negative_numbers = true)]
+    pub refresh_ttl: Ttl,
+    /// how long a rotated-out key stays published (0 allowed)
+    #[arg(long, value_name = "DURATION", default_value_t = Ttl(defaults().retired_key_ttl),
+          value_parser = cli::ttl_or_zero, allow_negative_numbers = true)]
+    pub retired_key_ttl: Ttl,
+    /// where magic links point when the request has no URI
+    #[arg(long, value_name = "URL", default_value_t = defaults().default_redirect_uri,
+          value_parser = cli::redirect_uri)]
+    pub default_redirect_uri: String,
+    #[arg(long, value_name = "N/DURATION", value_parser = cli::rate_limit,
+          help = absent("at most N API calls per window, then 429 E130429 with Retry-After",
+                        &defaults().rate_limit.map_or("off".to_owned(), show_rate_limit)))]
+    pub rate_limit: Option<RateLimit>,
+    #[arg(long, value_name = "LOGIN_ID=CODE", value_parser = cli::fixed_code,
+          help = absent("every OTP for LOGIN_ID is CODE (six digits); repeatable",
+                        &none_if_empty(&join(defaults().fixed_codes.keys()))))]
+    pub fixed_code: Vec<FixedCode>,
+    #[arg(long, value_name = "FILE.json", value_parser = cli::users_file,
+          help = absent("users that exist from the start (and after every reset); repeatable",
+                        &none_if_empty(&join(defaults().users.iter().map(|u| &u.login_id)))))]
+    pub users: Vec<UsersFile>,
+    #[arg(long, help = absent("every /emulator/... path answers 404, as if it did not exist",
+                              if defaults().admin_api { "admin API on" } else { "off" }))]
+    pub no_admin: bool,
 }
 
-/// Every flag but `--help` and `--version`, in the order `--help` lists them.
-pub const FLAGS: [Flag; 17] = [
-    Flag {
-        name: "--port",
-        value: "N",
-        default: |_| DEFAULT_PORT.to_string(),
-        help: "port on 127.0.0.1 (loopback only); 0 picks a free one",
-    },
-    Flag {
-        name: "--project-id",
-        value: "ID",
-        default: |c| c.project_id.clone(),
-        help: "the project id bearers must carry and the JWTs' iss",
-    },
-    Flag {
-        name: "--signing-algorithm",
-        value: "RS256|ES256|EdDSA",
-        default: |c| c.signing_algorithm.jose_name().to_owned(),
-        help: "algorithm of the JWT signing key",
-    },
-    Flag {
-        name: "--cookies",
-        value: "",
-        default: |_| "off: tokens in the body".to_owned(),
-        help: "deliver tokens in DS/DSR cookies instead of the body",
-    },
-    Flag {
-        name: "--cookie-domain",
-        value: "DOMAIN",
-        default: |_| "none".to_owned(),
-        help: "cookieDomain in answers and Domain= on the DS/DSR cookies",
-    },
-    Flag {
-        name: "--rotate-refresh-tokens",
-        value: "",
-        default: |_| "off".to_owned(),
-        help: "a refresh also issues a new refresh JWT and revokes the old",
-    },
-    Flag {
-        name: "--otp-ttl",
-        value: "DURATION",
-        default: |c| duration(c.otp_ttl),
-        help: "how long a one-time code is valid",
-    },
-    Flag {
-        name: "--max-otp-attempts",
-        value: "N",
-        default: |c| c.max_otp_attempts.to_string(),
-        help: "wrong codes that burn a code (the last answers E061103)",
-    },
-    Flag {
-        name: "--link-ttl",
-        value: "DURATION",
-        default: |c| duration(c.link_ttl),
-        help: "how long a magic link is valid",
-    },
-    Flag {
-        name: "--session-ttl",
-        value: "DURATION",
-        default: |c| duration(c.session_ttl),
-        help: "lifetime of session JWTs",
-    },
-    Flag {
-        name: "--refresh-ttl",
-        value: "DURATION",
-        default: |c| duration(c.refresh_ttl),
-        help: "lifetime of refresh JWTs",
-    },
-    Flag {
-        name: "--retired-key-ttl",
-        value: "DURATION",
-        default: |c| duration(c.retired_key_ttl),
-        help: "how long a rotated-out key stays published (0 allowed)",
-    },
-    Flag {
-        name: "--default-redirect-uri",
-        value: "URL",
-        default: |c| c.default_redirect_uri.clone(),
-        help: "where magic links point when the request has no URI",
-    },
-    Flag {
-        name: "--rate-limit",
-        value: "N/DURATION",
-        default: |_| "off".to_owned(),
-        help: "at most N API calls per window, then 429 E130429 with Retry-After",
-    },
-    Flag {
-        name: "--fixed-code",
-        value: "LOGIN_ID=CODE",
-        default: |_| "none".to_owned(),
-        help: "every OTP for LOGIN_ID is CODE (six digits); repeatable",
-    },
-    Flag {
-        name: "--users",
-        value: "FILE.json",
-        default: |_| "none".to_owned(),
-        help: "users that exist from the start (and after every reset); repeatable",
-    },
-    Flag {
-        name: "--no-admin",
-        value: "",
-        default: |_| "admin API on".to_owned(),
-        help: "every /emulator/... path answers 404, as if it did not exist",
-    },
-];
+fn defaults() -> EmulatorConfig {
+    EmulatorConfig::default()
+}
+
+/// A help line with what holds when the flag is absent, as clap shows defaults.
+fn absent(help: &str, default: &str) -> String {
+    format!("{help} [default: {default}]")
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}
+
+fn none_if_empty(text: &str) -> String {
+    if text.is_empty() { "none" } else { text }.to_owned()
+}
+
+fn join<'a>(items: impl Iterator<Item = &'a String>) -> String {
+    items.map(String::as_str).collect::<Vec<_>>().join(", ")
+}
+
+fn show_rate_limit(limit: RateLimit) -> String {
+    format!("{}/{}", limit.max_calls, duration(limit.window))
+}
 
 /// What each admin endpoint does, by path, for `--help`.
 const ADMIN_HELP: [(&str, &str); 10] = [
@@ -181,27 +178,10 @@ pub fn duration(duration: Duration) -> String {
     }
 }
 
-/// The `--help` text: usage, every flag with its default, the formats, the admin API.
-pub fn help() -> String {
-    let defaults = EmulatorConfig::default();
-    let mut text = format!(
-        "descope-emulator {}: Descope's OTP, magic-link and session API, in memory on \
-         127.0.0.1, for tests and local development.\n\n\
-         Usage: descope-emulator [FLAG]...   (--flag VALUE or --flag=VALUE)\n\nFlags:\n",
-        env!("CARGO_PKG_VERSION")
-    );
-    for flag in &FLAGS {
-        let left = format!("{} {}", flag.name, flag.value);
-        text.push_str(&format!(
-            "  {left:<38} {} [default: {}]\n",
-            flag.help,
-            (flag.default)(&defaults)
-        ));
-    }
-    text.push_str(&format!("  {:<38} this help\n", "-h, --help"));
-    text.push_str(&format!("  {:<38} the version\n", "-V, --version"));
-    text.push_str(
-        "\nDURATION: seconds, or a number with s, m, h or d (90, 90s, 10m, 12h, 28d).\n\
+/// What `--help` says after the flags: the formats, the admin API, pointing an SDK at it.
+fn after_help() -> String {
+    let mut text = String::from(
+        "DURATION: seconds, or a number with s, m, h or d (90, 90s, 10m, 12h, 28d).\n\
          FILE.json: an array of users, or {\"users\": [...]}; each {\"loginId\" (required), \
          \"email\", \"phone\", \"name\", \"givenName\", \"middleName\", \"familyName\", \
          \"verifiedEmail\", \"verifiedPhone\", \"roles\", \"permissions\", \"tenants\": \
@@ -220,14 +200,21 @@ pub fn help() -> String {
     text.push_str(
         "\nPoint an SDK at it, e.g. Python DescopeClient(project_id=\"P2Emulator\", \
          base_url=\"http://127.0.0.1:4000\"), Node DescopeClient({projectId: \"P2Emulator\", \
-         baseUrl: \"http://127.0.0.1:4000\"}).\n",
+         baseUrl: \"http://127.0.0.1:4000\"}).",
     );
     text
 }
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+
     use super::*;
+
+    #[test]
+    fn the_declaration_is_consistent() {
+        Flags::command().debug_assert();
+    }
 
     #[test]
     fn durations_show_in_their_largest_unit() {
@@ -239,12 +226,17 @@ mod tests {
 
     #[test]
     fn help_lists_every_flag_with_its_default_and_every_admin_endpoint() {
-        let text = help();
-        for flag in &FLAGS {
+        let text = cli::help();
+        let command = Flags::command();
+        let flags = command
+            .get_arguments()
+            .filter_map(|arg| arg.get_long())
+            .filter(|long| !["help", "version"].contains(long));
+        for flag in flags {
             let line = text
                 .lines()
-                .find(|line| line.trim_start().starts_with(&format!("{} ", flag.name)))
-                .unwrap_or_else(|| panic!("{} is not in --help", flag.name));
+                .find(|line| line.trim_start().starts_with(&format!("--{flag} ")))
+                .unwrap_or_else(|| panic!("--{flag} is not in --help"));
             assert!(line.contains("[default: "), "{line}");
         }
         for (path, _) in ROUTES {
@@ -254,6 +246,19 @@ mod tests {
             );
             assert!(text.contains(path), "{path}");
         }
-        assert!(text.contains("[default: 4000]") && text.contains("[default: 3m]"));
+        for shown in [
+            "[default: 4000]",
+            "[default: 3m]",
+            "[default: P2Emulator]",
+            "[default: RS256] [possible values: RS256, ES256, EdDSA]",
+            "[default: off: tokens in the body]",
+            "[default: admin API on]",
+        ] {
+            assert!(text.contains(shown), "{shown}: {text}");
+        }
+        assert!(text.starts_with(&format!(
+            "descope-emulator {}: Descope's",
+            env!("CARGO_PKG_VERSION")
+        )));
     }
 }

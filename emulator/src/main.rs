@@ -1,37 +1,26 @@
 //! `descope-emulator [FLAG]...`: runs the emulator on 127.0.0.1 until Ctrl-C. `--help` lists
-//! every flag with its default (exit 0); a bad command line is refused in one line naming the
-//! flag (exit 2); a failure to start, such as a port in use, exits 1.
+//! every flag with its default (exit 0); a bad command line is refused with clap's error, which
+//! names the flag and suggests the nearest one (exit 2); a failure to start, such as a port in
+//! use, exits 1.
 
 use std::process::ExitCode;
 
-use descope_emulator::cli::{self, Command};
-use descope_emulator::try_start;
+use descope_emulator::{EmulatorConfig, cli, try_start};
+
+fn main() -> ExitCode {
+    match cli::parse(std::env::args_os().skip(1)) {
+        Ok(config) => serve(config),
+        Err(error) => {
+            // Help and version go to standard output with status 0, refusals to standard error
+            // with status 2.
+            let _ = error.print();
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+        }
+    }
+}
 
 #[tokio::main]
-async fn main() -> ExitCode {
-    let args: Result<Vec<String>, _> = std::env::args_os()
-        .skip(1)
-        .map(|a| a.into_string())
-        .collect();
-    let parsed = match args {
-        Ok(args) => cli::parse(args),
-        Err(arg) => Err(cli::UsageError(format!("{arg:?} is not UTF-8"))),
-    };
-    let config = match parsed {
-        Ok(Command::Run(config)) => *config,
-        Ok(Command::Help) => {
-            print!("{}", cli::help());
-            return ExitCode::SUCCESS;
-        }
-        Ok(Command::Version) => {
-            println!("descope-emulator {}", env!("CARGO_PKG_VERSION"));
-            return ExitCode::SUCCESS;
-        }
-        Err(error) => {
-            eprintln!("descope-emulator: {error}");
-            return ExitCode::from(2);
-        }
-    };
+async fn serve(config: EmulatorConfig) -> ExitCode {
     let admin = config.admin_api;
     let seeded = config.users.len();
     let emulator = match try_start(config).await {

@@ -233,7 +233,11 @@ fn compare_field(
         } else {
             (Impact::Compatible, "")
         };
-        let now = if new.nullable { "nullable" } else { "no longer nullable" };
+        let now = if new.nullable {
+            "nullable"
+        } else {
+            "no longer nullable"
+        };
         push(impact, format!("{side} field `{path}` made {now}{why}"));
     }
     if old.required != new.required {

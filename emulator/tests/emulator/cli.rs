@@ -1,6 +1,6 @@
 //! The `descope-emulator` binary, run with `std::process::Command`: `--help` and `--version`,
-//! refusals (one line naming the flag, exit status 2), every flag taking effect in a running
-//! emulator, `--no-admin`, and a port in use (exit status 1).
+//! refusals (clap's error naming the flag, with its "did you mean" tip, exit status 2), every
+//! flag taking effect in a running emulator, `--no-admin`, and a port in use (exit status 1).
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -131,26 +131,46 @@ fn help_lists_every_flag_with_its_default_and_exits_0() {
 }
 
 #[test]
-fn bad_command_lines_exit_2_with_one_line_naming_the_flag() {
+fn bad_command_lines_exit_2_with_clap_s_error_naming_the_flag() {
     let malformed = TempFile::new(
         "bad-users.json",
         "[\n  {\"loginId\": \"a@b.c\", \"roles\": \"admin\"}\n]",
     );
     let not_json = TempFile::new("not-json.json", "[{\"loginId\": }]");
-    let refused: [(&[&str], &str); 10] = [
-        (&["--frobnicate"], "unknown flag \"--frobnicate\""),
-        (&["--port"], "--port needs a value (N)"),
-        (&["--port", "http"], "--port: \"http\" is not a port number"),
-        (&["--otp-ttl", "3w"], "--otp-ttl: \"3w\" is not a duration"),
+    let refused: [(&[&str], &str); 12] = [
+        (
+            &["--frobnicate"],
+            "unexpected argument '--frobnicate' found",
+        ),
+        (
+            &["--project", "P2X"],
+            "tip: a similar argument exists: '--project-id'",
+        ),
+        (&["--port"], "a value is required for '--port <N>'"),
+        (
+            &["--port", "http"],
+            "invalid value 'http' for '--port <N>': not a port number",
+        ),
+        (
+            &["--otp-ttl", "3w"],
+            "invalid value '3w' for '--otp-ttl <DURATION>': not a duration",
+        ),
         (
             &["--rate-limit", "100"],
-            "--rate-limit: \"100\" is not N/DURATION",
+            "invalid value '100' for '--rate-limit <N/DURATION>': not N/DURATION",
         ),
         (
             &["--fixed-code", "jane@example.com=12"],
-            "--fixed-code: \"12\" is not a six-digit code",
+            "'--fixed-code <LOGIN_ID=CODE>': \"12\" is not a six-digit code",
         ),
-        (&["--no-admin=yes"], "--no-admin takes no value"),
+        (
+            &["--signing-algorithm", "HS256"],
+            "[possible values: RS256, ES256, EdDSA]",
+        ),
+        (
+            &["--no-admin=yes"],
+            "unexpected value 'yes' for '--no-admin'",
+        ),
         (
             &["--users", malformed.path()],
             "[0].roles: must be an array of strings",
@@ -166,14 +186,17 @@ fn bad_command_lines_exit_2_with_one_line_naming_the_flag() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(output.stdout.is_empty(), "{args:?}");
         let stderr = String::from_utf8(output.stderr).unwrap();
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.starts_with("descope-emulator: "), "{stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(
+            stderr
+                .trim_end()
+                .ends_with("For more information, try '--help'."),
+            "{stderr}"
+        );
         if args[0] == "--users" {
-            assert!(
-                stderr.contains(&format!("--users: {}: ", args[1])),
-                "{stderr}"
-            );
+            let named = format!("for '--users <FILE.json>': {}: ", args[1]);
+            assert!(stderr.contains(&named), "{stderr}");
         }
     }
 }
