@@ -86,10 +86,3 @@ pub use session::{CheckedSession, RefreshedSession, Session, SessionConfig, Sess
 /// (`reqwest::Client` for [`ClientBuilder::http_client`], `StatusCode`, `HeaderMap`, the source
 /// of a transport error), so name them through here to be sure of the same version.
 pub use reqwest;
-
-// The README's examples are compiled with the crate's doctests, so they cannot drift from the API.
-// Its "Protect your API" example needs the `axum` feature, which `cargo test --workspace` turns
-// on (the shape-tests crate enables it), so the README is compiled whenever that feature is.
-#[doc = include_str!("../../README.md")]
-#[cfg(all(doctest, feature = "axum"))]
-pub struct ReadmeDoctests;

@@ -92,6 +92,38 @@ mod tests {
         );
     }
 
+    /// Review diffs collapse generated files only if `.gitattributes` marks them; a file
+    /// `generate` starts writing must be marked too.
+    #[test]
+    fn every_file_generate_writes_is_marked_generated_for_review() {
+        let options = crate::codegen::Options::defaults(crate::codegen::workspace_root());
+        let client = options
+            .out
+            .strip_prefix(&options.root)
+            .unwrap()
+            .join("client.rs");
+        let mut paths: Vec<String> = all(&options.root, &options.spec)
+            .unwrap()
+            .into_iter()
+            .map(|derived| derived.path.to_owned())
+            .collect();
+        paths.push(client.to_string_lossy().into_owned());
+        let output = std::process::Command::new("git")
+            .args(["check-attr", "linguist-generated", "--"])
+            .args(&paths)
+            .current_dir(&options.root)
+            .output()
+            .expect("git runs");
+        assert!(output.status.success(), "git check-attr failed: {output:?}");
+        let answers = String::from_utf8(output.stdout).unwrap();
+        for path in &paths {
+            assert!(
+                answers.contains(&format!("{path}: linguist-generated: true")),
+                "{path} is not marked `linguist-generated=true` in .gitattributes:\n{answers}"
+            );
+        }
+    }
+
     #[test]
     fn the_emulator_s_copy_is_the_spec_after_a_header() {
         let copy = emulator_spec("openapi: 3.0.3\n");

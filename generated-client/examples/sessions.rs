@@ -1,0 +1,103 @@
+//! After sign-in: renew the session, read the user, pick a tenant, sign out.
+//!
+//! Against the local emulator:
+//!     descope-emulator --fixed-code jane@example.com=123456
+//!     echo 123456 | cargo run --example sessions
+//! Against your project: DESCOPE_PROJECT_ID=P2... cargo run --example sessions you@example.com
+use descope_client::{Client, types};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = match std::env::var("DESCOPE_PROJECT_ID") {
+        Ok(project_id) => Client::new(project_id)?,
+        Err(_) => Client::builder("P2Emulator")
+            .base_url("http://127.0.0.1:4000")
+            .build()?,
+    };
+    let email = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "jane@example.com".to_owned());
+
+    // Sign in as in the quick start.
+    client
+        .sign_up_or_in_otp_email()
+        .body(types::OtpSignUpOrInRequest::builder().login_id(&email))
+        .send()
+        .await?;
+    println!("Type the code sent to {email}:");
+    let mut code = String::new();
+    std::io::stdin().read_line(&mut code)?;
+    let signed_in = client
+        .verify_otp_email()
+        .body(
+            types::OtpVerifyRequest::builder()
+                .login_id(&email)
+                .code(code.trim()),
+        )
+        .send()
+        .await?;
+
+    // Calls on behalf of the user go through a client carrying their refresh JWT; without one
+    // they fail with `Error::InvalidRequest` before anything is sent.
+    let mut user =
+        client.try_with_refresh_jwt(signed_in.refresh_jwt.clone().unwrap_or_default())?;
+
+    // A new session JWT. Projects that rotate refresh tokens send a new refresh JWT too, which
+    // replaces the old one from then on. Tokens a project delivers in the `DS` / `DSR` cookies
+    // are read from them into the same fields.
+    let refreshed = user.refresh().send().await?;
+    if let Some(rotated) = refreshed.refresh_jwt.clone() {
+        user = client.try_with_refresh_jwt(rotated)?;
+    }
+    let session = client
+        .validate_session(refreshed.session_jwt.as_deref().unwrap_or_default())
+        .await?;
+    println!(
+        "Session of {} with roles {:?}",
+        session.user_id(),
+        session.roles()
+    );
+
+    // The user as Descope holds them now, and where they signed in from.
+    let me = user.me().send().await?;
+    println!(
+        "Email {} verified: {:?}",
+        me.email.as_deref().unwrap_or("?"),
+        me.verified_email
+    );
+    let history = user.me_auth_history().send().await?;
+    println!("{} sign-ins", history.entries().len());
+
+    // Act in one of the user's tenants: the new session JWT names it in its `dct` claim.
+    if let Some(tenant) = me
+        .user_tenants
+        .first()
+        .and_then(|tenant| tenant.tenant_id.clone())
+    {
+        let selected = user
+            .select_tenant()
+            .body(types::SelectTenantRequest::builder().tenant(tenant))
+            .send()
+            .await?;
+        let session = client
+            .validate_session(selected.session_jwt.as_deref().unwrap_or_default())
+            .await?;
+        println!("Now acting in tenant {:?}", session.selected_tenant());
+    }
+
+    // Start changing the user's email: a magic link goes to the new address.
+    user.update_email_magic_link()
+        .body(
+            types::UpdateEmailMagicLinkRequest::builder()
+                .login_id(&email)
+                .email("jane.doe@example.org")
+                .uri(Some("http://localhost:3000/verify".to_owned())),
+        )
+        .send()
+        .await?;
+
+    // Sign out of this session (`logout_all` signs out of every session of the user).
+    user.logout().send().await?;
+    println!("Signed out");
+    Ok(())
+}
