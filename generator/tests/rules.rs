@@ -2,7 +2,7 @@
 
 mod support;
 
-use descope_generator::{Location, Rule, Settings, generate};
+use descope_generator::{Location, Policy, Rule, Settings, generate};
 use serde_json::json;
 use support::{OPERATION, assert_rule, at, client_of, refused, run, valid_spec};
 
@@ -278,4 +278,45 @@ fn a_sensitive_property_is_redacted_in_the_type_and_its_builder() {
         client.matches(r#".field("code", &"<redacted>")"#).count(),
         2
     );
+}
+
+#[test]
+fn relaxed_policy_generates_the_curated_client_from_an_undocumented_spec_but_not_a_broken_one() {
+    // Without examples or descriptions: curation refuses it, relaxed policy does not.
+    let mut spec = valid_spec();
+    at(
+        &mut spec,
+        &format!("{OPERATION}/requestBody/content/application~1json"),
+    )
+    .as_object_mut()
+    .unwrap()
+    .remove("example");
+    spec["components"]["schemas"]["Verify"]["properties"]["code"]
+        .as_object_mut()
+        .unwrap()
+        .remove("description");
+    let text = spec.to_string();
+    let curated = generate(&text, "spec.json", &Settings::default()).unwrap_err();
+    assert_rule(&curated, Rule::Examples, "request body has no example");
+    assert_rule(&curated, Rule::Documentation, "code");
+
+    let relaxed = Settings {
+        policy: Policy::Relaxed,
+        ..Settings::default()
+    };
+    let files = generate(&text, "spec.json", &relaxed).unwrap();
+    let client = &files
+        .iter()
+        .find(|f| f.name == "client.rs")
+        .unwrap()
+        .contents;
+    // The curated pipeline's output: sends through the runtime, types that may grow.
+    assert!(client.contains("crate::Call::new"), "{client}");
+    assert!(client.contains("#[non_exhaustive]"), "{client}");
+
+    // What would break the generated code is still refused.
+    spec["components"]["schemas"]["Verify"]["properties"]["code"]["$ref"] =
+        json!("#/components/schemas/Missing");
+    let broken = generate(&spec.to_string(), "spec.json", &relaxed).unwrap_err();
+    assert_rule(&broken, Rule::DanglingRef, "Missing");
 }

@@ -11,10 +11,24 @@ use std::fmt::Write as _;
 
 use crate::surface::{Body, Field, NO_CREDENTIAL, OperationSurface, Surface};
 
+/// What a change does to code that uses the generated crate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Impact {
+    /// Code that compiled no longer does (cargo-semver-checks sees these too).
     Breaking,
+    /// Code still compiles, but a call it makes is now refused before sending (a parameter or
+    /// field became required, a credential is needed). Breaking all the same, though no tool
+    /// that compares APIs can see it.
+    BreakingAtRunTime,
+    /// Nothing that worked stops working.
     Compatible,
+}
+
+impl Impact {
+    /// Whether the change needs a major version (before 1.0, a minor one).
+    pub fn breaks(self) -> bool {
+        self != Impact::Compatible
+    }
 }
 
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -95,7 +109,7 @@ fn compare_operation(
         } else {
             format!("no longer accepts {}", shown(removed))
         };
-        push(Impact::Breaking, what);
+        push(Impact::BreakingAtRunTime, what);
     }
     for added in new.bearer_formats.difference(&old.bearer_formats) {
         push(Impact::Compatible, format!("also accepts {}", shown(added)));
@@ -152,7 +166,7 @@ fn compare_parameters(
         }
         match (field.required, now.required) {
             (false, true) => push(
-                Impact::Breaking,
+                Impact::BreakingAtRunTime,
                 format!("{parameter} made required: `send` refuses calls without it"),
             ),
             (true, false) => push(Impact::Compatible, format!("{parameter} made optional")),
@@ -161,13 +175,18 @@ fn compare_parameters(
     }
     for (key, field) in new.iter().filter(|(key, _)| !old.contains_key(*key)) {
         let (impact, kind) = if field.required {
-            (Impact::Breaking, "required")
+            (Impact::BreakingAtRunTime, "required")
         } else {
             (Impact::Compatible, "optional")
         };
+        let refused = if field.required {
+            ": `send` refuses calls without it"
+        } else {
+            ""
+        };
         push(
             impact,
-            format!("{} added ({kind} {})", named(key), field.ty),
+            format!("{} added ({kind} {}){refused}", named(key), field.ty),
         );
     }
 }
@@ -195,13 +214,18 @@ fn compare_body(side: &str, old: &Body, new: &Body, push: &mut impl FnMut(Impact
             continue;
         }
         let (impact, kind) = match (request, field.required) {
-            (true, true) => (Impact::Breaking, "required "),
+            (true, true) => (Impact::BreakingAtRunTime, "required "),
             (true, false) => (Impact::Compatible, "optional "),
             (false, _) => (Impact::Compatible, ""),
         };
+        let refused = if impact.breaks() {
+            ": building the request fails without it"
+        } else {
+            ""
+        };
         push(
             impact,
-            format!("{side} field `{path}` added ({kind}{})", field.ty),
+            format!("{side} field `{path}` added ({kind}{}){refused}", field.ty),
         );
     }
 }
@@ -290,9 +314,7 @@ pub fn next_version(current: &str, changes: &[Change]) -> Option<String> {
     let [major, minor, patch] = parts[..] else {
         return None;
     };
-    let breaking = changes
-        .iter()
-        .any(|change| change.impact == Impact::Breaking);
+    let breaking = changes.iter().any(|change| change.impact.breaks());
     Some(match (changes.is_empty(), breaking, major) {
         (true, _, _) => current.to_owned(),
         (false, true, 0) => format!("0.{}.0", minor + 1),
@@ -304,24 +326,35 @@ pub fn next_version(current: &str, changes: &[Change]) -> Option<String> {
 
 /// The pull-request report.
 pub fn markdown(changes: &[Change], base_label: &str, head_label: &str) -> String {
-    let breaking = changes
-        .iter()
-        .filter(|c| c.impact == Impact::Breaking)
-        .count();
+    let breaking = changes.iter().filter(|c| c.impact.breaks()).count();
     let mut out = format!("## API changes: {base_label} → {head_label}\n\n");
     if changes.is_empty() {
         out.push_str("No change to the API of the generated crate.\n");
         return out;
     }
+    let at_run_time = changes
+        .iter()
+        .filter(|c| c.impact == Impact::BreakingAtRunTime)
+        .count();
     let _ = writeln!(
         out,
         "**{breaking} breaking**, {} compatible, for users of the generated crate.\n",
         changes.len() - breaking
     );
+    if at_run_time > 0 {
+        let _ = writeln!(
+            out,
+            "Of these, {at_run_time} {} only at run time: code still compiles, but its calls \
+             fail before sending. API checkers such as cargo-semver-checks cannot see that; bump \
+             the version as for any break.\n",
+            if at_run_time == 1 { "breaks" } else { "break" }
+        );
+    }
     out.push_str("| impact | operation | change |\n| --- | --- | --- |\n");
     for change in changes {
         let impact = match change.impact {
             Impact::Breaking => "**breaking**",
+            Impact::BreakingAtRunTime => "**breaking** at run time",
             Impact::Compatible => "compatible",
         };
         let _ = writeln!(

@@ -70,6 +70,18 @@ pub enum Command {
         #[command(flatten)]
         spec: Spec,
     },
+    /// Check that `diff` and cargo-semver-checks agree on every fixture pair in xtask/tests/diff
+    ///
+    /// Generates each fixture spec into a crate (relaxed policy, a stand-in runtime), has rustdoc
+    /// describe it, and asks cargo-semver-checks whether base.yaml → <fixture>.yaml needs a major
+    /// version. Prints a table of both verdicts; exit status 1 on any disagreement. Changes that
+    /// break only at run time are invisible to cargo-semver-checks, which must call them
+    /// compatible.
+    SemverFixtures {
+        /// The cargo-semver-checks binary (`cargo install cargo-semver-checks --locked`)
+        #[arg(long, value_name = "PATH", default_value = "cargo-semver-checks")]
+        semver_checks: PathBuf,
+    },
     /// Time dev rebuilds of the generated code and count its lines; prints the table of
     /// BENCHMARKS.md
     ///

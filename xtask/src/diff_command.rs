@@ -7,7 +7,7 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, bail};
 
-use crate::api_diff::{self, Impact};
+use crate::api_diff;
 use crate::surface::Surface;
 
 pub fn run(root: &Path, spec: &Path, base: Option<&str>) -> anyhow::Result<ExitCode> {
@@ -34,7 +34,7 @@ pub fn run(root: &Path, spec: &Path, base: Option<&str>) -> anyhow::Result<ExitC
     );
     let current = client_version(root)?;
     if let Some(next) = api_diff::next_version(&current, &changes) {
-        let why = if changes.iter().any(|c| c.impact == Impact::Breaking) {
+        let why = if changes.iter().any(|c| c.impact.breaks()) {
             "breaking changes"
         } else if changes.is_empty() {
             "no API change"
@@ -43,7 +43,7 @@ pub fn run(root: &Path, spec: &Path, base: Option<&str>) -> anyhow::Result<ExitC
         };
         println!("\n**Next version of `descope-client`:** {next} (now {current}; {why}).");
     }
-    let breaks = changes.iter().any(|c| c.impact == Impact::Breaking);
+    let breaks = changes.iter().any(|c| c.impact.breaks());
     Ok(if breaks {
         ExitCode::FAILURE
     } else {

@@ -10,6 +10,8 @@ mod compile_time;
 mod coverage;
 mod derived;
 mod diff_command;
+mod semver_fixtures;
+mod signatures;
 mod surface;
 mod upstream;
 
@@ -88,6 +90,19 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Diff { base, spec } => {
             diff_command::run(&root, &spec.or_default(&root), base.as_deref())
+        }
+        Command::SemverFixtures { semver_checks } => {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join("target"));
+            let (report, agree) =
+                semver_fixtures::run(&root, &semver_checks, &target.join("semver-fixtures"))?;
+            print!("{report}");
+            if !agree {
+                eprintln!("cargo xtask diff and cargo-semver-checks disagree (rows marked **no**)");
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::CompileTime { published, runs } => {
             let published = published.unwrap_or_else(|| {

@@ -139,6 +139,20 @@ fn remove_an_operation(spec: &mut Value) -> String {
     last
 }
 
+/// An operation that accepts either of two credentials (a sign-in, which takes the project id
+/// alone or with a refresh JWT) made to accept only the second.
+fn narrow_an_operation_s_security(spec: &mut Value) {
+    let security = spec["paths"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+        .flat_map(|item| item.as_object_mut().unwrap().values_mut())
+        .filter_map(|operation| operation.get_mut("security")?.as_array_mut())
+        .find(|security| security.len() == 2)
+        .expect("the curated spec has an operation with two credentials");
+    security.remove(0);
+}
+
 #[test]
 fn the_comment_body_marks_breaking_changes_and_the_step_never_fails_on_them() {
     let curated = std::fs::read_to_string(workspace().join(SPEC)).unwrap();
@@ -156,7 +170,7 @@ fn the_comment_body_marks_breaking_changes_and_the_step_never_fails_on_them() {
     assert!(!body.contains("| **breaking** |"), "{body}");
 
     let removed = remove_an_operation(&mut spec);
-    scratch.commit(&yaml(&spec), "a breaking change");
+    let broken = scratch.commit(&yaml(&spec), "a breaking change");
     let (status, body) = scratch.api_diff(&compatible);
     assert_eq!(
         status,
@@ -171,6 +185,15 @@ fn the_comment_body_marks_breaking_changes_and_the_step_never_fails_on_them() {
         !body.contains("| compatible |"),
         "only the breaking commit: {body}"
     );
+
+    // A break that compiles (a call that took the project id alone now needs more) is headlined
+    // all the same, though API checkers cannot see it.
+    narrow_an_operation_s_security(&mut spec);
+    scratch.commit(&yaml(&spec), "a break at run time");
+    let (status, body) = scratch.api_diff(&broken);
+    assert_eq!(status, Some(0), "{body}");
+    assert!(body.contains(HEADLINE), "{body}");
+    assert!(body.contains("| **breaking** at run time |"), "{body}");
 
     // From the first commit, both changes show, under the headline.
     let (status, body) = scratch.api_diff(&original);
