@@ -308,9 +308,10 @@ impl Client {
         Ok(self.with_session_jwt(session_jwt))
     }
 
-    /// A copy of this client that presents `session_jwt`, for the calls that check a session
-    /// with the service (their docs say so). Like [`with_refresh_jwt`](Self::with_refresh_jwt),
-    /// it shares the connection pool.
+    /// A copy of this client that presents `session_jwt`, for the calls that ask the service
+    /// about a session ([`validate_session_remotely`](Self::validate_session_remotely); their
+    /// docs name the credential). Like [`with_refresh_jwt`](Self::with_refresh_jwt), it shares
+    /// the connection pool.
     pub fn with_session_jwt(&self, session_jwt: impl Into<SessionJwt>) -> Client {
         let mut client = self.clone();
         client.inner.session_jwt = Some(session_jwt.into());

@@ -23,7 +23,11 @@
 //!
 //! let signed_in = client
 //!     .verify_otp_email()
-//!     .body(types::OtpVerifyRequest::builder().login_id("jane@example.com").code("123456"))
+//!     .body(
+//!         types::OtpVerifyRequest::builder()
+//!             .login_id("jane@example.com")
+//!             .code("123456"),
+//!     )
 //!     .send()
 //!     .await?;
 //! let refresh_jwt = signed_in.refresh_jwt.clone().unwrap_or_default();
@@ -32,7 +36,11 @@
 //! client
 //!     .with_refresh_jwt(refresh_jwt)
 //!     .update_phone_otp_sms()
-//!     .body(types::UpdatePhoneOtpRequest::builder().login_id("jane@example.com").phone("+14155550123"))
+//!     .body(
+//!         types::UpdatePhoneOtpRequest::builder()
+//!             .login_id("jane@example.com")
+//!             .phone("+14155550123"),
+//!     )
 //!     .send()
 //!     .await?;
 //! # Ok(())
@@ -49,10 +57,18 @@
 //! # Call policy
 //!
 //! Timeouts, retries ([`RetryPolicy`]), the regional host, identification headers, the cookie
-//! fallback for tokens and the `descope.call` tracing span are described on [`ClientBuilder`]
-//! and in the README.
+//! fallback for tokens and the `descope.call` tracing span are described on [`ClientBuilder`].
+//!
+//! # More
+//!
+//! The crate's README (its crates.io page) walks through complete programs, each runnable
+//! against the local emulator (`descope-emulator`): the quick start, sessions, protecting an
+//! axum or any other API ([`session::middleware`] with the `axum` feature), configuration,
+//! errors, and the TLS and JWT features.
 
 #![warn(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`) marks what needs a feature, such as `session::middleware`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 mod answer;
 mod auth;
 mod call;

@@ -26,6 +26,7 @@ mod error;
 pub mod extract;
 mod keys;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod middleware;
 mod token;
 mod verified;
