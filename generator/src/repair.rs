@@ -13,16 +13,12 @@ use heck::ToSnakeCase;
 use serde_json::{Map, Value, json};
 
 use crate::diagnostic::Location;
-use crate::rules::escape_pointer;
+use crate::rules::{CLIENT_METHODS, escape_pointer};
 use crate::tree;
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
-
-/// Method names the progenitor client already has, or that cannot be Rust identifiers: an
-/// operation whose id snake-cases to one of these is renamed like a duplicate.
-const RESERVED_METHODS: &[&str] = &["new", "new_with_client", "baseurl", "client", "api_version"];
 
 /// One change the repair made.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,7 +106,8 @@ fn repair_operations(raw: &mut Value, repairs: &mut Vec<Repair>) {
                 let snake = id.to_snake_case();
                 !snake.is_empty()
                     && syn::parse_str::<syn::Ident>(&snake).is_ok()
-                    && !RESERVED_METHODS.contains(&snake.as_str())
+                    // The same list the curation check refuses, so a repaired spec passes it.
+                    && !CLIENT_METHODS.contains(&snake.as_str())
             });
             let new_id = match (id.as_deref(), usable) {
                 (Some(id), Some(_)) => match taken.get(&id.to_snake_case()) {
@@ -589,12 +586,19 @@ mod tests {
     fn an_id_that_is_a_keyword_or_a_client_method_is_renamed() {
         let raw = json!({"paths": {
             "/m": {"post": {"operationId": "Move", "responses": {"200": {"description": "ok"}}}},
-            "/n": {"post": {"operationId": "New", "responses": {"200": {"description": "ok"}}}}
+            "/n": {"post": {"operationId": "New", "responses": {"200": {"description": "ok"}}}},
+            "/v1/auth/validate": {"post": {"operationId": "ValidateSession",
+                "responses": {"200": {"description": "ok"}}}}
         }});
         let (fixed, repairs) = repair(raw);
         assert_eq!(fixed["paths"]["/m"]["post"]["operationId"], "PostM");
         assert_eq!(fixed["paths"]["/n"]["post"]["operationId"], "PostN");
-        assert_eq!(repairs.len(), 2);
+        // A runtime method (Descope's own `ValidateSession` would shadow the local validation).
+        assert_eq!(
+            fixed["paths"]["/v1/auth/validate"]["post"]["operationId"],
+            "PostV1AuthValidate"
+        );
+        assert_eq!(repairs.len(), 3);
     }
 
     #[test]

@@ -648,7 +648,7 @@ impl<'a> OperationChecker<'a> {
 /// and a same-named inherent method would shadow), the hooks its builders call (`pre`, `exec`,
 /// `post`), and the runtime's in `generated-client/src/config.rs` and `session/mod.rs` (private
 /// ones included: an inherent method of the same name would clash).
-const CLIENT_METHODS: &[&str] = &[
+pub(crate) const CLIENT_METHODS: &[&str] = &[
     "new",
     "new_with_client",
     "baseurl",

@@ -49,3 +49,60 @@ fn method_docs_have_no_block_of_their_own_for_the_credential() {
         "one per operation, inside the method's own docs"
     );
 }
+
+/// What repair mode's plain client takes from `progenitor-client`: the `use` below compiles only
+/// if the pinned release has every one of these, and the workspace's lock keeps that release
+/// (`.ci/upstream` and `cargo xtask compile-time` build repair-mode output offline against it).
+#[allow(unused_imports)]
+use progenitor_client::{
+    ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, QueryParam, RequestBuilderExt,
+    ResponseValue, encode_path,
+};
+const RUNTIME_NAMES: &[&str] = &[
+    "ByteStream",
+    "ClientHooks",
+    "ClientInfo",
+    "Error",
+    "OperationInfo",
+    "QueryParam",
+    "RequestBuilderExt",
+    "ResponseValue",
+    "encode_path",
+];
+
+#[test]
+fn a_repaired_client_names_only_what_the_pinned_progenitor_client_has() {
+    let mut spec = valid_spec();
+    // A query parameter, so the output reaches for `QueryParam` too.
+    spec["paths"]["/v1/things/{id}"] = serde_json::json!({"get": {
+        "operationId": "GetThing",
+        "parameters": [
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+            {"name": "full", "in": "query", "schema": {"type": "boolean"}}
+        ],
+        "responses": {"200": {"description": "ok"}}
+    }});
+    let foreign = descope_generator::generate_foreign(&spec.to_string(), "spec.json");
+    let files = foreign.outcome.expect("the spec generates");
+    let client = &files[0].contents;
+    let mut named = Vec::new();
+    for (at, _) in client.match_indices("progenitor_client::") {
+        let rest = &client[at + "progenitor_client::".len()..];
+        let names = match rest.strip_prefix('{') {
+            Some(group) => &group[..group.find('}').unwrap()],
+            None => {
+                &rest[..rest
+                    .find(|c: char| !c.is_alphanumeric() && c != '_')
+                    .unwrap()]
+            }
+        };
+        named.extend(names.split(',').map(|name| name.trim().to_owned()));
+    }
+    assert!(named.iter().any(|name| name == "QueryParam"), "{named:?}");
+    for name in &named {
+        assert!(
+            RUNTIME_NAMES.contains(&name.as_str()),
+            "`{name}` is not in the list"
+        );
+    }
+}

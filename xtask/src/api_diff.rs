@@ -1,10 +1,14 @@
 //! `cargo xtask diff`: what a spec change means for users of the generated crate, as a Markdown
-//! report for a pull request, each change classified as breaking or compatible.
+//! report for a pull request, each change classified as breaking at compile time, breaking at
+//! run time only, or compatible ([`Impact`]), with the version to publish next.
 //!
 //! The classification assumes users build requests through the generated builders and read
-//! responses, as the README shows. In Rust a field that turns optional changes its type (`T` to
+//! responses, as the README shows (the generated types are `#[non_exhaustive]`, so nobody can
+//! build them literally). In Rust a field that turns optional changes its type (`T` to
 //! `Option<T>`) and so breaks both the builder call and the reader; a new optional request field
-//! or a new response field breaks nobody.
+//! or a new response field breaks nobody; a new required request field compiles but the builder
+//! refuses requests without it. `cargo xtask semver-fixtures` checks these verdicts against
+//! cargo-semver-checks.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
