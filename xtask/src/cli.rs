@@ -73,7 +73,7 @@ pub enum Command {
     /// Check that `diff` and cargo-semver-checks agree on every fixture pair in xtask/tests/diff
     ///
     /// Generates each fixture spec into a crate (relaxed policy, a stand-in runtime), has rustdoc
-    /// describe it, and asks cargo-semver-checks whether base.yaml → <fixture>.yaml needs a major
+    /// describe it, and asks cargo-semver-checks whether `base.yaml` → `<fixture>.yaml` needs a major
     /// version. Prints a table of both verdicts; exit status 1 on any disagreement. Changes that
     /// break only at run time are invisible to cargo-semver-checks, which must call them
     /// compatible.
