@@ -2,13 +2,16 @@
 //! report for a pull request, each change classified as breaking at compile time, breaking at
 //! run time only, or compatible ([`Impact`]), with the version to publish next.
 //!
-//! The classification assumes users build requests through the generated builders and read
-//! responses, as the README shows (the generated types are `#[non_exhaustive]`, so nobody can
-//! build them literally). In Rust a field that turns optional changes its type (`T` to
-//! `Option<T>`) and so breaks both the builder call and the reader; a new optional request field
-//! or a new response field breaks nobody; a new required request field compiles but the builder
-//! refuses requests without it. `cargo xtask semver-fixtures` checks these verdicts against
-//! cargo-semver-checks.
+//! The classification assumes users call operations as the README shows: the method takes the
+//! required parameters and top-level body fields as arguments, every other field is a setter
+//! (see `generator/src/call_shape.rs`), and responses are read (the generated types are
+//! `#[non_exhaustive]`, so nobody can build them literally). So a new required parameter or
+//! top-level field, one made required or optional, or arguments in a new order change the
+//! method's signature and break at compile time; a new optional request field or a new response
+//! field breaks nobody; a new required field of a nested request type compiles, but its builder
+//! refuses requests without it (a break at run time). In Rust a field that turns optional
+//! changes its type (`T` to `Option<T>`) and so breaks the reader too. `cargo xtask
+//! semver-fixtures` checks these verdicts against cargo-semver-checks.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -96,9 +99,16 @@ fn compare_operation(
             ),
         );
     }
-    compare_body("request", &old.request, &new.request, &mut push);
-    compare_body("response", &old.response, &new.response, &mut push);
+    compare_body(
+        "request",
+        &old.request,
+        &new.request,
+        &new.arguments,
+        &mut push,
+    );
+    compare_body("response", &old.response, &new.response, &[], &mut push);
     compare_parameters(&old.parameters, &new.parameters, &mut push);
+    compare_argument_order(&old.arguments, &new.arguments, &mut push);
 
     let shown = |format: &str| {
         if format == NO_CREDENTIAL {
@@ -140,9 +150,33 @@ fn compare_operation(
     }
 }
 
-/// A parameter is set through its builder method, whatever its location and whether it is
-/// required: a removed or retyped one breaks that call, a newly required one makes `send` refuse
-/// calls that do not set it, and an optional one added or a required one relaxed breaks nobody.
+/// Arguments both versions take, in a new order: callers' values would land in the wrong
+/// places (all strings, so often without a compile error), so it breaks like a new signature.
+fn compare_argument_order(old: &[String], new: &[String], push: &mut impl FnMut(Impact, String)) {
+    let kept_old: Vec<&String> = old.iter().filter(|name| new.contains(name)).collect();
+    let kept_new: Vec<&String> = new.iter().filter(|name| old.contains(name)).collect();
+    if kept_old != kept_new {
+        let shown = |names: &[&String]| {
+            names
+                .iter()
+                .map(|name| format!("`{}`", name.split_once(' ').map_or(&name[..], |(_, n)| n)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        push(
+            Impact::Breaking,
+            format!(
+                "method arguments reordered from ({}) to ({})",
+                shown(&kept_old),
+                shown(&kept_new)
+            ),
+        );
+    }
+}
+
+/// A required parameter is an argument of the method, an optional one a builder method: a
+/// parameter removed, retyped, added as required, made required or made optional changes what
+/// callers write; an optional one added breaks nobody.
 fn compare_parameters(
     old: &BTreeMap<String, Field>,
     new: &BTreeMap<String, Field>,
@@ -170,21 +204,27 @@ fn compare_parameters(
         }
         match (field.required, now.required) {
             (false, true) => push(
-                Impact::BreakingAtRunTime,
-                format!("{parameter} made required: `send` refuses calls without it"),
+                Impact::Breaking,
+                format!("{parameter} made required: the method takes it as an argument"),
             ),
-            (true, false) => push(Impact::Compatible, format!("{parameter} made optional")),
+            (true, false) => push(
+                Impact::Breaking,
+                format!(
+                    "{parameter} made optional: no longer an argument of the method, set with \
+                     its builder method"
+                ),
+            ),
             _ => {}
         }
     }
     for (key, field) in new.iter().filter(|(key, _)| !old.contains_key(*key)) {
         let (impact, kind) = if field.required {
-            (Impact::BreakingAtRunTime, "required")
+            (Impact::Breaking, "required")
         } else {
             (Impact::Compatible, "optional")
         };
         let refused = if field.required {
-            ": `send` refuses calls without it"
+            ": the method gains an argument"
         } else {
             ""
         };
@@ -195,8 +235,17 @@ fn compare_parameters(
     }
 }
 
-fn compare_body(side: &str, old: &Body, new: &Body, push: &mut impl FnMut(Impact, String)) {
+/// `arguments` are the new method's (`body <name>` for a body field), so that a field that is
+/// one is told from a nested field its builder checks.
+fn compare_body(
+    side: &str,
+    old: &Body,
+    new: &Body,
+    arguments: &[String],
+    push: &mut impl FnMut(Impact, String),
+) {
     let request = side == "request";
+    let is_argument = |path: &str| arguments.iter().any(|a| a == &format!("body {path}"));
     if old.type_name != new.type_name {
         push(
             Impact::Breaking,
@@ -218,14 +267,15 @@ fn compare_body(side: &str, old: &Body, new: &Body, push: &mut impl FnMut(Impact
             continue;
         }
         let (impact, kind) = match (request, field.required) {
+            (true, true) if is_argument(path) => (Impact::Breaking, "required "),
             (true, true) => (Impact::BreakingAtRunTime, "required "),
             (true, false) => (Impact::Compatible, "optional "),
             (false, _) => (Impact::Compatible, ""),
         };
-        let refused = if impact.breaks() {
-            ": building the request fails without it"
-        } else {
-            ""
+        let refused = match impact {
+            Impact::Breaking => ": the method gains an argument",
+            Impact::BreakingAtRunTime => ": building the request fails without it",
+            Impact::Compatible => "",
         };
         push(
             impact,

@@ -12,9 +12,10 @@
 //!   lint for type changes. Where `diff` says breaking and cargo-semver-checks compatible, the
 //!   rustdoc JSON must show such a change ([`crate::signatures`]); then both agree on what the
 //!   API did, and the report names the changed types.
-//! - Changes that break only at run time (a request refused before sending: a parameter or field
-//!   became required, a credential is needed) compile unchanged; cargo-semver-checks must call
-//!   them compatible, and no type may change.
+//! - Changes that break only at run time (a request refused before sending: a field of a nested
+//!   request type became required, a credential is needed) compile unchanged; cargo-semver-checks
+//!   must call them compatible, and no type may change. (A required parameter or top-level field
+//!   is an argument of the method, so adding one changes its signature: a compile-time break.)
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -29,6 +29,10 @@ pub struct OperationSurface {
     pub error_statuses: BTreeSet<String>,
     /// Whether a documented 429 declares `Retry-After`.
     pub retry_after: bool,
+    /// The arguments of the operation's client method, in order, as the generator's call shape
+    /// takes them: the required parameters (`path projectId`) and then the properties the
+    /// body's object schema requires (`body loginId`), in the order of its `required`.
+    pub arguments: Vec<String>,
 }
 
 /// A JSON body: the component it names (the generated type) and its fields.
@@ -68,7 +72,14 @@ impl Surface {
                     continue;
                 };
                 let mut found = operation_surface(spec, method, path, operation);
-                found.parameters = parameters(spec, &[operation, item]);
+                let (parameters, required) = parameters(spec, &[operation, item]);
+                found.parameters = parameters;
+                found.arguments = required;
+                found.arguments.extend(
+                    body_arguments(spec, request_schema(operation))
+                        .into_iter()
+                        .map(|name| format!("body {name}")),
+                );
                 surface.operations.insert(id.to_owned(), found);
             }
         }
@@ -82,7 +93,7 @@ fn operation_surface(
     path: &str,
     operation: &Value,
 ) -> OperationSurface {
-    let request_schema = &operation["requestBody"]["content"]["application/json"]["schema"];
+    let request_schema = request_schema(operation);
     let responses = operation["responses"].as_object();
     let success = responses
         .and_then(|all| all.iter().find(|(status, _)| status.starts_with('2')))
@@ -131,12 +142,37 @@ fn operation_surface(
         bearer_formats,
         error_statuses,
         retry_after,
+        arguments: Vec::new(),
     }
 }
 
-/// The parameters of the first holder that declares each (the operation overrides its path item).
-fn parameters(spec: &Value, holders: &[&Value]) -> BTreeMap<String, Field> {
+fn request_schema(operation: &Value) -> &Value {
+    &operation["requestBody"]["content"]["application/json"]["schema"]
+}
+
+/// The properties an object body schema (itself, or through one `$ref`) requires and declares,
+/// in the order of `required`: what the generator makes arguments (`JsonBody::arguments`).
+fn body_arguments(spec: &Value, schema: &Value) -> Vec<String> {
+    let schema = resolve(spec, schema);
+    if schema.get("$ref").is_some() || schema["type"] != "object" {
+        return Vec::new();
+    }
+    let properties = &schema["properties"];
+    schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|name| properties.get(*name).is_some())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The parameters of the first holder that declares each (the operation overrides its path
+/// item), and the required ones in the order they are declared.
+fn parameters(spec: &Value, holders: &[&Value]) -> (BTreeMap<String, Field>, Vec<String>) {
     let mut found = BTreeMap::new();
+    let mut required = Vec::new();
     for holder in holders {
         for parameter in holder["parameters"].as_array().into_iter().flatten() {
             let parameter = resolve(spec, parameter);
@@ -153,17 +189,23 @@ fn parameters(spec: &Value, holders: &[&Value]) -> BTreeMap<String, Field> {
                         .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
                         .collect()
                 });
-            found
-                .entry(format!("{location} {name}"))
-                .or_insert_with(|| Field {
-                    ty: type_of(spec, &parameter["schema"]),
-                    required: parameter["required"].as_bool() == Some(true),
-                    nullable: resolve(spec, &parameter["schema"])["nullable"] == Value::Bool(true),
-                    values,
-                });
+            let key = format!("{location} {name}");
+            if found.contains_key(&key) {
+                continue;
+            }
+            let field = Field {
+                ty: type_of(spec, &parameter["schema"]),
+                required: parameter["required"].as_bool() == Some(true),
+                nullable: resolve(spec, &parameter["schema"])["nullable"] == Value::Bool(true),
+                values,
+            };
+            if field.required {
+                required.push(key.clone());
+            }
+            found.insert(key, field);
         }
     }
-    found
+    (found, required)
 }
 
 fn body(spec: &Value, schema: &Value) -> Body {
