@@ -7,7 +7,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use descope_client::{Client, RetryPolicy, types};
+use descope_client::{Client, RetryPolicy};
 use descope_emulator::{EmulatorConfig, start};
 
 fn flows(c: &mut Criterion) {
@@ -29,8 +29,7 @@ fn flows(c: &mut Criterion) {
         b.to_async(&runtime).iter(|| async {
             let login_id = format!("user{}@example.com", next.fetch_add(1, Ordering::Relaxed));
             client
-                .sign_up_otp_email()
-                .body(types::OtpSignUpRequest::builder().login_id(login_id.as_str()))
+                .sign_up_otp_email(login_id.as_str())
                 .send()
                 .await
                 .expect("sign-up succeeds");
@@ -39,12 +38,7 @@ fn flows(c: &mut Criterion) {
                 .and_then(|message| message.code().map(str::to_owned))
                 .expect("the outbox holds the code");
             let signed_in = client
-                .verify_otp_email()
-                .body(
-                    types::OtpVerifyRequest::builder()
-                        .login_id(login_id.as_str())
-                        .code(code),
-                )
+                .verify_otp_email(login_id.as_str(), code)
                 .send()
                 .await
                 .expect("verify succeeds");
@@ -54,11 +48,7 @@ fn flows(c: &mut Criterion) {
     group.bench_function("baseline: two refused calls", |b| {
         b.to_async(&runtime).iter(|| async {
             for _ in 0..2 {
-                let refused = client
-                    .sign_in_otp_email()
-                    .body(types::OtpSignInRequest::builder().login_id("nobody@example.com"))
-                    .send()
-                    .await;
+                let refused = client.sign_in_otp_email("nobody@example.com").send().await;
                 assert!(refused.is_err(), "an unknown user cannot sign in");
             }
         })

@@ -3,7 +3,7 @@
 //! client, one printed step at a time.
 //! Tokens are shown by their first characters only.
 
-use descope_client::{Client, Error, types};
+use descope_client::{Client, Error};
 use descope_emulator::{EmulatorConfig, start};
 
 /// The first characters of a secret, enough to tell two apart on screen.
@@ -32,11 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // One-time code by SMS.
     let phone = "+14155550123";
-    let sent = client
-        .sign_up_otp_sms()
-        .body(types::OtpSignUpRequest::builder().login_id(phone))
-        .send()
-        .await?;
+    let sent = client.sign_up_otp_sms(phone).send().await?;
     println!(
         "2. sign-up by SMS: code sent to {}",
         sent.masked_phone.as_deref().unwrap_or("?")
@@ -50,30 +46,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         message.destination
     );
 
-    let wrong = client
-        .verify_otp_sms()
-        .body(
-            types::OtpVerifyRequest::builder()
-                .login_id(phone)
-                .code("000000"),
-        )
-        .send()
-        .await;
+    let wrong = client.verify_otp_sms(phone, "000000").send().await;
     if let Err(Error::Service(error)) = &wrong {
         println!(
             "4. a wrong code is refused: {} {:?}",
             error.status, error.code
         );
     }
-    let signed_in = client
-        .verify_otp_sms()
-        .body(
-            types::OtpVerifyRequest::builder()
-                .login_id(phone)
-                .code(code),
-        )
-        .send()
-        .await?;
+    let signed_in = client.verify_otp_sms(phone, code).send().await?;
     let user_id = signed_in
         .user
         .as_ref()
@@ -88,14 +68,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Magic link by email, to add an address to the same user.
     let as_user = client.with_refresh_jwt(signed_in.refresh_jwt.clone().unwrap_or_default());
     let sent = as_user
-        .update_email_magic_link()
-        .body(
-            types::UpdateEmailMagicLinkRequest::builder()
-                .login_id(phone)
-                .email("jane@example.com")
-                .add_to_login_ids(true)
-                .uri(Some("https://app.example.com/verify".to_owned())),
-        )
+        .update_email_magic_link(phone, "jane@example.com")
+        .add_to_login_ids(true)
+        .uri("https://app.example.com/verify")
         .send()
         .await?;
     println!(
@@ -108,11 +83,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let token = message.token().ok_or("not a link")?.to_owned();
     println!("7. the link points at https://app.example.com/verify?t=<token>");
 
-    let updated = client
-        .verify_magic_link()
-        .body(types::MagicLinkVerifyRequest::builder().token(token.clone()))
-        .send()
-        .await?;
+    let updated = client.verify_magic_link(token.clone()).send().await?;
     let user = updated.user.as_ref().ok_or("no user")?;
     println!(
         "8. link verified: login ids {:?}, email {:?}",
@@ -120,11 +91,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         user.email.as_deref().unwrap_or("")
     );
 
-    let reused = client
-        .verify_magic_link()
-        .body(types::MagicLinkVerifyRequest::builder().token(token))
-        .send()
-        .await;
+    let reused = client.verify_magic_link(token).send().await;
     if let Err(Error::Service(error)) = &reused {
         println!(
             "9. the same link again is refused: {} {:?}",

@@ -83,12 +83,7 @@ criterion_main!(benches);
 /// The call as an application writes it.
 async fn through_client(client: &Client) -> types::JwtResponse {
     client
-        .verify_otp_email()
-        .body(
-            types::OtpVerifyRequest::builder()
-                .login_id(LOGIN_ID)
-                .code(CODE),
-        )
+        .verify_otp_email(LOGIN_ID, CODE)
         .send()
         .await
         .expect("the loopback server answers 200 with a JwtResponse")

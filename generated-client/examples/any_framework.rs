@@ -3,9 +3,9 @@
 //! Against the local emulator:
 //!     descope-emulator --fixed-code jane@example.com=123456
 //!     cargo run --example any_framework
+use descope_client::Client;
 use descope_client::reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use descope_client::session::{cookies::CookieOptions, extract};
-use descope_client::{Client, types};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -16,20 +16,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A request as your framework would hand it over, from a user who signed in (with the
     // emulator's fixed code).
     let login_id = "jane@example.com";
-    client
-        .sign_up_or_in_otp_email()
-        .body(types::OtpSignUpOrInRequest::builder().login_id(login_id))
-        .send()
-        .await?;
-    let signed_in = client
-        .verify_otp_email()
-        .body(
-            types::OtpVerifyRequest::builder()
-                .login_id(login_id)
-                .code("123456"),
-        )
-        .send()
-        .await?;
+    client.sign_up_or_in_otp_email(login_id).await?;
+    let signed_in = client.verify_otp_email(login_id, "123456").await?;
     let mut headers = HeaderMap::new();
     let bearer = format!(
         "Bearer {}",

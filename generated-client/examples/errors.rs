@@ -1,7 +1,7 @@
 //! Tell the service's answers apart by their error code, and transport failures from both.
 //!
 //! Against the local emulator: `descope-emulator`, then `cargo run --example errors`.
-use descope_client::{Client, Error, ErrorCode, types};
+use descope_client::{Client, Error, ErrorCode};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -10,11 +10,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
 
     // Signing in a login id that never signed up.
-    let result = client
-        .sign_in_otp_email()
-        .body(types::OtpSignInRequest::builder().login_id("nobody@example.com"))
-        .send()
-        .await;
+    let result = client.sign_in_otp_email("nobody@example.com").await;
     match result {
         Ok(sent) => println!(
             "code sent to {}",

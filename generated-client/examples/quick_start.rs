@@ -4,7 +4,7 @@
 //!     descope-emulator --fixed-code jane@example.com=123456
 //!     echo 123456 | cargo run --example quick_start
 //! Against your project: DESCOPE_PROJECT_ID=P2... cargo run --example quick_start you@example.com
-use descope_client::{Client, Error, ErrorCode, types};
+use descope_client::{Client, Error, ErrorCode};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,11 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| "jane@example.com".to_owned());
 
     // 1. Send a code. The answer names where it went, masked.
-    let sent = client
-        .sign_up_or_in_otp_email()
-        .body(types::OtpSignUpOrInRequest::builder().login_id(&email))
-        .send()
-        .await?;
+    let sent = client.sign_up_or_in_otp_email(&email).await?;
     println!(
         "Code sent to {}. Type it:",
         sent.masked_email.as_deref().unwrap_or("?")
@@ -33,15 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::io::stdin().read_line(&mut code)?;
 
     // 2. Verify the code the user typed: the user is signed in.
-    let verified = client
-        .verify_otp_email()
-        .body(
-            types::OtpVerifyRequest::builder()
-                .login_id(&email)
-                .code(code.trim()),
-        )
-        .send()
-        .await;
+    let verified = client.verify_otp_email(&email, code.trim()).await;
     match verified {
         Ok(signed_in) => {
             let user_id = signed_in

@@ -4,7 +4,7 @@
 //!     descope-emulator --fixed-code jane@example.com=123456
 //!     echo 123456 | cargo run --example sessions
 //! Against your project: DESCOPE_PROJECT_ID=P2... cargo run --example sessions you@example.com
-use descope_client::{Client, types};
+use descope_client::Client;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -19,23 +19,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| "jane@example.com".to_owned());
 
     // Sign in as in the quick start.
-    client
-        .sign_up_or_in_otp_email()
-        .body(types::OtpSignUpOrInRequest::builder().login_id(&email))
-        .send()
-        .await?;
+    client.sign_up_or_in_otp_email(&email).await?;
     println!("Type the code sent to {email}:");
     let mut code = String::new();
     std::io::stdin().read_line(&mut code)?;
-    let signed_in = client
-        .verify_otp_email()
-        .body(
-            types::OtpVerifyRequest::builder()
-                .login_id(&email)
-                .code(code.trim()),
-        )
-        .send()
-        .await?;
+    let signed_in = client.verify_otp_email(&email, code.trim()).await?;
 
     // Calls on behalf of the user go through a client carrying their refresh JWT; without one
     // they fail with `Error::InvalidRequest` before anything is sent.
@@ -45,7 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A new session JWT. Projects that rotate refresh tokens send a new refresh JWT too, which
     // replaces the old one from then on. Tokens a project delivers in the `DS` / `DSR` cookies
     // are read from them into the same fields.
-    let refreshed = user.refresh().send().await?;
+    let refreshed = user.refresh().await?;
     if let Some(rotated) = refreshed.refresh_jwt.clone() {
         user = client.try_with_refresh_jwt(rotated)?;
     }
@@ -59,13 +47,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // The user as Descope holds them now, and where they signed in from.
-    let me = user.me().send().await?;
+    let me = user.me().await?;
     println!(
         "Email {} verified: {:?}",
         me.email.as_deref().unwrap_or("?"),
         me.verified_email
     );
-    let history = user.me_auth_history().send().await?;
+    let history = user.me_auth_history().await?;
     println!("{} sign-ins", history.entries().len());
 
     // Act in one of the user's tenants: the new session JWT names it in its `dct` claim.
@@ -74,11 +62,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .first()
         .and_then(|tenant| tenant.tenant_id.clone())
     {
-        let selected = user
-            .select_tenant()
-            .body(types::SelectTenantRequest::builder().tenant(tenant))
-            .send()
-            .await?;
+        let selected = user.select_tenant(tenant).await?;
         let session = client
             .validate_session(selected.session_jwt.as_deref().unwrap_or_default())
             .await?;
@@ -86,18 +70,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // Start changing the user's email: a magic link goes to the new address.
-    user.update_email_magic_link()
-        .body(
-            types::UpdateEmailMagicLinkRequest::builder()
-                .login_id(&email)
-                .email("jane.doe@example.org")
-                .uri(Some("http://localhost:3000/verify".to_owned())),
-        )
-        .send()
+    user.update_email_magic_link(&email, "jane.doe@example.org")
+        .uri("http://localhost:3000/verify")
         .await?;
 
     // Sign out of this session (`logout_all` signs out of every session of the user).
-    user.logout().send().await?;
+    user.logout().await?;
     println!("Signed out");
     Ok(())
 }

@@ -17,14 +17,10 @@ use crate::operations::Operation;
 /// [`ServiceError::code`] to react to a specific Descope error:
 ///
 /// ```no_run
-/// use descope_client::{Client, Error, ErrorCode, types};
+/// use descope_client::{Client, Error, ErrorCode};
 ///
 /// # async fn run(client: Client) {
-/// let verified = client
-///     .verify_otp_email()
-///     .body(types::OtpVerifyRequest::builder().login_id("jane@example.com").code("123456"))
-///     .send()
-///     .await;
+/// let verified = client.verify_otp_email("jane@example.com", "123456").await;
 /// match verified {
 ///     Ok(response) => println!("signed in after {} attempt(s)", response.attempts()),
 ///     Err(Error::Service(error)) if error.code == Some(ErrorCode::WrongOtpCode) => {

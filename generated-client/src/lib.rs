@@ -9,43 +9,50 @@
 //! Send a one-time code by email, then verify the code the user typed:
 //!
 //! ```no_run
-//! use descope_client::{Client, types};
+//! use descope_client::Client;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::new("P2abcdefghijklmnopqrstuvwxyz")?;
 //!
-//! let sent = client
-//!     .sign_up_or_in_otp_email()
-//!     .body(types::OtpSignUpOrInRequest::builder().login_id("jane@example.com"))
-//!     .send()
-//!     .await?;
+//! let sent = client.sign_up_or_in_otp_email("jane@example.com").await?;
 //! println!("code sent to {}", sent.masked_email.as_deref().unwrap_or("?"));
 //!
-//! let signed_in = client
-//!     .verify_otp_email()
-//!     .body(
-//!         types::OtpVerifyRequest::builder()
-//!             .login_id("jane@example.com")
-//!             .code("123456"),
-//!     )
-//!     .send()
-//!     .await?;
+//! let signed_in = client.verify_otp_email("jane@example.com", "123456").await?;
 //! let refresh_jwt = signed_in.refresh_jwt.clone().unwrap_or_default();
 //!
 //! // Calls on a signed-in user carry their refresh JWT.
 //! client
 //!     .with_refresh_jwt(refresh_jwt)
-//!     .update_phone_otp_sms()
-//!     .body(
-//!         types::UpdatePhoneOtpRequest::builder()
-//!             .login_id("jane@example.com")
-//!             .phone("+14155550123"),
-//!     )
-//!     .send()
+//!     .update_phone_otp_sms("jane@example.com", "+14155550123")
 //!     .await?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Calls
+//!
+//! Each operation's method takes what the call cannot do without, in the order the spec lists
+//! it (`verify_otp_email(login_id, code)`), so a missing field does not compile. Every other
+//! field of the request is a setter on the returned builder, taking the value itself (a `&str`
+//! for a string, a nested type or its builder, any iterator for a list or a map). Awaiting the
+//! builder makes the call (`.send().await` is the same):
+//!
+//! ```no_run
+//! # use descope_client::{Client, types};
+//! # async fn run(client: Client) -> Result<(), descope_client::Error> {
+//! client
+//!     .sign_in_magic_link_email("jane@example.com")
+//!     .uri("https://app.example.com/verify")
+//!     .login_options(types::LoginOptions::builder().mfa(true))
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A request built at run time goes in whole through the operation's builder, whose `send`
+//! checks it: `builder::VerifyOtpEmail::new(&client).body(request).send()`. `body_map` on any
+//! builder changes the request in place, for instance to clear a field a setter set
+//! (`.body_map(|body| body.uri(None))`).
 //!
 //! # Errors
 //!
@@ -63,15 +70,21 @@
 //!
 //! The crate's README (its crates.io page) walks through complete programs, each runnable
 //! against the local emulator (`descope-emulator`): the quick start, sessions, protecting an
-//! axum or any other API ([`session::middleware`] with the `axum` feature), configuration,
+//! axum or any other API (`session::middleware` with the `axum` feature), configuration,
 //! errors, and the TLS and JWT features.
-
+// The middleware exists only with the `axum` feature; a link to it would be broken without it.
+#![cfg_attr(
+    feature = "axum",
+    doc = "\nWith the `axum` feature: [`session::middleware`]."
+)]
 #![warn(missing_docs)]
 // docs.rs (nightly, `--cfg docsrs`) marks what needs a feature, such as `session::middleware`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 mod answer;
 mod auth;
 mod call;
+#[cfg(doctest)]
+mod call_shapes;
 mod config;
 mod credentials;
 mod error;

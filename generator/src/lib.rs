@@ -17,6 +17,7 @@
 
 #[doc(hidden)]
 pub mod baseline;
+mod call_shape;
 mod diagnostic;
 mod docs;
 mod examples;

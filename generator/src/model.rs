@@ -155,6 +155,12 @@ pub struct JsonBody {
     /// caller sets nothing goes out as the builder's default, `{}` (the rules make sure its
     /// schema requires no property, so that default is valid).
     pub required: bool,
+    /// The wire names of the properties the call takes as arguments: those the body's object
+    /// schema (itself, or through one `$ref`) lists in `required` and declares, in the order of
+    /// `required`. A body of another shape (`allOf`, `oneOf`) takes every field by setter.
+    pub arguments: Vec<String>,
+    /// The request body's example, which the method's doc example fills its arguments from.
+    pub example: Option<serde_json::Value>,
 }
 
 /// One operation of the spec, as the generator's own emitters see it.

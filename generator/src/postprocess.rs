@@ -19,6 +19,7 @@ use syn::visit::Visit;
 use syn::{ImplItem, Item, parse_quote};
 
 use crate::Settings;
+use crate::call_shape::{self, CallShape};
 use crate::diagnostic::{Location, Report, Rule};
 use crate::docs::SpecDocs;
 use crate::model::{Credential, Operation};
@@ -48,7 +49,7 @@ pub(crate) fn client(
         .iter()
         .map(|operation| (operation.method_name(), operation))
         .collect();
-    let inputs = builder_inputs(&file);
+    let shapes = call_shape::apply(&mut file, &by_method_name, report);
     let mut constructors_found = false;
     let mut documented = BTreeSet::new();
     for item in &mut file.items {
@@ -70,13 +71,10 @@ pub(crate) fn client(
                 constructors_found = removed_new;
                 function.vis = parse_quote!(pub(crate));
             } else if let Some(operation) = by_method_name.get(&name) {
-                let example = doc_example(
-                    operation,
-                    inputs
-                        .get(&operation.operation_id)
-                        .map_or(&[][..], Vec::as_slice),
-                    &settings.crate_name,
-                );
+                let Some(shape) = shapes.get(&name) else {
+                    continue;
+                };
+                let example = doc_example(operation, shape, &settings.crate_name);
                 replace_ignored_example(&mut function.attrs, &example);
                 append_doc(&mut function.attrs, &credential_doc(operation.credential));
                 documented.insert(name);
@@ -100,6 +98,7 @@ pub(crate) fn client(
         );
     }
     let rewritten = send::rewrite(&mut file, &by_method_name, report);
+    call_shape::awaitable(&mut file);
     standalone::apply(&mut file, report);
     if rewritten != expected {
         internal(
@@ -193,76 +192,44 @@ pub(crate) fn string_literal(text: &str) -> syn::Expr {
     })
 }
 
-/// Each builder's inputs (every field but the client) and the type its setter converts to, by
-/// builder name (the operation id): `Result<T, String>` and `Result<Option<T>, String>` give
-/// `T`, and a body's `types::builder::X` gives `types::X`.
-fn builder_inputs(file: &syn::File) -> BTreeMap<String, Vec<(String, syn::Type)>> {
-    let mut inputs = BTreeMap::new();
-    let builder = file.items.iter().find_map(|item| match item {
-        Item::Mod(module) if module.ident == "builder" => module.content.as_ref(),
-        _ => None,
-    });
-    for item in builder.map_or(&[][..], |(_, items)| items.as_slice()) {
-        let Item::Struct(builder) = item else {
-            continue;
-        };
-        let fields = builder
-            .fields
-            .iter()
-            .skip(1)
-            .filter_map(|field| {
-                let name = field.ident.as_ref()?.to_string();
-                let mut ty = first_argument(&field.ty, "Result")?;
-                if let Some(inner) = first_argument(&ty, "Option") {
-                    ty = inner;
-                }
-                if let syn::Type::Path(path) = &mut ty {
-                    let segments = &mut path.path.segments;
-                    if segments.len() == 3
-                        && segments[0].ident == "types"
-                        && segments[1].ident == "builder"
-                    {
-                        let last = segments[2].clone();
-                        *segments = [segments[0].clone(), last].into_iter().collect();
-                    }
-                }
-                Some((name, ty))
-            })
-            .collect();
-        inputs.insert(builder.ident.to_string(), fields);
-    }
-    inputs
-}
-
-/// `T` of `Name<T, ..>`.
-fn first_argument(ty: &syn::Type, name: &str) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let segment = path.path.segments.last().filter(|s| s.ident == name)?;
-    let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
-        return None;
-    };
-    match arguments.args.first()? {
-        syn::GenericArgument::Type(ty) => Some(ty.clone()),
-        _ => None,
-    }
-}
-
-/// A compiling example of the call: the builder's inputs are the example function's
-/// parameters, and the client carries the credential the operation needs.
-fn doc_example(operation: &Operation, inputs: &[(String, syn::Type)], crate_name: &str) -> String {
+/// A compiling example of the call: each argument is the value of the spec's request example
+/// where it has a string or a boolean there, else a parameter of the example function; the
+/// example's other top-level strings and booleans show the setters; and the client carries the
+/// credential the operation needs.
+fn doc_example(operation: &Operation, shape: &CallShape, crate_name: &str) -> String {
     let method = operation.method_name();
+    let example = operation
+        .request_body
+        .as_ref()
+        .and_then(|body| body.example.as_ref());
+    let literal = |wire: &str| match example.and_then(|example| example.get(wire)) {
+        Some(serde_json::Value::String(text)) => Some(format!("{text:?}")),
+        Some(serde_json::Value::Bool(flag)) => Some(flag.to_string()),
+        _ => None,
+    };
     let mut parameters = String::new();
+    let mut arguments = Vec::new();
+    for argument in &shape.arguments {
+        let name = &argument.name;
+        match literal(&argument.wire).filter(|_| argument.in_body) {
+            Some(value) => arguments.push(value),
+            None => {
+                let ty = &argument.ty;
+                let ty = quote::quote!(#ty).to_string().replace(' ', "");
+                let ty = match ty.strip_prefix("types::") {
+                    Some(rest) => format!("{crate_name}::types::{rest}"),
+                    None => ty.replace("::std::string::String", "String"),
+                };
+                parameters.push_str(&format!(", {name}: {ty}"));
+                arguments.push(name.to_string());
+            }
+        }
+    }
     let mut setters = String::new();
-    for (name, ty) in inputs {
-        let ty = quote::quote!(#ty).to_string().replace(' ', "");
-        let ty = match ty.strip_prefix("types::") {
-            Some(rest) => format!("{crate_name}::types::{rest}"),
-            None => ty,
-        };
-        parameters.push_str(&format!(", {name}: {ty}"));
-        setters.push_str(&format!("\n    .{name}({name})"));
+    for setter in &shape.setters {
+        if let Some(value) = literal(&setter.wire) {
+            setters.push_str(&format!("\n    .{}({value})", setter.name));
+        }
     }
     let (credential_parameter, receiver) = match operation.credential {
         Credential::ProjectIdAndRefreshJwt => (
@@ -275,11 +242,12 @@ fn doc_example(operation: &Operation, inputs: &[(String, syn::Type)], crate_name
         ),
         _ => ("", "client"),
     };
+    let arguments = arguments.join(", ");
     format!(
         "```no_run\n\
          # async fn example(client: {crate_name}::Client{parameters}{credential_parameter})\n\
          # -> Result<(), {crate_name}::Error> {{\n\
-         let response = {receiver}\n    .{method}(){setters}\n    .send()\n    .await?;\n\
+         let response = {receiver}\n    .{method}({arguments}){setters}\n    .await?;\n\
          # Ok(())\n\
          # }}\n\
          ```"

@@ -371,8 +371,14 @@ impl<'a> OperationChecker<'a> {
                 if !body.required {
                     self.optional_body_needs_nothing(media);
                 }
+                let example = media.example.clone().or_else(|| {
+                    let first = media.examples.values().next()?;
+                    self.resolve(first)?.value.clone()
+                });
                 Some(JsonBody {
                     required: body.required,
+                    arguments: self.required_properties(media),
+                    example,
                 })
             }
             _ => {
@@ -384,6 +390,30 @@ impl<'a> OperationChecker<'a> {
                 None
             }
         }
+    }
+
+    /// The properties an object body schema requires and declares, in the order of `required`:
+    /// the arguments of the call (see `call_shape`).
+    fn required_properties(&self, media: &'a MediaType) -> Vec<String> {
+        let schema = match &media.schema {
+            Some(ReferenceOr::Reference { reference }) => reference
+                .strip_prefix("#/components/schemas/")
+                .and_then(|name| self.components.as_ref()?.schemas.get(name)),
+            other => other.as_ref(),
+        };
+        let Some(ReferenceOr::Item(schema)) = schema else {
+            return Vec::new();
+        };
+        let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind
+        else {
+            return Vec::new();
+        };
+        object
+            .required
+            .iter()
+            .filter(|name| object.properties.contains_key(*name))
+            .cloned()
+            .collect()
     }
 
     /// progenitor sends an optional body anyway: the builder's default when the caller sets
@@ -740,5 +770,12 @@ impl Lookup for Response {
     const PREFIX: &'static str = "#/components/responses/";
     fn table(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
         &components.responses
+    }
+}
+
+impl Lookup for openapiv3::Example {
+    const PREFIX: &'static str = "#/components/examples/";
+    fn table(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.examples
     }
 }

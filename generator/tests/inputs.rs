@@ -96,10 +96,18 @@ fn a_get_with_path_and_query_parameters_and_no_credential() {
             && operations.contains("credential: Credential::None"),
         "{operations}"
     );
-    // The doc example compiles only if it names every input with its type.
+    // The required parameter is the method's argument, the optional one a builder method; the
+    // doc example compiles only if it names the argument with its type.
+    let squashed_client = squashed(&client);
     assert!(
-        client.contains("project_id: ::std::string::String, certs: bool")
-            && client.contains(".project_id(project_id)")
+        squashed_client.contains(
+            "pubfnget_keys(&self,project_id:impl::std::convert::Into<::std::string::String>)"
+        ) && squashed_client.contains("pubfncerts<V>(mutself,value:V)"),
+        "the call shape"
+    );
+    assert!(
+        client.contains("project_id: String)")
+            && client.contains(".get_keys(project_id)")
             && client.contains("**Authentication:** none"),
         "the example and the credential are documented"
     );
@@ -136,7 +144,7 @@ fn a_path_item_parameter_is_the_operation_s_unless_it_overrides_it() {
     assert_sends(&send, ".path(\"projectId\", &project_id)");
     assert_eq!(send.matches(".query(\"certs\"").count(), 1, "{send}");
     assert!(
-        client.contains("certs: ::std::string::String"),
+        squashed(&client).contains("certs:Result<Option<::std::string::String>,String>"),
         "the override wins"
     );
 }

@@ -106,3 +106,61 @@ fn a_repaired_client_names_only_what_the_pinned_progenitor_client_has() {
         );
     }
 }
+
+/// The method's signature and the builder's setters, whitespace removed.
+fn squashed_client(spec: &serde_json::Value) -> String {
+    client_of(&spec.to_string(), "spec.json")
+        .split_whitespace()
+        .collect()
+}
+
+#[test]
+fn required_fields_are_arguments_in_the_order_of_required_and_the_rest_setters() {
+    let mut spec = valid_spec();
+    let verify = &mut spec["components"]["schemas"]["Verify"];
+    verify["properties"]["uri"] = serde_json::json!({"type": "string", "description": "Where."});
+    verify["properties"]["tags"] = serde_json::json!({"type": "array",
+        "items": {"type": "string"}, "description": "Labels."});
+    let client = squashed_client(&spec);
+    assert!(
+        client.contains(
+            "pubfnverify_otp_email(&self,login_id:impl::std::convert::Into<::std::string::String>,\
+             code:impl::std::convert::Into<::std::string::String>,)"
+        ),
+        "{client}"
+    );
+    // An optional scalar takes anything convertible, a list any iterator; both are documented.
+    assert!(client.contains("///Where.pubfnuri<V>(mutself,value:V)->SelfwhereV:::std::convert::TryInto<::std::string::String>"));
+    assert!(client.contains(
+        "///Labels.pubfntags<I>(mutself,values:I)->SelfwhereI:::std::iter::IntoIterator"
+    ));
+    // Awaiting a builder sends it.
+    assert!(client.contains("impl<'a>::std::future::IntoFutureforVerifyOtpEmail<'a>"));
+
+    // The spec's `required` decides the order, not the properties'.
+    spec["components"]["schemas"]["Verify"]["required"] = serde_json::json!(["code", "loginId"]);
+    let client = squashed_client(&spec);
+    assert!(
+        client.contains("pubfnverify_otp_email(&self,code:impl"),
+        "the order follows `required`"
+    );
+}
+
+#[test]
+fn a_body_field_named_like_a_builder_method_is_refused() {
+    let mut spec = valid_spec();
+    spec["components"]["schemas"]["Verify"]["properties"]["send"] =
+        serde_json::json!({"type": "boolean", "description": "Whether to send."});
+    let diagnostics = descope_generator::generate(
+        &spec.to_string(),
+        "spec.json",
+        &descope_generator::Settings::default(),
+    )
+    .expect_err("the setter would replace `send`");
+    let text = diagnostics.to_string();
+    assert!(
+        text.contains("body property `send` becomes the builder method `send`")
+            && text.contains("x-rust-name"),
+        "{text}"
+    );
+}

@@ -18,7 +18,9 @@ fn a_synthetic_spec_generates_one_builder_per_operation() {
         .contents;
     for index in 0..12 {
         assert!(
-            client.contains(&format!("pub fn synthetic_operation{index}(&self)")),
+            client.contains(&format!(
+                "pub fn synthetic_operation{index}(\n        &self,"
+            )),
             "no builder for operation {index}"
         );
     }

@@ -35,12 +35,7 @@ fn client(server: &RecordingServer, policy: RetryPolicy) -> Client {
 
 async fn verify(client: &Client) -> Result<descope_client::Response<types::JwtResponse>, Error> {
     client
-        .verify_otp_email()
-        .body(
-            types::OtpVerifyRequest::builder()
-                .login_id("jane@example.com")
-                .code("123456"),
-        )
+        .verify_otp_email("jane@example.com", "123456")
         .send()
         .await
 }

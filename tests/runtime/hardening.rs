@@ -19,11 +19,7 @@ fn client(server: &RecordingServer) -> Client {
 }
 
 async fn verify(client: &Client) -> Result<descope_client::Response<types::JwtResponse>, Error> {
-    client
-        .verify_magic_link()
-        .body(types::MagicLinkVerifyRequest::builder().token("t0ken"))
-        .send()
-        .await
+    client.verify_magic_link("t0ken").send().await
 }
 
 fn answer(status: u16, headers: &[(&str, &str)], body: &[u8]) -> CannedResponse {
@@ -231,12 +227,7 @@ async fn a_token_that_is_not_a_jwt_is_never_sent() {
     ] {
         let error = plain
             .with_refresh_jwt(bad)
-            .update_email_otp()
-            .body(
-                types::UpdateEmailOtpRequest::builder()
-                    .login_id("jane@example.com")
-                    .email("jane@example.org"),
-            )
+            .update_email_otp("jane@example.com", "jane@example.org")
             .send()
             .await
             .unwrap_err();

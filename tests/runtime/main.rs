@@ -5,7 +5,7 @@ mod hardening;
 mod sessions;
 mod tracing_span;
 
-use descope_client::{Client, types};
+use descope_client::Client;
 use descope_shape_tests::RecordingServer;
 
 /// A client of a test project that sends to the loopback server.
@@ -18,8 +18,7 @@ fn client_for(server: &RecordingServer) -> Client {
 
 async fn send_one(client: &Client) {
     client
-        .verify_magic_link()
-        .body(types::MagicLinkVerifyRequest::builder().token("t0ken"))
+        .verify_magic_link("t0ken")
         .send()
         .await
         .expect("the loopback server answers {} with 200");
@@ -73,12 +72,7 @@ async fn a_missing_refresh_jwt_sends_nothing() {
     let server = RecordingServer::start().await;
     let client = client_for(&server);
     let result = client
-        .update_email_magic_link()
-        .body(
-            types::UpdateEmailMagicLinkRequest::builder()
-                .login_id("a@b.c")
-                .email("d@e.f"),
-        )
+        .update_email_magic_link("a@b.c", "d@e.f")
         .send()
         .await;
     match result {

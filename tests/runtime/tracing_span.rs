@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use descope_client::{Client, RetryPolicy, types};
+use descope_client::{Client, RetryPolicy};
 use descope_shape_tests::{CannedResponse, RecordingServer};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -60,12 +60,7 @@ async fn a_call_is_one_span_with_operation_status_attempts_and_duration() {
         .unwrap()
         .with_refresh_jwt("refresh-secret");
     client
-        .verify_otp_sms()
-        .body(
-            types::OtpVerifyRequest::builder()
-                .login_id("+14155550123")
-                .code("code-secret"),
-        )
+        .verify_otp_sms("+14155550123", "code-secret")
         .send()
         .await
         .unwrap();

@@ -1,8 +1,14 @@
 //! Calls any operation by method name through the generated client, with the spec's examples as
 //! its body and parameters.
 //!
-//! The list below is the only hand-written mapping from operations to request types; a test
-//! checks it against the generated operation table, so a new operation cannot go untested.
+//! The body is decoded from the spec's example at run time, so each call starts from the
+//! operation's bare builder (`descope_client::builder::*::new`) and sets the whole body with
+//! `body(..)`, instead of going through the client method that takes the required inputs as
+//! arguments.
+//!
+//! The list below is the only hand-written mapping from operations to builders and request
+//! types; tests check it against the generated operation table, so a new operation cannot go
+//! untested.
 
 use descope_client::types;
 use descope_client::{Client, Error, Response};
@@ -71,8 +77,8 @@ fn outcome<T: serde::Serialize + std::fmt::Debug>(result: Result<Response<T>, Er
 /// The operation builder with every documented input set, or why the spec's examples do not
 /// fit it.
 macro_rules! builder {
-    ($client:expr, $method:ident, $inputs:expr, $body:tt $([$($param:ident: $ty:ty = $wire:literal),*])?) => {{
-        let builder = $client.$method();
+    ($client:expr, $builder:ident, $inputs:expr, $body:tt $([$($param:ident: $ty:ty = $wire:literal),*])?) => {{
+        let builder = descope_client::builder::$builder::new($client);
         $($(
             let builder = builder.$param(parameter::<$ty>($inputs, $wire)?);
         )*)?
@@ -112,16 +118,19 @@ fn parameter<T: serde::de::DeserializeOwned>(inputs: &Inputs, wire: &str) -> Res
 }
 
 macro_rules! operations {
-    ($($method:ident => $body:tt $([$($param:ident: $ty:ty = $wire:literal),*])?,)*) => {
+    ($($method:ident => $builder:ident($body:tt) $([$($param:ident: $ty:ty = $wire:literal),*])?,)*) => {
         /// Method names this module can call.
         pub const COVERED: &[&str] = &[$(stringify!($method)),*];
+
+        /// Each method name with the builder type its call starts from.
+        const BUILDERS: &[(&str, &str)] = &[$((stringify!($method), stringify!($builder))),*];
 
         /// Calls `method_name` with the documented inputs, which must fit the operation's types.
         pub async fn call(client: &Client, method_name: &str, inputs: &Inputs) -> Outcome {
             let prepared = async {
                 match method_name {
                     $(stringify!($method) => {
-                        let (builder, _) = builder!(client, $method, inputs, $body $([$($param: $ty = $wire),*])?)?;
+                        let (builder, _) = builder!(client, $builder, inputs, $body $([$($param: $ty = $wire),*])?)?;
                         Ok(outcome(builder.send().await))
                     })*
                     other => Err(format!("no call is written for `{other}` in dispatch.rs")),
@@ -134,7 +143,7 @@ macro_rules! operations {
         pub fn describe(client: &Client, method_name: &str, inputs: &Inputs) -> Result<String, String> {
             match method_name {
                 $(stringify!($method) => {
-                    let (builder, values) = builder!(client, $method, inputs, $body $([$($param: $ty = $wire),*])?)?;
+                    let (builder, values) = builder!(client, $builder, inputs, $body $([$($param: $ty = $wire),*])?)?;
                     Ok(format!("{values} {builder:?} {builder:#?}"))
                 })*
                 other => Err(format!("no call is written for `{other}` in dispatch.rs")),
@@ -143,58 +152,58 @@ macro_rules! operations {
     };
 }
 
-// Each operation's method, its body type (`()` for none) and its parameters' setters, types and
-// wire names.
+// Each operation's method, its builder type (the operation id) with its body type (`()` for
+// none), and its parameters' setters, types and wire names.
 operations! {
-    sign_up_otp_email => OtpSignUpRequest,
-    sign_up_otp_sms => OtpSignUpRequest,
-    sign_up_otp_voice => OtpSignUpRequest,
-    sign_up_otp_whatsapp => OtpSignUpRequest,
-    sign_up_otp_im => OtpSignUpRequest,
-    sign_in_otp_email => OtpSignInRequest,
-    sign_in_otp_sms => OtpSignInRequest,
-    sign_in_otp_voice => OtpSignInRequest,
-    sign_in_otp_whatsapp => OtpSignInRequest,
-    sign_in_otp_im => OtpSignInRequest,
-    sign_up_or_in_otp_email => OtpSignUpOrInRequest,
-    sign_up_or_in_otp_sms => OtpSignUpOrInRequest,
-    sign_up_or_in_otp_voice => OtpSignUpOrInRequest,
-    sign_up_or_in_otp_whatsapp => OtpSignUpOrInRequest,
-    sign_up_or_in_otp_im => OtpSignUpOrInRequest,
-    verify_otp_email => OtpVerifyRequest,
-    verify_otp_sms => OtpVerifyRequest,
-    verify_otp_voice => OtpVerifyRequest,
-    verify_otp_whatsapp => OtpVerifyRequest,
-    verify_otp_im => OtpVerifyRequest,
-    update_email_otp => UpdateEmailOtpRequest,
-    update_phone_otp_sms => UpdatePhoneOtpRequest,
-    update_phone_otp_voice => UpdatePhoneOtpRequest,
-    update_phone_otp_whatsapp => UpdatePhoneOtpRequest,
-    update_phone_otp_im => UpdatePhoneOtpRequest,
-    sign_up_magic_link_email => MagicLinkSignUpRequest,
-    sign_up_magic_link_sms => MagicLinkSignUpRequest,
-    sign_up_magic_link_whatsapp => MagicLinkSignUpRequest,
-    sign_in_magic_link_email => MagicLinkSignInRequest,
-    sign_in_magic_link_sms => MagicLinkSignInRequest,
-    sign_in_magic_link_whatsapp => MagicLinkSignInRequest,
-    sign_up_or_in_magic_link_email => MagicLinkSignUpOrInRequest,
-    sign_up_or_in_magic_link_sms => MagicLinkSignUpOrInRequest,
-    sign_up_or_in_magic_link_whatsapp => MagicLinkSignUpOrInRequest,
-    verify_magic_link => MagicLinkVerifyRequest,
-    update_email_magic_link => UpdateEmailMagicLinkRequest,
-    update_phone_magic_link_sms => UpdatePhoneMagicLinkRequest,
-    update_phone_magic_link_whatsapp => UpdatePhoneMagicLinkRequest,
-    update_phone_magic_link_im => UpdatePhoneMagicLinkRequest,
-    refresh => RefreshSessionRequest,
-    try_refresh => RefreshSessionRequest,
-    logout => LogoutRequest,
-    logout_all => LogoutRequest,
-    me => (),
-    me_auth_history => (),
-    my_tenants => MyTenantsRequest,
-    select_tenant => SelectTenantRequest,
-    validate_session_remotely => (),
-    get_jwks => () [project_id: String = "projectId", certs: bool = "certs"],
+    sign_up_otp_email => SignUpOtpEmail(OtpSignUpRequest),
+    sign_up_otp_sms => SignUpOtpSms(OtpSignUpRequest),
+    sign_up_otp_voice => SignUpOtpVoice(OtpSignUpRequest),
+    sign_up_otp_whatsapp => SignUpOtpWhatsapp(OtpSignUpRequest),
+    sign_up_otp_im => SignUpOtpIm(OtpSignUpRequest),
+    sign_in_otp_email => SignInOtpEmail(OtpSignInRequest),
+    sign_in_otp_sms => SignInOtpSms(OtpSignInRequest),
+    sign_in_otp_voice => SignInOtpVoice(OtpSignInRequest),
+    sign_in_otp_whatsapp => SignInOtpWhatsapp(OtpSignInRequest),
+    sign_in_otp_im => SignInOtpIm(OtpSignInRequest),
+    sign_up_or_in_otp_email => SignUpOrInOtpEmail(OtpSignUpOrInRequest),
+    sign_up_or_in_otp_sms => SignUpOrInOtpSms(OtpSignUpOrInRequest),
+    sign_up_or_in_otp_voice => SignUpOrInOtpVoice(OtpSignUpOrInRequest),
+    sign_up_or_in_otp_whatsapp => SignUpOrInOtpWhatsapp(OtpSignUpOrInRequest),
+    sign_up_or_in_otp_im => SignUpOrInOtpIm(OtpSignUpOrInRequest),
+    verify_otp_email => VerifyOtpEmail(OtpVerifyRequest),
+    verify_otp_sms => VerifyOtpSms(OtpVerifyRequest),
+    verify_otp_voice => VerifyOtpVoice(OtpVerifyRequest),
+    verify_otp_whatsapp => VerifyOtpWhatsapp(OtpVerifyRequest),
+    verify_otp_im => VerifyOtpIm(OtpVerifyRequest),
+    update_email_otp => UpdateEmailOtp(UpdateEmailOtpRequest),
+    update_phone_otp_sms => UpdatePhoneOtpSms(UpdatePhoneOtpRequest),
+    update_phone_otp_voice => UpdatePhoneOtpVoice(UpdatePhoneOtpRequest),
+    update_phone_otp_whatsapp => UpdatePhoneOtpWhatsapp(UpdatePhoneOtpRequest),
+    update_phone_otp_im => UpdatePhoneOtpIm(UpdatePhoneOtpRequest),
+    sign_up_magic_link_email => SignUpMagicLinkEmail(MagicLinkSignUpRequest),
+    sign_up_magic_link_sms => SignUpMagicLinkSms(MagicLinkSignUpRequest),
+    sign_up_magic_link_whatsapp => SignUpMagicLinkWhatsapp(MagicLinkSignUpRequest),
+    sign_in_magic_link_email => SignInMagicLinkEmail(MagicLinkSignInRequest),
+    sign_in_magic_link_sms => SignInMagicLinkSms(MagicLinkSignInRequest),
+    sign_in_magic_link_whatsapp => SignInMagicLinkWhatsapp(MagicLinkSignInRequest),
+    sign_up_or_in_magic_link_email => SignUpOrInMagicLinkEmail(MagicLinkSignUpOrInRequest),
+    sign_up_or_in_magic_link_sms => SignUpOrInMagicLinkSms(MagicLinkSignUpOrInRequest),
+    sign_up_or_in_magic_link_whatsapp => SignUpOrInMagicLinkWhatsapp(MagicLinkSignUpOrInRequest),
+    verify_magic_link => VerifyMagicLink(MagicLinkVerifyRequest),
+    update_email_magic_link => UpdateEmailMagicLink(UpdateEmailMagicLinkRequest),
+    update_phone_magic_link_sms => UpdatePhoneMagicLinkSms(UpdatePhoneMagicLinkRequest),
+    update_phone_magic_link_whatsapp => UpdatePhoneMagicLinkWhatsapp(UpdatePhoneMagicLinkRequest),
+    update_phone_magic_link_im => UpdatePhoneMagicLinkIm(UpdatePhoneMagicLinkRequest),
+    refresh => Refresh(RefreshSessionRequest),
+    try_refresh => TryRefresh(RefreshSessionRequest),
+    logout => Logout(LogoutRequest),
+    logout_all => LogoutAll(LogoutRequest),
+    me => Me(()),
+    me_auth_history => MeAuthHistory(()),
+    my_tenants => MyTenants(MyTenantsRequest),
+    select_tenant => SelectTenant(SelectTenantRequest),
+    validate_session_remotely => ValidateSessionRemotely(()),
+    get_jwks => GetJwks(()) [project_id: String = "projectId", certs: bool = "certs"],
 }
 
 #[test]
@@ -208,4 +217,20 @@ fn every_generated_operation_has_a_call() {
     covered.sort_unstable();
     assert_eq!(covered, generated);
     assert_eq!(generated.len(), 49);
+}
+
+#[test]
+fn every_call_starts_from_its_operation_s_builder() {
+    for operation in descope_client::operations::OPERATIONS {
+        let builder = BUILDERS
+            .iter()
+            .find(|(method, _)| *method == operation.method_name)
+            .map(|(_, builder)| *builder);
+        assert_eq!(
+            builder,
+            Some(operation.operation_id),
+            "{}",
+            operation.method_name
+        );
+    }
 }

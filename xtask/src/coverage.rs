@@ -41,7 +41,8 @@ pub fn expected(root: &Path, spec_path: &Path) -> anyhow::Result<String> {
             &format!("tests/goldens/responses/{id}.txt"),
             &mut responses,
         );
-        let calls = format!(".{method}()");
+        // The method's call, with or without arguments (`.me()`, `.verify_otp_email(id, code)`).
+        let calls = format!(".{method}(");
         let e2e: Vec<String> = end_to_end
             .iter()
             .filter(|(_, source)| source.contains(&calls))

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Child, Command, Output, Stdio};
 
-use descope_client::{Client, RetryPolicy, types};
+use descope_client::{Client, RetryPolicy};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -279,18 +279,12 @@ async fn every_flag_takes_effect_in_the_running_binary() {
         .build()
         .unwrap();
     client
-        .sign_in_otp_email()
-        .body(types::OtpSignInRequest::builder().login_id("jane@example.com"))
+        .sign_in_otp_email("jane@example.com")
         .send()
         .await
         .unwrap();
     let verified = client
-        .verify_otp_email()
-        .body(
-            types::OtpVerifyRequest::builder()
-                .login_id("jane@example.com")
-                .code("123456"),
-        )
+        .verify_otp_email("jane@example.com", "123456")
         .send()
         .await
         .unwrap();

@@ -1,7 +1,6 @@
 //! Token delivery in cookies: the tokens leave the body for `Set-Cookie: DS` / `DSR`, the
 //! generated client fills its fields from those cookies, and sign-out deletes them.
 
-use descope_client::types;
 use descope_emulator::{Channel, EmulatorConfig, TenantMembership, TokenDelivery};
 use reqwest::header::SET_COOKIE;
 use serde_json::Value;
@@ -46,12 +45,7 @@ async fn with_cookie_delivery_the_client_reads_the_tokens_from_ds_and_dsr() {
     let login_id = login_for(Channel::Email);
     let code = code_sent(&client, &emulator, Start::SignUp, Channel::Email, &login_id).await;
     let verified = client
-        .verify_otp_email()
-        .body(
-            types::OtpVerifyRequest::builder()
-                .login_id(login_id.as_str())
-                .code(code),
-        )
+        .verify_otp_email(login_id.as_str(), code)
         .send()
         .await
         .unwrap();
@@ -98,12 +92,7 @@ async fn with_cookie_delivery_the_client_reads_the_tokens_from_ds_and_dsr() {
         ..TenantMembership::default()
     };
     emulator.add_user_to_tenant(&login_id, membership).unwrap();
-    let selected = as_user
-        .select_tenant()
-        .body(types::SelectTenantRequest::builder().tenant("T1"))
-        .send()
-        .await
-        .unwrap();
+    let selected = as_user.select_tenant("T1").send().await.unwrap();
     let selected_cookies = set_cookies(selected.headers());
     let new_refresh = cookie(&selected_cookies, "DSR", None);
     assert_eq!(claims_of(&new_refresh)["dct"], "T1");
@@ -128,12 +117,7 @@ async fn the_cookie_fields_and_domain_reach_the_body_and_every_set_cookie() {
     let login_id = login_for(Channel::Email);
     let code = code_sent(&client, &emulator, Start::SignUp, Channel::Email, &login_id).await;
     let verified = client
-        .verify_otp_email()
-        .body(
-            types::OtpVerifyRequest::builder()
-                .login_id(login_id.as_str())
-                .code(code),
-        )
+        .verify_otp_email(login_id.as_str(), code)
         .send()
         .await
         .unwrap();

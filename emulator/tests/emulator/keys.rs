@@ -19,8 +19,7 @@ use crate::support::*;
 
 async fn jwks(client: &Client, project_id: &str) -> types::Jwks {
     client
-        .get_jwks()
-        .project_id(project_id)
+        .get_jwks(project_id)
         .certs(false)
         .send()
         .await
@@ -221,7 +220,7 @@ async fn es256_and_eddsa_keys_sign_what_their_jwks_describe() {
 #[tokio::test]
 async fn the_keys_are_this_project_s_only_and_certs_must_be_boolean() {
     let Setup { emulator, client } = setup().await;
-    let other = client.get_jwks().project_id("P2Other").send().await;
+    let other = client.get_jwks("P2Other").send().await;
     assert!(
         matches!(other, Err(Error::Service(ref e)) if e.status == 404),
         "{other:?}"

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::ErrorKind;
 use std::time::Duration;
 
-use descope_client::{ErrorCode, types};
+use descope_client::ErrorCode;
 use descope_emulator::{Channel, EmulatorConfig, SeedUser, load_users, try_start};
 use reqwest::Method;
 use serde_json::json;
@@ -190,8 +190,7 @@ async fn seeded_users_sign_in_without_signing_up_with_their_roles_and_tenants() 
     assert_eq!(claims["tenants"]["T1"]["roles"], json!(["member"]));
     let selected = client
         .with_refresh_jwt(refresh_of(&tokens))
-        .select_tenant()
-        .body(types::SelectTenantRequest::builder().tenant("T1"))
+        .select_tenant("T1")
         .send()
         .await;
     assert_eq!(

@@ -240,10 +240,10 @@ async fn sign_in_options_revoke_other_sessions_and_name_only_member_tenants() {
     let login_id = login_for(Channel::Email);
     let earlier = refresh_of(&sign_in(&emulator, &client, &login_id).await);
     let sign_in_with = |options: types::builder::LoginOptions| {
-        let body = types::OtpSignInRequest::builder()
-            .login_id(login_id.as_str())
-            .login_options(Some(options.try_into().unwrap()));
-        client.sign_in_otp_email().body(body).send()
+        client
+            .sign_in_otp_email(login_id.as_str())
+            .login_options(options)
+            .send()
     };
     let refused =
         sign_in_with(types::LoginOptions::builder().tenant_id(Some("T9".to_owned()))).await;

@@ -60,9 +60,8 @@ pub enum Start {
 }
 
 macro_rules! masked {
-    ($call:expr, $body:expr, $field:ident) => {
+    ($call:expr, $field:ident) => {
         $call
-            .body($body)
             .send()
             .await
             .map(|response| response.into_inner().$field.unwrap_or_default())
@@ -77,33 +76,25 @@ pub async fn send_otp(
     login_id: &str,
 ) -> Result<String, Error> {
     use Channel::*;
-    let up = || types::OtpSignUpRequest::builder().login_id(login_id);
-    let r#in = || types::OtpSignInRequest::builder().login_id(login_id);
-    let either = || types::OtpSignUpOrInRequest::builder().login_id(login_id);
+    let c = client;
     match (start, channel) {
-        (Start::SignUp, Email) => masked!(client.sign_up_otp_email(), up(), masked_email),
-        (Start::SignUp, Sms) => masked!(client.sign_up_otp_sms(), up(), masked_phone),
-        (Start::SignUp, Voice) => masked!(client.sign_up_otp_voice(), up(), masked_phone),
-        (Start::SignUp, Whatsapp) => masked!(client.sign_up_otp_whatsapp(), up(), masked_phone),
-        (Start::SignUp, Im) => masked!(client.sign_up_otp_im(), up(), masked_phone),
-        (Start::SignIn, Email) => masked!(client.sign_in_otp_email(), r#in(), masked_email),
-        (Start::SignIn, Sms) => masked!(client.sign_in_otp_sms(), r#in(), masked_phone),
-        (Start::SignIn, Voice) => masked!(client.sign_in_otp_voice(), r#in(), masked_phone),
-        (Start::SignIn, Whatsapp) => {
-            masked!(client.sign_in_otp_whatsapp(), r#in(), masked_phone)
-        }
-        (Start::SignIn, Im) => masked!(client.sign_in_otp_im(), r#in(), masked_phone),
-        (Start::SignUpOrIn, Email) => {
-            masked!(client.sign_up_or_in_otp_email(), either(), masked_email)
-        }
-        (Start::SignUpOrIn, Sms) => masked!(client.sign_up_or_in_otp_sms(), either(), masked_phone),
-        (Start::SignUpOrIn, Voice) => {
-            masked!(client.sign_up_or_in_otp_voice(), either(), masked_phone)
-        }
+        (Start::SignUp, Email) => masked!(c.sign_up_otp_email(login_id), masked_email),
+        (Start::SignUp, Sms) => masked!(c.sign_up_otp_sms(login_id), masked_phone),
+        (Start::SignUp, Voice) => masked!(c.sign_up_otp_voice(login_id), masked_phone),
+        (Start::SignUp, Whatsapp) => masked!(c.sign_up_otp_whatsapp(login_id), masked_phone),
+        (Start::SignUp, Im) => masked!(c.sign_up_otp_im(login_id), masked_phone),
+        (Start::SignIn, Email) => masked!(c.sign_in_otp_email(login_id), masked_email),
+        (Start::SignIn, Sms) => masked!(c.sign_in_otp_sms(login_id), masked_phone),
+        (Start::SignIn, Voice) => masked!(c.sign_in_otp_voice(login_id), masked_phone),
+        (Start::SignIn, Whatsapp) => masked!(c.sign_in_otp_whatsapp(login_id), masked_phone),
+        (Start::SignIn, Im) => masked!(c.sign_in_otp_im(login_id), masked_phone),
+        (Start::SignUpOrIn, Email) => masked!(c.sign_up_or_in_otp_email(login_id), masked_email),
+        (Start::SignUpOrIn, Sms) => masked!(c.sign_up_or_in_otp_sms(login_id), masked_phone),
+        (Start::SignUpOrIn, Voice) => masked!(c.sign_up_or_in_otp_voice(login_id), masked_phone),
         (Start::SignUpOrIn, Whatsapp) => {
-            masked!(client.sign_up_or_in_otp_whatsapp(), either(), masked_phone)
+            masked!(c.sign_up_or_in_otp_whatsapp(login_id), masked_phone)
         }
-        (Start::SignUpOrIn, Im) => masked!(client.sign_up_or_in_otp_im(), either(), masked_phone),
+        (Start::SignUpOrIn, Im) => masked!(c.sign_up_or_in_otp_im(login_id), masked_phone),
     }
 }
 
@@ -113,15 +104,12 @@ pub async fn verify_otp(
     login_id: &str,
     code: &str,
 ) -> Result<types::JwtResponse, Error> {
-    let body = types::OtpVerifyRequest::builder()
-        .login_id(login_id)
-        .code(code);
     let sent = match channel {
-        Channel::Email => client.verify_otp_email().body(body).send().await,
-        Channel::Sms => client.verify_otp_sms().body(body).send().await,
-        Channel::Voice => client.verify_otp_voice().body(body).send().await,
-        Channel::Whatsapp => client.verify_otp_whatsapp().body(body).send().await,
-        Channel::Im => client.verify_otp_im().body(body).send().await,
+        Channel::Email => client.verify_otp_email(login_id, code).send().await,
+        Channel::Sms => client.verify_otp_sms(login_id, code).send().await,
+        Channel::Voice => client.verify_otp_voice(login_id, code).send().await,
+        Channel::Whatsapp => client.verify_otp_whatsapp(login_id, code).send().await,
+        Channel::Im => client.verify_otp_im(login_id, code).send().await,
     };
     sent.map(|response| response.into_inner())
 }
@@ -135,55 +123,33 @@ pub async fn send_link(
     uri: Option<&str>,
 ) -> Result<String, Error> {
     use Channel::*;
-    let uri = uri.map(str::to_owned);
-    let up = || {
-        types::MagicLinkSignUpRequest::builder()
-            .login_id(login_id)
-            .uri(uri.clone())
-    };
-    let r#in = || {
-        types::MagicLinkSignInRequest::builder()
-            .login_id(login_id)
-            .uri(uri.clone())
-    };
-    let either = || {
-        types::MagicLinkSignUpOrInRequest::builder()
-            .login_id(login_id)
-            .uri(uri.clone())
-    };
+    let c = client;
+    // The `uri` field is left out of the body when no URI is given.
+    macro_rules! link {
+        ($call:expr, $field:ident) => {{
+            let call = $call;
+            masked!(
+                match uri {
+                    Some(uri) => call.uri(uri),
+                    None => call,
+                },
+                $field
+            )
+        }};
+    }
     match (start, channel) {
-        (Start::SignUp, Email) => masked!(client.sign_up_magic_link_email(), up(), masked_email),
-        (Start::SignUp, Sms) => masked!(client.sign_up_magic_link_sms(), up(), masked_phone),
-        (Start::SignUp, Whatsapp) => {
-            masked!(client.sign_up_magic_link_whatsapp(), up(), masked_phone)
-        }
-        (Start::SignIn, Email) => {
-            masked!(client.sign_in_magic_link_email(), r#in(), masked_email)
-        }
-        (Start::SignIn, Sms) => masked!(client.sign_in_magic_link_sms(), r#in(), masked_phone),
-        (Start::SignIn, Whatsapp) => {
-            masked!(client.sign_in_magic_link_whatsapp(), r#in(), masked_phone)
-        }
+        (Start::SignUp, Email) => link!(c.sign_up_magic_link_email(login_id), masked_email),
+        (Start::SignUp, Sms) => link!(c.sign_up_magic_link_sms(login_id), masked_phone),
+        (Start::SignUp, Whatsapp) => link!(c.sign_up_magic_link_whatsapp(login_id), masked_phone),
+        (Start::SignIn, Email) => link!(c.sign_in_magic_link_email(login_id), masked_email),
+        (Start::SignIn, Sms) => link!(c.sign_in_magic_link_sms(login_id), masked_phone),
+        (Start::SignIn, Whatsapp) => link!(c.sign_in_magic_link_whatsapp(login_id), masked_phone),
         (Start::SignUpOrIn, Email) => {
-            masked!(
-                client.sign_up_or_in_magic_link_email(),
-                either(),
-                masked_email
-            )
+            link!(c.sign_up_or_in_magic_link_email(login_id), masked_email)
         }
-        (Start::SignUpOrIn, Sms) => {
-            masked!(
-                client.sign_up_or_in_magic_link_sms(),
-                either(),
-                masked_phone
-            )
-        }
+        (Start::SignUpOrIn, Sms) => link!(c.sign_up_or_in_magic_link_sms(login_id), masked_phone),
         (Start::SignUpOrIn, Whatsapp) => {
-            masked!(
-                client.sign_up_or_in_magic_link_whatsapp(),
-                either(),
-                masked_phone
-            )
+            link!(c.sign_up_or_in_magic_link_whatsapp(login_id), masked_phone)
         }
         (_, Voice | Im) => panic!("magic links have no {channel:?} method"),
     }
@@ -191,8 +157,7 @@ pub async fn send_link(
 
 pub async fn verify_link(client: &Client, token: &str) -> Result<types::JwtResponse, Error> {
     client
-        .verify_magic_link()
-        .body(types::MagicLinkVerifyRequest::builder().token(token))
+        .verify_magic_link(token)
         .send()
         .await
         .map(|response| response.into_inner())

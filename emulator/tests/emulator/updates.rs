@@ -41,20 +41,20 @@ async fn update_email(
     options: Options,
 ) -> Result<String, Error> {
     if link {
-        let body = types::UpdateEmailMagicLinkRequest::builder()
-            .login_id(login_id)
-            .email(email)
+        let sent = client
+            .update_email_magic_link(login_id, email)
             .add_to_login_ids(options.add)
-            .on_merge_use_existing(options.merge);
-        let sent = client.update_email_magic_link().body(body).send().await?;
+            .on_merge_use_existing(options.merge)
+            .send()
+            .await?;
         Ok(sent.into_inner().masked_email.unwrap_or_default())
     } else {
-        let body = types::UpdateEmailOtpRequest::builder()
-            .login_id(login_id)
-            .email(email)
+        let sent = client
+            .update_email_otp(login_id, email)
             .add_to_login_ids(options.add)
-            .on_merge_use_existing(options.merge);
-        let sent = client.update_email_otp().body(body).send().await?;
+            .on_merge_use_existing(options.merge)
+            .send()
+            .await?;
         Ok(sent.into_inner().masked_email.unwrap_or_default())
     }
 }
@@ -67,80 +67,24 @@ async fn update_phone(
     login_id: &str,
     phone: &str,
 ) -> Result<String, Error> {
-    let otp = || {
-        types::UpdatePhoneOtpRequest::builder()
-            .login_id(login_id)
-            .phone(phone)
-    };
-    let ml = || {
-        types::UpdatePhoneMagicLinkRequest::builder()
-            .login_id(login_id)
-            .phone(phone)
-    };
+    macro_rules! masked {
+        ($method:ident) => {
+            client
+                .$method(login_id, phone)
+                .send()
+                .await?
+                .into_inner()
+                .masked_phone
+        };
+    }
     let sent = match (link, channel) {
-        (false, Channel::Sms) => {
-            client
-                .update_phone_otp_sms()
-                .body(otp())
-                .send()
-                .await?
-                .into_inner()
-                .masked_phone
-        }
-        (false, Channel::Voice) => {
-            client
-                .update_phone_otp_voice()
-                .body(otp())
-                .send()
-                .await?
-                .into_inner()
-                .masked_phone
-        }
-        (false, Channel::Whatsapp) => {
-            client
-                .update_phone_otp_whatsapp()
-                .body(otp())
-                .send()
-                .await?
-                .into_inner()
-                .masked_phone
-        }
-        (false, Channel::Im) => {
-            client
-                .update_phone_otp_im()
-                .body(otp())
-                .send()
-                .await?
-                .into_inner()
-                .masked_phone
-        }
-        (true, Channel::Sms) => {
-            client
-                .update_phone_magic_link_sms()
-                .body(ml())
-                .send()
-                .await?
-                .into_inner()
-                .masked_phone
-        }
-        (true, Channel::Whatsapp) => {
-            client
-                .update_phone_magic_link_whatsapp()
-                .body(ml())
-                .send()
-                .await?
-                .into_inner()
-                .masked_phone
-        }
-        (true, Channel::Im) => {
-            client
-                .update_phone_magic_link_im()
-                .body(ml())
-                .send()
-                .await?
-                .into_inner()
-                .masked_phone
-        }
+        (false, Channel::Sms) => masked!(update_phone_otp_sms),
+        (false, Channel::Voice) => masked!(update_phone_otp_voice),
+        (false, Channel::Whatsapp) => masked!(update_phone_otp_whatsapp),
+        (false, Channel::Im) => masked!(update_phone_otp_im),
+        (true, Channel::Sms) => masked!(update_phone_magic_link_sms),
+        (true, Channel::Whatsapp) => masked!(update_phone_magic_link_whatsapp),
+        (true, Channel::Im) => masked!(update_phone_magic_link_im),
         other => panic!("no phone update for {other:?}"),
     };
     Ok(sent.unwrap_or_default())

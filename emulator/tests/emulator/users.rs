@@ -65,17 +65,9 @@ async fn history_has_one_entry_per_sign_in() {
     emulator
         .add_user_to_tenant(&login_id, tenant("T1", "Acme", &[]))
         .unwrap();
-    let options: types::LoginOptions = types::LoginOptions::builder()
-        .tenant_id(Some("T1".to_owned()))
-        .try_into()
-        .unwrap();
     client
-        .sign_in_otp_email()
-        .body(
-            types::OtpSignInRequest::builder()
-                .login_id(login_id.as_str())
-                .login_options(Some(options)),
-        )
+        .sign_in_otp_email(login_id.as_str())
+        .login_options(types::LoginOptions::builder().tenant_id(Some("T1".to_owned())))
         .send()
         .await
         .unwrap();
@@ -121,47 +113,38 @@ async fn my_tenants_answers_the_selected_tenant_or_the_listed_ones() {
             .add_user_to_tenant(&login_id, tenant(id, name, &[]))
             .unwrap();
     }
-    let ask = |token: String, body: types::builder::MyTenantsRequest| {
+    // `dct` is sent only when given, `ids` only when not empty.
+    let ask = |token: String, dct: Option<bool>, tenant_ids: &'static [&'static str]| {
         let client = client.with_refresh_jwt(token);
         async move {
-            client
-                .my_tenants()
-                .body(body)
-                .send()
-                .await
-                .map(|r| r.into_inner())
+            let mut call = client.my_tenants().ids(tenant_ids.iter().copied());
+            if let Some(dct) = dct {
+                call = call.dct(dct);
+            }
+            call.send().await.map(|r| r.into_inner())
         }
     };
-    let listed = ask(
-        token.clone(),
-        types::MyTenantsRequest::builder().ids(vec!["T1".to_owned(), "T9".to_owned()]),
-    )
-    .await
-    .unwrap();
+    let listed = ask(token.clone(), None, &["T1", "T9"]).await.unwrap();
     assert_eq!(ids(&listed), ["T1"], "only tenants the user belongs to");
     assert_eq!(listed.tenants[0].name.as_deref(), Some("Acme"));
-    let selected = types::MyTenantsRequest::builder().dct(Some(true));
-    let none = ask(token.clone(), selected.clone()).await.unwrap();
+    let none = ask(token.clone(), Some(true), &[]).await.unwrap();
     assert!(none.tenants.is_empty(), "no tenant selected yet");
 
     let in_t2 = client
         .with_refresh_jwt(token.as_str())
-        .select_tenant()
-        .body(types::SelectTenantRequest::builder().tenant("T2"))
+        .select_tenant("T2")
         .send()
         .await
         .unwrap()
         .into_inner();
-    let current = ask(refresh_of(&in_t2), selected.clone()).await.unwrap();
+    let current = ask(refresh_of(&in_t2), Some(true), &[]).await.unwrap();
     assert_eq!(ids(&current), ["T2"]);
 
-    let both = selected.ids(vec!["T1".to_owned()]);
     assert_eq!(
-        error_code(ask(token.clone(), both).await),
+        error_code(ask(token.clone(), Some(true), &["T1"]).await),
         ErrorCode::InvalidRequest
     );
-    let neither = types::MyTenantsRequest::builder();
-    match ask(token, neither).await {
+    match ask(token, None, &[]).await {
         Err(Error::Service(error)) => {
             assert_eq!(error.status, 400);
             assert_eq!(error.code, Some(ErrorCode::MissingArguments));
@@ -182,8 +165,7 @@ async fn select_tenant_puts_dct_in_both_new_tokens_and_refuses_non_members() {
     let as_user = client.with_refresh_jwt(token.as_str());
 
     let selected = as_user
-        .select_tenant()
-        .body(types::SelectTenantRequest::builder().tenant("T1"))
+        .select_tenant("T1")
         .send()
         .await
         .unwrap()
@@ -199,11 +181,7 @@ async fn select_tenant_puts_dct_in_both_new_tokens_and_refuses_non_members() {
     let renewed = refresh(&client, &refresh_jwt).await.unwrap();
     assert_eq!(claims_of(&session_of(&renewed))["dct"], "T1");
 
-    let refused = as_user
-        .select_tenant()
-        .body(types::SelectTenantRequest::builder().tenant("T9"))
-        .send()
-        .await;
+    let refused = as_user.select_tenant("T9").send().await;
     match refused {
         Err(Error::Service(error)) => {
             assert_eq!(error.status, 403);

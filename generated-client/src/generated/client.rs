@@ -6907,20 +6907,27 @@ Creates a user for `loginId` and sends a one-time code by email to the email add
 Sends a `POST` request to `/v1/auth/otp/signup/email`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_otp_email()
-    .body(body)
-    .send()
+    .sign_up_otp_email("jane@example.com")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_otp_email(&self) -> builder::SignUpOtpEmail<'_> {
+    pub fn sign_up_otp_email(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpOtpEmail<'_> {
         builder::SignUpOtpEmail::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign in an existing user with a one-time code sent by email
 
@@ -6929,20 +6936,27 @@ Sends a one-time code by email to the existing user identified by `loginId`. Fai
 Sends a `POST` request to `/v1/auth/otp/signin/email`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_in_otp_email()
-    .body(body)
-    .send()
+    .sign_in_otp_email("jane@example.com")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`; on a client made with [`Client::with_refresh_jwt`] it sends `Bearer <ProjectId>:<RefreshJWT>`, which step-up and MFA sign-in require.*/
-    pub fn sign_in_otp_email(&self) -> builder::SignInOtpEmail<'_> {
+    pub fn sign_in_otp_email(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignInOtpEmail<'_> {
         builder::SignInOtpEmail::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign up or sign in a user with a one-time code sent by email
 
@@ -6951,20 +6965,27 @@ Sends a one-time code by email to the user identified by `loginId`, creating the
 Sends a `POST` request to `/v1/auth/otp/signup-in/email`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_or_in_otp_email()
-    .body(body)
-    .send()
+    .sign_up_or_in_otp_email("jane@example.com")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_or_in_otp_email(&self) -> builder::SignUpOrInOtpEmail<'_> {
+    pub fn sign_up_or_in_otp_email(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpOrInOtpEmail<'_> {
         builder::SignUpOrInOtpEmail::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Verify a one-time code sent by email
 
@@ -6973,20 +6994,29 @@ Completes a sign-up, sign-in or update flow that sent a code by email. Only the 
 Sends a `POST` request to `/v1/auth/otp/verify/email`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .verify_otp_email()
-    .body(body)
-    .send()
+    .verify_otp_email("jane@example.com", "123456")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn verify_otp_email(&self) -> builder::VerifyOtpEmail<'_> {
+    pub fn verify_otp_email(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::VerifyOtpEmail<'_> {
         builder::VerifyOtpEmail::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .code(::std::convert::Into::<::std::string::String>::into(code))
+            })
     }
     /**Sign up a new user with a one-time code sent by SMS
 
@@ -6995,20 +7025,27 @@ Creates a user for `loginId` and sends a one-time code by SMS to the phone numbe
 Sends a `POST` request to `/v1/auth/otp/signup/sms`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_otp_sms()
-    .body(body)
-    .send()
+    .sign_up_otp_sms("+14155550123")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_otp_sms(&self) -> builder::SignUpOtpSms<'_> {
+    pub fn sign_up_otp_sms(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpOtpSms<'_> {
         builder::SignUpOtpSms::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign in an existing user with a one-time code sent by SMS
 
@@ -7017,20 +7054,27 @@ Sends a one-time code by SMS to the existing user identified by `loginId`. Fails
 Sends a `POST` request to `/v1/auth/otp/signin/sms`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_in_otp_sms()
-    .body(body)
-    .send()
+    .sign_in_otp_sms("+14155550123")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`; on a client made with [`Client::with_refresh_jwt`] it sends `Bearer <ProjectId>:<RefreshJWT>`, which step-up and MFA sign-in require.*/
-    pub fn sign_in_otp_sms(&self) -> builder::SignInOtpSms<'_> {
+    pub fn sign_in_otp_sms(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignInOtpSms<'_> {
         builder::SignInOtpSms::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign up or sign in a user with a one-time code sent by SMS
 
@@ -7039,20 +7083,27 @@ Sends a one-time code by SMS to the user identified by `loginId`, creating the u
 Sends a `POST` request to `/v1/auth/otp/signup-in/sms`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_or_in_otp_sms()
-    .body(body)
-    .send()
+    .sign_up_or_in_otp_sms("+14155550123")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_or_in_otp_sms(&self) -> builder::SignUpOrInOtpSms<'_> {
+    pub fn sign_up_or_in_otp_sms(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpOrInOtpSms<'_> {
         builder::SignUpOrInOtpSms::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Verify a one-time code sent by SMS
 
@@ -7061,20 +7112,29 @@ Completes a sign-up, sign-in or update flow that sent a code by SMS. Only the mo
 Sends a `POST` request to `/v1/auth/otp/verify/sms`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .verify_otp_sms()
-    .body(body)
-    .send()
+    .verify_otp_sms("+14155550123", "123456")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn verify_otp_sms(&self) -> builder::VerifyOtpSms<'_> {
+    pub fn verify_otp_sms(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::VerifyOtpSms<'_> {
         builder::VerifyOtpSms::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .code(::std::convert::Into::<::std::string::String>::into(code))
+            })
     }
     /**Sign up a new user with a one-time code sent by a voice call
 
@@ -7083,20 +7143,27 @@ Creates a user for `loginId` and sends a one-time code by a voice call to the ph
 Sends a `POST` request to `/v1/auth/otp/signup/voice`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_otp_voice()
-    .body(body)
-    .send()
+    .sign_up_otp_voice("+14155550123")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_otp_voice(&self) -> builder::SignUpOtpVoice<'_> {
+    pub fn sign_up_otp_voice(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpOtpVoice<'_> {
         builder::SignUpOtpVoice::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign in an existing user with a one-time code sent by a voice call
 
@@ -7105,20 +7172,27 @@ Sends a one-time code by a voice call to the existing user identified by `loginI
 Sends a `POST` request to `/v1/auth/otp/signin/voice`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_in_otp_voice()
-    .body(body)
-    .send()
+    .sign_in_otp_voice("+14155550123")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`; on a client made with [`Client::with_refresh_jwt`] it sends `Bearer <ProjectId>:<RefreshJWT>`, which step-up and MFA sign-in require.*/
-    pub fn sign_in_otp_voice(&self) -> builder::SignInOtpVoice<'_> {
+    pub fn sign_in_otp_voice(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignInOtpVoice<'_> {
         builder::SignInOtpVoice::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign up or sign in a user with a one-time code sent by a voice call
 
@@ -7127,20 +7201,27 @@ Sends a one-time code by a voice call to the user identified by `loginId`, creat
 Sends a `POST` request to `/v1/auth/otp/signup-in/voice`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_or_in_otp_voice()
-    .body(body)
-    .send()
+    .sign_up_or_in_otp_voice("+14155550123")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_or_in_otp_voice(&self) -> builder::SignUpOrInOtpVoice<'_> {
+    pub fn sign_up_or_in_otp_voice(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpOrInOtpVoice<'_> {
         builder::SignUpOrInOtpVoice::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Verify a one-time code sent by a voice call
 
@@ -7149,20 +7230,29 @@ Completes a sign-up, sign-in or update flow that sent a code by a voice call. On
 Sends a `POST` request to `/v1/auth/otp/verify/voice`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .verify_otp_voice()
-    .body(body)
-    .send()
+    .verify_otp_voice("+14155550123", "123456")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn verify_otp_voice(&self) -> builder::VerifyOtpVoice<'_> {
+    pub fn verify_otp_voice(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::VerifyOtpVoice<'_> {
         builder::VerifyOtpVoice::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .code(::std::convert::Into::<::std::string::String>::into(code))
+            })
     }
     /**Sign up a new user with a one-time code sent by WhatsApp
 
@@ -7171,20 +7261,27 @@ Creates a user for `loginId` and sends a one-time code by WhatsApp to the phone 
 Sends a `POST` request to `/v1/auth/otp/signup/whatsapp`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_otp_whatsapp()
-    .body(body)
-    .send()
+    .sign_up_otp_whatsapp("+14155550123")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_otp_whatsapp(&self) -> builder::SignUpOtpWhatsapp<'_> {
+    pub fn sign_up_otp_whatsapp(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpOtpWhatsapp<'_> {
         builder::SignUpOtpWhatsapp::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign in an existing user with a one-time code sent by WhatsApp
 
@@ -7193,20 +7290,27 @@ Sends a one-time code by WhatsApp to the existing user identified by `loginId`. 
 Sends a `POST` request to `/v1/auth/otp/signin/whatsapp`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_in_otp_whatsapp()
-    .body(body)
-    .send()
+    .sign_in_otp_whatsapp("+14155550123")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`; on a client made with [`Client::with_refresh_jwt`] it sends `Bearer <ProjectId>:<RefreshJWT>`, which step-up and MFA sign-in require.*/
-    pub fn sign_in_otp_whatsapp(&self) -> builder::SignInOtpWhatsapp<'_> {
+    pub fn sign_in_otp_whatsapp(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignInOtpWhatsapp<'_> {
         builder::SignInOtpWhatsapp::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign up or sign in a user with a one-time code sent by WhatsApp
 
@@ -7215,20 +7319,27 @@ Sends a one-time code by WhatsApp to the user identified by `loginId`, creating 
 Sends a `POST` request to `/v1/auth/otp/signup-in/whatsapp`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_or_in_otp_whatsapp()
-    .body(body)
-    .send()
+    .sign_up_or_in_otp_whatsapp("+14155550123")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_or_in_otp_whatsapp(&self) -> builder::SignUpOrInOtpWhatsapp<'_> {
+    pub fn sign_up_or_in_otp_whatsapp(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpOrInOtpWhatsapp<'_> {
         builder::SignUpOrInOtpWhatsapp::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Verify a one-time code sent by WhatsApp
 
@@ -7237,20 +7348,29 @@ Completes a sign-up, sign-in or update flow that sent a code by WhatsApp. Only t
 Sends a `POST` request to `/v1/auth/otp/verify/whatsapp`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .verify_otp_whatsapp()
-    .body(body)
-    .send()
+    .verify_otp_whatsapp("+14155550123", "123456")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn verify_otp_whatsapp(&self) -> builder::VerifyOtpWhatsapp<'_> {
+    pub fn verify_otp_whatsapp(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::VerifyOtpWhatsapp<'_> {
         builder::VerifyOtpWhatsapp::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .code(::std::convert::Into::<::std::string::String>::into(code))
+            })
     }
     /**Sign up a new user with a one-time code sent by instant message
 
@@ -7259,20 +7379,27 @@ Creates a user for `loginId` and sends a one-time code by instant message to the
 Sends a `POST` request to `/v1/auth/otp/signup/im`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_otp_im()
-    .body(body)
-    .send()
+    .sign_up_otp_im("+14155550123")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_otp_im(&self) -> builder::SignUpOtpIm<'_> {
+    pub fn sign_up_otp_im(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpOtpIm<'_> {
         builder::SignUpOtpIm::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign in an existing user with a one-time code sent by instant message
 
@@ -7281,20 +7408,27 @@ Sends a one-time code by instant message to the existing user identified by `log
 Sends a `POST` request to `/v1/auth/otp/signin/im`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_in_otp_im()
-    .body(body)
-    .send()
+    .sign_in_otp_im("+14155550123")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`; on a client made with [`Client::with_refresh_jwt`] it sends `Bearer <ProjectId>:<RefreshJWT>`, which step-up and MFA sign-in require.*/
-    pub fn sign_in_otp_im(&self) -> builder::SignInOtpIm<'_> {
+    pub fn sign_in_otp_im(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignInOtpIm<'_> {
         builder::SignInOtpIm::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign up or sign in a user with a one-time code sent by instant message
 
@@ -7303,20 +7437,27 @@ Sends a one-time code by instant message to the user identified by `loginId`, cr
 Sends a `POST` request to `/v1/auth/otp/signup-in/im`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpSignUpOrInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_or_in_otp_im()
-    .body(body)
-    .send()
+    .sign_up_or_in_otp_im("+14155550123")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_or_in_otp_im(&self) -> builder::SignUpOrInOtpIm<'_> {
+    pub fn sign_up_or_in_otp_im(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpOrInOtpIm<'_> {
         builder::SignUpOrInOtpIm::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Verify a one-time code sent by instant message
 
@@ -7325,20 +7466,29 @@ Completes a sign-up, sign-in or update flow that sent a code by instant message.
 Sends a `POST` request to `/v1/auth/otp/verify/im`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::OtpVerifyRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .verify_otp_im()
-    .body(body)
-    .send()
+    .verify_otp_im("+14155550123", "123456")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn verify_otp_im(&self) -> builder::VerifyOtpIm<'_> {
+    pub fn verify_otp_im(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::VerifyOtpIm<'_> {
         builder::VerifyOtpIm::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .code(::std::convert::Into::<::std::string::String>::into(code))
+            })
     }
     /**Update the signed-in user's email address with a one-time code
 
@@ -7347,21 +7497,32 @@ Sends a one-time code to the new email address of the signed-in user identified 
 Sends a `POST` request to `/v1/auth/otp/update/email`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::UpdateEmailOtpRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
-    .update_email_otp()
-    .body(body)
-    .send()
+    .update_email_otp("jane@example.com", "jane.doe@example.org")
+    .add_to_login_ids(true)
+    .on_merge_use_existing(false)
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
-    pub fn update_email_otp(&self) -> builder::UpdateEmailOtp<'_> {
+    pub fn update_email_otp(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::UpdateEmailOtp<'_> {
         builder::UpdateEmailOtp::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .email(::std::convert::Into::<::std::string::String>::into(email))
+            })
     }
     /**Update the signed-in user's phone number with a one-time code sent by SMS
 
@@ -7370,21 +7531,31 @@ Sends a one-time code by SMS to the new phone number of the signed-in user ident
 Sends a `POST` request to `/v1/auth/otp/update/phone/sms`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneOtpRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
-    .update_phone_otp_sms()
-    .body(body)
-    .send()
+    .update_phone_otp_sms("jane@example.com", "+14155550123")
+    .add_to_login_ids(false)
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
-    pub fn update_phone_otp_sms(&self) -> builder::UpdatePhoneOtpSms<'_> {
+    pub fn update_phone_otp_sms(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        phone: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::UpdatePhoneOtpSms<'_> {
         builder::UpdatePhoneOtpSms::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .phone(::std::convert::Into::<::std::string::String>::into(phone))
+            })
     }
     /**Update the signed-in user's phone number with a one-time code sent by a voice call
 
@@ -7393,21 +7564,31 @@ Sends a one-time code by a voice call to the new phone number of the signed-in u
 Sends a `POST` request to `/v1/auth/otp/update/phone/voice`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneOtpRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
-    .update_phone_otp_voice()
-    .body(body)
-    .send()
+    .update_phone_otp_voice("jane@example.com", "+14155550123")
+    .add_to_login_ids(false)
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
-    pub fn update_phone_otp_voice(&self) -> builder::UpdatePhoneOtpVoice<'_> {
+    pub fn update_phone_otp_voice(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        phone: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::UpdatePhoneOtpVoice<'_> {
         builder::UpdatePhoneOtpVoice::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .phone(::std::convert::Into::<::std::string::String>::into(phone))
+            })
     }
     /**Update the signed-in user's phone number with a one-time code sent by WhatsApp
 
@@ -7416,21 +7597,31 @@ Sends a one-time code by WhatsApp to the new phone number of the signed-in user 
 Sends a `POST` request to `/v1/auth/otp/update/phone/whatsapp`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneOtpRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
-    .update_phone_otp_whatsapp()
-    .body(body)
-    .send()
+    .update_phone_otp_whatsapp("jane@example.com", "+14155550123")
+    .add_to_login_ids(false)
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
-    pub fn update_phone_otp_whatsapp(&self) -> builder::UpdatePhoneOtpWhatsapp<'_> {
+    pub fn update_phone_otp_whatsapp(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        phone: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::UpdatePhoneOtpWhatsapp<'_> {
         builder::UpdatePhoneOtpWhatsapp::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .phone(::std::convert::Into::<::std::string::String>::into(phone))
+            })
     }
     /**Update the signed-in user's phone number with a one-time code sent by instant message
 
@@ -7439,21 +7630,31 @@ Sends a one-time code by instant message to the new phone number of the signed-i
 Sends a `POST` request to `/v1/auth/otp/update/phone/im`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneOtpRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
-    .update_phone_otp_im()
-    .body(body)
-    .send()
+    .update_phone_otp_im("jane@example.com", "+14155550123")
+    .add_to_login_ids(false)
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
-    pub fn update_phone_otp_im(&self) -> builder::UpdatePhoneOtpIm<'_> {
+    pub fn update_phone_otp_im(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        phone: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::UpdatePhoneOtpIm<'_> {
         builder::UpdatePhoneOtpIm::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .phone(::std::convert::Into::<::std::string::String>::into(phone))
+            })
     }
     /**Sign up a new user with a magic link sent by email
 
@@ -7462,20 +7663,28 @@ Creates a user for `loginId`. Sends a magic link by email: the link is `URI` (or
 Sends a `POST` request to `/v1/auth/magiclink/signup/email`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_magic_link_email()
-    .body(body)
-    .send()
+    .sign_up_magic_link_email("jane@example.com")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_magic_link_email(&self) -> builder::SignUpMagicLinkEmail<'_> {
+    pub fn sign_up_magic_link_email(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpMagicLinkEmail<'_> {
         builder::SignUpMagicLinkEmail::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign in an existing user with a magic link sent by email
 
@@ -7484,20 +7693,28 @@ Signs in the existing user identified by `loginId`. Sends a magic link by email:
 Sends a `POST` request to `/v1/auth/magiclink/signin/email`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_in_magic_link_email()
-    .body(body)
-    .send()
+    .sign_in_magic_link_email("jane@example.com")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`; on a client made with [`Client::with_refresh_jwt`] it sends `Bearer <ProjectId>:<RefreshJWT>`, which step-up and MFA sign-in require.*/
-    pub fn sign_in_magic_link_email(&self) -> builder::SignInMagicLinkEmail<'_> {
+    pub fn sign_in_magic_link_email(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignInMagicLinkEmail<'_> {
         builder::SignInMagicLinkEmail::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign up or sign in a user with a magic link sent by email
 
@@ -7506,12 +7723,11 @@ Signs in the user identified by `loginId`, creating the user first when the logi
 Sends a `POST` request to `/v1/auth/magiclink/signup-in/email`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpOrInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_or_in_magic_link_email()
-    .body(body)
-    .send()
+    .sign_up_or_in_magic_link_email("jane@example.com")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
@@ -7520,8 +7736,15 @@ let response = client
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
     pub fn sign_up_or_in_magic_link_email(
         &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
     ) -> builder::SignUpOrInMagicLinkEmail<'_> {
         builder::SignUpOrInMagicLinkEmail::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign up a new user with a magic link sent by SMS
 
@@ -7530,20 +7753,28 @@ Creates a user for `loginId`. Sends a magic link by SMS: the link is `URI` (or t
 Sends a `POST` request to `/v1/auth/magiclink/signup/sms`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_magic_link_sms()
-    .body(body)
-    .send()
+    .sign_up_magic_link_sms("+14155550123")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_magic_link_sms(&self) -> builder::SignUpMagicLinkSms<'_> {
+    pub fn sign_up_magic_link_sms(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpMagicLinkSms<'_> {
         builder::SignUpMagicLinkSms::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign in an existing user with a magic link sent by SMS
 
@@ -7552,20 +7783,28 @@ Signs in the existing user identified by `loginId`. Sends a magic link by SMS: t
 Sends a `POST` request to `/v1/auth/magiclink/signin/sms`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_in_magic_link_sms()
-    .body(body)
-    .send()
+    .sign_in_magic_link_sms("+14155550123")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`; on a client made with [`Client::with_refresh_jwt`] it sends `Bearer <ProjectId>:<RefreshJWT>`, which step-up and MFA sign-in require.*/
-    pub fn sign_in_magic_link_sms(&self) -> builder::SignInMagicLinkSms<'_> {
+    pub fn sign_in_magic_link_sms(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignInMagicLinkSms<'_> {
         builder::SignInMagicLinkSms::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign up or sign in a user with a magic link sent by SMS
 
@@ -7574,20 +7813,28 @@ Signs in the user identified by `loginId`, creating the user first when the logi
 Sends a `POST` request to `/v1/auth/magiclink/signup-in/sms`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpOrInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_or_in_magic_link_sms()
-    .body(body)
-    .send()
+    .sign_up_or_in_magic_link_sms("+14155550123")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_or_in_magic_link_sms(&self) -> builder::SignUpOrInMagicLinkSms<'_> {
+    pub fn sign_up_or_in_magic_link_sms(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpOrInMagicLinkSms<'_> {
         builder::SignUpOrInMagicLinkSms::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign up a new user with a magic link sent by WhatsApp
 
@@ -7596,20 +7843,28 @@ Creates a user for `loginId`. Sends a magic link by WhatsApp: the link is `URI` 
 Sends a `POST` request to `/v1/auth/magiclink/signup/whatsapp`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_magic_link_whatsapp()
-    .body(body)
-    .send()
+    .sign_up_magic_link_whatsapp("+14155550123")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn sign_up_magic_link_whatsapp(&self) -> builder::SignUpMagicLinkWhatsapp<'_> {
+    pub fn sign_up_magic_link_whatsapp(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignUpMagicLinkWhatsapp<'_> {
         builder::SignUpMagicLinkWhatsapp::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign in an existing user with a magic link sent by WhatsApp
 
@@ -7618,20 +7873,28 @@ Signs in the existing user identified by `loginId`. Sends a magic link by WhatsA
 Sends a `POST` request to `/v1/auth/magiclink/signin/whatsapp`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_in_magic_link_whatsapp()
-    .body(body)
-    .send()
+    .sign_in_magic_link_whatsapp("+14155550123")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`; on a client made with [`Client::with_refresh_jwt`] it sends `Bearer <ProjectId>:<RefreshJWT>`, which step-up and MFA sign-in require.*/
-    pub fn sign_in_magic_link_whatsapp(&self) -> builder::SignInMagicLinkWhatsapp<'_> {
+    pub fn sign_in_magic_link_whatsapp(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SignInMagicLinkWhatsapp<'_> {
         builder::SignInMagicLinkWhatsapp::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Sign up or sign in a user with a magic link sent by WhatsApp
 
@@ -7640,12 +7903,11 @@ Signs in the user identified by `loginId`, creating the user first when the logi
 Sends a `POST` request to `/v1/auth/magiclink/signup-in/whatsapp`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkSignUpOrInRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .sign_up_or_in_magic_link_whatsapp()
-    .body(body)
-    .send()
+    .sign_up_or_in_magic_link_whatsapp("+14155550123")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
@@ -7654,8 +7916,15 @@ let response = client
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
     pub fn sign_up_or_in_magic_link_whatsapp(
         &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
     ) -> builder::SignUpOrInMagicLinkWhatsapp<'_> {
         builder::SignUpOrInMagicLinkWhatsapp::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
     /**Verify a magic-link token
 
@@ -7664,20 +7933,24 @@ Completes a magic-link sign-up, sign-in or update flow with the token taken from
 Sends a `POST` request to `/v1/auth/magiclink/verify`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::MagicLinkVerifyRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .verify_magic_link()
-    .body(body)
-    .send()
+    .verify_magic_link("<token-from-link>")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>`, from the client's project id.*/
-    pub fn verify_magic_link(&self) -> builder::VerifyMagicLink<'_> {
+    pub fn verify_magic_link(
+        &self,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::VerifyMagicLink<'_> {
         builder::VerifyMagicLink::new(self)
+            .body_map(move |body| {
+                body.token(::std::convert::Into::<::std::string::String>::into(token))
+            })
     }
     /**Update the signed-in user's email address with a magic link
 
@@ -7686,21 +7959,31 @@ Sends a magic link to the new email address of the signed-in user identified by 
 Sends a `POST` request to `/v1/auth/magiclink/update/email`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::UpdateEmailMagicLinkRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
-    .update_email_magic_link()
-    .body(body)
-    .send()
+    .update_email_magic_link("jane@example.com", "jane.doe@example.org")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
-    pub fn update_email_magic_link(&self) -> builder::UpdateEmailMagicLink<'_> {
+    pub fn update_email_magic_link(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::UpdateEmailMagicLink<'_> {
         builder::UpdateEmailMagicLink::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .email(::std::convert::Into::<::std::string::String>::into(email))
+            })
     }
     /**Update the signed-in user's phone number with a magic link sent by SMS
 
@@ -7709,21 +7992,31 @@ Sends a magic link by SMS to the new phone number of the signed-in user identifi
 Sends a `POST` request to `/v1/auth/magiclink/update/phone/sms`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneMagicLinkRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
-    .update_phone_magic_link_sms()
-    .body(body)
-    .send()
+    .update_phone_magic_link_sms("jane@example.com", "+14155550123")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
-    pub fn update_phone_magic_link_sms(&self) -> builder::UpdatePhoneMagicLinkSms<'_> {
+    pub fn update_phone_magic_link_sms(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        phone: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::UpdatePhoneMagicLinkSms<'_> {
         builder::UpdatePhoneMagicLinkSms::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .phone(::std::convert::Into::<::std::string::String>::into(phone))
+            })
     }
     /**Update the signed-in user's phone number with a magic link sent by WhatsApp
 
@@ -7732,13 +8025,12 @@ Sends a magic link by WhatsApp to the new phone number of the signed-in user ide
 Sends a `POST` request to `/v1/auth/magiclink/update/phone/whatsapp`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneMagicLinkRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
-    .update_phone_magic_link_whatsapp()
-    .body(body)
-    .send()
+    .update_phone_magic_link_whatsapp("jane@example.com", "+14155550123")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
@@ -7747,8 +8039,17 @@ let response = client
 **Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
     pub fn update_phone_magic_link_whatsapp(
         &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        phone: impl ::std::convert::Into<::std::string::String>,
     ) -> builder::UpdatePhoneMagicLinkWhatsapp<'_> {
         builder::UpdatePhoneMagicLinkWhatsapp::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .phone(::std::convert::Into::<::std::string::String>::into(phone))
+            })
     }
     /**Update the signed-in user's phone number with a magic link sent by instant message
 
@@ -7757,21 +8058,31 @@ Sends a magic link by instant message to the new phone number of the signed-in u
 Sends a `POST` request to `/v1/auth/magiclink/update/phone/im`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::UpdatePhoneMagicLinkRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
-    .update_phone_magic_link_im()
-    .body(body)
-    .send()
+    .update_phone_magic_link_im("jane@example.com", "+14155550123")
+    .uri("https://app.example.com/verify")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
-    pub fn update_phone_magic_link_im(&self) -> builder::UpdatePhoneMagicLinkIm<'_> {
+    pub fn update_phone_magic_link_im(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        phone: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::UpdatePhoneMagicLinkIm<'_> {
         builder::UpdatePhoneMagicLinkIm::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .phone(::std::convert::Into::<::std::string::String>::into(phone))
+            })
     }
     /**Renew the session of a signed-in user
 
@@ -7780,13 +8091,11 @@ Issues a new session JWT for the user whose refresh JWT authenticates the call; 
 Sends a `POST` request to `/v1/auth/refresh`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::RefreshSessionRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .refresh()
-    .body(body)
-    .send()
     .await?;
 # Ok(())
 # }
@@ -7803,12 +8112,10 @@ Behaves like the refresh operation when a valid refresh JWT comes with the call,
 Sends a `POST` request to `/v1/auth/try-refresh`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::RefreshSessionRequest)
+# async fn example(client: descope_client::Client)
 # -> Result<(), descope_client::Error> {
 let response = client
     .try_refresh()
-    .body(body)
-    .send()
     .await?;
 # Ok(())
 # }
@@ -7825,13 +8132,11 @@ Revokes the refresh JWT that authenticates the call, which ends this session; th
 Sends a `POST` request to `/v1/auth/logout`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::LogoutRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .logout()
-    .body(body)
-    .send()
     .await?;
 # Ok(())
 # }
@@ -7848,13 +8153,11 @@ Revokes every refresh JWT of the user whose refresh JWT authenticates the call, 
 Sends a `POST` request to `/v1/auth/logoutall`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::LogoutRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .logout_all()
-    .body(body)
-    .send()
     .await?;
 # Ok(())
 # }
@@ -7876,7 +8179,6 @@ Sends a `GET` request to `/v1/auth/me`
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .me()
-    .send()
     .await?;
 # Ok(())
 # }
@@ -7898,7 +8200,6 @@ Sends a `GET` request to `/v1/auth/me/history`
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .me_auth_history()
-    .send()
     .await?;
 # Ok(())
 # }
@@ -7915,13 +8216,12 @@ Returns the id, name and custom attributes of tenants the user whose refresh JWT
 Sends a `POST` request to `/v1/auth/me/tenants`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::MyTenantsRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
     .my_tenants()
-    .body(body)
-    .send()
+    .dct(true)
     .await?;
 # Ok(())
 # }
@@ -7938,21 +8238,25 @@ Issues new tokens for the user whose refresh JWT authenticates the call, with `t
 Sends a `POST` request to `/v1/auth/tenant/select`
 
 ```no_run
-# async fn example(client: descope_client::Client, body: descope_client::types::SelectTenantRequest, refresh_jwt: String)
+# async fn example(client: descope_client::Client, refresh_jwt: String)
 # -> Result<(), descope_client::Error> {
 let response = client
     .with_refresh_jwt(refresh_jwt)
-    .select_tenant()
-    .body(body)
-    .send()
+    .select_tenant("T2abc")
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made with [`Client::with_refresh_jwt`]; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
-    pub fn select_tenant(&self) -> builder::SelectTenant<'_> {
+    pub fn select_tenant(
+        &self,
+        tenant: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::SelectTenant<'_> {
         builder::SelectTenant::new(self)
+            .body_map(move |body| {
+                body.tenant(::std::convert::Into::<::std::string::String>::into(tenant))
+            })
     }
     /**Validate a session JWT on the service
 
@@ -7966,7 +8270,6 @@ Sends a `POST` request to `/v1/auth/validate`
 let response = client
     .with_session_jwt(session_jwt)
     .validate_session_remotely()
-    .send()
     .await?;
 # Ok(())
 # }
@@ -7986,21 +8289,22 @@ Arguments:
 - `project_id`: The project whose keys to return.
 - `certs`: Asks for certificate data with the keys. No source documents what it adds (the `x5c` member is the standard place for it), and no SDK sends it.
 ```no_run
-# async fn example(client: descope_client::Client, project_id: ::std::string::String, certs: bool)
+# async fn example(client: descope_client::Client, project_id: String)
 # -> Result<(), descope_client::Error> {
 let response = client
-    .get_jwks()
-    .project_id(project_id)
-    .certs(certs)
-    .send()
+    .get_jwks(project_id)
     .await?;
 # Ok(())
 # }
 ```
 
 **Authentication:** none; no `Authorization` header is sent.*/
-    pub fn get_jwks(&self) -> builder::GetJwks<'_> {
+    pub fn get_jwks(
+        &self,
+        project_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::GetJwks<'_> {
         builder::GetJwks::new(self)
+            .project_id(::std::convert::Into::<::std::string::String>::into(project_id))
     }
 }
 /// Types for composing operation parameters.
@@ -8047,6 +8351,71 @@ pub mod builder {
             ) -> types::builder::OtpSignUpRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Details of the user to create. Every field is optional.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpUser>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.user(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "SignUpUser",
+                                "user", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/otp/signup/email`
@@ -8105,6 +8474,94 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Options for sign-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::LoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "LoginOptions",
+                                "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/otp/signin/email`
         pub async fn send(
             self,
@@ -8161,6 +8618,94 @@ pub mod builder {
             ) -> types::builder::OtpSignUpOrInRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/otp/signup-in/email`
@@ -8275,6 +8820,71 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Details of the user to create. Every field is optional.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpUser>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.user(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "SignUpUser",
+                                "user", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/otp/signup/sms`
         pub async fn send(
             self,
@@ -8329,6 +8939,94 @@ pub mod builder {
             ) -> types::builder::OtpSignInRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Options for sign-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::LoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "LoginOptions",
+                                "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/otp/signin/sms`
@@ -8387,6 +9085,94 @@ pub mod builder {
             ) -> types::builder::OtpSignUpOrInRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/otp/signup-in/sms`
@@ -8501,6 +9287,71 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Details of the user to create. Every field is optional.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpUser>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.user(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "SignUpUser",
+                                "user", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/otp/signup/voice`
         pub async fn send(
             self,
@@ -8555,6 +9406,94 @@ pub mod builder {
             ) -> types::builder::OtpSignInRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Options for sign-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::LoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "LoginOptions",
+                                "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/otp/signin/voice`
@@ -8613,6 +9552,94 @@ pub mod builder {
             ) -> types::builder::OtpSignUpOrInRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/otp/signup-in/voice`
@@ -8727,6 +9754,71 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Details of the user to create. Every field is optional.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpUser>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.user(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "SignUpUser",
+                                "user", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/otp/signup/whatsapp`
         pub async fn send(
             self,
@@ -8781,6 +9873,94 @@ pub mod builder {
             ) -> types::builder::OtpSignInRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Options for sign-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::LoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "LoginOptions",
+                                "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/otp/signin/whatsapp`
@@ -8839,6 +10019,94 @@ pub mod builder {
             ) -> types::builder::OtpSignUpOrInRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/otp/signup-in/whatsapp`
@@ -8953,6 +10221,71 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Details of the user to create. Every field is optional.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpUser>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.user(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "SignUpUser",
+                                "user", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/otp/signup/im`
         pub async fn send(
             self,
@@ -9007,6 +10340,94 @@ pub mod builder {
             ) -> types::builder::OtpSignInRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Options for sign-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::LoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "LoginOptions",
+                                "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/otp/signin/im`
@@ -9065,6 +10486,94 @@ pub mod builder {
             ) -> types::builder::OtpSignUpOrInRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/otp/signup-in/im`
@@ -9181,6 +10690,187 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Also make the new address a login id of the user.
+        pub fn add_to_login_ids<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.add_to_login_ids(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "addToLoginIDs", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Fail when another user already has this address.
+        pub fn fail_on_conflict<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.fail_on_conflict(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "failOnConflict", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Language of the message.
+        pub fn locale<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.locale(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "locale", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Keep the factors already on the refresh JWT and add this one to them.
+        pub fn mfa<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.mfa(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool", "mfa",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///With `addToLoginIDs`, keep the user that already owns the address and merge into it.
+        pub fn on_merge_use_existing<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(
+                            body
+                                .on_merge_use_existing(::std::option::Option::Some(value)),
+                        )
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "onMergeUseExisting", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Message template to use instead of the project default.
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.template_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "templateId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Variables for the message template.
+        pub fn template_options<I, K, V>(mut self, entries: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.body = self
+                .body
+                .map(|body| {
+                    body
+                        .template_options(
+                            entries
+                                .into_iter()
+                                .map(|(key, value)| (key.into(), value.into()))
+                                .collect::<
+                                    ::std::collections::HashMap<
+                                        ::std::string::String,
+                                        ::std::string::String,
+                                    >,
+                                >(),
+                        )
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/otp/update/email`
         pub async fn send(
             self,
@@ -9237,6 +10927,187 @@ pub mod builder {
             ) -> types::builder::UpdatePhoneOtpRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Also make the new number a login id of the user.
+        pub fn add_to_login_ids<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.add_to_login_ids(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "addToLoginIDs", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Fail when another user already has this number.
+        pub fn fail_on_conflict<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.fail_on_conflict(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "failOnConflict", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Language of the message.
+        pub fn locale<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.locale(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "locale", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Keep the factors already on the refresh JWT and add this one to them.
+        pub fn mfa<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.mfa(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool", "mfa",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///With `addToLoginIDs`, keep the user that already owns the number and merge into it.
+        pub fn on_merge_use_existing<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(
+                            body
+                                .on_merge_use_existing(::std::option::Option::Some(value)),
+                        )
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "onMergeUseExisting", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Message template to use instead of the project default.
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.template_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "templateId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Variables for the message template.
+        pub fn template_options<I, K, V>(mut self, entries: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.body = self
+                .body
+                .map(|body| {
+                    body
+                        .template_options(
+                            entries
+                                .into_iter()
+                                .map(|(key, value)| (key.into(), value.into()))
+                                .collect::<
+                                    ::std::collections::HashMap<
+                                        ::std::string::String,
+                                        ::std::string::String,
+                                    >,
+                                >(),
+                        )
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/otp/update/phone/sms`
@@ -9297,6 +11168,187 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Also make the new number a login id of the user.
+        pub fn add_to_login_ids<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.add_to_login_ids(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "addToLoginIDs", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Fail when another user already has this number.
+        pub fn fail_on_conflict<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.fail_on_conflict(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "failOnConflict", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Language of the message.
+        pub fn locale<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.locale(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "locale", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Keep the factors already on the refresh JWT and add this one to them.
+        pub fn mfa<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.mfa(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool", "mfa",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///With `addToLoginIDs`, keep the user that already owns the number and merge into it.
+        pub fn on_merge_use_existing<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(
+                            body
+                                .on_merge_use_existing(::std::option::Option::Some(value)),
+                        )
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "onMergeUseExisting", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Message template to use instead of the project default.
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.template_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "templateId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Variables for the message template.
+        pub fn template_options<I, K, V>(mut self, entries: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.body = self
+                .body
+                .map(|body| {
+                    body
+                        .template_options(
+                            entries
+                                .into_iter()
+                                .map(|(key, value)| (key.into(), value.into()))
+                                .collect::<
+                                    ::std::collections::HashMap<
+                                        ::std::string::String,
+                                        ::std::string::String,
+                                    >,
+                                >(),
+                        )
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/otp/update/phone/voice`
         pub async fn send(
             self,
@@ -9353,6 +11405,187 @@ pub mod builder {
             ) -> types::builder::UpdatePhoneOtpRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Also make the new number a login id of the user.
+        pub fn add_to_login_ids<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.add_to_login_ids(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "addToLoginIDs", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Fail when another user already has this number.
+        pub fn fail_on_conflict<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.fail_on_conflict(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "failOnConflict", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Language of the message.
+        pub fn locale<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.locale(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "locale", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Keep the factors already on the refresh JWT and add this one to them.
+        pub fn mfa<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.mfa(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool", "mfa",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///With `addToLoginIDs`, keep the user that already owns the number and merge into it.
+        pub fn on_merge_use_existing<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(
+                            body
+                                .on_merge_use_existing(::std::option::Option::Some(value)),
+                        )
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "onMergeUseExisting", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Message template to use instead of the project default.
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.template_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "templateId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Variables for the message template.
+        pub fn template_options<I, K, V>(mut self, entries: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.body = self
+                .body
+                .map(|body| {
+                    body
+                        .template_options(
+                            entries
+                                .into_iter()
+                                .map(|(key, value)| (key.into(), value.into()))
+                                .collect::<
+                                    ::std::collections::HashMap<
+                                        ::std::string::String,
+                                        ::std::string::String,
+                                    >,
+                                >(),
+                        )
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/otp/update/phone/whatsapp`
@@ -9413,6 +11646,187 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Also make the new number a login id of the user.
+        pub fn add_to_login_ids<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.add_to_login_ids(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "addToLoginIDs", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Fail when another user already has this number.
+        pub fn fail_on_conflict<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.fail_on_conflict(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "failOnConflict", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Language of the message.
+        pub fn locale<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.locale(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "locale", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Keep the factors already on the refresh JWT and add this one to them.
+        pub fn mfa<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.mfa(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool", "mfa",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///With `addToLoginIDs`, keep the user that already owns the number and merge into it.
+        pub fn on_merge_use_existing<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(
+                            body
+                                .on_merge_use_existing(::std::option::Option::Some(value)),
+                        )
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "onMergeUseExisting", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Message template to use instead of the project default.
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.template_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "templateId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Variables for the message template.
+        pub fn template_options<I, K, V>(mut self, entries: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.body = self
+                .body
+                .map(|body| {
+                    body
+                        .template_options(
+                            entries
+                                .into_iter()
+                                .map(|(key, value)| (key.into(), value.into()))
+                                .collect::<
+                                    ::std::collections::HashMap<
+                                        ::std::string::String,
+                                        ::std::string::String,
+                                    >,
+                                >(),
+                        )
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/otp/update/phone/im`
         pub async fn send(
             self,
@@ -9471,6 +11885,92 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Details of the user to create. Every field is optional.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpUser>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.user(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "SignUpUser",
+                                "user", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/magiclink/signup/email`
         pub async fn send(
             self,
@@ -9527,6 +12027,115 @@ pub mod builder {
             ) -> types::builder::MagicLinkSignInRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Options for sign-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::LoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "LoginOptions",
+                                "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/magiclink/signin/email`
@@ -9588,6 +12197,115 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/magiclink/signup-in/email`
         pub async fn send(
             self,
@@ -9647,6 +12365,92 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Details of the user to create. Every field is optional.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpUser>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.user(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "SignUpUser",
+                                "user", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/magiclink/signup/sms`
         pub async fn send(
             self,
@@ -9703,6 +12507,115 @@ pub mod builder {
             ) -> types::builder::MagicLinkSignInRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Options for sign-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::LoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "LoginOptions",
+                                "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/magiclink/signin/sms`
@@ -9764,6 +12677,115 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/magiclink/signup-in/sms`
         pub async fn send(
             self,
@@ -9821,6 +12843,92 @@ pub mod builder {
             ) -> types::builder::MagicLinkSignUpRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Details of the user to create. Every field is optional.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpUser>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.user(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "SignUpUser",
+                                "user", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/magiclink/signup/whatsapp`
@@ -9881,6 +12989,115 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Options for sign-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::LoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "LoginOptions",
+                                "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/magiclink/signin/whatsapp`
         pub async fn send(
             self,
@@ -9938,6 +13155,115 @@ pub mod builder {
             ) -> types::builder::MagicLinkSignUpOrInRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Options for sign-up and sign-up-or-in. Every field is optional.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::SignUpLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.login_options(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "SignUpLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///SSO application the sign-in is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Deliver to the user's recovery email or phone.
+        pub fn use_recovery<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.use_recovery(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "useRecovery", error
+                            ),
+                        )
+                    }
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/magiclink/signup-in/whatsapp`
@@ -10058,6 +13384,187 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Also make the new address a login id of the user.
+        pub fn add_to_login_ids<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.add_to_login_ids(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "addToLoginIDs", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Fail when another user already has this address.
+        pub fn fail_on_conflict<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.fail_on_conflict(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "failOnConflict", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Language of the message.
+        pub fn locale<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.locale(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "locale", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///With `addToLoginIDs`, keep the user that already owns the address and merge into it.
+        pub fn on_merge_use_existing<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(
+                            body
+                                .on_merge_use_existing(::std::option::Option::Some(value)),
+                        )
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "onMergeUseExisting", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Message template to use instead of the project default.
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.template_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "templateId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Variables for the message template.
+        pub fn template_options<I, K, V>(mut self, entries: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.body = self
+                .body
+                .map(|body| {
+                    body
+                        .template_options(
+                            entries
+                                .into_iter()
+                                .map(|(key, value)| (key.into(), value.into()))
+                                .collect::<
+                                    ::std::collections::HashMap<
+                                        ::std::string::String,
+                                        ::std::string::String,
+                                    >,
+                                >(),
+                        )
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/magiclink/update/email`
         pub async fn send(
             self,
@@ -10116,6 +13623,187 @@ pub mod builder {
             ) -> types::builder::UpdatePhoneMagicLinkRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Also make the new number a login id of the user.
+        pub fn add_to_login_ids<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.add_to_login_ids(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "addToLoginIDs", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Fail when another user already has this number.
+        pub fn fail_on_conflict<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.fail_on_conflict(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "failOnConflict", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Language of the message.
+        pub fn locale<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.locale(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "locale", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///With `addToLoginIDs`, keep the user that already owns the number and merge into it.
+        pub fn on_merge_use_existing<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(
+                            body
+                                .on_merge_use_existing(::std::option::Option::Some(value)),
+                        )
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "onMergeUseExisting", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Message template to use instead of the project default.
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.template_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "templateId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Variables for the message template.
+        pub fn template_options<I, K, V>(mut self, entries: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.body = self
+                .body
+                .map(|body| {
+                    body
+                        .template_options(
+                            entries
+                                .into_iter()
+                                .map(|(key, value)| (key.into(), value.into()))
+                                .collect::<
+                                    ::std::collections::HashMap<
+                                        ::std::string::String,
+                                        ::std::string::String,
+                                    >,
+                                >(),
+                        )
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/magiclink/update/phone/sms`
@@ -10178,6 +13866,187 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Also make the new number a login id of the user.
+        pub fn add_to_login_ids<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.add_to_login_ids(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "addToLoginIDs", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Fail when another user already has this number.
+        pub fn fail_on_conflict<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.fail_on_conflict(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "failOnConflict", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Language of the message.
+        pub fn locale<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.locale(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "locale", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///With `addToLoginIDs`, keep the user that already owns the number and merge into it.
+        pub fn on_merge_use_existing<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(
+                            body
+                                .on_merge_use_existing(::std::option::Option::Some(value)),
+                        )
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "onMergeUseExisting", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Message template to use instead of the project default.
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.template_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "templateId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Variables for the message template.
+        pub fn template_options<I, K, V>(mut self, entries: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.body = self
+                .body
+                .map(|body| {
+                    body
+                        .template_options(
+                            entries
+                                .into_iter()
+                                .map(|(key, value)| (key.into(), value.into()))
+                                .collect::<
+                                    ::std::collections::HashMap<
+                                        ::std::string::String,
+                                        ::std::string::String,
+                                    >,
+                                >(),
+                        )
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/magiclink/update/phone/whatsapp`
         pub async fn send(
             self,
@@ -10236,6 +14105,187 @@ pub mod builder {
             ) -> types::builder::UpdatePhoneMagicLinkRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Where the link points; must be in the project's approved domains. The project default applies when omitted.
+        pub fn uri<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.uri(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "URI",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Also make the new number a login id of the user.
+        pub fn add_to_login_ids<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.add_to_login_ids(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "addToLoginIDs", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Fail when another user already has this number.
+        pub fn fail_on_conflict<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.fail_on_conflict(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "failOnConflict", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Language of the message.
+        pub fn locale<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.locale(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "locale", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///With `addToLoginIDs`, keep the user that already owns the number and merge into it.
+        pub fn on_merge_use_existing<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(
+                            body
+                                .on_merge_use_existing(::std::option::Option::Some(value)),
+                        )
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "onMergeUseExisting", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Messaging provider to deliver through instead of the project default.
+        pub fn provider_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.provider_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "providerId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Message template to use instead of the project default.
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.template_id(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "templateId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Variables for the message template.
+        pub fn template_options<I, K, V>(mut self, entries: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = (K, V)>,
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.body = self
+                .body
+                .map(|body| {
+                    body
+                        .template_options(
+                            entries
+                                .into_iter()
+                                .map(|(key, value)| (key.into(), value.into()))
+                                .collect::<
+                                    ::std::collections::HashMap<
+                                        ::std::string::String,
+                                        ::std::string::String,
+                                    >,
+                                >(),
+                        )
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/magiclink/update/phone/im`
@@ -10297,6 +14347,29 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///A token from another identity provider, exchanged for a Descope session while migrating sessions.
+        pub fn external_token<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.external_token(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "externalToken", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/refresh`
         pub async fn send(
             self,
@@ -10355,6 +14428,29 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///A token from another identity provider, exchanged for a Descope session while migrating sessions.
+        pub fn external_token<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.external_token(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "externalToken", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/try-refresh`
         pub async fn send(
             self,
@@ -10409,6 +14505,25 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+        ///Declared by the published description without documented values; no SDK sends it.
+        pub fn logout_type<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::Into<::std::string::String>,
+        {
+            self.body = self
+                .body
+                .map(|body| {
+                    body
+                        .logout_type(
+                            values
+                                .into_iter()
+                                .map(::std::convert::Into::into)
+                                .collect::<::std::vec::Vec<::std::string::String>>(),
+                        )
+                });
+            self
+        }
         ///Sends a `POST` request to `/v1/auth/logout`
         pub async fn send(
             self,
@@ -10461,6 +14576,25 @@ pub mod builder {
             ) -> types::builder::LogoutRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///Declared by the published description without documented values; no SDK sends it.
+        pub fn logout_type<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::Into<::std::string::String>,
+        {
+            self.body = self
+                .body
+                .map(|body| {
+                    body
+                        .logout_type(
+                            values
+                                .into_iter()
+                                .map(::std::convert::Into::into)
+                                .collect::<::std::vec::Vec<::std::string::String>>(),
+                        )
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/logoutall`
@@ -10559,6 +14693,46 @@ pub mod builder {
             ) -> types::builder::MyTenantsRequest,
         {
             self.body = self.body.map(f);
+            self
+        }
+        ///True to return only the tenant currently selected in the session (its `dct` claim).
+        pub fn dct<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.dct(::std::option::Option::Some(value))),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool", "dct",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Ids of the tenants to return.
+        pub fn ids<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::Into<::std::string::String>,
+        {
+            self.body = self
+                .body
+                .map(|body| {
+                    body
+                        .ids(
+                            values
+                                .into_iter()
+                                .map(::std::convert::Into::into)
+                                .collect::<::std::vec::Vec<::std::string::String>>(),
+                        )
+                });
             self
         }
         ///Sends a `POST` request to `/v1/auth/me/tenants`
@@ -10717,6 +14891,698 @@ pub mod builder {
                         .query("certs", &certs),
                 )
                 .await
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOtpEmail<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedEmail>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignInOtpEmail<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedEmail>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOrInOtpEmail<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedEmail>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for VerifyOtpEmail<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOtpSms<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignInOtpSms<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOrInOtpSms<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for VerifyOtpSms<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOtpVoice<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignInOtpVoice<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOrInOtpVoice<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for VerifyOtpVoice<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOtpWhatsapp<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignInOtpWhatsapp<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOrInOtpWhatsapp<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for VerifyOtpWhatsapp<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOtpIm<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignInOtpIm<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOrInOtpIm<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for VerifyOtpIm<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for UpdateEmailOtp<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedEmail>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for UpdatePhoneOtpSms<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for UpdatePhoneOtpVoice<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for UpdatePhoneOtpWhatsapp<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for UpdatePhoneOtpIm<'a> {
+        type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpMagicLinkEmail<'a> {
+        type Output = Result<crate::Response<types::MaskedEmail>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignInMagicLinkEmail<'a> {
+        type Output = Result<crate::Response<types::MaskedEmail>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOrInMagicLinkEmail<'a> {
+        type Output = Result<crate::Response<types::MaskedEmail>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpMagicLinkSms<'a> {
+        type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignInMagicLinkSms<'a> {
+        type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOrInMagicLinkSms<'a> {
+        type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpMagicLinkWhatsapp<'a> {
+        type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignInMagicLinkWhatsapp<'a> {
+        type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SignUpOrInMagicLinkWhatsapp<'a> {
+        type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for VerifyMagicLink<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for UpdateEmailMagicLink<'a> {
+        type Output = Result<crate::Response<types::MaskedEmail>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for UpdatePhoneMagicLinkSms<'a> {
+        type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for UpdatePhoneMagicLinkWhatsapp<'a> {
+        type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for UpdatePhoneMagicLinkIm<'a> {
+        type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for Refresh<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for TryRefresh<'a> {
+        type Output = Result<crate::Response<types::OptionalJwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for Logout<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for LogoutAll<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for Me<'a> {
+        type Output = Result<crate::Response<types::ResponseUser>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for MeAuthHistory<'a> {
+        type Output = Result<
+            crate::Response<types::MeAuthHistoryResponse>,
+            crate::Error,
+        >;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for MyTenants<'a> {
+        type Output = Result<crate::Response<types::MyTenantsResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SelectTenant<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for ValidateSessionRemotely<'a> {
+        type Output = Result<
+            crate::Response<types::ValidateSessionResponse>,
+            crate::Error,
+        >;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for GetJwks<'a> {
+        type Output = Result<crate::Response<types::Jwks>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
         }
     }
 }

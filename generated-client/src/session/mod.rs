@@ -283,8 +283,7 @@ impl Client {
     /// The project's keys, through the generated operation.
     async fn fetch_keys(&self) -> Result<KeySet, String> {
         let answer = self
-            .get_jwks()
-            .project_id(self.project_id().as_str())
+            .get_jwks(self.project_id().as_str())
             .send()
             .await
             .map_err(|error| error.to_string())?;
