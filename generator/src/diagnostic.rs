@@ -169,8 +169,11 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug)]
 pub(crate) struct Report {
     file: String,
-    /// Repair mode: problems of curated-slice policy are not recorded (see [`Rule::is_policy`]).
+    /// Problems of curated-slice policy are not recorded (see [`Rule::is_policy`]).
     relaxed: bool,
+    /// Repair mode: the output is progenitor's plain client, so what only the curated runtime
+    /// needs (JSON bodies, one typed success) is not recorded either; progenitor decides.
+    foreign: bool,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -179,16 +182,42 @@ impl Report {
         Report {
             file: file.to_owned(),
             relaxed: false,
+            foreign: false,
             diagnostics: Vec::new(),
         }
     }
 
-    /// A report for a foreign spec: it keeps only what would make progenitor fail or produce
-    /// broken code, and drops curated-slice policy.
+    /// A report that drops curated-slice policy but keeps what the curated client needs: for
+    /// small specs the curated pipeline generates ([`crate::Policy::Relaxed`]).
     pub(crate) fn relaxed(file: &str) -> Self {
         Report {
             relaxed: true,
             ..Report::new(file)
+        }
+    }
+
+    /// A report for a foreign spec (repair mode): it keeps only what would make progenitor fail
+    /// or produce broken code.
+    pub(crate) fn foreign(file: &str) -> Self {
+        Report {
+            relaxed: true,
+            foreign: true,
+            ..Report::new(file)
+        }
+    }
+
+    /// Records a shape that progenitor handles but the curated runtime cannot send or decode
+    /// (a form or binary body, a `default` response, no typed success): kept in a curated run,
+    /// dropped in repair mode, whose plain client progenitor's own runtime serves.
+    pub(crate) fn push_runtime(
+        &mut self,
+        location: Location,
+        rule: Rule,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        if !self.foreign {
+            self.push(location, rule, message, help);
         }
     }
 

@@ -37,7 +37,7 @@ mod tree;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Rule};
 pub use examples::{Example, collect as collect_examples, mismatches as example_mismatches};
-pub use load::{Spec, load};
+pub use load::{Spec, decode, load};
 pub use model::{Credential, Operation};
 pub use repair::{Repair, name_from_method_and_path, repair};
 
@@ -199,7 +199,7 @@ pub fn generate_foreign(spec_text: &str, spec_file: &str) -> Foreign {
     let (raw, repairs) = repair::repair(raw);
     let outcome = load::from_tree(raw, spec_file).and_then(|spec| {
         check_foreign(&spec)?;
-        let mut report = diagnostic::Report::relaxed(spec_file);
+        let mut report = diagnostic::Report::foreign(spec_file);
         let client = progenitor_stage::generate_plain(&spec.typed, &mut report)
             .and_then(|tokens| render::parse(tokens, "client", &mut report));
         report.into_result()?;
@@ -227,7 +227,7 @@ pub fn generate_foreign(spec_text: &str, spec_file: &str) -> Foreign {
 
 /// Runs only the rules that guard progenitor (repair mode), dropping curated-slice policy.
 pub fn check_foreign(spec: &Spec) -> Result<(), Diagnostics> {
-    let mut report = diagnostic::Report::relaxed(&spec.file);
+    let mut report = diagnostic::Report::foreign(&spec.file);
     tree::check_keys(&spec.raw, &mut report);
     tree::check_references(&spec.raw, &mut report);
     let _ = rules::check(&spec.typed, &mut report);

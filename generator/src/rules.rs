@@ -108,6 +108,28 @@ impl<'a> OperationChecker<'a> {
         self.report.push(self.location.clone(), rule, message, help);
     }
 
+    /// A shape only the curated runtime cannot serve; repair mode drops it (`push_runtime`).
+    fn runtime(&mut self, rule: Rule, message: impl Into<String>, help: impl Into<String>) {
+        self.report
+            .push_runtime(self.location.clone(), rule, message, help);
+    }
+
+    /// A problem for progenitor too (`fail`) when `breaks_progenitor`, else only for the curated
+    /// runtime (`runtime`).
+    fn report_either(
+        &mut self,
+        breaks_progenitor: bool,
+        rule: Rule,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        if breaks_progenitor {
+            self.fail(rule, message, help);
+        } else {
+            self.runtime(rule, message, help);
+        }
+    }
+
     /// A problem of curated-slice policy only; repair mode drops it (see `Rule::is_policy`).
     fn policy(&mut self, rule: Rule, message: impl Into<String>, help: impl Into<String>) {
         self.report
@@ -351,7 +373,7 @@ impl<'a> OperationChecker<'a> {
             } else {
                 " only"
             };
-            self.fail(
+            self.runtime(
                 Rule::RequestBody,
                 format!(
                     "the request body is offered as {}{only}; the client sends application/json",
@@ -431,7 +453,7 @@ impl<'a> OperationChecker<'a> {
         if let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind
             && !object.required.is_empty()
         {
-            self.fail(
+            self.runtime(
                 Rule::RequestBody,
                 format!(
                     "the request body is optional, but its schema requires {}; a caller who sets \
@@ -451,11 +473,11 @@ impl<'a> OperationChecker<'a> {
     fn responses(&mut self, operation: &'a SpecOperation) {
         let responses = &operation.responses;
         if responses.default.is_some() {
-            self.fail(
+            self.runtime(
                 Rule::Responses,
                 "the operation declares a `default` response",
                 "list the error statuses (400, 401, 403, 404, 429, 5XX) with the shared error \
-                 schema instead; progenitor cannot combine `default` with typed statuses",
+                 schema instead; the client tells errors by their status",
             );
         }
         let mut successes = Vec::new();
@@ -504,7 +526,7 @@ impl<'a> OperationChecker<'a> {
         }
         match successes.as_slice() {
             [(_, Some(_))] => {}
-            [] => self.fail(
+            [] => self.runtime(
                 Rule::Responses,
                 "the operation has no success (2xx) response",
                 "declare the 200 response and its JSON schema",
@@ -516,7 +538,14 @@ impl<'a> OperationChecker<'a> {
                 format!("the success response {label} has no application/json schema"),
                 "describe the success body; use an empty object schema when the service returns `{}`",
             ),
-            many => self.fail(
+            // progenitor asserts that the successes share one body type, and panics otherwise;
+            // several successes of one type (or none) it takes, the curated client does not.
+            many => self.report_either(
+                many.iter()
+                    .filter_map(|(_, schema)| schema.as_ref())
+                    .collect::<BTreeSet<_>>()
+                    .len()
+                    > 1,
                 Rule::Responses,
                 format!(
                     "the operation has {} success responses ({}); the client needs exactly one body type",
@@ -537,6 +566,7 @@ impl<'a> OperationChecker<'a> {
                 .iter()
                 .map(|(schema, statuses)| format!("{} -> {schema}", statuses.join("/")))
                 .collect();
+            // progenitor asserts that an operation has one error type, and panics otherwise.
             self.fail(
                 Rule::Responses,
                 format!(

@@ -82,6 +82,20 @@ pub enum Command {
         #[arg(long, value_name = "PATH", default_value = "cargo-semver-checks")]
         semver_checks: PathBuf,
     },
+    /// Repair mode against real-world specs: each must give a client that compiles whenever
+    /// plain progenitor's does
+    ///
+    /// The corpus is the OpenAPI documents the openapiv3 crate ships as fixtures (fetched with
+    /// the workspace's dependencies). Each document goes through plain progenitor and repair
+    /// mode; every client that comes out is compiled (`cargo check`, which may fetch chrono and
+    /// uuid for `date-time` and `uuid` formats). Prints the table; exit status 1 when repair mode
+    /// accepts a document whose client does not compile, or refuses one plain progenitor handles.
+    Corpus {
+        /// Read the documents (`*.json`, `*.yaml`) of DIR instead, such as progenitor's
+        /// `sample_openapi/`
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Time dev rebuilds of the generated code and count its lines; prints the table of
     /// BENCHMARKS.md
     ///

@@ -44,7 +44,7 @@ pub fn workspace_root() -> PathBuf {
 /// The spec's text and its name for diagnostics and headers: relative to the repository, so
 /// output does not depend on where the checkout is.
 fn read_spec(options: &Options) -> anyhow::Result<(String, String)> {
-    let text = fs::read_to_string(&options.spec)
+    let bytes = fs::read(&options.spec)
         .with_context(|| format!("cannot read the spec {}", options.spec.display()))?;
     let name = options
         .spec
@@ -52,6 +52,8 @@ fn read_spec(options: &Options) -> anyhow::Result<(String, String)> {
         .unwrap_or(&options.spec)
         .to_string_lossy()
         .replace('\\', "/");
+    // Bytes that are not UTF-8 are a diagnostic with a position, like any other syntax error.
+    let text = descope_generator::decode(&bytes, &name)?;
     Ok((text, name))
 }
 

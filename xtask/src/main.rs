@@ -7,6 +7,7 @@ mod api_diff;
 mod cli;
 mod codegen;
 mod compile_time;
+mod corpus;
 mod coverage;
 mod derived;
 mod diff_command;
@@ -100,6 +101,18 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             print!("{report}");
             if !agree {
                 eprintln!("cargo xtask diff and cargo-semver-checks disagree (rows marked **no**)");
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Corpus { dir } => {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join("target"));
+            let (report, holds) = corpus::run(&root, dir.as_deref(), &target.join("corpus"))?;
+            print!("{report}");
+            if !holds {
+                eprintln!("repair mode falls short of plain progenitor (rows marked **no**)");
                 return Ok(ExitCode::FAILURE);
             }
             Ok(ExitCode::SUCCESS)
