@@ -95,6 +95,8 @@ mod history;
 mod response;
 mod retry;
 pub mod session;
+#[cfg(test)]
+mod wire_tests;
 
 pub use answer::MAX_RETRY_AFTER;
 pub(crate) use call::Call;

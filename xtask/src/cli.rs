@@ -96,6 +96,23 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Seeded mutations of the curated spec: each must end in a documented diagnostic or a
+    /// client that compiles
+    ///
+    /// Mutates openapi/descope-auth.yaml COUNT times (every kind in turn: a key deleted, a value
+    /// of another type, a duplicated key, a new operation of any method, a parameter in any
+    /// location, another media type, bytes that are not UTF-8, a YAML alias bomb, a very long
+    /// string), generates each in the curated pipeline and in repair mode, and compiles every
+    /// client that comes out. Exit status 1 on a panic, a hang, an internal diagnostic or a client
+    /// that does not compile.
+    Mutate {
+        /// The seed; the same seed gives the same mutants
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How many mutants
+        #[arg(long, value_name = "N", default_value_t = 36, value_parser = positive)]
+        count: usize,
+    },
     /// Time dev rebuilds of the generated code and count its lines; prints the table of
     /// BENCHMARKS.md
     ///

@@ -15,10 +15,12 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 
+use crate::stand_in;
+
 /// A crate holding a plain progenitor client: the dependencies progenitor's README lists for
 /// its generated code (`chrono` and `uuid` for those formats, `futures` for streams, `base64`
 /// and `rand` for websocket upgrades, `regress` for patterns).
-const MANIFEST: &str = r#"[package]
+pub const MANIFEST: &str = r#"[package]
 name = "corpus-client"
 version = "0.0.0"
 edition = "2024"
@@ -175,19 +177,10 @@ fn compiled(client: &str, dir: &Path, work: &Path) -> anyhow::Result<Outcome> {
     std::fs::create_dir_all(dir.join("src"))?;
     std::fs::write(dir.join("Cargo.toml"), MANIFEST)?;
     std::fs::write(dir.join("src/lib.rs"), client)?;
-    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["check", "--quiet", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", work.join("target"))
-        .output()
-        .context("cannot run cargo check")?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    if !output.status.success() && !stderr.contains("error[E") && !stderr.contains("error: ") {
-        bail!("cargo check failed without a compile error:\n{stderr}");
-    }
+    let compiles = stand_in::cargo_check(&dir.join("Cargo.toml"), &work.join("target"), false)?;
     Ok(Outcome::Generated {
         lines: client.lines().count(),
-        compiles: output.status.success(),
+        compiles: compiles.is_ok(),
     })
 }
 

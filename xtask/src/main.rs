@@ -11,8 +11,10 @@ mod corpus;
 mod coverage;
 mod derived;
 mod diff_command;
+mod mutate;
 mod semver_fixtures;
 mod signatures;
+mod stand_in;
 mod surface;
 mod upstream;
 
@@ -113,6 +115,18 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             print!("{report}");
             if !holds {
                 eprintln!("repair mode falls short of plain progenitor (rows marked **no**)");
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Mutate { seed, count } => {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join("target"));
+            let (report, held) = mutate::run(&root, seed, count, &target.join("mutate"))?;
+            print!("{report}");
+            if !held {
+                eprintln!("a mutant ended in neither a diagnostic nor a compiling client");
                 return Ok(ExitCode::FAILURE);
             }
             Ok(ExitCode::SUCCESS)

@@ -25,86 +25,8 @@ use anyhow::{Context, bail};
 
 use crate::api_diff::{self, Impact};
 use crate::signatures::{self, Signatures};
+use crate::stand_in;
 use crate::surface::Surface;
-
-/// What each fixture crate's `lib.rs` holds instead of the client's runtime: the items the
-/// generated code names, with the signatures it calls. The runtime is the same on both sides of
-/// every comparison, so only the generated code can make a difference.
-const STAND_IN_RUNTIME: &str = r#"//! The generated code of one `cargo xtask diff` fixture, over a stand-in for the runtime.
-#![allow(dead_code, unused_variables, rustdoc::broken_intra_doc_links)]
-
-#[rustfmt::skip]
-mod generated;
-
-pub use generated::client::{Client, builder, prelude, types};
-pub use generated::operations;
-
-/// Stands in for `descope_client::ClientState`.
-#[derive(Clone, Debug, Default)]
-pub struct ClientState;
-
-/// Stands in for `descope_client::Response`.
-#[derive(Debug)]
-pub struct Response<T>(pub T);
-
-/// Stands in for `descope_client::Error`.
-#[derive(Debug)]
-pub struct Error;
-
-impl Error {
-    pub(crate) fn invalid_body(_: &'static operations::Operation, _: String) -> Self {
-        Error
-    }
-    pub(crate) fn invalid_argument(_: &'static operations::Operation, _: &str, _: String) -> Self {
-        Error
-    }
-}
-
-pub(crate) struct Call;
-
-impl Call {
-    pub(crate) fn new(_: &'static operations::Operation) -> Self {
-        Call
-    }
-    pub(crate) fn path(self, _: &'static str, _: &impl serde::Serialize) -> Self {
-        self
-    }
-    pub(crate) fn query(self, _: &'static str, _: &impl serde::Serialize) -> Self {
-        self
-    }
-    pub(crate) fn header(self, _: &'static str, _: &impl serde::Serialize) -> Self {
-        self
-    }
-    pub(crate) fn json(self, _: &impl serde::Serialize) -> Self {
-        self
-    }
-}
-
-impl Client {
-    pub(crate) async fn execute<T: serde::de::DeserializeOwned>(
-        &self,
-        _: Call,
-    ) -> Result<Response<T>, Error> {
-        Err(Error)
-    }
-}
-"#;
-
-/// The fixture crate's manifest: its own workspace, version 1.0.0 (so that cargo-semver-checks
-/// reads "major" as breaking; before 1.0 a minor bump may break), the client's dependencies.
-const MANIFEST: &str = r#"[package]
-name = "fixture-client"
-version = "1.0.0"
-edition = "2024"
-publish = false
-
-[workspace]
-
-[dependencies]
-reqwest = { version = "0.13", default-features = false, features = ["json"] }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-"#;
 
 /// One fixture pair's verdicts.
 struct Verdict {
@@ -137,12 +59,8 @@ pub fn run(root: &Path, semver_checks: &Path, work: &Path) -> anyhow::Result<(St
     let fixtures = root.join("xtask/tests/diff");
     let crate_dir = work.join("crate");
     let json_dir = work.join("rustdoc");
-    std::fs::create_dir_all(crate_dir.join("src/generated"))?;
+    stand_in::create(root, &crate_dir)?;
     std::fs::create_dir_all(&json_dir)?;
-    std::fs::write(crate_dir.join("Cargo.toml"), MANIFEST)?;
-    std::fs::write(crate_dir.join("src/lib.rs"), STAND_IN_RUNTIME)?;
-    // Seeded with the workspace's lock: the same reqwest and serde, nothing new downloaded.
-    std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock"))?;
 
     let mut names: Vec<String> = std::fs::read_dir(&fixtures)
         .with_context(|| format!("cannot read {}", fixtures.display()))?
