@@ -78,6 +78,7 @@ pub(crate) fn apply(
     let types = type_fields(file);
     let type_names: BTreeSet<String> = types.keys().cloned().collect();
     let builders = builder_fields(file);
+    let templates = Templates::new();
     let mut shapes = BTreeMap::new();
     let mut builder_setters: BTreeMap<String, Vec<syn::ImplItemFn>> = BTreeMap::new();
 
@@ -106,6 +107,7 @@ pub(crate) fn apply(
                 continue;
             };
             let plan = Plan {
+                templates: &templates,
                 operation,
                 builder_fields: fields,
                 types: &types,
@@ -162,6 +164,21 @@ pub(crate) fn awaitable(file: &mut syn::File) {
     let Some((_, items)) = module_items_mut(file, "builder") else {
         return;
     };
+    // Parsed once, filled in per builder (see `Templates`).
+    let template: syn::ItemImpl = parse_quote! {
+        ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+        impl<'a> ::std::future::IntoFuture for __Builder<'a> {
+            type Output = __Inner;
+            type IntoFuture = ::std::pin::Pin<
+                ::std::boxed::Box<
+                    dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+                >,
+            >;
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    };
     let mut impls = Vec::new();
     for item in items.iter() {
         let Item::Impl(block) = item else { continue };
@@ -178,21 +195,22 @@ pub(crate) fn awaitable(file: &mut syn::File) {
         let syn::ReturnType::Type(_, output) = &send.sig.output else {
             continue;
         };
-        let name = format_ident!("{name}");
-        impls.push(Item::Impl(parse_quote! {
-            ///Awaiting the builder sends the request, as [`send`](Self::send) does.
-            impl<'a> ::std::future::IntoFuture for #name<'a> {
-                type Output = #output;
-                type IntoFuture = ::std::pin::Pin<
-                    ::std::boxed::Box<
-                        dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-                    >,
-                >;
-                fn into_future(self) -> Self::IntoFuture {
-                    ::std::boxed::Box::pin(self.send())
-                }
-            }
-        }));
+        let mut awaitable = template.clone();
+        if let syn::Type::Path(path) = awaitable.self_ty.as_mut()
+            && let Some(segment) = path.path.segments.last_mut()
+        {
+            segment.ident = format_ident!("{name}");
+        }
+        Fill {
+            field: &format_ident!("send"),
+            inner: output,
+            key: None,
+            item: None,
+            shown: "",
+            wire: "",
+        }
+        .visit_item_impl_mut(&mut awaitable);
+        impls.push(Item::Impl(awaitable));
     }
     items.extend(impls);
 }
@@ -204,6 +222,7 @@ struct Call {
 }
 
 struct Plan<'p> {
+    templates: &'p Templates,
     operation: &'p Operation,
     builder_fields: &'p BTreeMap<String, syn::Type>,
     types: &'p BTreeMap<String, BTreeMap<String, TypeField>>,
@@ -334,74 +353,41 @@ impl Plan<'_> {
         Ok(())
     }
 
-    /// A setter on the operation's builder for one optional body field.
+    /// A setter on the operation's builder for one optional body field, from the template of
+    /// its kind.
     fn setter(&self, wire: &str, field: &TypeField) -> syn::ImplItemFn {
-        let name = &field.name;
-        let docs = &field.docs;
         let (inner, optional) = match generic_argument(&field.ty, "Option") {
             Some(inner) => (self.qualified(inner), true),
             None => (self.qualified(field.ty.clone()), false),
         };
-        let wrap = |value: TokenStream| {
-            if optional {
-                quote!(::std::option::Option::Some(#value))
-            } else {
-                value
-            }
+        let (template, key, item) = if let Some(item) = generic_argument(&inner, "Vec") {
+            (
+                &self.templates.list[usize::from(optional)],
+                None,
+                Some(item),
+            )
+        } else if let Some((key, item)) = map_arguments(&inner) {
+            (
+                &self.templates.map[usize::from(optional)],
+                Some(key),
+                Some(item),
+            )
+        } else {
+            (&self.templates.plain[usize::from(optional)], None, None)
         };
-        if let Some(item) = generic_argument(&inner, "Vec") {
-            let value = wrap(quote!(values
-                .into_iter()
-                .map(::std::convert::Into::into)
-                .collect::<#inner>()));
-            return parse_quote! {
-                #(#docs)*
-                pub fn #name<I>(mut self, values: I) -> Self
-                where
-                    I: ::std::iter::IntoIterator,
-                    I::Item: ::std::convert::Into<#item>,
-                {
-                    self.body = self.body.map(|body| body.#name(#value));
-                    self
-                }
-            };
-        }
-        if let Some((key, item)) = map_arguments(&inner) {
-            let value = wrap(quote!(entries
-                .into_iter()
-                .map(|(key, value)| (key.into(), value.into()))
-                .collect::<#inner>()));
-            return parse_quote! {
-                #(#docs)*
-                pub fn #name<I, K, V>(mut self, entries: I) -> Self
-                where
-                    I: ::std::iter::IntoIterator<Item = (K, V)>,
-                    K: ::std::convert::Into<#key>,
-                    V: ::std::convert::Into<#item>,
-                {
-                    self.body = self.body.map(|body| body.#name(#value));
-                    self
-                }
-            };
-        }
         let shown = type_name(&inner).unwrap_or_else(|| "value".to_owned());
-        let value = wrap(quote!(value));
-        parse_quote! {
-            #(#docs)*
-            pub fn #name<V>(mut self, value: V) -> Self
-            where
-                V: ::std::convert::TryInto<#inner>,
-                V::Error: ::std::fmt::Display,
-            {
-                self.body = self.body.and_then(|body| match value.try_into() {
-                    Ok(value) => Ok(body.#name(#value)),
-                    Err(error) => Err(format!(
-                        "conversion to `{}` for `{}` failed: {}", #shown, #wire, error
-                    )),
-                });
-                self
-            }
+        let mut setter = template.clone();
+        Fill {
+            field: &field.name,
+            inner: &inner,
+            key: key.as_ref(),
+            item: item.as_ref(),
+            shown: &shown,
+            wire,
         }
+        .visit_impl_item_fn_mut(&mut setter);
+        setter.attrs = field.docs.clone();
+        setter
     }
 
     /// `ty` as the builder module names it: a type of `mod types` gets its `types::` prefix.
@@ -411,6 +397,146 @@ impl Plan<'_> {
         }
         .visit_type_mut(&mut ty);
         ty
+    }
+}
+
+/// The setters' shapes, parsed once and filled in per field (parsing one per field cost more
+/// than the rest of the pass). Index 0 sets the field as it is, 1 wraps it in `Some`.
+struct Templates {
+    plain: [syn::ImplItemFn; 2],
+    list: [syn::ImplItemFn; 2],
+    map: [syn::ImplItemFn; 2],
+}
+
+impl Templates {
+    fn new() -> Self {
+        let wrapped = |value: TokenStream, optional: bool| {
+            if optional {
+                quote!(::std::option::Option::Some(#value))
+            } else {
+                value
+            }
+        };
+        let plain = |optional| {
+            let value = wrapped(quote!(value), optional);
+            parse_quote! {
+                pub fn __field<V>(mut self, value: V) -> Self
+                where
+                    V: ::std::convert::TryInto<__Inner>,
+                    V::Error: ::std::fmt::Display,
+                {
+                    self.body = self.body.and_then(|body| match value.try_into() {
+                        Ok(value) => Ok(body.__field(#value)),
+                        Err(error) => Err(format!(
+                            "conversion to `{}` for `{}` failed: {}", "__shown", "__wire", error
+                        )),
+                    });
+                    self
+                }
+            }
+        };
+        let list = |optional| {
+            let value = wrapped(
+                quote!(
+                    values
+                        .into_iter()
+                        .map(::std::convert::Into::into)
+                        .collect::<__Inner>()
+                ),
+                optional,
+            );
+            parse_quote! {
+                pub fn __field<I>(mut self, values: I) -> Self
+                where
+                    I: ::std::iter::IntoIterator,
+                    I::Item: ::std::convert::Into<__Item>,
+                {
+                    self.body = self.body.map(|body| body.__field(#value));
+                    self
+                }
+            }
+        };
+        let map = |optional| {
+            let value = wrapped(
+                quote!(
+                    entries
+                        .into_iter()
+                        .map(|(key, value)| (key.into(), value.into()))
+                        .collect::<__Inner>()
+                ),
+                optional,
+            );
+            parse_quote! {
+                pub fn __field<I, K, V>(mut self, entries: I) -> Self
+                where
+                    I: ::std::iter::IntoIterator<Item = (K, V)>,
+                    K: ::std::convert::Into<__Key>,
+                    V: ::std::convert::Into<__Item>,
+                {
+                    self.body = self.body.map(|body| body.__field(#value));
+                    self
+                }
+            }
+        };
+        Templates {
+            plain: [plain(false), plain(true)],
+            list: [list(false), list(true)],
+            map: [map(false), map(true)],
+        }
+    }
+}
+
+/// Puts one field's names and types into a setter template: `__field`, `__Inner`, `__Key`,
+/// `__Item`, and the strings `"__shown"` and `"__wire"`.
+struct Fill<'f> {
+    field: &'f syn::Ident,
+    inner: &'f syn::Type,
+    key: Option<&'f syn::Type>,
+    item: Option<&'f syn::Type>,
+    shown: &'f str,
+    wire: &'f str,
+}
+
+impl VisitMut for Fill<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut syn::Ident) {
+        if ident == "__field" {
+            *ident = self.field.clone();
+        }
+    }
+
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        if let syn::Type::Path(path) = ty
+            && path.qself.is_none()
+            && let Some(name) = path.path.get_ident()
+        {
+            let replacement = match name.to_string().as_str() {
+                "__Inner" => Some(self.inner),
+                "__Key" => self.key,
+                "__Item" => self.item,
+                _ => None,
+            };
+            if let Some(replacement) = replacement {
+                *ty = replacement.clone();
+                return;
+            }
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+
+    /// The strings are arguments of `format!`, so they are tokens of the macro, not literals
+    /// of the syntax tree.
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        mac.tokens = std::mem::take(&mut mac.tokens)
+            .into_iter()
+            .map(|token| match &token {
+                proc_macro2::TokenTree::Literal(literal) => match literal.to_string().as_str() {
+                    "\"__shown\"" => proc_macro2::Literal::string(self.shown).into(),
+                    "\"__wire\"" => proc_macro2::Literal::string(self.wire).into(),
+                    _ => token,
+                },
+                _ => token,
+            })
+            .collect();
     }
 }
 
