@@ -1,24 +1,15 @@
 //! The `descope-emulator` command line on clap: every [`EmulatorConfig`] field a flag (declared,
 //! with its help and default, in the private `help` module), `--flag VALUE` or `--flag=VALUE`,
-//! each value read by the parser below, and refusals in clap's words, with its "did you mean"
-//! tips (the binary exits with status 2 on them).
+//! each value read by its parser (in the private `values` module), and refusals in clap's words,
+//! with its "did you mean" tips (the binary exits with status 2 on them).
 
 use std::ffi::OsString;
-use std::fmt;
-use std::path::Path;
-use std::time::Duration;
 
-use clap::builder::PossibleValue;
 use clap::error::ErrorKind;
-use clap::{CommandFactory, FromArgMatches, ValueEnum};
+use clap::{CommandFactory, FromArgMatches};
 
-use crate::config::{
-    EmulatorConfig, MAX_DURATION, RateLimit, SigningAlgorithm, TokenDelivery, check_cookie_domain,
-    check_project_id,
-};
-use crate::help::{self, Flags};
-use crate::seed::{SeedUser, check_fixed_code};
-use crate::users_file::load_users;
+use crate::config::{EmulatorConfig, TokenDelivery};
+use crate::help::Flags;
 
 /// The command line: what `--help` describes and [`parse`] reads.
 pub fn command() -> clap::Command {
@@ -99,148 +90,13 @@ impl Flags {
     }
 }
 
-/// A signing algorithm by its JOSE name, as `--signing-algorithm` takes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Algorithm(pub SigningAlgorithm);
-
-impl ValueEnum for Algorithm {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[
-            Algorithm(SigningAlgorithm::Rs256),
-            Algorithm(SigningAlgorithm::Es256),
-            Algorithm(SigningAlgorithm::EdDsa),
-        ]
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(self.0.jose_name()))
-    }
-}
-
-/// A duration flag's value, shown in `--help` in its largest unit (`3m`, `28d`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Ttl(pub Duration);
-
-impl fmt::Display for Ttl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&help::duration(self.0))
-    }
-}
-
-/// One `--fixed-code LOGIN_ID=CODE`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct FixedCode {
-    pub login_id: String,
-    pub code: String,
-}
-
-/// One `--users FILE.json`, read when the command line is.
-#[derive(Debug, Clone)]
-pub(crate) struct UsersFile {
-    pub path: String,
-    pub users: Vec<SeedUser>,
-}
-
-pub(crate) fn port(text: &str) -> Result<u16, String> {
-    text.parse()
-        .map_err(|_| "not a port number (0 to 65535)".to_owned())
-}
-
-pub(crate) fn project_id(text: &str) -> Result<String, String> {
-    check_project_id(text).map(|()| text.to_owned())
-}
-
-pub(crate) fn cookie_domain(text: &str) -> Result<String, String> {
-    check_cookie_domain(text).map(|()| text.to_owned())
-}
-
-/// A TTL or window: at least a second.
-pub(crate) fn ttl(text: &str) -> Result<Ttl, String> {
-    duration(text, 1).map(Ttl)
-}
-
-/// `--retired-key-ttl`, which may be 0.
-pub(crate) fn ttl_or_zero(text: &str) -> Result<Ttl, String> {
-    duration(text, 0).map(Ttl)
-}
-
-pub(crate) fn attempts(text: &str) -> Result<u32, String> {
-    text.parse()
-        .ok()
-        .filter(|&n| n >= 1)
-        .ok_or_else(|| "not a whole number of at least 1".to_owned())
-}
-
-pub(crate) fn redirect_uri(text: &str) -> Result<String, String> {
-    let usable = text.contains("://") && !text.chars().any(char::is_whitespace);
-    if !usable {
-        return Err("not a URL (scheme://…, no spaces)".to_owned());
-    }
-    Ok(text.to_owned())
-}
-
-/// `N/DURATION`: at most N calls (0: none) per window of at least a second.
-pub(crate) fn rate_limit(text: &str) -> Result<RateLimit, String> {
-    let (calls, window) = text
-        .split_once('/')
-        .ok_or("not N/DURATION, such as 100/60s")?;
-    let max_calls = calls
-        .parse()
-        .ok()
-        .filter(|_| calls.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or(format!("{calls:?} is not a number of calls"))?;
-    let window = duration(window, 1).map_err(|reason| format!("window {window:?}: {reason}"))?;
-    Ok(RateLimit { max_calls, window })
-}
-
-/// `LOGIN_ID=CODE`, split at the last `=` (a login id may hold one).
-pub(crate) fn fixed_code(text: &str) -> Result<FixedCode, String> {
-    let (login_id, code) = text
-        .rsplit_once('=')
-        .filter(|(login_id, _)| !login_id.is_empty())
-        .ok_or("not LOGIN_ID=CODE")?;
-    check_fixed_code(code)?;
-    Ok(FixedCode {
-        login_id: login_id.to_owned(),
-        code: code.to_owned(),
-    })
-}
-
-pub(crate) fn users_file(text: &str) -> Result<UsersFile, String> {
-    let users = load_users(Path::new(text)).map_err(|error| error.to_string())?;
-    Ok(UsersFile {
-        path: text.to_owned(),
-        users,
-    })
-}
-
-/// `90`, `90s`, `10m`, `12h` or `28d`, at least `min` seconds and at most a century.
-fn duration(text: &str, min: u64) -> Result<Duration, String> {
-    let (number, unit) = match text.char_indices().last() {
-        Some((at, unit @ ('s' | 'm' | 'h' | 'd'))) => (&text[..at], unit),
-        _ => (text, 's'),
-    };
-    let scale = match unit {
-        'm' => 60,
-        'h' => 3_600,
-        'd' => 86_400,
-        _ => 1,
-    };
-    let seconds = number
-        .parse::<u64>()
-        .ok()
-        .filter(|_| number.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|n| n.checked_mul(scale))
-        .ok_or("not a duration (seconds, or a number with s, m, h or d)")?;
-    if seconds < min || seconds > MAX_DURATION.as_secs() {
-        return Err(format!("out of range ({min} seconds to a century)"));
-    }
-    Ok(Duration::from_secs(seconds))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::admin::ROUTES;
+    use crate::cli;
+    use crate::config::SigningAlgorithm;
+    use crate::help::{self, ADMIN_HELP};
 
     /// One accepted value per flag and what it sets, as `(args, check)`; `--users`, which
     /// needs a file, is tested apart.
@@ -396,5 +252,43 @@ mod tests {
             version.to_string().trim(),
             format!("descope-emulator {}", env!("CARGO_PKG_VERSION"))
         );
+    }
+
+    #[test]
+    fn help_lists_every_flag_with_its_default_and_every_admin_endpoint() {
+        let text = cli::help();
+        let command = Flags::command();
+        let flags = command
+            .get_arguments()
+            .filter_map(|arg| arg.get_long())
+            .filter(|long| !["help", "version"].contains(long));
+        for flag in flags {
+            let line = text
+                .lines()
+                .find(|line| line.trim_start().starts_with(&format!("--{flag} ")))
+                .unwrap_or_else(|| panic!("--{flag} is not in --help"));
+            assert!(line.contains("[default: "), "{line}");
+        }
+        for (path, _) in ROUTES {
+            assert!(
+                ADMIN_HELP.iter().any(|(route, _)| *route == path),
+                "{path} has no help"
+            );
+            assert!(text.contains(path), "{path}");
+        }
+        for shown in [
+            "[default: 4000]",
+            "[default: 3m]",
+            "[default: P2Emulator]",
+            "[default: RS256] [possible values: RS256, ES256, EdDSA]",
+            "[default: off: tokens in the body]",
+            "[default: admin API on]",
+        ] {
+            assert!(text.contains(shown), "{shown}: {text}");
+        }
+        assert!(text.starts_with(&format!(
+            "descope-emulator {}: Descope's",
+            env!("CARGO_PKG_VERSION")
+        )));
     }
 }

@@ -3,13 +3,12 @@
 //! completes (tokens, history).
 //!
 //! Bodies arrive already validated against the spec, so required fields are present and typed;
-//! the helpers still read them defensively, since no input may make the emulator panic.
-
-use std::net::IpAddr;
+//! the helpers (here and in `context`) still read them defensively, since no input may make the
+//! emulator panic.
 
 use serde_json::{Value, json};
 
-use crate::config::EmulatorConfig;
+use crate::context::{Context, flag, text};
 use crate::error::ApiError;
 use crate::kind::{Action, Channel, Family};
 use crate::outbox::{Delivery, OutboxMessage};
@@ -18,15 +17,6 @@ use crate::state::{PendingCode, PendingLink, Purpose, SignIn, State, unix};
 use crate::tokens::{self, Grant};
 use crate::updates;
 use crate::user::{Login, User, check_contact, contact_kind};
-
-/// What a call needs besides the state.
-pub struct Context<'a> {
-    pub config: &'a EmulatorConfig,
-    /// The user whose valid refresh JWT the call carried, if any.
-    pub bearer_user: Option<&'a str>,
-    /// Where the call came from, for the sign-in history.
-    pub peer: IpAddr,
-}
 
 /// Runs one validated call.
 pub fn call(
@@ -47,21 +37,11 @@ pub fn call(
     }
 }
 
-pub(crate) fn text<'b>(body: &'b Value, key: &str) -> Result<&'b str, ApiError> {
-    body.get(key)
-        .and_then(Value::as_str)
-        .ok_or_else(|| ApiError::missing(format!("{key} is required")))
-}
-
 fn optional_text(body: &Value, pointer: &str) -> Option<String> {
     body.pointer(pointer)
         .and_then(Value::as_str)
         .filter(|text| !text.is_empty())
         .map(str::to_owned)
-}
-
-pub(crate) fn flag(body: &Value, pointer: &str) -> bool {
-    body.pointer(pointer).and_then(Value::as_bool) == Some(true)
 }
 
 fn entropy_failed() -> ApiError {

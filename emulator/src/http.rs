@@ -23,8 +23,9 @@ use tokio::task::JoinSet;
 
 use crate::admin;
 use crate::config::{EmulatorConfig, TokenDelivery};
+use crate::context::Context;
 use crate::error::ApiError;
-use crate::flows::{self, Context};
+use crate::flows;
 use crate::kind::{Kind, SessionAction};
 use crate::sessions;
 use crate::spec::{Credential, Operation, Route};

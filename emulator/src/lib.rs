@@ -152,6 +152,7 @@
 mod admin;
 pub mod cli;
 mod config;
+mod context;
 mod control;
 mod emulator;
 mod error;
@@ -172,6 +173,7 @@ mod updates;
 mod url;
 mod user;
 mod users_file;
+mod values;
 
 pub use config::{
     EmulatorConfig, MAX_DURATION, RateLimit, SigningAlgorithm, TokenDelivery, check_cookie_domain,

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
+use crate::context::{Context, flag, text};
 use crate::error::ApiError;
-use crate::flows::{Context, flag, text};
 use crate::kind::Channel;
 use crate::state::{Purpose, State, Update};
 use crate::user::{check_contact, contact_kind};

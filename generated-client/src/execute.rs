@@ -1,8 +1,8 @@
 //! Sends one operation and turns the answer into a [`Response`] or an [`Error`]: headers,
 //! retries, the per-attempt timeout and a tracing span; `answer` reads what comes back.
 //!
-//! Every generated `send` ends here (see `generator/src/send.rs`), so this is the one place where
-//! call policy lives.
+//! Every generated `send` ends here (see `generator/src/emit/send/`), so this is the one place
+//! where call policy lives.
 
 use std::time::{Instant, SystemTime};
 

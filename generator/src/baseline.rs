@@ -8,7 +8,8 @@
 use openapiv3::OpenAPI;
 use progenitor_impl::{GenerationSettings, Generator};
 
-use crate::{Settings, progenitor_stage};
+use crate::progenitor_stage;
+use crate::settings::Settings;
 
 /// progenitor's formatted client for `spec_text` with the settings [`crate::generate`] passes it.
 pub fn curated(spec_text: &str, settings: &Settings) -> Result<String, String> {

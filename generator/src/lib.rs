@@ -1,88 +1,49 @@
 //! Turns the curated Descope OpenAPI spec into the source files of the `descope-client` crate.
 //!
-//! The pipeline, in order:
-//! 1. [`load`] parses YAML or JSON into a raw tree and openapiv3's typed model;
-//! 2. the curation rules check both (references, open schemas, operations, security,
+//! The pipeline, in order, one module or folder per stage (each folder's `mod.rs` says what
+//! comes in and what goes out):
+//! 1. [`load`] (`load/`) parses YAML or JSON into a raw tree and openapiv3's typed model;
+//! 2. the curation rules (`check/`) check both (references, open schemas, operations, security,
 //!    responses, examples) and report every problem as a [`Diagnostic`];
-//! 3. progenitor generates the client, its panics caught and reported;
-//! 4. `postprocess` edits progenitor's syntax tree with `syn` where the spec says more than
-//!    progenitor writes (`redact` keeps `x-descope-sensitive` fields out of `Debug`), and
-//!    `operations_file` emits the per-operation credential table;
+//! 3. progenitor generates the client (`progenitor_stage`), its panics caught and reported;
+//! 4. `emit/` edits progenitor's syntax tree with `syn` where the spec says more than
+//!    progenitor writes, one file per pass (`redact` keeps `x-descope-sensitive` fields out of
+//!    `Debug`), and `emit/operations_file` emits the per-operation credential table;
 //! 5. `render` formats each file with prettyplease and adds the `@generated` header.
 //!
-//! [`generate_foreign`] is repair mode, for specs the project does not curate: [`repair()`] fixes
-//! what it can mechanically, policy rules are relaxed, and progenitor's plain client comes out.
+//! [`generate_foreign`] is repair mode, for specs the project does not curate: [`repair()`]
+//! (`repair/`) fixes what it can mechanically, policy rules are relaxed, and progenitor's plain
+//! client comes out.
+//!
+//! Below the stages, shared by them: `diagnostic` (diagnostics and the report they are collected
+//! in), `model` (what the generator knows of each operation), `pointer` (JSON pointers into the
+//! raw tree) and `settings` ([`Settings`], [`Policy`]).
 //!
 //! Pure: no I/O, no clock, no environment; the same spec text always gives the same files.
 
 #[doc(hidden)]
 pub mod baseline;
-mod call_shape;
+mod check;
 mod diagnostic;
-mod docs;
-mod examples;
+mod emit;
+#[cfg(test)]
+mod foreign_shape_tests;
+#[cfg(test)]
+mod foreign_tests;
 mod load;
 mod model;
-mod operations_file;
-mod postprocess;
+mod pointer;
 mod progenitor_stage;
-mod redact;
-mod rename;
 mod render;
 mod repair;
-mod rules;
-mod send;
-mod standalone;
-mod tree;
+mod settings;
 
+pub use check::examples::{Example, collect as collect_examples, mismatches as example_mismatches};
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Rule};
-pub use examples::{Example, collect as collect_examples, mismatches as example_mismatches};
 pub use load::{Spec, decode, load};
 pub use model::{Credential, Operation};
 pub use repair::{Repair, name_from_method_and_path, repair};
-
-/// Choices that differ between the crates the generator writes.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    /// The hand-written type progenitor stores in `Client::inner`; the runtime reads the project
-    /// id, credentials and call settings from it.
-    pub inner_type: String,
-    /// The client crate's name as written in Rust paths; doc examples use it.
-    pub crate_name: String,
-    /// Which curation rules must hold.
-    pub policy: Policy,
-}
-
-/// How much of the curation the spec must pass before the curated client is generated.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Policy {
-    /// Every rule: the project's own spec (documented, with examples, every schema closed).
-    #[default]
-    Curated,
-    /// Only the rules that guard the generated code: curated-slice policy ([`Rule::is_policy`]
-    /// and the policy halves of mixed rules) is dropped. For small specs that exercise the
-    /// generator, such as the `cargo xtask diff` fixtures that cargo-semver-checks judges.
-    Relaxed,
-}
-
-impl Policy {
-    fn report(self, file: &str) -> diagnostic::Report {
-        match self {
-            Policy::Curated => diagnostic::Report::new(file),
-            Policy::Relaxed => diagnostic::Report::relaxed(file),
-        }
-    }
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            inner_type: "crate::ClientState".to_owned(),
-            crate_name: "descope_client".to_owned(),
-            policy: Policy::Curated,
-        }
-    }
-}
+pub use settings::{Policy, Settings};
 
 /// One generated file, relative to the client crate's `src/generated/` directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,12 +63,12 @@ pub fn generate(
     let operations = check_with(&spec, settings.policy)?;
 
     let mut report = settings.policy.report(spec_file);
-    let rust_names = tree::rust_names(&spec.raw, &mut report);
-    let sensitive = redact::sensitive_fields(&spec.raw, &rust_names, &mut report);
-    let docs = docs::SpecDocs::read(&spec.raw, &rust_names, &operations);
+    let rust_names = check::rust_names::rust_names(&spec.raw, &mut report);
+    let sensitive = emit::redact::sensitive_fields(&spec.raw, &rust_names, &mut report);
+    let docs = emit::docs::SpecDocs::read(&spec.raw, &rust_names, &operations);
     let client = progenitor_stage::generate(&spec.typed, settings, &mut report)
         .and_then(|tokens| {
-            postprocess::client(
+            emit::client(
                 tokens,
                 &operations,
                 &rust_names,
@@ -119,7 +80,7 @@ pub fn generate(
         })
         .map(|file| render::file(&file, spec_file, "the progenitor client, post-processed"));
     let table = render::parse(
-        operations_file::emit(&operations),
+        emit::operations_file::emit(&operations),
         "operation table",
         &mut report,
     )
@@ -228,9 +189,9 @@ pub fn generate_foreign(spec_text: &str, spec_file: &str) -> Foreign {
 /// Runs only the rules that guard progenitor (repair mode), dropping curated-slice policy.
 pub fn check_foreign(spec: &Spec) -> Result<(), Diagnostics> {
     let mut report = diagnostic::Report::foreign(&spec.file);
-    tree::check_keys(&spec.raw, &mut report);
-    tree::check_references(&spec.raw, &mut report);
-    let _ = rules::check(&spec.typed, &mut report);
+    check::keys::check_keys(&spec.raw, &mut report);
+    check::references::check_references(&spec.raw, &mut report);
+    let _ = check::operations::check(&spec.typed, &mut report);
     report.into_result()
 }
 
@@ -243,12 +204,12 @@ pub fn check(spec: &Spec) -> Result<Vec<Operation>, Diagnostics> {
 pub fn check_with(spec: &Spec, policy: Policy) -> Result<Vec<Operation>, Diagnostics> {
     let mut report = policy.report(&spec.file);
     // Misspelled keys first: a dropped key often explains the problems reported after it.
-    tree::check_keys(&spec.raw, &mut report);
-    let references_dangle = tree::check_references(&spec.raw, &mut report);
-    tree::check_open_schemas(&spec.raw, &mut report);
-    docs::check(&spec.raw, &mut report);
-    let operations = rules::check(&spec.typed, &mut report);
-    examples::check(&spec.raw, references_dangle, &mut report);
+    check::keys::check_keys(&spec.raw, &mut report);
+    let references_dangle = check::references::check_references(&spec.raw, &mut report);
+    check::open_schemas::check_open_schemas(&spec.raw, &mut report);
+    check::docs::check(&spec.raw, &mut report);
+    let operations = check::operations::check(&spec.typed, &mut report);
+    check::examples::check(&spec.raw, references_dangle, &mut report);
     report.into_result()?;
     Ok(operations)
 }

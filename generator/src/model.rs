@@ -116,7 +116,7 @@ pub struct Parameter {
 
 impl Parameter {
     /// The builder field and setter progenitor names the parameter with (its `sanitize` in
-    /// snake case); `send` checks that progenitor's builder has exactly these fields.
+    /// snake case); `emit::send` checks that progenitor's builder has exactly these fields.
     pub fn rust_name(&self) -> String {
         rust_identifier(&self.name)
     }
@@ -179,7 +179,7 @@ pub struct Operation {
 
 impl Operation {
     /// The generated method name. progenitor snake-cases the `operationId` with `heck` too; the
-    /// generator checks after generation that both agree (see `postprocess`).
+    /// generator checks after generation that both agree (see `emit`).
     pub fn method_name(&self) -> String {
         self.operation_id.to_snake_case()
     }

@@ -13,8 +13,8 @@ use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::ToTokens;
 
-use crate::Settings;
 use crate::diagnostic::{Location, Report, Rule};
+use crate::settings::Settings;
 
 /// The single place where progenitor's options are chosen.
 pub(crate) fn generation_settings(inner_type: TokenStream) -> GenerationSettings {
@@ -23,7 +23,7 @@ pub(crate) fn generation_settings(inner_type: TokenStream) -> GenerationSettings
         // Builders read well at call sites and survive new optional fields without breaking.
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // No hooks impl of progenitor's own: `send.rs` replaces every call to the hooks with the
+        // No hooks impl of progenitor's own: `emit/send/` replaces every call to the hooks with the
         // runtime's `Client::execute` and drops progenitor's assertion that they exist.
         .with_hooks(HooksMode::Expected)
         .with_inner_type(inner_type);

@@ -14,9 +14,8 @@ use proc_macro2::TokenStream;
 use syn::visit_mut::VisitMut;
 use syn::{Item, Type};
 
+use super::syntax::{internal, module_items};
 use crate::diagnostic::Report;
-use crate::postprocess::internal;
-use crate::redact::module_items;
 
 /// Renames every derived identifier in `file` to the name the spec chose, reporting a choice
 /// that renames nothing or that meets the chosen name already written in the same types.

@@ -9,44 +9,9 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use syn::{ImplItem, Item};
 
-use crate::diagnostic::{Location, Report, Rule};
+use super::syntax::doc_attribute;
+use crate::check::docs::description;
 use crate::model::{Operation, rust_identifier};
-use crate::postprocess::doc_attribute;
-
-/// The `documentation` rule's part for types: every component schema has a description, and
-/// every property has one (a `$ref` property takes its schema's, since OpenAPI 3.0 ignores a
-/// `$ref`'s siblings). Without them the client's types and setters would have no docs.
-pub(crate) fn check(raw: &Value, report: &mut Report) {
-    let Some(schemas) = raw
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    else {
-        return;
-    };
-    for (name, schema) in schemas {
-        let mut bare: Vec<&str> = schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(_, property)| {
-                property.get("$ref").is_none() && description(property).is_none()
-            })
-            .map(|(wire, _)| wire.as_str())
-            .collect();
-        if description(schema).is_none() {
-            bare.insert(0, "the schema itself");
-        }
-        if !bare.is_empty() {
-            report.push_policy(
-                Location::Schema(name.clone()),
-                Rule::Documentation,
-                format!("no description for {}", bare.join(", ")),
-                "describe what each value means to a caller; the client's docs are made from it",
-            );
-        }
-    }
-}
 
 /// What the spec says about each type's fields and each operation's parameters.
 pub(crate) struct SpecDocs {
@@ -254,15 +219,6 @@ fn document(attrs: &mut Vec<syn::Attribute>, text: &str) {
         return;
     }
     attrs.insert(0, doc_attribute(text));
-}
-
-fn description(value: &Value) -> Option<String> {
-    value
-        .get("description")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|text| !text.is_empty())
-        .map(str::to_owned)
 }
 
 /// The description of an operation's parameter, the operation's own or its path item's.

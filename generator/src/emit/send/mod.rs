@@ -27,19 +27,26 @@
 //! output that does not have the shape this rewrite expects (a builder field the spec does not
 //! explain, an input without its check) stops generation with an internal diagnostic rather
 //! than a guess.
+//!
+//! In: the post-processed client and the operations by method name. Out: every builder's `send`
+//! rewritten, and the method names it sends (the driver compares them with the operation
+//! table). The fixed parts of the new `send` come from one parsed [`SendTemplate`]
+//! (`template`).
+
+mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Span};
-use quote::format_ident;
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItem, Item, Stmt, parse_quote};
 
 use crate::diagnostic::Report;
+use crate::emit::syntax::{ReportedIds, internal, string_literal};
 use crate::model::Operation;
-use crate::postprocess::{ReportedIds, internal, string_literal};
+use template::{CLIENT, Fill, OPERATION, SendTemplate};
 
 /// Rewrites every `send` in `mod builder` and removes progenitor's assertion that the client
 /// implements its hooks, which nothing calls any more. Returns the method names rewritten.
@@ -258,135 +265,6 @@ fn method_call(receiver: Expr, method: &str, arguments: Vec<Expr>) -> Expr {
 /// `&name`.
 fn reference(name: &Ident) -> Expr {
     parse_quote!(&#name)
-}
-
-/// The fixed parts of the rewritten `send`, parsed once per generation with placeholders that
-/// each operation replaces in a copy: parsing the same code again for every operation would
-/// cost several times more than copying it.
-struct SendTemplate {
-    output: syn::ReturnType,
-    /// `let operation = &super::super::operations::CONSTANT;`, alone in a block.
-    block: syn::Block,
-    call: Expr,
-    execute: Expr,
-    argument_error: Expr,
-    body_error: Expr,
-}
-
-const SUCCESS: &str = "__SUCCESS__";
-const CONSTANT: &str = "__OPERATION_CONSTANT__";
-const OPERATION: &str = "__OPERATION__";
-const CLIENT: &str = "__CLIENT__";
-const CALL: &str = "__CALL__";
-const WIRE_NAME: &str = "__WIRE_NAME__";
-
-impl SendTemplate {
-    fn new() -> Self {
-        let [success, constant, operation, client, call, wire_name] =
-            [SUCCESS, CONSTANT, OPERATION, CLIENT, CALL, WIRE_NAME]
-                .map(|name| format_ident!("{name}"));
-        SendTemplate {
-            output: parse_quote!(-> Result<crate::Response<#success>, crate::Error>),
-            block: parse_quote!({
-                let #operation = &super::super::operations::#constant;
-            }),
-            call: parse_quote!(crate::Call::new(#operation)),
-            execute: parse_quote!(#client.execute(#call).await),
-            argument_error: parse_quote!(
-                |reason| crate::Error::invalid_argument(#operation, #wire_name, reason)
-            ),
-            body_error: parse_quote!(|reason| crate::Error::invalid_body(#operation, reason)),
-        }
-    }
-
-    /// `-> Result<crate::Response<success>, crate::Error>`.
-    fn output(&self, success: syn::Type) -> syn::ReturnType {
-        let mut output = self.output.clone();
-        Fill {
-            success: Some(success),
-            ..Fill::default()
-        }
-        .visit_return_type_mut(&mut output);
-        output
-    }
-
-    /// A block holding only the operation's binding.
-    fn block(&self, constant: &str, operation: &Ident) -> syn::Block {
-        let mut block = self.block.clone();
-        Fill::idents(&[(CONSTANT, constant), (OPERATION, &operation.to_string())])
-            .visit_block_mut(&mut block);
-        block
-    }
-
-    fn argument_error(&self, operation: &Ident, wire_name: &str) -> Expr {
-        let mut error = self.argument_error.clone();
-        Fill {
-            wire_name: Some(string_literal(wire_name)),
-            idents: &[(OPERATION, &operation.to_string())],
-            ..Fill::default()
-        }
-        .visit_expr_mut(&mut error);
-        error
-    }
-
-    fn body_error(&self, operation: &Ident) -> Expr {
-        let mut error = self.body_error.clone();
-        Fill::idents(&[(OPERATION, &operation.to_string())]).visit_expr_mut(&mut error);
-        error
-    }
-}
-
-/// Replaces the template's placeholders in a copy.
-#[derive(Default)]
-struct Fill<'a> {
-    success: Option<syn::Type>,
-    call: Option<Expr>,
-    wire_name: Option<Expr>,
-    idents: &'a [(&'a str, &'a str)],
-}
-
-impl<'a> Fill<'a> {
-    fn idents(idents: &'a [(&'a str, &'a str)]) -> Self {
-        Fill {
-            idents,
-            ..Fill::default()
-        }
-    }
-}
-
-impl VisitMut for Fill<'_> {
-    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
-        if matches!(ty, syn::Type::Path(path) if path.path.is_ident(SUCCESS))
-            && let Some(success) = self.success.take()
-        {
-            *ty = success;
-            return;
-        }
-        syn::visit_mut::visit_type_mut(self, ty);
-    }
-
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Expr::Path(path) = expr {
-            let replacement = if path.path.is_ident(CALL) {
-                self.call.take()
-            } else if path.path.is_ident(WIRE_NAME) {
-                self.wire_name.take()
-            } else {
-                None
-            };
-            if let Some(replacement) = replacement {
-                *expr = replacement;
-                return;
-            }
-        }
-        syn::visit_mut::visit_expr_mut(self, expr);
-    }
-
-    fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {
-        if let Some((_, value)) = self.idents.iter().find(|(name, _)| ident == name) {
-            *ident = proc_macro2::Ident::new(value, ident.span());
-        }
-    }
 }
 
 /// `T` in progenitor's `Result<ResponseValue<T>, Error<E>>`.

@@ -12,8 +12,7 @@ use jsonschema::{Draft, Registry};
 use serde_json::Value;
 
 use crate::diagnostic::{Location, Report, Rule};
-use crate::rules::escape_pointer;
-use crate::tree::location_of;
+use crate::pointer::{escape_pointer, location_of};
 
 /// One example found in the spec, with the schema it must match.
 #[derive(Debug, Clone)]

@@ -14,8 +14,8 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Item, parse_quote};
 
+use super::syntax::{module_items, string_literal};
 use crate::diagnostic::{Location, Report, Rule};
-use crate::postprocess::string_literal;
 
 const MARK: &str = "x-descope-sensitive";
 
@@ -76,15 +76,6 @@ pub(crate) fn apply(file: &mut syn::File, sensitive: &SensitiveFields, report: &
             );
         }
     }
-}
-
-pub(crate) fn module_items<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Item>> {
-    items.iter_mut().find_map(|item| match item {
-        Item::Mod(module) if module.ident == name => {
-            module.content.as_mut().map(|(_, items)| items)
-        }
-        _ => None,
-    })
 }
 
 fn redact_structs(

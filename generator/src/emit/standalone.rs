@@ -16,8 +16,8 @@
 use syn::visit::Visit;
 use syn::{Item, parse_quote};
 
+use super::syntax::{internal, string_literal};
 use crate::diagnostic::Report;
-use crate::postprocess::internal;
 
 const RUNTIME_CRATE: &str = "progenitor_client";
 
@@ -120,7 +120,7 @@ fn drop_version(attrs: &mut [syn::Attribute]) {
         };
         let value = text.value();
         if let Some(at) = value.rfind("\n\nVersion: ") {
-            doc.value = crate::postprocess::string_literal(&value[..at]);
+            doc.value = string_literal(&value[..at]);
         }
     }
 }

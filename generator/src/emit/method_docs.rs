@@ -1,0 +1,148 @@
+//! The docs of each operation's client method: progenitor's example, which would not compile,
+//! replaced by a compiling `no_run` one written from the call's shape and the spec's request
+//! example, and the credential the operation needs, added at the end.
+
+use super::call_shape::CallShape;
+use super::syntax::{doc_attribute, string_literal};
+use crate::model::{Credential, Operation};
+
+/// progenitor's method docs end in an ```` ```ignore ```` example that would not compile. It is
+/// replaced by a `no_run` example that compiles as a doctest.
+pub(super) fn replace_ignored_example(attrs: &mut [syn::Attribute], example: &str) {
+    for attr in attrs.iter_mut() {
+        let syn::Meta::NameValue(doc) = &mut attr.meta else {
+            continue;
+        };
+        if !doc.path.is_ident("doc") {
+            continue;
+        }
+        let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) = &doc.value
+        else {
+            continue;
+        };
+        let value = text.value();
+        let Some(start) = value.find("```ignore") else {
+            continue;
+        };
+        let Some(length) = value[start + 3..].find("```") else {
+            continue;
+        };
+        let end = start + 3 + length + 3;
+        let replaced = format!("{}{example}{}", &value[..start], &value[end..]);
+        doc.value = string_literal(&replaced);
+    }
+}
+
+/// Adds `text` to the end of the last doc attribute. A separate attribute would be rendered as
+/// a block comment of its own, whose lines all start with `*` (the bold markup), and rustdoc
+/// would take those asterisks for the comment's decoration and strip one: a stray `*` on every
+/// page.
+pub(super) fn append_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
+    let last = attrs
+        .iter_mut()
+        .rev()
+        .find_map(|attr| match &mut attr.meta {
+            syn::Meta::NameValue(doc) if doc.path.is_ident("doc") => match &doc.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(existing),
+                    ..
+                }) => Some((existing.value(), doc)),
+                _ => None,
+            },
+            _ => None,
+        });
+    match last {
+        Some((existing, doc)) => doc.value = string_literal(&format!("{existing}{text}")),
+        None => attrs.push(doc_attribute(text)),
+    }
+}
+
+/// A compiling example of the call: each argument is the value of the spec's request example
+/// where it has a string or a boolean there, else a parameter of the example function; the
+/// example's other top-level strings and booleans show the setters; and the client carries the
+/// credential the operation needs.
+pub(super) fn doc_example(operation: &Operation, shape: &CallShape, crate_name: &str) -> String {
+    let method = operation.method_name();
+    let example = operation
+        .request_body
+        .as_ref()
+        .and_then(|body| body.example.as_ref());
+    let literal = |wire: &str| match example.and_then(|example| example.get(wire)) {
+        Some(serde_json::Value::String(text)) => Some(format!("{text:?}")),
+        Some(serde_json::Value::Bool(flag)) => Some(flag.to_string()),
+        _ => None,
+    };
+    let mut parameters = String::new();
+    let mut arguments = Vec::new();
+    for argument in &shape.arguments {
+        let name = &argument.name;
+        match literal(&argument.wire).filter(|_| argument.in_body) {
+            Some(value) => arguments.push(value),
+            None => {
+                let ty = &argument.ty;
+                let ty = quote::quote!(#ty).to_string().replace(' ', "");
+                let ty = match ty.strip_prefix("types::") {
+                    Some(rest) => format!("{crate_name}::types::{rest}"),
+                    None => ty.replace("::std::string::String", "String"),
+                };
+                parameters.push_str(&format!(", {name}: {ty}"));
+                arguments.push(name.to_string());
+            }
+        }
+    }
+    let mut setters = String::new();
+    for setter in &shape.setters {
+        if let Some(value) = literal(&setter.wire) {
+            setters.push_str(&format!("\n    .{}({value})", setter.name));
+        }
+    }
+    let (credential_parameter, receiver) = match operation.credential {
+        Credential::ProjectIdAndRefreshJwt => (
+            ", refresh_jwt: String",
+            "client\n    .with_refresh_jwt(refresh_jwt)",
+        ),
+        Credential::ProjectIdAndSessionJwt => (
+            ", session_jwt: String",
+            "client\n    .with_session_jwt(session_jwt)",
+        ),
+        _ => ("", "client"),
+    };
+    let arguments = arguments.join(", ");
+    format!(
+        "```no_run\n\
+         # async fn example(client: {crate_name}::Client{parameters}{credential_parameter})\n\
+         # -> Result<(), {crate_name}::Error> {{\n\
+         let response = {receiver}\n    .{method}({arguments}){setters}\n    .await?;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    )
+}
+
+pub(super) fn credential_doc(credential: Credential) -> String {
+    let text = match credential {
+        Credential::ProjectId => {
+            "**Authentication:** `Bearer <ProjectId>`, from the client's project id."
+        }
+        Credential::ProjectIdOrRefreshJwt => {
+            "**Authentication:** `Bearer <ProjectId>`; on a client made with \
+             [`Client::with_refresh_jwt`] it sends `Bearer <ProjectId>:<RefreshJWT>`, which \
+             step-up and MFA sign-in require."
+        }
+        Credential::ProjectIdAndRefreshJwt => {
+            "**Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made \
+             with [`Client::with_refresh_jwt`]; without one, `send` returns \
+             `Error::InvalidRequest` before any request is made."
+        }
+        Credential::ProjectIdAndSessionJwt => {
+            "**Authentication:** `Bearer <ProjectId>:<SessionJWT>`. Call it on a client made \
+             with [`Client::with_session_jwt`]; without one, `send` returns \
+             `Error::InvalidRequest` before any request is made."
+        }
+        Credential::None => "**Authentication:** none; no `Authorization` header is sent.",
+    };
+    format!("\n\n{text}")
+}

@@ -1,0 +1,228 @@
+//! Repairs of paths and operations: path items without operations removed; every operation
+//! given a unique, usable operationId (named from method and path where the spec's is missing,
+//! a duplicate, a keyword or a client method) and at least one response; fields OpenAPI does
+//! not know removed; parameters whose Rust names clash reduced to the first.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToSnakeCase;
+use serde_json::{Map, Value, json};
+
+use super::change::Repair;
+use super::names::name_from_method_and_path;
+use crate::check::keys::OPERATION_FIELDS;
+use crate::check::operations::operation_id::CLIENT_METHODS;
+use crate::diagnostic::Location;
+use crate::pointer::escape_pointer;
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Gives every operation a unique, usable `operationId` and at least one response.
+pub(super) fn repair_operations(raw: &mut Value, repairs: &mut Vec<Repair>) {
+    let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    // First pass: the method names the spec's own ids claim, so a generated name never takes
+    // one that a later operation holds legitimately.
+    let mut claimed: BTreeSet<String> = BTreeSet::new();
+    for item in paths.values() {
+        for method in METHODS {
+            if let Some(id) = item
+                .get(*method)
+                .and_then(|op| op.get("operationId"))
+                .and_then(Value::as_str)
+            {
+                claimed.insert(id.to_snake_case());
+            }
+        }
+    }
+    // Second pass, in path order: the first holder of a method name keeps it.
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let location = |id: Option<&str>| Location::operation(method, path, id);
+            let usable = id.as_deref().filter(|id| {
+                let snake = id.to_snake_case();
+                !snake.is_empty()
+                    && syn::parse_str::<syn::Ident>(&snake).is_ok()
+                    // The same list the curation check refuses, so a repaired spec passes it.
+                    && !CLIENT_METHODS.contains(&snake.as_str())
+            });
+            let new_id = match (id.as_deref(), usable) {
+                (Some(id), Some(_)) => match taken.get(&id.to_snake_case()) {
+                    None => None,
+                    Some(first) => {
+                        let new = unique_name(method, path, &claimed, &taken);
+                        repairs.push(Repair {
+                            location: location(Some(id)),
+                            message: format!(
+                                "duplicate operationId `{id}` (first used by {first}) renamed \
+                                 `{new}` (from method and path)"
+                            ),
+                        });
+                        Some(new)
+                    }
+                },
+                (Some(id), None) => {
+                    let new = unique_name(method, path, &claimed, &taken);
+                    repairs.push(Repair {
+                        location: location(Some(id)),
+                        message: format!(
+                            "operationId `{id}` becomes no usable method name (empty, a Rust \
+                             keyword, or one of the client's own methods); renamed `{new}` \
+                             (from method and path)"
+                        ),
+                    });
+                    Some(new)
+                }
+                (None, _) => {
+                    let new = unique_name(method, path, &claimed, &taken);
+                    repairs.push(Repair {
+                        location: location(None),
+                        message: format!(
+                            "operation without operationId named `{new}` (from method and path)"
+                        ),
+                    });
+                    Some(new)
+                }
+            };
+            let final_id = match new_id {
+                Some(new) => {
+                    operation.insert("operationId".into(), Value::String(new.clone()));
+                    new
+                }
+                None => id.unwrap_or_default(),
+            };
+            taken.insert(
+                final_id.to_snake_case(),
+                format!("{} {path}", method.to_uppercase()),
+            );
+
+            let unknown: Vec<String> = operation
+                .keys()
+                .filter(|k| !k.starts_with("x-") && !OPERATION_FIELDS.contains(&k.as_str()))
+                .cloned()
+                .collect();
+            for key in unknown {
+                operation.remove(&key);
+                repairs.push(Repair {
+                    location: location(Some(&final_id)),
+                    message: format!(
+                        "`{key}` is not a field of an operation (OpenAPI ignores it); removed"
+                    ),
+                });
+            }
+
+            drop_clashing_parameters(operation, &location(Some(&final_id)), repairs);
+
+            let has_responses = operation
+                .get("responses")
+                .and_then(Value::as_object)
+                .is_some_and(|r| !r.is_empty());
+            if !has_responses {
+                operation.insert(
+                    "responses".into(),
+                    json!({"200": {"description": "Not described by the spec (added by repair)."}}),
+                );
+                repairs.push(Repair {
+                    location: location(Some(&final_id)),
+                    message: "operation without responses given an empty 200".to_owned(),
+                });
+            }
+        }
+    }
+}
+
+/// Removes path items without any operation; progenitor would generate nothing for them.
+pub(super) fn drop_empty_paths(raw: &mut Value, repairs: &mut Vec<Repair>) {
+    let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let empty: Vec<String> = paths
+        .iter()
+        .filter(|(_, item)| {
+            item.as_object()
+                .is_some_and(|item| !METHODS.iter().any(|m| item.contains_key(*m)))
+        })
+        .map(|(path, _)| path.clone())
+        .collect();
+    for path in empty {
+        paths.remove(&path);
+        repairs.push(Repair {
+            location: Location::Pointer(format!("/paths/{}", escape_pointer(&path))),
+            message: format!("path {path} has no operations; removed"),
+        });
+    }
+}
+
+/// Removes each inline parameter whose Rust name (its name in snake_case) is that of an earlier
+/// parameter in the same place (`login_hint` beside `loginHint`): progenitor would declare the
+/// same field and builder method twice, which does not compile. The first one is kept.
+fn drop_clashing_parameters(
+    operation: &mut Map<String, Value>,
+    location: &Location,
+    repairs: &mut Vec<Repair>,
+) {
+    let Some(parameters) = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    let mut seen: BTreeMap<(String, String), String> = BTreeMap::new();
+    parameters.retain(|parameter| {
+        let (Some(name), Some(place)) = (
+            parameter.get("name").and_then(Value::as_str),
+            parameter.get("in").and_then(Value::as_str),
+        ) else {
+            return true;
+        };
+        let rust = name.to_snake_case();
+        match seen.get(&(place.to_owned(), rust.clone())) {
+            Some(first) => {
+                repairs.push(Repair {
+                    location: location.clone(),
+                    message: format!(
+                        "{place} parameter `{name}` becomes the Rust name `{rust}`, as parameter \
+                         `{first}` does; removed (`{first}` kept)"
+                    ),
+                });
+                false
+            }
+            None => {
+                seen.insert((place.to_owned(), rust), name.to_owned());
+                true
+            }
+        }
+    });
+}
+
+/// A name from method and path that no operation has or claims, with a number when needed.
+fn unique_name(
+    method: &str,
+    path: &str,
+    claimed: &BTreeSet<String>,
+    taken: &BTreeMap<String, String>,
+) -> String {
+    let base = name_from_method_and_path(method, path);
+    let free = |name: &String| {
+        let snake = name.to_snake_case();
+        !claimed.contains(&snake) && !taken.contains_key(&snake)
+    };
+    std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}{n}")))
+        .find(free)
+        .unwrap_or(base)
+}

@@ -1,0 +1,169 @@
+//! Generation and drift checking: everything is produced in memory first, then either compared
+//! (check, which never writes) or written as one unit that lands whole or not at all (generate).
+//!
+//! In: the command's options (the spec, the output directory). Out: the generated files written
+//! as one unit, or the drift between them and the files on disk reported with the command that
+//! fixes it. This file is the command glue (reading the spec, producing the files, `generate`,
+//! `generate --repair`, `check` and its report); `drift` compares the produced set with the
+//! generated files on disk; `replace` writes a set as one unit and rolls every step back on
+//! failure; `staging` holds what it keeps beside the targets while it works (staged contents,
+//! backups, their cleanup).
+
+mod drift;
+mod replace;
+mod staging;
+#[cfg(test)]
+mod tests;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use descope_generator::{GeneratedFile, Settings};
+
+use drift::{Drift, drift};
+use replace::replace_all;
+
+pub struct Options {
+    /// The repository root, against which the spec's name in headers is made relative.
+    pub root: PathBuf,
+    pub spec: PathBuf,
+    pub out: PathBuf,
+}
+
+impl Options {
+    pub fn defaults(root: PathBuf) -> Self {
+        Options {
+            spec: root.join("openapi/descope-auth.yaml"),
+            out: root.join("generated-client/src/generated"),
+            root,
+        }
+    }
+
+    fn is_default_out(&self) -> bool {
+        self.out == self.root.join("generated-client/src/generated")
+    }
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// The spec's text and its name for diagnostics and headers: relative to the repository, so
+/// output does not depend on where the checkout is.
+fn read_spec(options: &Options) -> anyhow::Result<(String, String)> {
+    let bytes = fs::read(&options.spec)
+        .with_context(|| format!("cannot read the spec {}", options.spec.display()))?;
+    let name = options
+        .spec
+        .strip_prefix(&options.root)
+        .unwrap_or(&options.spec)
+        .to_string_lossy()
+        .replace('\\', "/");
+    // Bytes that are not UTF-8 are a diagnostic with a position, like any other syntax error.
+    let text = descope_generator::decode(&bytes, &name)?;
+    Ok((text, name))
+}
+
+/// The files the spec produces, or the spec's diagnostics as the error.
+fn produce(options: &Options) -> anyhow::Result<Vec<GeneratedFile>> {
+    let (text, name) = read_spec(options)?;
+    Ok(descope_generator::generate(
+        &text,
+        &name,
+        &Settings::default(),
+    )?)
+}
+
+/// Repair mode (`generate --repair`): repairs a foreign spec, prints one line per repair, and
+/// writes progenitor's plain client as `lib.rs` into the output directory, or fails with every
+/// problem that remains after repair.
+pub fn generate_repaired(options: &Options) -> anyhow::Result<()> {
+    let (text, name) = read_spec(options)?;
+    let foreign = descope_generator::generate_foreign(&text, &name);
+    for repair in &foreign.repairs {
+        println!("{repair}");
+    }
+    println!("{} repairs", foreign.repairs.len());
+    write_set(foreign.outcome?, &options.out)
+}
+
+pub fn generate(options: &Options) -> anyhow::Result<()> {
+    write_set(produce(options)?, &options.out)
+}
+
+/// Writes the produced set over the generated files in `out` as one unit.
+fn write_set(files: Vec<GeneratedFile>, out: &Path) -> anyhow::Result<()> {
+    let drift = drift(files, out)?;
+    if drift.is_empty() {
+        println!("{} is up to date", out.display());
+        return Ok(());
+    }
+    replace_all(out, &drift, &mut |_| Ok(()))?;
+    for (file, _) in &drift.changed {
+        println!("wrote {}", out.join(file.name).display());
+    }
+    for stale in &drift.stale {
+        println!("removed {} (no longer generated)", stale.display());
+    }
+    Ok(())
+}
+
+pub fn check(options: &Options) -> anyhow::Result<ExitCode> {
+    let drift = drift(produce(options)?, &options.out)?;
+    if drift.is_empty() {
+        println!("generated code in {} is up to date", options.out.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprint!("{}", report(&drift, options));
+    Ok(ExitCode::FAILURE)
+}
+
+/// The failure report: a unified diff per file, then the command that fixes it.
+pub fn report(drift: &Drift, options: &Options) -> String {
+    let mut text = String::new();
+    for (file, current) in &drift.changed {
+        let path = options.out.join(file.name);
+        let shown = path
+            .strip_prefix(&options.root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let old = current.as_deref().unwrap_or("");
+        let diff = similar::TextDiff::from_lines(old, file.contents.as_str());
+        text.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(3)
+                .header(
+                    &format!("a/{shown} (checked in)"),
+                    &format!("b/{shown} (generated)"),
+                )
+                .to_string(),
+        );
+    }
+    for stale in &drift.stale {
+        text.push_str(&format!(
+            "{} is generated but no longer produced by the spec\n",
+            stale.display()
+        ));
+    }
+    let mut command = "cargo xtask generate".to_owned();
+    if !options.is_default_out() || options.spec != options.root.join("openapi/descope-auth.yaml") {
+        command.push_str(&format!(
+            " --spec {} --out {}",
+            options.spec.display(),
+            options.out.display()
+        ));
+    }
+    text.push_str(&format!(
+        "\nerror: generated code is out of date relative to the spec ({} file(s) differ)\n\
+         help: run `{command}` and commit the result; never edit generated files by hand\n",
+        drift.changed.len() + drift.stale.len()
+    ));
+    text
+}
