@@ -44,6 +44,14 @@ fn maintains_derived_files(options: &codegen::Options) -> bool {
     options.spec == defaults.spec && options.out == defaults.out
 }
 
+/// Where cargo builds: `$CARGO_TARGET_DIR`, else the workspace's `target/`; the commands that
+/// build scratch crates keep them below it.
+fn target_dir(root: &std::path::Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     let root = codegen::workspace_root();
     match command {
@@ -95,9 +103,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             diff_command::run(&root, &spec.or_default(&root), base.as_deref())
         }
         Command::SemverFixtures { semver_checks } => {
-            let target = std::env::var_os("CARGO_TARGET_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.join("target"));
+            let target = target_dir(&root);
             let (report, agree) =
                 semver_fixtures::run(&root, &semver_checks, &target.join("semver-fixtures"))?;
             print!("{report}");
@@ -108,9 +114,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Corpus { dir } => {
-            let target = std::env::var_os("CARGO_TARGET_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.join("target"));
+            let target = target_dir(&root);
             let (report, holds) = corpus::run(&root, dir.as_deref(), &target.join("corpus"))?;
             print!("{report}");
             if !holds {
@@ -120,9 +124,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Mutate { seed, count } => {
-            let target = std::env::var_os("CARGO_TARGET_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.join("target"));
+            let target = target_dir(&root);
             let (report, held) = mutate::run(&root, seed, count, &target.join("mutate"))?;
             print!("{report}");
             if !held {

@@ -3,37 +3,18 @@
 //! example, and the credential the operation needs, added at the end.
 
 use super::call_shape::CallShape;
-use super::syntax::{doc_attribute, string_literal};
+use super::syntax::{doc_attribute, rewrite_docs, string_literal};
 use crate::model::{Credential, Operation};
 
 /// progenitor's method docs end in an ```` ```ignore ```` example that would not compile. It is
 /// replaced by a `no_run` example that compiles as a doctest.
 pub(super) fn replace_ignored_example(attrs: &mut [syn::Attribute], example: &str) {
-    for attr in attrs.iter_mut() {
-        let syn::Meta::NameValue(doc) = &mut attr.meta else {
-            continue;
-        };
-        if !doc.path.is_ident("doc") {
-            continue;
-        }
-        let syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(text),
-            ..
-        }) = &doc.value
-        else {
-            continue;
-        };
-        let value = text.value();
-        let Some(start) = value.find("```ignore") else {
-            continue;
-        };
-        let Some(length) = value[start + 3..].find("```") else {
-            continue;
-        };
+    rewrite_docs(attrs, |value| {
+        let start = value.find("```ignore")?;
+        let length = value[start + 3..].find("```")?;
         let end = start + 3 + length + 3;
-        let replaced = format!("{}{example}{}", &value[..start], &value[end..]);
-        doc.value = string_literal(&replaced);
-    }
+        Some(format!("{}{example}{}", &value[..start], &value[end..]))
+    });
 }
 
 /// Adds `text` to the end of the last doc attribute. A separate attribute would be rendered as

@@ -16,7 +16,7 @@
 use syn::visit::Visit;
 use syn::{Item, parse_quote};
 
-use super::syntax::{internal, string_literal};
+use super::syntax::{internal, rewrite_docs};
 use crate::diagnostic::Report;
 
 const RUNTIME_CRATE: &str = "progenitor_client";
@@ -107,22 +107,10 @@ fn is_client_info(item: &Item) -> bool {
 /// Removes progenitor's "Version: <info.version>" line from the `Client` docs: it is the
 /// curated spec's version, which readers of the crate's page take for the crate's.
 fn drop_version(attrs: &mut [syn::Attribute]) {
-    for attr in attrs {
-        let syn::Meta::NameValue(doc) = &mut attr.meta else {
-            continue;
-        };
-        let syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(text),
-            ..
-        }) = &doc.value
-        else {
-            continue;
-        };
-        let value = text.value();
-        if let Some(at) = value.rfind("\n\nVersion: ") {
-            doc.value = string_literal(&value[..at]);
-        }
-    }
+    rewrite_docs(attrs, |value| {
+        let at = value.rfind("\n\nVersion: ")?;
+        Some(value[..at].to_owned())
+    });
 }
 
 /// Counts paths that still name progenitor's runtime crate.

@@ -32,6 +32,32 @@ pub(crate) fn string_literal(text: &str) -> syn::Expr {
     })
 }
 
+/// Rewrites the text of each `#[doc = "…"]` among `attrs`: `change` gets the text and returns
+/// the new one, or `None` to leave the attribute as it is.
+pub(crate) fn rewrite_docs(
+    attrs: &mut [syn::Attribute],
+    mut change: impl FnMut(&str) -> Option<String>,
+) {
+    for attr in attrs {
+        let syn::Meta::NameValue(doc) = &mut attr.meta else {
+            continue;
+        };
+        if !doc.path.is_ident("doc") {
+            continue;
+        }
+        let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) = &doc.value
+        else {
+            continue;
+        };
+        if let Some(changed) = change(&text.value()) {
+            doc.value = string_literal(&changed);
+        }
+    }
+}
+
 pub(crate) fn internal(report: &mut Report, message: String) {
     report.push(
         Location::Document,
