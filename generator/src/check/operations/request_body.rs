@@ -80,16 +80,24 @@ impl<'a> OperationChecker<'a> {
         }
     }
 
-    /// The properties an object body schema requires and declares, in the order of `required`:
-    /// the arguments of the call (see `emit::call_shape`).
-    pub(super) fn required_properties(&self, media: &'a MediaType) -> Vec<String> {
+    /// The body's schema, itself or through one `$ref` to a component schema.
+    fn body_schema(&self, media: &'a MediaType) -> Option<&'a openapiv3::Schema> {
         let schema = match &media.schema {
             Some(ReferenceOr::Reference { reference }) => reference
                 .strip_prefix("#/components/schemas/")
                 .and_then(|name| self.components.as_ref()?.schemas.get(name)),
             other => other.as_ref(),
         };
-        let Some(ReferenceOr::Item(schema)) = schema else {
+        match schema {
+            Some(ReferenceOr::Item(schema)) => Some(schema),
+            _ => None,
+        }
+    }
+
+    /// The properties an object body schema requires and declares, in the order of `required`:
+    /// the arguments of the call (see `emit::call_shape`).
+    pub(super) fn required_properties(&self, media: &'a MediaType) -> Vec<String> {
+        let Some(schema) = self.body_schema(media) else {
             return Vec::new();
         };
         let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind
@@ -107,13 +115,7 @@ impl<'a> OperationChecker<'a> {
     /// progenitor sends an optional body anyway: the builder's default when the caller sets
     /// nothing. That default is `{}`, so the schema must accept an object without properties.
     pub(super) fn optional_body_needs_nothing(&mut self, media: &'a MediaType) {
-        let schema = match &media.schema {
-            Some(ReferenceOr::Reference { reference }) => reference
-                .strip_prefix("#/components/schemas/")
-                .and_then(|name| self.components.as_ref()?.schemas.get(name)),
-            other => other.as_ref(),
-        };
-        let Some(ReferenceOr::Item(schema)) = schema else {
+        let Some(schema) = self.body_schema(media) else {
             return;
         };
         if let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind
