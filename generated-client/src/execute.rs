@@ -75,6 +75,8 @@ impl Client {
                 .map_err(|reason| refused(operation, reason))?;
             if body.is_none() {
                 headers.remove(CONTENT_TYPE);
+            } else if let Some(content_type) = &call.content_type {
+                headers.insert(CONTENT_TYPE, content_type.clone());
             }
             for (name, value) in &call.headers {
                 headers.append(name.clone(), value.clone());

@@ -1,6 +1,7 @@
-//! Every HTTP method and parameter location through the runtime, as they arrive at a server:
-//! what a generated `send` hands to `Client::execute` for a PUT with a header, a DELETE with a
-//! path and query, and so on, checked against the exact request head and body.
+//! Every HTTP method, parameter location and body encoding through the runtime, as they arrive
+//! at a server: what a generated `send` hands to `Client::execute` for a PUT with a header, a
+//! DELETE with a path and query, a form, and so on, checked against the exact request head and
+//! body.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -125,6 +126,18 @@ async fn every_method_and_parameter_location_arrives_as_the_spec_says() {
     assert!(
         post.ends_with("\n\n{\"loginId\":\"jane@example.com\"}"),
         "{post}"
+    );
+
+    let form = serde_json::json!({"grant_type": "authorization_code", "code": "a b&c",
+        "scope": ["openid", "email"], "state": null});
+    let posted_form = sent(&POST, |call| call.form(&form)).await;
+    assert_eq!(
+        posted_form,
+        format!(
+            "POST /v1/things HTTP/1.1\naccept: application/json\n{bearer}\ncontent-length: 67\n\
+             content-type: application/x-www-form-urlencoded\n\n\
+             code=a+b%26c&grant_type=authorization_code&scope=openid&scope=email"
+        )
     );
 
     let patch = sent(&PATCH, |call| call.path("id", &"x").json(&body)).await;

@@ -148,9 +148,30 @@ pub(crate) fn rust_identifier(name: &str) -> String {
     snake
 }
 
-/// An operation's JSON request body.
+/// How a request body is encoded on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json`.
+    Json,
+    /// `application/x-www-form-urlencoded` (Descope's OAuth endpoints take these).
+    Form,
+}
+
+impl BodyEncoding {
+    /// The method of the runtime's `Call` that places a body of this encoding.
+    pub fn call_method(self) -> &'static str {
+        match self {
+            BodyEncoding::Json => "json",
+            BodyEncoding::Form => "form",
+        }
+    }
+}
+
+/// An operation's request body (JSON, or a form).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JsonBody {
+    /// How the body goes on the wire.
+    pub encoding: BodyEncoding,
     /// `requestBody.required`. progenitor sends the body either way: an optional body whose
     /// caller sets nothing goes out as the builder's default, `{}` (the rules make sure its
     /// schema requires no property, so that default is valid).

@@ -246,3 +246,23 @@ fn bearers_the_client_cannot_choose_between() {
     });
     assert_rule(&d, Rule::Security, "cannot choose between");
 }
+
+#[test]
+fn a_form_body_is_sent_as_a_form_and_json_beside_another_type_is_refused() {
+    let mut spec = valid_spec();
+    let content = at(&mut spec, &format!("{OPERATION}/requestBody/content"));
+    let media = content["application/json"].take();
+    *content = json!({ "application/x-www-form-urlencoded": media });
+    let (client, _) = generated(&spec);
+    let send = send_of(&client, "VerifyOtpEmail");
+    assert_sends(&send, ".form(&body)");
+    assert!(!send.contains(".json("), "{send}");
+    // The call shape is the same whatever the encoding.
+    assert!(client.contains("code: impl ::std::convert::Into<::std::string::String>"));
+
+    let diagnostics = refused(|spec| {
+        let content = at(spec, &format!("{OPERATION}/requestBody/content"));
+        content["application/x-www-form-urlencoded"] = content["application/json"].clone();
+    });
+    assert_rule(&diagnostics, Rule::RequestBody, "offered as");
+}

@@ -59,6 +59,9 @@ impl Call {
     pub(crate) fn json(self, _: &impl serde::Serialize) -> Self {
         self
     }
+    pub(crate) fn form(self, _: &impl serde::Serialize) -> Self {
+        self
+    }
 }
 
 impl Client {

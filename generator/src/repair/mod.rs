@@ -10,7 +10,8 @@
 //! path order; `lib.rs` (`generate_foreign`) then loads it, checks it with the foreign report and
 //! generates progenitor's plain client. The repairs, by family: `schemas` (names that are not
 //! identifiers, `$ref`s that lead nowhere, mistyped `default`s, properties whose Rust names
-//! clash) and `operations` (path items without operations, missing, duplicate or unusable
+//! clash) and `operations` (OPTIONS and TRACE operations, path items without operations, missing,
+//! duplicate or unusable
 //! operationIds, unknown operation fields, parameters whose Rust names clash, missing
 //! responses). `change` is the record of one change, `names` the names made from method and
 //! path.
@@ -27,7 +28,7 @@ pub use names::name_from_method_and_path;
 
 use serde_json::Value;
 
-use operations::{drop_empty_paths, repair_operations};
+use operations::{drop_empty_paths, drop_unsendable_methods, repair_operations};
 use schemas::{
     drop_clashing_properties, drop_mistyped_defaults, rename_schemas, untype_dangling_schemas,
 };
@@ -39,6 +40,7 @@ use schemas::{
 pub fn repair(mut raw: Value) -> (Value, Vec<Repair>) {
     let mut repairs = Vec::new();
     rename_schemas(&mut raw, &mut repairs);
+    drop_unsendable_methods(&mut raw, &mut repairs);
     drop_empty_paths(&mut raw, &mut repairs);
     repair_operations(&mut raw, &mut repairs);
     untype_dangling_schemas(&mut raw, &mut repairs);

@@ -1,4 +1,5 @@
-//! Repairs of paths and operations: path items without operations removed; every operation
+//! Repairs of paths and operations: OPTIONS and TRACE operations removed (reqwest cannot send
+//! them as progenitor writes them); path items without operations removed; every operation
 //! given a unique, usable operationId (named from method and path where the spec's is missing,
 //! a duplicate, a keyword or a client method) and at least one response; fields OpenAPI does
 //! not know removed; parameters whose Rust names clash reduced to the first.
@@ -141,6 +142,34 @@ pub(super) fn repair_operations(raw: &mut Value, repairs: &mut Vec<Repair>) {
                     message: "operation without responses given an empty 200".to_owned(),
                 });
             }
+        }
+    }
+}
+
+/// Removes OPTIONS and TRACE operations: progenitor's plain client sends each method through
+/// `reqwest::Client`'s method of that name, and reqwest has none for these two, so the client
+/// would not compile. (The curated client sends any method through its runtime.)
+pub(super) fn drop_unsendable_methods(raw: &mut Value, repairs: &mut Vec<Repair>) {
+    let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for method in ["options", "trace"] {
+            let Some(operation) = item.remove(method) else {
+                continue;
+            };
+            let id = operation.get("operationId").and_then(Value::as_str);
+            repairs.push(Repair {
+                location: Location::operation(method, path, id),
+                message: format!(
+                    "{} operation removed: progenitor's client sends it with \
+                     `reqwest::Client::{method}`, which reqwest does not have",
+                    method.to_uppercase()
+                ),
+            });
         }
     }
 }

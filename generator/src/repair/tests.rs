@@ -262,3 +262,34 @@ fn a_clean_spec_and_a_non_mapping_are_left_alone() {
     assert_eq!(repair(raw.clone()), (raw, vec![]));
     assert_eq!(repair(json!([1, 2])), (json!([1, 2]), vec![]));
 }
+
+#[test]
+fn options_and_trace_operations_are_removed_and_their_empty_path_with_them() {
+    let raw = json!({"paths": {
+        "/a": {"options": {"operationId": "Probe", "responses": {"200": {"description": "ok"}}},
+               "get": {"operationId": "GetA", "responses": {"200": {"description": "ok"}}}},
+        "/b": {"trace": {"responses": {"200": {"description": "ok"}}}}
+    }});
+    let (fixed, repairs) = repair(raw);
+    assert!(fixed["paths"]["/a"].get("options").is_none());
+    assert!(fixed["paths"]["/a"].get("get").is_some());
+    assert!(fixed["paths"].get("/b").is_none());
+    let messages = messages(&repairs);
+    assert!(
+        messages[0].contains("OPTIONS operation removed")
+            && messages[0].contains("reqwest::Client::options"),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("TRACE operation removed")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("path /b has no operations")),
+        "{messages:?}"
+    );
+}

@@ -260,9 +260,12 @@ pub(super) fn mutate(kind: Mutation, text: &str, tree: &Value, random: &mut Seed
             }
         }
         Mutation::MediaType => {
+            // Request bodies half the time: responses far outnumber them.
+            let request = random.below(2) == 0;
             let all: Vec<String> = pointers(&tree)
                 .into_iter()
                 .filter(|pointer| pointer.ends_with("/content/application~1json"))
+                .filter(|pointer| !request || pointer.contains("/requestBody/"))
                 .collect();
             let pointer = random.pick(&all).clone();
             let media = *random.pick(&MEDIA_TYPES);

@@ -5,8 +5,11 @@
 use openapiv3::{MediaType, Operation as SpecOperation, ReferenceOr, RequestBody};
 
 use super::checker::{JSON, OperationChecker};
+
+/// The one other body encoding the client sends.
+const FORM: &str = "application/x-www-form-urlencoded";
 use crate::diagnostic::Rule;
-use crate::model::JsonBody;
+use crate::model::{BodyEncoding, JsonBody};
 
 impl<'a> OperationChecker<'a> {
     /// Checks the request body and returns what the client needs to know of it.
@@ -27,10 +30,16 @@ impl<'a> OperationChecker<'a> {
                 "send the data with POST, as the auth API does, or as query parameters",
             );
         }
+        // A form alone is sent as a form; anything else beside or instead of JSON is not.
+        let (media_type, encoding) =
+            match body.content.keys().map(String::as_str).collect::<Vec<_>>()[..] {
+                [FORM] => (FORM, BodyEncoding::Form),
+                _ => (JSON, BodyEncoding::Json),
+            };
         let others: Vec<String> = body
             .content
             .keys()
-            .filter(|k| k.as_str() != JSON)
+            .filter(|k| k.as_str() != media_type)
             .map(|k| format!("`{k}`"))
             .collect();
         if !others.is_empty() {
@@ -42,18 +51,19 @@ impl<'a> OperationChecker<'a> {
             self.runtime(
                 Rule::RequestBody,
                 format!(
-                    "the request body is offered as {}{only}; the client sends application/json",
+                    "the request body is offered as {}{only}; the client sends application/json, \
+                     or a form when it is the only type",
                     others.join(", ")
                 ),
-                "describe the body as `application/json` only (multipart and forms are not used by \
-                 the auth API)",
+                "describe the body as `application/json` or `application/x-www-form-urlencoded` \
+                 only (multipart and binary bodies are not used by the auth API)",
             );
             if !only.is_empty() {
                 // The missing JSON schema is the same mistake; report it once.
                 return None;
             }
         }
-        match body.content.get(JSON) {
+        match body.content.get(media_type) {
             Some(media) if media.schema.is_some() => {
                 self.example_present(media, "request body");
                 if !body.required {
@@ -64,6 +74,7 @@ impl<'a> OperationChecker<'a> {
                     self.resolve(first)?.value.clone()
                 });
                 Some(JsonBody {
+                    encoding,
                     required: body.required,
                     arguments: self.required_properties(media),
                     example,

@@ -21,8 +21,8 @@
 //! }
 //! ```
 //!
-//! A JSON body is checked the same way (`crate::Error::invalid_body`) and placed with
-//! `.json(&body)`. The runtime contract (`crate::Call`, `crate::Response`, the two error
+//! A body is checked the same way (`crate::Error::invalid_body`) and placed with `.json(&body)`,
+//! or `.form(&body)` for a form. The runtime contract (`crate::Call`, `crate::Response`, the two error
 //! constructors, `Client::execute`) is written down in ARCHITECTURE.md. Anything in progenitor's
 //! output that does not have the shape this rewrite expects (a builder field the spec does not
 //! explain, an input without its check) stops generation with an internal diagnostic rather
@@ -174,7 +174,13 @@ fn send_block(
         }
         block.stmts.push(check);
         call = match input {
-            Input::Body => method_call(call, "json", vec![reference(field)]),
+            Input::Body => {
+                let encoding = operation
+                    .request_body
+                    .as_ref()
+                    .map_or(crate::model::BodyEncoding::Json, |body| body.encoding);
+                method_call(call, encoding.call_method(), vec![reference(field)])
+            }
             Input::Parameter(parameter) => method_call(
                 call,
                 parameter.location.call_method(),
