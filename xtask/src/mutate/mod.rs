@@ -2,7 +2,7 @@
 //! diagnostic or in a client that compiles.
 //!
 //! Each mutant changes `openapi/descope-auth.yaml` one way, in turn through every kind of
-//! [`Mutation`]: a key deleted, a value of another type, a duplicated YAML key, a new operation of
+//! [`Mutation`](kinds::Mutation): a key deleted, a value of another type, a duplicated YAML key, a new operation of
 //! every HTTP method, a parameter in every location, another media type, bytes that are not UTF-8,
 //! a YAML alias bomb, a very long string. The curated pipeline and repair mode both read every
 //! mutant, each within a time limit. What holds: a refusal whose every diagnostic is a rule of the
