@@ -78,6 +78,11 @@ fn load_trees(text: &str, file: &str) -> Result<(Value, Ordered), Diagnostics> {
                     location = repeated_yaml_key(text, &message, location);
                 }
                 "keep one of the two entries; parsers disagree on which one wins".to_owned()
+            } else if message.contains("repetition limit exceeded") {
+                // The YAML reader stops an alias bomb before it expands; it has no position.
+                "the file's aliases (`*name`) would expand into more nodes than any spec has, as \
+                 an alias bomb does; write the repeated parts out, or share them with `$ref`"
+                    .to_owned()
             } else {
                 format!(
                     "fix the syntax at the position shown; a {language} linter points at the same place"
@@ -183,6 +188,19 @@ mod tests {
             matches!(diagnostic.location, Location::Text { line, .. } if line >= 2),
             "{diagnostic}"
         );
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_and_named() {
+        let mut text =
+            String::from("openapi: 3.0.3\nx-bomb:\n  l0: &l0 [a, a, a, a, a, a, a, a, a]\n");
+        for level in 1..9 {
+            let refs = vec![format!("*l{}", level - 1); 9].join(", ");
+            text.push_str(&format!("  l{level}: &l{level} [{refs}]\n"));
+        }
+        let error = load(&text, "bomb.yaml").unwrap_err();
+        assert_eq!(error.0[0].rule, Rule::Syntax);
+        assert!(error.0[0].help.contains("alias bomb"), "{error}");
     }
 
     #[test]
