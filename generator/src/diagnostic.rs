@@ -207,8 +207,8 @@ impl Report {
     }
 
     /// Records a shape that progenitor handles but the curated runtime cannot send or decode
-    /// (a form or binary body, a `default` response, no typed success): kept in a curated run,
-    /// dropped in repair mode, whose plain client progenitor's own runtime serves.
+    /// (a binary or multipart body, a `default` response, no typed success): kept in a curated
+    /// run, dropped in repair mode, whose plain client progenitor's own runtime serves.
     pub(crate) fn push_runtime(
         &mut self,
         location: Location,
@@ -216,9 +216,7 @@ impl Report {
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
-        if !self.foreign {
-            self.push(location, rule, message, help);
-        }
+        self.push_unless(self.foreign, location, rule, message, help);
     }
 
     /// Records a problem of curated-slice policy within a rule that also guards progenitor:
@@ -230,7 +228,18 @@ impl Report {
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
-        if !self.relaxed {
+        self.push_unless(self.relaxed, location, rule, message, help);
+    }
+
+    fn push_unless(
+        &mut self,
+        dropped: bool,
+        location: Location,
+        rule: Rule,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        if !dropped {
             self.push(location, rule, message, help);
         }
     }

@@ -54,9 +54,11 @@ pub(crate) fn location_of(root: &Value, pointer: &str) -> Location {
     }
 }
 
+/// The HTTP methods a path item may hold operations under.
+pub(crate) const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
 pub(crate) fn is_method(name: &str) -> bool {
-    matches!(
-        name,
-        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
-    )
+    METHODS.contains(&name)
 }

@@ -55,7 +55,8 @@ pub struct Field {
 /// Stands in the bearer formats of an operation that takes no credential (`security: []`).
 pub const NO_CREDENTIAL: &str = "(no credential)";
 
-const METHODS: [&str; 8] = [
+/// The HTTP methods a path item may hold operations under.
+pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

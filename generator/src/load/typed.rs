@@ -126,12 +126,7 @@ fn locate_in_path_item(item: &Value, at: &str) -> Option<(String, String)> {
         return None;
     };
     item.iter()
-        .filter(|(method, _)| {
-            matches!(
-                method.as_str(),
-                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
-            )
-        })
+        .filter(|(method, _)| crate::pointer::is_method(method))
         .find_map(|(method, operation)| {
             let at = format!("{at}/{method}");
             innermost::<Operation>(operation, at.clone(), || {

@@ -14,11 +14,7 @@ use super::names::name_from_method_and_path;
 use crate::check::keys::OPERATION_FIELDS;
 use crate::check::operations::operation_id::CLIENT_METHODS;
 use crate::diagnostic::Location;
-use crate::pointer::escape_pointer;
-
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::pointer::{METHODS, escape_pointer};
 
 /// Gives every operation a unique, usable `operationId` and at least one response.
 pub(super) fn repair_operations(raw: &mut Value, repairs: &mut Vec<Repair>) {
@@ -29,7 +25,7 @@ pub(super) fn repair_operations(raw: &mut Value, repairs: &mut Vec<Repair>) {
     // one that a later operation holds legitimately.
     let mut claimed: BTreeSet<String> = BTreeSet::new();
     for item in paths.values() {
-        for method in METHODS {
+        for method in &METHODS {
             if let Some(id) = item
                 .get(*method)
                 .and_then(|op| op.get("operationId"))
@@ -45,7 +41,7 @@ pub(super) fn repair_operations(raw: &mut Value, repairs: &mut Vec<Repair>) {
         let Some(item) = item.as_object_mut() else {
             continue;
         };
-        for method in METHODS {
+        for method in &METHODS {
             let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) else {
                 continue;
             };

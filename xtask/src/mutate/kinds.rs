@@ -5,9 +5,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::surface::METHODS;
+
 const LOCATIONS: [&str; 4] = ["path", "query", "header", "cookie"];
 const MEDIA_TYPES: [&str; 6] = [
     "application/x-www-form-urlencoded",

@@ -56,9 +56,12 @@ pub(crate) fn apply(
     operations: &BTreeMap<String, &Operation>,
     report: &mut Report,
 ) -> BTreeMap<String, CallShape> {
-    let types = type_fields(file);
-    let type_names: BTreeSet<String> = types.keys().cloned().collect();
     let builders = builder_fields(file);
+    let bodies: BTreeSet<String> = builders
+        .values()
+        .filter_map(|fields| type_name(fields.get("body")?))
+        .collect();
+    let (type_names, types) = type_fields(file, &bodies);
     let templates = Templates::new();
     let mut shapes = BTreeMap::new();
     let mut builder_setters: BTreeMap<String, Vec<syn::ImplItemFn>> = BTreeMap::new();

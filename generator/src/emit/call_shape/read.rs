@@ -2,7 +2,7 @@
 //! their wire names, types and docs), the builder a method returns, and the parts of a type it
 //! needs (its last segment, its generic arguments).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use syn::Item;
 
@@ -13,14 +13,27 @@ pub(super) struct TypeField {
     pub(super) docs: Vec<syn::Attribute>,
 }
 
-/// The fields of every struct in `mod types`, by struct name and then by wire name.
-pub(super) fn type_fields(file: &syn::File) -> BTreeMap<String, BTreeMap<String, TypeField>> {
+/// The name of every type in `mod types`, and the fields of those in `wanted` (the request
+/// bodies: reading every type's fields and docs would cost more than the rest of the pass), by
+/// struct name and then by wire name.
+pub(super) fn type_fields(
+    file: &syn::File,
+    wanted: &BTreeSet<String>,
+) -> (
+    BTreeSet<String>,
+    BTreeMap<String, BTreeMap<String, TypeField>>,
+) {
+    let mut names = BTreeSet::new();
     let mut types = BTreeMap::new();
     let Some((_, items)) = module_items(file, "types") else {
-        return types;
+        return (names, types);
     };
     for item in items {
         let (name, fields) = match item {
+            Item::Struct(structure) if !wanted.contains(&structure.ident.to_string()) => {
+                names.insert(structure.ident.to_string());
+                continue;
+            }
             Item::Struct(structure) => {
                 let fields = structure
                     .fields
@@ -40,13 +53,20 @@ pub(super) fn type_fields(file: &syn::File) -> BTreeMap<String, BTreeMap<String,
                     .collect();
                 (structure.ident.to_string(), fields)
             }
-            Item::Enum(enumeration) => (enumeration.ident.to_string(), BTreeMap::new()),
-            Item::Type(alias) => (alias.ident.to_string(), BTreeMap::new()),
+            Item::Enum(enumeration) => {
+                names.insert(enumeration.ident.to_string());
+                continue;
+            }
+            Item::Type(alias) => {
+                names.insert(alias.ident.to_string());
+                continue;
+            }
             _ => continue,
         };
+        names.insert(name.clone());
         types.insert(name, fields);
     }
-    types
+    (names, types)
 }
 
 /// Each builder's fields (but the client) and the type its field holds: `Result<T, String>` and
