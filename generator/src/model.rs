@@ -17,6 +17,10 @@ pub enum Credential {
     ProjectIdAndRefreshJwt,
     /// Only `Bearer <ProjectId>:<SessionJWT>` is accepted.
     ProjectIdAndSessionJwt,
+    /// Only `Bearer <ProjectId>:<ManagementKey>` is accepted (the management API).
+    ProjectIdAndManagementKey,
+    /// Only `Bearer <ProjectId>:<AccessKey>` is accepted (the access-key exchange).
+    ProjectIdAndAccessKey,
 }
 
 impl Credential {
@@ -28,6 +32,8 @@ impl Credential {
             Credential::ProjectIdOrRefreshJwt => "ProjectIdOrRefreshJwt",
             Credential::ProjectIdAndRefreshJwt => "ProjectIdAndRefreshJwt",
             Credential::ProjectIdAndSessionJwt => "ProjectIdAndSessionJwt",
+            Credential::ProjectIdAndManagementKey => "ProjectIdAndManagementKey",
+            Credential::ProjectIdAndAccessKey => "ProjectIdAndAccessKey",
         }
     }
 }
@@ -42,14 +48,18 @@ pub enum BearerFormat {
     ProjectId,
     ProjectIdRefreshJwt,
     ProjectIdSessionJwt,
+    ProjectIdManagementKey,
+    ProjectIdAccessKey,
 }
 
 impl BearerFormat {
     /// Every format, as the `security` rule lists them in its help.
-    pub const ALL: [&'static str; 3] = [
+    pub const ALL: [&'static str; 5] = [
         "<ProjectId>",
         "<ProjectId>:<RefreshJWT>",
         "<ProjectId>:<SessionJWT>",
+        "<ProjectId>:<ManagementKey>",
+        "<ProjectId>:<AccessKey>",
     ];
 
     /// Recognises the formats of [`BearerFormat::ALL`], ignoring case, spaces and angle brackets,
@@ -64,6 +74,8 @@ impl BearerFormat {
             "projectid" => Some(BearerFormat::ProjectId),
             "projectid:refreshjwt" => Some(BearerFormat::ProjectIdRefreshJwt),
             "projectid:sessionjwt" => Some(BearerFormat::ProjectIdSessionJwt),
+            "projectid:managementkey" => Some(BearerFormat::ProjectIdManagementKey),
+            "projectid:accesskey" => Some(BearerFormat::ProjectIdAccessKey),
             _ => None,
         }
     }
@@ -71,7 +83,17 @@ impl BearerFormat {
     /// The credential for a non-empty `security` list whose alternatives use these formats, or
     /// `None` for a combination the client cannot choose between.
     pub fn credential(alternatives: &[BearerFormat]) -> Option<Credential> {
+        match alternatives {
+            [BearerFormat::ProjectIdManagementKey] => {
+                return Some(Credential::ProjectIdAndManagementKey);
+            }
+            [BearerFormat::ProjectIdAccessKey] => return Some(Credential::ProjectIdAndAccessKey),
+            _ => {}
+        }
         let has = |format| alternatives.contains(&format);
+        if has(BearerFormat::ProjectIdManagementKey) || has(BearerFormat::ProjectIdAccessKey) {
+            return None;
+        }
         match (
             has(BearerFormat::ProjectId),
             has(BearerFormat::ProjectIdRefreshJwt),
@@ -237,7 +259,15 @@ mod tests {
             BearerFormat::parse("Project ID:Session JWT"),
             Some(BearerFormat::ProjectIdSessionJwt)
         );
-        assert_eq!(BearerFormat::parse("ProjectId:AccessKey"), None);
+        assert_eq!(
+            BearerFormat::parse("Project ID:Management Key"),
+            Some(BearerFormat::ProjectIdManagementKey)
+        );
+        assert_eq!(
+            BearerFormat::parse("ProjectId:AccessKey"),
+            Some(BearerFormat::ProjectIdAccessKey)
+        );
+        assert_eq!(BearerFormat::parse("ProjectId:Password"), None);
     }
 
     #[test]
@@ -263,6 +293,19 @@ mod tests {
             BearerFormat::credential(&[ProjectId, ProjectIdSessionJwt]),
             None,
             "the client could not tell which to send"
+        );
+        assert_eq!(
+            BearerFormat::credential(&[ProjectIdManagementKey]),
+            Some(Credential::ProjectIdAndManagementKey)
+        );
+        assert_eq!(
+            BearerFormat::credential(&[ProjectIdAccessKey]),
+            Some(Credential::ProjectIdAndAccessKey)
+        );
+        assert_eq!(
+            BearerFormat::credential(&[ProjectId, ProjectIdManagementKey]),
+            None,
+            "a management call has no project-id-only form"
         );
         assert_eq!(BearerFormat::credential(&[]), None);
     }

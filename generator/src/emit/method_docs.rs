@@ -123,6 +123,15 @@ pub(super) fn credential_doc(credential: Credential) -> String {
              with [`Client::with_session_jwt`]; without one, `send` returns \
              `Error::InvalidRequest` before any request is made."
         }
+        Credential::ProjectIdAndManagementKey => {
+            "**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's \
+             management key; without one, `send` returns `Error::InvalidRequest` before any \
+             request is made."
+        }
+        Credential::ProjectIdAndAccessKey => {
+            "**Authentication:** `Bearer <ProjectId>:<AccessKey>`, from the access key given \
+             to the call."
+        }
         Credential::None => "**Authentication:** none; no `Authorization` header is sent.",
     };
     format!("\n\n{text}")
