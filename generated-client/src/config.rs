@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::Client;
 use crate::auth::CommonHeaders;
-use crate::credentials::{InvalidProjectId, InvalidToken, ProjectId, RefreshJwt, SessionJwt};
+use crate::credentials::{InvalidProjectId, ProjectId, RefreshJwt, SessionJwt};
 use crate::retry::RetryPolicy;
 use crate::session::{SessionConfig, SessionError, Sessions};
 
@@ -259,74 +259,6 @@ fn checked_base_url(url: &str) -> Result<String, BuildError> {
         return Err(refuse(url, "a base URL cannot carry a query or a fragment"));
     }
     Ok(url.trim_end_matches('/').to_owned())
-}
-
-impl Client {
-    /// A client for the project, on the project's host with the default settings.
-    pub fn new(project_id: impl Into<String>) -> Result<Client, BuildError> {
-        Client::builder(project_id).build()
-    }
-
-    /// Starts configuring a client for the project.
-    pub fn builder(project_id: impl Into<String>) -> ClientBuilder {
-        ClientBuilder::new(project_id)
-    }
-
-    /// A copy of this client that acts for the signed-in user holding `refresh_jwt`.
-    ///
-    /// Calls whose spec requires the user's refresh JWT (email and phone updates) work only on
-    /// such a client; sign-in on it is a step-up or MFA sign-in. The copy shares the HTTP
-    /// connection pool, so making one per request is cheap. A token that is empty or holds a
-    /// character no JWT has is never sent: calls that need it are refused with
-    /// `Error::InvalidRequest` ([`try_with_refresh_jwt`](Self::try_with_refresh_jwt) refuses it
-    /// at once).
-    pub fn with_refresh_jwt(&self, refresh_jwt: impl Into<RefreshJwt>) -> Client {
-        let mut client = self.clone();
-        client.inner.refresh_jwt = Some(refresh_jwt.into());
-        client
-    }
-
-    /// Like [`with_refresh_jwt`](Self::with_refresh_jwt), but refuses a token that is empty or
-    /// holds a character no JWT has, here rather than when a call would send it.
-    pub fn try_with_refresh_jwt(
-        &self,
-        refresh_jwt: impl Into<RefreshJwt>,
-    ) -> Result<Client, InvalidToken> {
-        let refresh_jwt = refresh_jwt.into();
-        refresh_jwt.check()?;
-        Ok(self.with_refresh_jwt(refresh_jwt))
-    }
-
-    /// Like [`with_session_jwt`](Self::with_session_jwt), but refuses a token that is empty or
-    /// holds a character no JWT has, here rather than when a call would send it.
-    pub fn try_with_session_jwt(
-        &self,
-        session_jwt: impl Into<SessionJwt>,
-    ) -> Result<Client, InvalidToken> {
-        let session_jwt = session_jwt.into();
-        session_jwt.check()?;
-        Ok(self.with_session_jwt(session_jwt))
-    }
-
-    /// A copy of this client that presents `session_jwt`, for the calls that ask the service
-    /// about a session ([`validate_session_remotely`](Self::validate_session_remotely); their
-    /// docs name the credential). Like [`with_refresh_jwt`](Self::with_refresh_jwt), it shares
-    /// the connection pool.
-    pub fn with_session_jwt(&self, session_jwt: impl Into<SessionJwt>) -> Client {
-        let mut client = self.clone();
-        client.inner.session_jwt = Some(session_jwt.into());
-        client
-    }
-
-    /// The project this client calls for.
-    pub fn project_id(&self) -> &ProjectId {
-        &self.inner.project_id
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        &self.baseurl
-    }
 }
 
 #[cfg(test)]

@@ -17,118 +17,116 @@ use crate::error::{InvalidRequest, TransportError};
 use crate::operations::Operation;
 use crate::{Client, Error, Response, auth};
 
-impl Client {
-    /// Sends `call` and decodes the answer. The generated `send` methods call it.
-    ///
-    /// Only decoding depends on the type; the exchange itself is one non-generic function shared
-    /// by every operation.
-    pub(crate) async fn execute<T>(&self, call: Call) -> Result<Response<T>, Error>
-    where
-        T: DeserializeOwned,
-    {
-        let operation = call.operation;
-        let span = tracing::info_span!(
-            "descope.call",
-            operation = operation.operation_id,
-            status = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-            duration_ms = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        let result = self
-            .exchange(call)
-            .instrument(span.clone())
-            .await
-            .and_then(|answer| answer.decode::<T>(operation));
-        let (status, attempts) = match &result {
-            Ok(response) => (Some(response.status()), response.attempts()),
-            Err(error) => (error.status(), error.attempts()),
-        };
-        if let Some(status) = status {
-            span.record("status", status.as_u16());
-        }
-        span.record("attempts", attempts);
-        span.record(
-            "duration_ms",
-            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        );
-        result
+/// Sends `call` and decodes the answer ([`Client::execute`], which every generated `send`
+/// calls, is this).
+///
+/// Only decoding depends on the type; the exchange itself is one non-generic function shared by
+/// every operation.
+pub(crate) async fn execute<T>(client: &Client, call: Call) -> Result<Response<T>, Error>
+where
+    T: DeserializeOwned,
+{
+    let operation = call.operation;
+    let span = tracing::info_span!(
+        "descope.call",
+        operation = operation.operation_id,
+        status = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+    );
+    let started = Instant::now();
+    let result = exchange(client, call)
+        .instrument(span.clone())
+        .await
+        .and_then(|answer| answer.decode::<T>(operation));
+    let (status, attempts) = match &result {
+        Ok(response) => (Some(response.status()), response.attempts()),
+        Err(error) => (error.status(), error.attempts()),
+    };
+    if let Some(status) = status {
+        span.record("status", status.as_u16());
     }
+    span.record("attempts", attempts);
+    span.record(
+        "duration_ms",
+        u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    );
+    result
+}
 
-    /// Sends the request, retrying as the policy says, and reads the final answer: a 2xx as an
-    /// [`Answer`], anything else as a service error.
-    async fn exchange(&self, mut call: Call) -> Result<Answer, Error> {
-        let operation = call.operation;
-        let url = call
-            .url(&self.baseurl)
-            .map_err(|reason| refused(operation, reason))?;
-        let method = Method::from_bytes(operation.http_method.as_bytes()).map_err(|_| {
-            refused(
-                operation,
-                format!("`{}` is not an HTTP method", operation.http_method),
-            )
-        })?;
-        // Shared, not copied, by every attempt.
-        let body = call.body.take().map(bytes::Bytes::from);
-        let headers = || {
-            let mut headers = auth::headers(&self.inner, operation)
-                .map_err(|reason| refused(operation, reason))?;
-            if body.is_none() {
-                headers.remove(CONTENT_TYPE);
-            } else if let Some(content_type) = &call.content_type {
-                headers.insert(CONTENT_TYPE, content_type.clone());
-            }
-            for (name, value) in &call.headers {
-                headers.append(name.clone(), value.clone());
-            }
-            Ok::<_, Error>(headers)
-        };
-        let policy = &self.inner.retry;
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            // Each attempt builds its request afresh: cheaper than keeping a copy for a retry
-            // that rarely comes, and a retry waits at least 100 ms anyway.
-            let mut request = reqwest::Request::new(method.clone(), url.clone());
-            *request.headers_mut() = headers()?;
-            *request.body_mut() = body.clone().map(Into::into);
-            *request.timeout_mut() = self.inner.request_timeout;
-            let transport = |source| {
-                Error::Transport(Box::new(TransportError {
-                    operation,
-                    attempts,
-                    source,
-                }))
-            };
-            let mut response = self.client.execute(request).await.map_err(transport)?;
-            let status = response.status();
-            let asked = answer::retry_after(response.headers(), SystemTime::now());
-            // `None` once the policy's delays are used up, so the loop ends.
-            if let Some(delay) = policy.delay_after(status, attempts, asked) {
-                tracing::debug!(status = status.as_u16(), attempts, ?delay, "retrying");
-                drop(response);
-                tokio::time::sleep(delay).await;
-                continue;
-            }
-            let mut headers = std::mem::take(response.headers_mut());
-            answer::hide_cookies(&mut headers);
-            let limit = self.inner.max_response_bytes;
-            let body = answer::read_body(&mut response, limit)
-                .await
-                .map_err(transport)?;
-            if !status.is_success() {
-                return Err(Error::Service(Box::new(answer::service_error(
-                    operation, status, &headers, &body, limit, attempts,
-                ))));
-            }
-            return Ok(Answer {
-                status,
-                headers,
-                body,
-                attempts,
-                limit,
-            });
+/// Sends the request, retrying as the policy says, and reads the final answer: a 2xx as an
+/// [`Answer`], anything else as a service error.
+async fn exchange(client: &Client, mut call: Call) -> Result<Answer, Error> {
+    let operation = call.operation;
+    let url = call
+        .url(&client.baseurl)
+        .map_err(|reason| refused(operation, reason))?;
+    let method = Method::from_bytes(operation.http_method.as_bytes()).map_err(|_| {
+        refused(
+            operation,
+            format!("`{}` is not an HTTP method", operation.http_method),
+        )
+    })?;
+    // Shared, not copied, by every attempt.
+    let body = call.body.take().map(bytes::Bytes::from);
+    let headers = || {
+        let mut headers =
+            auth::headers(&client.inner, operation).map_err(|reason| refused(operation, reason))?;
+        if body.is_none() {
+            headers.remove(CONTENT_TYPE);
+        } else if let Some(content_type) = &call.content_type {
+            headers.insert(CONTENT_TYPE, content_type.clone());
         }
+        for (name, value) in &call.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        Ok::<_, Error>(headers)
+    };
+    let policy = &client.inner.retry;
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        // Each attempt builds its request afresh: cheaper than keeping a copy for a retry
+        // that rarely comes, and a retry waits at least 100 ms anyway.
+        let mut request = reqwest::Request::new(method.clone(), url.clone());
+        *request.headers_mut() = headers()?;
+        *request.body_mut() = body.clone().map(Into::into);
+        *request.timeout_mut() = client.inner.request_timeout;
+        let transport = |source| {
+            Error::Transport(Box::new(TransportError {
+                operation,
+                attempts,
+                source,
+            }))
+        };
+        let mut response = client.client.execute(request).await.map_err(transport)?;
+        let status = response.status();
+        let asked = answer::retry_after(response.headers(), SystemTime::now());
+        // `None` once the policy's delays are used up, so the loop ends.
+        if let Some(delay) = policy.delay_after(status, attempts, asked) {
+            tracing::debug!(status = status.as_u16(), attempts, ?delay, "retrying");
+            drop(response);
+            tokio::time::sleep(delay).await;
+            continue;
+        }
+        let mut headers = std::mem::take(response.headers_mut());
+        answer::hide_cookies(&mut headers);
+        let limit = client.inner.max_response_bytes;
+        let body = answer::read_body(&mut response, limit)
+            .await
+            .map_err(transport)?;
+        if !status.is_success() {
+            return Err(Error::Service(Box::new(answer::service_error(
+                operation, status, &headers, &body, limit, attempts,
+            ))));
+        }
+        return Ok(Answer {
+            status,
+            headers,
+            body,
+            attempts,
+            limit,
+        });
     }
 }
 

@@ -85,13 +85,16 @@ mod auth;
 mod call;
 #[cfg(doctest)]
 mod call_shapes;
+mod client;
 mod config;
+mod contract;
 mod credentials;
 mod error;
 mod execute;
 #[rustfmt::skip]
 mod generated;
 mod history;
+pub mod operations;
 mod response;
 mod retry;
 pub mod session;
@@ -107,8 +110,6 @@ pub use config::{
 pub use credentials::{InvalidProjectId, InvalidToken, ProjectId, RefreshJwt, SessionJwt};
 pub use error::{DecodeError, Error, ErrorCode, InvalidRequest, ServiceError, TransportError};
 pub use generated::client::{Client, builder, prelude, types};
-/// Every operation of the spec with its method, path and bearer credential.
-pub use generated::operations;
 pub use response::Response;
 pub use retry::{MAX_HONOURED_RETRY_AFTER, RetryPolicy};
 pub use session::{CheckedSession, RefreshedSession, Session, SessionConfig, SessionError};

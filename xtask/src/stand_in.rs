@@ -8,25 +8,29 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 
-/// What each fixture crate's `lib.rs` holds instead of the client's runtime: the items the
-/// generated code names, with the signatures it calls. The runtime is the same on both sides of
-/// every comparison, so only the generated code can make a difference.
-const RUNTIME: &str = r#"//! The generated code of one `cargo xtask diff` fixture, over a stand-in for the runtime.
+/// What each fixture crate's `lib.rs` holds instead of the client's runtime: the runtime's own
+/// `operations`, `call` and `response` modules, copied, and small stand-ins for the rest of what
+/// the generated code names (`ClientState`, `Error`'s two constructors, `Client::execute`). The
+/// runtime's `contract.rs`, copied too, holds every signature the generated code relies on, so
+/// a stand-in that drifted from the runtime does not compile. The runtime is the same on both
+/// sides of every comparison, so only the generated code can make a difference.
+const LIB: &str = r#"//! The generated code of one fixture, over a stand-in for the client's runtime.
 #![allow(dead_code, unused_variables, rustdoc::broken_intra_doc_links)]
 
 #[rustfmt::skip]
 mod generated;
+mod call;
+mod contract;
+pub mod operations;
+mod response;
 
 pub use generated::client::{Client, builder, prelude, types};
-pub use generated::operations;
+pub use response::Response;
+pub(crate) use call::Call;
 
 /// Stands in for `descope_client::ClientState`.
 #[derive(Clone, Debug, Default)]
 pub struct ClientState;
-
-/// Stands in for `descope_client::Response`.
-#[derive(Debug)]
-pub struct Response<T>(pub T);
 
 /// Stands in for `descope_client::Error`.
 #[derive(Debug)]
@@ -36,31 +40,8 @@ impl Error {
     pub(crate) fn invalid_body(_: &'static operations::Operation, _: String) -> Self {
         Error
     }
-    pub(crate) fn invalid_argument(_: &'static operations::Operation, _: &str, _: String) -> Self {
+    pub(crate) fn invalid_argument(_: &'static operations::Operation, _: &'static str, _: String) -> Self {
         Error
-    }
-}
-
-pub(crate) struct Call;
-
-impl Call {
-    pub(crate) fn new(_: &'static operations::Operation) -> Self {
-        Call
-    }
-    pub(crate) fn path(self, _: &'static str, _: &impl serde::Serialize) -> Self {
-        self
-    }
-    pub(crate) fn query(self, _: &'static str, _: &impl serde::Serialize) -> Self {
-        self
-    }
-    pub(crate) fn header(self, _: &'static str, _: &impl serde::Serialize) -> Self {
-        self
-    }
-    pub(crate) fn json(self, _: &impl serde::Serialize) -> Self {
-        self
-    }
-    pub(crate) fn form(self, _: &impl serde::Serialize) -> Self {
-        self
     }
 }
 
@@ -73,6 +54,9 @@ impl Client {
     }
 }
 "#;
+
+/// The runtime's files the stand-in uses as they are, relative to the client crate's `src/`.
+const RUNTIME_FILES: [&str; 4] = ["operations.rs", "call.rs", "response.rs", "contract.rs"];
 
 /// The crate's manifest: its own workspace, version 1.0.0 (so that cargo-semver-checks
 /// reads "major" as breaking; before 1.0 a minor bump may break), the client's dependencies.
@@ -88,6 +72,7 @@ publish = false
 reqwest = { version = "0.13", default-features = false, features = ["json"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
+form_urlencoded = "1"
 "#;
 
 /// Writes the crate into `dir` (its generated files go to `src/generated/`), seeded with the
@@ -95,7 +80,12 @@ serde_json = "1"
 pub fn create(root: &Path, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir.join("src/generated"))?;
     std::fs::write(dir.join("Cargo.toml"), MANIFEST)?;
-    std::fs::write(dir.join("src/lib.rs"), RUNTIME)?;
+    std::fs::write(dir.join("src/lib.rs"), LIB)?;
+    for file in RUNTIME_FILES {
+        let runtime = root.join("generated-client/src").join(file);
+        std::fs::copy(&runtime, dir.join("src").join(file))
+            .with_context(|| format!("cannot copy {}", runtime.display()))?;
+    }
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
     Ok(())
 }

@@ -139,156 +139,129 @@ impl CheckedSession {
     }
 }
 
-impl Client {
-    /// Validates a session JWT locally and returns who it is for. The project's keys are
-    /// fetched on first use and cached (see [`SessionConfig`]); no other call is made.
-    ///
-    /// ```no_run
-    /// # async fn run(client: descope_client::Client, session_jwt: &str) {
-    /// match client.validate_session(session_jwt).await {
-    ///     Ok(session) if session.has_roles(&["admin"]) => println!("admin {}", session.user_id()),
-    ///     Ok(session) => println!("user {}", session.user_id()),
-    ///     Err(error) => println!("refused: {error}"),
-    /// }
-    /// # }
-    /// ```
-    pub async fn validate_session(&self, session_jwt: &str) -> Result<Session, SessionError> {
-        self.validate_token(session_jwt, SESSION_DRN).await
-    }
+/// [`Client::validate_session`].
+pub(crate) async fn validate_session(
+    client: &Client,
+    session_jwt: &str,
+) -> Result<Session, SessionError> {
+    validate_token(client, session_jwt, SESSION_DRN).await
+}
 
-    /// Renews a session with its refresh JWT. The refresh JWT is checked locally first (as
-    /// Descope's Go SDK does), so an expired or forged one costs no call; the new session JWT
-    /// is validated like any other.
-    pub async fn refresh_session(
-        &self,
-        refresh_jwt: &str,
-    ) -> Result<RefreshedSession, SessionError> {
-        self.validate_token(refresh_jwt, REFRESH_DRN)
-            .await
-            .map_err(|error| SessionError::InvalidRefreshToken(Box::new(error)))?;
-        let response = self
-            .with_refresh_jwt(refresh_jwt)
-            .refresh()
-            .send()
-            .await
-            .map_err(SessionError::Refresh)?;
-        let session_jwt = response
-            .session_jwt
-            .as_deref()
-            .filter(|jwt| !jwt.is_empty())
-            .ok_or(SessionError::IncompleteRefresh)?;
-        let session = self.validate_session(session_jwt).await?;
-        let rotated_refresh_jwt = response
-            .refresh_jwt
-            .as_deref()
-            .filter(|jwt| !jwt.is_empty() && *jwt != refresh_jwt)
-            .map(RefreshJwt::new);
-        Ok(RefreshedSession {
-            session,
-            rotated_refresh_jwt,
-            response,
-        })
-    }
+/// [`Client::refresh_session`].
+pub(crate) async fn refresh_session(
+    client: &Client,
+    refresh_jwt: &str,
+) -> Result<RefreshedSession, SessionError> {
+    validate_token(client, refresh_jwt, REFRESH_DRN)
+        .await
+        .map_err(|error| SessionError::InvalidRefreshToken(Box::new(error)))?;
+    let response = client
+        .with_refresh_jwt(refresh_jwt)
+        .refresh()
+        .send()
+        .await
+        .map_err(SessionError::Refresh)?;
+    let session_jwt = response
+        .session_jwt
+        .as_deref()
+        .filter(|jwt| !jwt.is_empty())
+        .ok_or(SessionError::IncompleteRefresh)?;
+    let session = validate_session(client, session_jwt).await?;
+    let rotated_refresh_jwt = response
+        .refresh_jwt
+        .as_deref()
+        .filter(|jwt| !jwt.is_empty() && *jwt != refresh_jwt)
+        .map(RefreshJwt::new);
+    Ok(RefreshedSession {
+        session,
+        rotated_refresh_jwt,
+        response,
+    })
+}
 
-    /// Validates the session JWT locally and, only when it is missing or not valid, renews it
-    /// with the refresh JWT (one call to Descope). Either token may be absent, as when a
-    /// request carries only the `DSR` cookie.
-    ///
-    /// ```no_run
-    /// # async fn run(client: descope_client::Client, session: Option<&str>, refresh: Option<&str>)
-    /// # -> Result<(), descope_client::SessionError> {
-    /// let checked = client.validate_and_refresh_session(session, refresh).await?;
-    /// if let Some(refreshed) = checked.refreshed() {
-    ///     // Send the new tokens back, e.g. as cookies (see `session::cookies`).
-    /// #   let _ = refreshed;
-    /// }
-    /// println!("signed in as {}", checked.session().user_id());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn validate_and_refresh_session<'t>(
-        &self,
-        session_jwt: impl Into<Option<&'t str>>,
-        refresh_jwt: impl Into<Option<&'t str>>,
-    ) -> Result<CheckedSession, SessionError> {
-        let refresh_jwt = refresh_jwt.into().filter(|jwt| !jwt.is_empty());
-        let invalid = match session_jwt.into().filter(|jwt| !jwt.is_empty()) {
-            Some(session_jwt) => match self.validate_session(session_jwt).await {
-                Ok(session) => return Ok(CheckedSession::Valid(session)),
-                Err(invalid) => invalid,
-            },
-            None => SessionError::Missing,
-        };
-        // Without a refresh JWT, the session's own error says what is wrong.
-        let Some(refresh_jwt) = refresh_jwt else {
-            return Err(invalid);
-        };
-        let refreshed = self.refresh_session(refresh_jwt).await?;
-        Ok(CheckedSession::Refreshed(Box::new(refreshed)))
-    }
+/// [`Client::validate_and_refresh_session`].
+pub(crate) async fn validate_and_refresh_session(
+    client: &Client,
+    session_jwt: Option<&str>,
+    refresh_jwt: Option<&str>,
+) -> Result<CheckedSession, SessionError> {
+    let refresh_jwt = refresh_jwt.filter(|jwt| !jwt.is_empty());
+    let invalid = match session_jwt.filter(|jwt| !jwt.is_empty()) {
+        Some(session_jwt) => match validate_session(client, session_jwt).await {
+            Ok(session) => return Ok(CheckedSession::Valid(session)),
+            Err(invalid) => invalid,
+        },
+        None => SessionError::Missing,
+    };
+    // Without a refresh JWT, the session's own error says what is wrong.
+    let Some(refresh_jwt) = refresh_jwt else {
+        return Err(invalid);
+    };
+    let refreshed = refresh_session(client, refresh_jwt).await?;
+    Ok(CheckedSession::Refreshed(Box::new(refreshed)))
+}
 
-    /// Validates `token`, which must say `drn: <drn>` (unless the check is off). Session JWTs
-    /// that verified before skip the signature check (see `verified`).
-    async fn validate_token(
-        &self,
-        token: &str,
-        drn: &'static str,
-    ) -> Result<Session, SessionError> {
-        let sessions = &self.inner.sessions;
-        let remembered = drn == SESSION_DRN;
-        if remembered && let Some(hit) = sessions.verified.get(token) {
-            let keys = self.keys_for(&hit.kid).await?;
-            if Arc::ptr_eq(&keys, &hit.keys) {
-                return match hit.session.check_times(&sessions.config, now()) {
-                    Ok(()) => Ok(hit.session),
-                    Err(expired) => {
-                        sessions.verified.forget(token);
-                        Err(expired)
-                    }
-                };
-            }
-        }
-        let unverified = token::parse(token, sessions.config.max_token_bytes)?;
-        let keys = self.keys_for(&unverified.kid).await?;
-        let kid: Box<str> = unverified.kid.as_str().into();
-        let claims = unverified.verify(keys.key(&kid)?)?;
-        let now = now();
-        let session = claims::check(
-            claims,
-            token,
-            &sessions.config,
-            self.project_id().as_str(),
-            now,
-            drn,
-        )?;
-        if remembered {
-            let entry = Entry {
-                kid,
-                keys,
-                session: session.clone(),
+/// Validates `token`, which must say `drn: <drn>` (unless the check is off). Session JWTs that
+/// verified before skip the signature check (see `verified`).
+async fn validate_token(
+    client: &Client,
+    token: &str,
+    drn: &'static str,
+) -> Result<Session, SessionError> {
+    let sessions = &client.inner.sessions;
+    let remembered = drn == SESSION_DRN;
+    if remembered && let Some(hit) = sessions.verified.get(token) {
+        let keys = keys_for(client, &hit.kid).await?;
+        if Arc::ptr_eq(&keys, &hit.keys) {
+            return match hit.session.check_times(&sessions.config, now()) {
+                Ok(()) => Ok(hit.session),
+                Err(expired) => {
+                    sessions.verified.forget(token);
+                    Err(expired)
+                }
             };
-            sessions.verified.insert(token, entry, now);
-        }
-        Ok(session)
-    }
-
-    /// The key set to verify a token signed by `kid` with.
-    async fn keys_for(&self, kid: &str) -> Result<Arc<KeySet>, SessionError> {
-        match &self.inner.sessions.keys {
-            KeySource::Static(keys) => Ok(Arc::clone(keys)),
-            KeySource::Fetched(cache) => cache.keys_for(kid, || self.fetch_keys()).await,
         }
     }
-
-    /// The project's keys, through the generated operation.
-    async fn fetch_keys(&self) -> Result<KeySet, String> {
-        let answer = self
-            .get_jwks(self.project_id().as_str())
-            .send()
-            .await
-            .map_err(|error| error.to_string())?;
-        KeySet::from_jwks(&answer.keys)
+    let unverified = token::parse(token, sessions.config.max_token_bytes)?;
+    let keys = keys_for(client, &unverified.kid).await?;
+    let kid: Box<str> = unverified.kid.as_str().into();
+    let claims = unverified.verify(keys.key(&kid)?)?;
+    let now = now();
+    let session = claims::check(
+        claims,
+        token,
+        &sessions.config,
+        client.project_id().as_str(),
+        now,
+        drn,
+    )?;
+    if remembered {
+        let entry = Entry {
+            kid,
+            keys,
+            session: session.clone(),
+        };
+        sessions.verified.insert(token, entry, now);
     }
+    Ok(session)
+}
+
+/// The key set to verify a token signed by `kid` with.
+async fn keys_for(client: &Client, kid: &str) -> Result<Arc<KeySet>, SessionError> {
+    match &client.inner.sessions.keys {
+        KeySource::Static(keys) => Ok(Arc::clone(keys)),
+        KeySource::Fetched(cache) => cache.keys_for(kid, || fetch_keys(client)).await,
+    }
+}
+
+/// The project's keys, through the generated operation.
+async fn fetch_keys(client: &Client) -> Result<KeySet, String> {
+    let answer = client
+        .get_jwks(client.project_id().as_str())
+        .send()
+        .await
+        .map_err(|error| error.to_string())?;
+    KeySet::from_jwks(&answer.keys)
 }
 
 /// Unix seconds now.

@@ -1,7 +1,8 @@
 //! Emits `operations.rs`: every operation's method, path and bearer credential, read from the
-//! spec's `security` requirements. progenitor ignores security; the client's runtime reads this
-//! table to build each request and its `Authorization` header, so no hand-written list of
-//! operations exists. Each builder's `send` names its operation's constant (see `send`).
+//! spec's `security` requirements, as data of the runtime's `operations::Operation` type.
+//! progenitor ignores security; the client's runtime reads this table to build each request and
+//! its `Authorization` header, so no hand-written list of operations exists. Each builder's
+//! `send` names its operation's constant (see `send`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -36,48 +37,11 @@ pub(crate) fn emit(operations: &[Operation]) -> TokenStream {
         .map(|operation| format_ident!("{}", operation.constant_name()));
 
     quote! {
-        /// The bearer credential an operation authenticates with, from its `security` requirements.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Credential {
-            /// No `Authorization` header (`security: []`).
-            None,
-            /// `Authorization: Bearer <ProjectId>`.
-            ProjectId,
-            /// `Authorization: Bearer <ProjectId>`, or `Bearer <ProjectId>:<RefreshJWT>` when the
-            /// client carries a signed-in user's refresh JWT (step-up and MFA).
-            ProjectIdOrRefreshJwt,
-            /// `Authorization: Bearer <ProjectId>:<RefreshJWT>`; refused before sending without one.
-            ProjectIdAndRefreshJwt,
-            /// `Authorization: Bearer <ProjectId>:<SessionJWT>`; refused before sending without one.
-            ProjectIdAndSessionJwt,
-        }
-
-        /// One operation of the spec.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub struct Operation {
-            /// The spec's `operationId`.
-            pub operation_id: &'static str,
-            /// The generated method name.
-            pub method_name: &'static str,
-            /// The upper-case HTTP method.
-            pub http_method: &'static str,
-            /// The path, relative to the base URL, with `{name}` where a path parameter goes.
-            pub path: &'static str,
-            /// What the `Authorization` header must carry.
-            pub credential: Credential,
-        }
+        use crate::operations::{Credential, Operation};
 
         #(#constants)*
 
         /// Every operation of the spec, sorted by method name.
         pub const OPERATIONS: &[Operation] = &[#(#names),*];
-
-        /// The operation behind a generated method, by the method's name.
-        pub fn by_method_name(method_name: &str) -> Option<&'static Operation> {
-            OPERATIONS
-                .binary_search_by(|operation| operation.method_name.cmp(method_name))
-                .ok()
-                .map(|index| &OPERATIONS[index])
-        }
     }
 }

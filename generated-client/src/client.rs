@@ -1,0 +1,135 @@
+//! The hand-written methods of [`Client`], all in one place: making a client, the credentials
+//! a copy carries, the call every generated `send` ends in, and local session validation.
+//! progenitor writes the struct and one method per operation (`generated/client.rs`); each
+//! method here hands its work to the module that does it.
+
+use crate::credentials::{InvalidToken, ProjectId, RefreshJwt, SessionJwt};
+use crate::session::{self, CheckedSession, RefreshedSession, Session, SessionError};
+use crate::{BuildError, Call, Client, ClientBuilder, Error, Response};
+
+impl Client {
+    /// A client for the project, on the project's host with the default settings.
+    pub fn new(project_id: impl Into<String>) -> Result<Client, BuildError> {
+        Client::builder(project_id).build()
+    }
+
+    /// Starts configuring a client for the project.
+    pub fn builder(project_id: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(project_id)
+    }
+
+    /// A copy of this client that acts for the signed-in user holding `refresh_jwt`.
+    ///
+    /// Calls whose spec requires the user's refresh JWT (email and phone updates) work only on
+    /// such a client; sign-in on it is a step-up or MFA sign-in. The copy shares the HTTP
+    /// connection pool, so making one per request is cheap. A token that is empty or holds a
+    /// character no JWT has is never sent: calls that need it are refused with
+    /// `Error::InvalidRequest` ([`try_with_refresh_jwt`](Self::try_with_refresh_jwt) refuses it
+    /// at once).
+    pub fn with_refresh_jwt(&self, refresh_jwt: impl Into<RefreshJwt>) -> Client {
+        let mut client = self.clone();
+        client.inner.refresh_jwt = Some(refresh_jwt.into());
+        client
+    }
+
+    /// Like [`with_refresh_jwt`](Self::with_refresh_jwt), but refuses a token that is empty or
+    /// holds a character no JWT has, here rather than when a call would send it.
+    pub fn try_with_refresh_jwt(
+        &self,
+        refresh_jwt: impl Into<RefreshJwt>,
+    ) -> Result<Client, InvalidToken> {
+        let refresh_jwt = refresh_jwt.into();
+        refresh_jwt.check()?;
+        Ok(self.with_refresh_jwt(refresh_jwt))
+    }
+
+    /// A copy of this client that presents `session_jwt`, for the calls that ask the service
+    /// about a session ([`validate_session_remotely`](Self::validate_session_remotely); their
+    /// docs name the credential). Like [`with_refresh_jwt`](Self::with_refresh_jwt), it shares
+    /// the connection pool.
+    pub fn with_session_jwt(&self, session_jwt: impl Into<SessionJwt>) -> Client {
+        let mut client = self.clone();
+        client.inner.session_jwt = Some(session_jwt.into());
+        client
+    }
+
+    /// Like [`with_session_jwt`](Self::with_session_jwt), but refuses a token that is empty or
+    /// holds a character no JWT has, here rather than when a call would send it.
+    pub fn try_with_session_jwt(
+        &self,
+        session_jwt: impl Into<SessionJwt>,
+    ) -> Result<Client, InvalidToken> {
+        let session_jwt = session_jwt.into();
+        session_jwt.check()?;
+        Ok(self.with_session_jwt(session_jwt))
+    }
+
+    /// The project this client calls for.
+    pub fn project_id(&self) -> &ProjectId {
+        &self.inner.project_id
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.baseurl
+    }
+
+    /// Sends `call` and decodes the answer: where every generated `send` ends (see `execute`).
+    pub(crate) async fn execute<T>(&self, call: Call) -> Result<Response<T>, Error>
+    where
+        T: serde::de::DeserializeOwned,
+    {
+        crate::execute::execute(self, call).await
+    }
+
+    /// Validates a session JWT locally and returns who it is for. The project's keys are
+    /// fetched on first use and cached (see [`SessionConfig`](crate::SessionConfig)); no other
+    /// call is made.
+    ///
+    /// ```no_run
+    /// # async fn run(client: descope_client::Client, session_jwt: &str) {
+    /// match client.validate_session(session_jwt).await {
+    ///     Ok(session) if session.has_roles(&["admin"]) => println!("admin {}", session.user_id()),
+    ///     Ok(session) => println!("user {}", session.user_id()),
+    ///     Err(error) => println!("refused: {error}"),
+    /// }
+    /// # }
+    /// ```
+    pub async fn validate_session(&self, session_jwt: &str) -> Result<Session, SessionError> {
+        session::validate_session(self, session_jwt).await
+    }
+
+    /// Renews a session with its refresh JWT. The refresh JWT is checked locally first (as
+    /// Descope's Go SDK does), so an expired or forged one costs no call; the new session JWT
+    /// is validated like any other.
+    pub async fn refresh_session(
+        &self,
+        refresh_jwt: &str,
+    ) -> Result<RefreshedSession, SessionError> {
+        session::refresh_session(self, refresh_jwt).await
+    }
+
+    /// Validates the session JWT locally and, only when it is missing or not valid, renews it
+    /// with the refresh JWT (one call to Descope). Either token may be absent, as when a
+    /// request carries only the `DSR` cookie.
+    ///
+    /// ```no_run
+    /// # async fn run(client: descope_client::Client, session: Option<&str>, refresh: Option<&str>)
+    /// # -> Result<(), descope_client::SessionError> {
+    /// let checked = client.validate_and_refresh_session(session, refresh).await?;
+    /// if let Some(refreshed) = checked.refreshed() {
+    ///     // Send the new tokens back, e.g. as cookies (see `session::cookies`).
+    /// #   let _ = refreshed;
+    /// }
+    /// println!("signed in as {}", checked.session().user_id());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn validate_and_refresh_session<'t>(
+        &self,
+        session_jwt: impl Into<Option<&'t str>>,
+        refresh_jwt: impl Into<Option<&'t str>>,
+    ) -> Result<CheckedSession, SessionError> {
+        session::validate_and_refresh_session(self, session_jwt.into(), refresh_jwt.into()).await
+    }
+}
