@@ -92,6 +92,9 @@ pub enum Rule {
     Examples,
     /// Operations carry the documentation a caller needs.
     Documentation,
+    /// Every operation names its API group: one tag, declared at the top with a description and
+    /// spelled as a cargo feature (the client compiles a group only with its feature).
+    Group,
     /// progenitor refused or failed on the spec.
     Progenitor,
     /// The generator broke one of its own invariants: a bug to report, not a spec problem.
@@ -117,6 +120,7 @@ impl Rule {
             Rule::OpenSchemas => "open-schemas",
             Rule::Examples => "examples",
             Rule::Documentation => "documentation",
+            Rule::Group => "group",
             Rule::Progenitor => "progenitor",
             Rule::Internal => "internal",
         }
@@ -134,6 +138,7 @@ impl Rule {
                 | Rule::OpenSchemas
                 | Rule::Examples
                 | Rule::Documentation
+                | Rule::Group
         )
     }
 }

@@ -41,7 +41,7 @@ mod settings;
 pub use check::examples::{Example, collect as collect_examples, mismatches as example_mismatches};
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Rule};
 pub use load::{Spec, decode, load};
-pub use model::{Credential, Operation};
+pub use model::{Credential, Model, Operation};
 pub use repair::{Repair, name_from_method_and_path, repair};
 pub use settings::{Policy, Settings};
 
@@ -60,27 +60,14 @@ pub fn generate(
     settings: &Settings,
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let spec = load(spec_text, spec_file)?;
-    let operations = check_with(&spec, settings.policy)?;
+    let model = check_with(&spec, settings.policy)?;
 
     let mut report = settings.policy.report(spec_file);
-    let rust_names = check::rust_names::rust_names(&spec.raw, &mut report);
-    let sensitive = emit::redact::sensitive_fields(&spec.raw, &rust_names, &mut report);
-    let docs = emit::docs::SpecDocs::read(&spec.raw, &rust_names, &operations);
     let client = progenitor_stage::generate(&spec.typed, settings, &mut report)
-        .and_then(|tokens| {
-            emit::client(
-                tokens,
-                &operations,
-                &rust_names,
-                &sensitive,
-                &docs,
-                settings,
-                &mut report,
-            )
-        })
+        .and_then(|tokens| emit::client(tokens, &model, settings, &mut report))
         .map(|file| render::file(&file, spec_file, "the progenitor client, post-processed"));
     let table = render::parse(
-        emit::operations_file::emit(&operations),
+        emit::operations_file::emit(&model.operations),
         "operation table",
         &mut report,
     )
@@ -195,21 +182,12 @@ pub fn check_foreign(spec: &Spec) -> Result<(), Diagnostics> {
     report.into_result()
 }
 
-/// Runs every curation rule, returning the spec's operations when all hold.
-pub fn check(spec: &Spec) -> Result<Vec<Operation>, Diagnostics> {
+/// Runs every curation rule, returning the spec's [`Model`] when all hold.
+pub fn check(spec: &Spec) -> Result<Model, Diagnostics> {
     check_with(spec, Policy::Curated)
 }
 
-/// Runs the curation rules `policy` asks for, returning the spec's operations when they hold.
-pub fn check_with(spec: &Spec, policy: Policy) -> Result<Vec<Operation>, Diagnostics> {
-    let mut report = policy.report(&spec.file);
-    // Misspelled keys first: a dropped key often explains the problems reported after it.
-    check::keys::check_keys(&spec.raw, &mut report);
-    let references_dangle = check::references::check_references(&spec.raw, &mut report);
-    check::open_schemas::check_open_schemas(&spec.raw, &mut report);
-    check::docs::check(&spec.raw, &mut report);
-    let operations = check::operations::check(&spec.typed, &mut report);
-    check::examples::check(&spec.raw, references_dangle, &mut report);
-    report.into_result()?;
-    Ok(operations)
+/// Runs the curation rules `policy` asks for, returning the spec's [`Model`] when they hold.
+pub fn check_with(spec: &Spec, policy: Policy) -> Result<Model, Diagnostics> {
+    check::model(spec, policy)
 }

@@ -16,6 +16,7 @@ fn with_keys() -> Value {
     let error = json!({"$ref": "#/components/responses/Error"});
     spec["paths"]["/v2/keys/{projectId}"] = json!({"get": {
         "operationId": "GetKeys",
+        "tags": ["auth"],
         "summary": "The project's public keys",
         "description": "Publishes the keys that sign session JWTs.",
         "externalDocs": {"url": "https://docs.descope.com/api"},

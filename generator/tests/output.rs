@@ -76,6 +76,7 @@ fn a_repaired_client_names_only_what_the_pinned_progenitor_client_has() {
     // A query parameter, so the output reaches for `QueryParam` too.
     spec["paths"]["/v1/things/{id}"] = serde_json::json!({"get": {
         "operationId": "GetThing",
+        "tags": ["auth"],
         "parameters": [
             {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
             {"name": "full", "in": "query", "schema": {"type": "boolean"}}

@@ -46,7 +46,7 @@ fn a_missing_security_requirement() {
 #[test]
 fn an_unknown_bearer_format() {
     let d = refused(|s| {
-        *at(s, "/components/securitySchemes/ProjectId/bearerFormat") = json!("ProjectId:AccessKey")
+        *at(s, "/components/securitySchemes/ProjectId/bearerFormat") = json!("ProjectId:Password")
     });
     assert_rule(&d, Rule::Security, "VerifyOtpEmail");
 }
@@ -319,4 +319,32 @@ fn relaxed_policy_generates_the_curated_client_from_an_undocumented_spec_but_not
         json!("#/components/schemas/Missing");
     let broken = generate(&spec.to_string(), "spec.json", &relaxed).unwrap_err();
     assert_rule(&broken, Rule::DanglingRef, "Missing");
+}
+
+/// `check` alone (what `cargo xtask coverage` and the shape tests call) runs every rule,
+/// the `x-rust-name` and `x-descope-sensitive` ones among them: it builds the same model
+/// `generate` emits from.
+#[test]
+fn check_alone_reports_the_extension_rules() {
+    let mut spec = valid_spec();
+    *at(&mut spec, "/components/schemas/Verify/properties/code") =
+        json!({"type": "string", "description": "The code.", "x-descope-sensitive": "yes"});
+    *at(&mut spec, "/components/schemas/Verify/properties/loginId") =
+        json!({"type": "string", "description": "Where.", "x-rust-name": "Login-Id"});
+    let loaded = descope_generator::load(&spec.to_string(), "spec.json").unwrap();
+    let diagnostics = match descope_generator::check(&loaded) {
+        Ok(_) => panic!("the spec must be refused"),
+        Err(diagnostics) => diagnostics,
+    };
+    let text = diagnostics.to_string();
+    assert!(
+        text.contains("`x-descope-sensitive` of property code"),
+        "{text}"
+    );
+    assert!(text.contains("`x-rust-name` of property loginId"), "{text}");
+    let model = descope_generator::check(
+        &descope_generator::load(&valid_spec().to_string(), "spec.json").unwrap(),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(model.operations[0].group.as_deref(), Some("auth"));
 }

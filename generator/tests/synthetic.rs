@@ -43,7 +43,9 @@ fn the_baseline_is_progenitor_on_the_same_operations() {
         .unwrap()
         .contents;
     let plain = baseline::curated(curated, &settings).unwrap();
-    let operations = check(&load(curated, "openapi/descope-auth.yaml").unwrap()).unwrap();
+    let operations = check(&load(curated, "openapi/descope-auth.yaml").unwrap())
+        .unwrap()
+        .operations;
     assert_eq!(operations.len(), 49);
     // Both sides write a builder method for every operation.
     for operation in &operations {

@@ -1,15 +1,16 @@
-//! The curation rules: what a spec must say before the generator will turn it into a client.
+//! The curation rules: what a spec must say before the generator will turn it into a client,
+//! and the [`Model`] of the spec they build.
 //!
-//! In: a loaded [`Spec`](crate::Spec) (the raw tree and openapiv3's typed model) and the
-//! [`Report`](crate::diagnostic::Report) the policy chose. Out: a diagnostic in the report for
-//! every problem, all reported at once, and, from [`operations::check`], the spec's operations
-//! as the later stages need them. `lib.rs` runs the checks in order (misspelled keys first: a
-//! dropped key often explains the problems reported after it).
+//! In: a loaded [`Spec`] (the raw tree and openapiv3's typed model) and the policy. Out: the
+//! [`Model`] when every rule holds, else a diagnostic for every problem, all reported at once.
+//! [`model`] runs the checks in order (misspelled keys first: a dropped key often explains the
+//! problems reported after it).
 //!
 //! One file per family of rules. On the raw tree: `keys` (keys openapiv3 would drop, with
 //! `schema_keywords` and `suggest`), `references` (`$ref`s that lead nowhere, loop, or point at
 //! the wrong kind), `open_schemas`, `docs` (descriptions), `examples` (each example against its
-//! schema) and `rust_names` (`x-rust-name` and names that would collide). On the typed model:
+//! schema), `rust_names` (`x-rust-name` and names that would collide) and `sensitive`
+//! (`x-descope-sensitive`). On the typed model:
 //! `operations`, one file per family (operation ids, documentation, parameters, request body,
 //! responses, security). Together they also guard progenitor, which panics or silently drops
 //! meaning on some inputs (see ARCHITECTURE.md).
@@ -22,4 +23,31 @@ pub(crate) mod operations;
 pub(crate) mod references;
 pub(crate) mod rust_names;
 mod schema_keywords;
+mod sensitive;
 mod suggest;
+
+use crate::Spec;
+use crate::diagnostic::Diagnostics;
+use crate::model::{Model, SpecDocs};
+use crate::settings::Policy;
+
+/// Runs the curation rules `policy` asks for and builds the spec's [`Model`] when they hold.
+pub(crate) fn model(spec: &Spec, policy: Policy) -> Result<Model, Diagnostics> {
+    let mut report = policy.report(&spec.file);
+    keys::check_keys(&spec.raw, &mut report);
+    let references_dangle = references::check_references(&spec.raw, &mut report);
+    open_schemas::check_open_schemas(&spec.raw, &mut report);
+    docs::check(&spec.raw, &mut report);
+    let operations = operations::check(&spec.typed, &mut report);
+    examples::check(&spec.raw, references_dangle, &mut report);
+    let rust_names = rust_names::rust_names(&spec.raw, &mut report);
+    let sensitive = sensitive::sensitive_fields(&spec.raw, &rust_names, &mut report);
+    report.into_result()?;
+    let docs = SpecDocs::read(&spec.raw, &rust_names, &operations);
+    Ok(Model {
+        operations,
+        rust_names,
+        sensitive,
+        docs,
+    })
+}

@@ -4,81 +4,12 @@
 //! builder plumbing (`new`, `body`, `body_map`, `builder()`) what it is for. The client crate
 //! turns on `missing_docs`; the `documentation` rule makes sure every description exists.
 
-use std::collections::BTreeMap;
-
-use serde_json::Value;
 use syn::{ImplItem, Item};
 
 use super::syntax::doc_attribute;
-use crate::check::docs::description;
-use crate::model::{Operation, rust_identifier};
-
-/// What the spec says about each type's fields and each operation's parameters.
-pub(crate) struct SpecDocs {
-    /// Schema name → its description.
-    schemas: BTreeMap<String, String>,
-    /// Schema name → Rust field name → description.
-    fields: BTreeMap<String, BTreeMap<String, String>>,
-    /// Operation id → parameter's Rust name → description.
-    parameters: BTreeMap<String, BTreeMap<String, String>>,
-}
+use crate::model::SpecDocs;
 
 impl SpecDocs {
-    pub(crate) fn read(
-        raw: &Value,
-        rust_names: &BTreeMap<String, String>,
-        operations: &[Operation],
-    ) -> Self {
-        let mut docs = SpecDocs {
-            schemas: BTreeMap::new(),
-            fields: BTreeMap::new(),
-            parameters: BTreeMap::new(),
-        };
-        let schemas = raw
-            .pointer("/components/schemas")
-            .and_then(Value::as_object);
-        for (name, schema) in schemas.into_iter().flatten() {
-            if let Some(text) = description(schema) {
-                docs.schemas.insert(name.clone(), text);
-            }
-        }
-        for (name, schema) in schemas.into_iter().flatten() {
-            let properties = schema.get("properties").and_then(Value::as_object);
-            let fields = properties
-                .into_iter()
-                .flatten()
-                .filter_map(|(wire, property)| {
-                    let derived = rust_identifier(wire);
-                    let rust = rust_names.get(&derived).cloned().unwrap_or(derived);
-                    Some((rust, docs.property(property)?))
-                })
-                .collect();
-            docs.fields.insert(name.clone(), fields);
-        }
-        for operation in operations {
-            let described = operation
-                .parameters
-                .iter()
-                .map(|parameter| {
-                    let text = parameter_description(raw, operation, &parameter.name)
-                        .unwrap_or_else(|| format!("The `{}` parameter.", parameter.name));
-                    (parameter.rust_name(), text)
-                })
-                .collect();
-            docs.parameters
-                .insert(operation.operation_id.clone(), described);
-        }
-        docs
-    }
-
-    /// A property's description, or for a `$ref` its schema's.
-    fn property(&self, property: &Value) -> Option<String> {
-        description(property).or_else(|| {
-            let target = property.get("$ref")?.as_str()?.rsplit('/').next()?;
-            self.schemas.get(target).cloned()
-        })
-    }
-
     /// Adds the docs the generated items lack.
     pub(crate) fn apply(&self, file: &mut syn::File) {
         for item in &mut file.items {
@@ -219,30 +150,6 @@ fn document(attrs: &mut Vec<syn::Attribute>, text: &str) {
         return;
     }
     attrs.insert(0, doc_attribute(text));
-}
-
-/// The description of an operation's parameter, the operation's own or its path item's.
-fn parameter_description(raw: &Value, operation: &Operation, name: &str) -> Option<String> {
-    let item = raw.get("paths")?.get(&operation.path)?;
-    let method = operation.http_method.to_lowercase();
-    [
-        item.get(&method).and_then(|o| o.get("parameters")),
-        item.get("parameters"),
-    ]
-    .into_iter()
-    .flatten()
-    .filter_map(Value::as_array)
-    .flatten()
-    .map(
-        |parameter| match parameter.get("$ref").and_then(Value::as_str) {
-            Some(reference) => raw
-                .pointer(reference.trim_start_matches('#'))
-                .unwrap_or(parameter),
-            None => parameter,
-        },
-    )
-    .find(|parameter| parameter.get("name").and_then(Value::as_str) == Some(name))
-    .and_then(description)
 }
 
 /// The last segment of a type path: `builder::SignUpOtpEmail<'a>` gives `SignUpOtpEmail`.

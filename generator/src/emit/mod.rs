@@ -1,7 +1,7 @@
 //! Step 4 of the pipeline: what the generator writes beyond progenitor.
 //!
-//! In: progenitor's tokens for the client, the checked operations, the spec's chosen Rust names,
-//! sensitive fields and docs, and the settings. Out: the client's syntax tree, post-processed
+//! In: progenitor's tokens for the client, the spec's [`Model`] (operations, chosen Rust names,
+//! sensitive fields, docs), and the settings. Out: the client's syntax tree, post-processed
 //! ([`client`], one file per pass below), and the operation table ([`operations_file`]); or
 //! diagnostics, an internal one whenever progenitor's output does not have the shape a pass
 //! expects. `syntax` holds the helpers the passes share; `render` turns the trees into text.
@@ -27,10 +27,10 @@
 //!   `#[non_exhaustive]` (see `standalone`).
 
 mod call_shape;
-pub(crate) mod docs;
+mod docs;
 mod method_docs;
 pub(crate) mod operations_file;
-pub(crate) mod redact;
+mod redact;
 mod rename;
 mod send;
 mod standalone;
@@ -42,31 +42,27 @@ use proc_macro2::TokenStream;
 use syn::{ImplItem, Item, parse_quote};
 
 use crate::diagnostic::Report;
-use crate::model::Operation;
+use crate::model::{Model, Operation};
 use crate::render;
 use crate::settings::Settings;
-use docs::SpecDocs;
 use method_docs::{append_doc, credential_doc, doc_example, replace_ignored_example};
-use redact::SensitiveFields;
 use syntax::internal;
 
 pub(crate) fn client(
     tokens: TokenStream,
-    operations: &[Operation],
-    rust_names: &BTreeMap<String, String>,
-    sensitive: &SensitiveFields,
-    docs: &SpecDocs,
+    model: &Model,
     settings: &Settings,
     report: &mut Report,
 ) -> Option<syn::File> {
     let mut file = render::parse(tokens, "progenitor client", report)?;
 
-    rename::apply(&mut file, rust_names, report);
+    rename::apply(&mut file, &model.rust_names, report);
     // After the renames: the docs are keyed by the Rust names the spec chose.
-    docs.apply(&mut file);
-    redact::apply(&mut file, sensitive, report);
+    model.docs.apply(&mut file);
+    redact::apply(&mut file, &model.sensitive, report);
 
-    let by_method_name: BTreeMap<String, &Operation> = operations
+    let by_method_name: BTreeMap<String, &Operation> = model
+        .operations
         .iter()
         .map(|operation| (operation.method_name(), operation))
         .collect();

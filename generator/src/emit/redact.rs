@@ -5,56 +5,17 @@
 //! is removed and a hand-shaped impl is emitted that prints every other field as usual. Marking a
 //! new property in the spec is all it takes to protect it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use proc_macro2::Span;
 use quote::quote;
-use serde_json::Value;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Item, parse_quote};
 
 use super::syntax::{module_items, string_literal};
 use crate::diagnostic::{Location, Report, Rule};
-
-const MARK: &str = "x-descope-sensitive";
-
-/// Rust field names of the sensitive properties, by schema name.
-pub(crate) type SensitiveFields = BTreeMap<String, BTreeSet<String>>;
-
-/// Reads the `x-descope-sensitive` marks, naming fields as the generated code does.
-pub(crate) fn sensitive_fields(
-    root: &Value,
-    rust_names: &BTreeMap<String, String>,
-    report: &mut Report,
-) -> SensitiveFields {
-    let mut found = SensitiveFields::new();
-    let Some(Value::Object(schemas)) = root.pointer("/components/schemas") else {
-        return found;
-    };
-    for (schema_name, schema) in schemas {
-        let Some(Value::Object(properties)) = schema.get("properties") else {
-            continue;
-        };
-        for (wire_name, property) in properties {
-            match property.get(MARK) {
-                None | Some(Value::Bool(false)) => {}
-                Some(Value::Bool(true)) => {
-                    let derived = crate::model::rust_identifier(wire_name);
-                    let field = rust_names.get(&derived).cloned().unwrap_or(derived);
-                    found.entry(schema_name.clone()).or_default().insert(field);
-                }
-                Some(other) => report.push(
-                    Location::Schema(schema_name.clone()),
-                    Rule::Structure,
-                    format!("`{MARK}` of property {wire_name} is {other}, not a boolean"),
-                    format!("write `{MARK}: true` on properties whose values are secrets"),
-                ),
-            }
-        }
-    }
-    found
-}
+use crate::model::SensitiveFields;
 
 /// Replaces the derived `Debug` of every type (and type builder) with sensitive fields.
 pub(crate) fn apply(file: &mut syn::File, sensitive: &SensitiveFields, report: &mut Report) {

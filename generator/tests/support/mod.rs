@@ -12,8 +12,10 @@ pub fn valid_spec() -> Value {
     json!({
         "openapi": "3.0.3",
         "info": {"title": "t", "version": "1"},
+        "tags": [{"name": "auth", "description": "Sign-in."}],
         "paths": {"/v1/auth/otp/verify/email": {"post": {
             "operationId": "VerifyOtpEmail",
+            "tags": ["auth"],
             "summary": "Verify a code",
             "description": "Completes the flow.",
             "externalDocs": {"url": "https://docs.descope.com/api/otp"},

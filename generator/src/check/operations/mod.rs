@@ -6,11 +6,12 @@
 //! as [`Operation`]s sorted by id (what the generator knows beyond progenitor), and a diagnostic
 //! in the report for each problem. [`check`] walks the paths; an [`OperationChecker`] per
 //! operation runs the families of rules, one file each: `operation_id`, `documentation`,
-//! `parameters`, `request_body`, `responses`, `security`. `checker` holds what they share (how
+//! `group`, `parameters`, `request_body`, `responses`, `security`. `checker` holds what they share (how
 //! they report, how they follow references).
 
 mod checker;
 mod documentation;
+mod group;
 pub(crate) mod operation_id;
 mod parameters;
 mod request_body;
@@ -85,6 +86,7 @@ pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
                 }
             }
             checker.documentation(operation);
+            let group = checker.group(operation);
             let parameters = checker.parameters(operation, path, &item.parameters);
             let request_body = checker.request_body(method, operation);
             checker.responses(operation);
@@ -95,6 +97,7 @@ pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
                     http_method: method.to_uppercase(),
                     path: path.clone(),
                     credential,
+                    group,
                     parameters,
                     request_body,
                 });

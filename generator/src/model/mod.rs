@@ -1,8 +1,33 @@
-//! What the generator needs to know about each operation beyond what progenitor reads: its Rust
-//! method name, the bearer credential its `security` requirements call for, and where each of
-//! its inputs goes on the wire (path, query, header, JSON body).
+//! The generator's one model of a spec: what it knows beyond what progenitor reads. `check/`
+//! builds it while it reports every diagnostic; `emit/` takes it whole.
+//!
+//! Per operation: its Rust method name, its API group, the bearer credential its `security`
+//! requirements call for, and where each of its inputs goes on the wire (path, query, header,
+//! JSON body). For the spec as a whole: the Rust names it chooses (`x-rust-name`), the fields
+//! that hold secrets (`x-descope-sensitive`) and its prose (`docs`).
+
+mod docs;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToShoutySnakeCase, ToSnakeCase};
+
+pub use docs::SpecDocs;
+
+/// A checked spec, as the emitters need it.
+pub struct Model {
+    /// Every operation, sorted by id.
+    pub operations: Vec<Operation>,
+    /// The Rust names the spec chooses (`x-rust-name`), by the name progenitor derives.
+    pub rust_names: BTreeMap<String, String>,
+    /// The fields that hold secrets (`x-descope-sensitive`).
+    pub sensitive: SensitiveFields,
+    /// What the spec says in prose about schemas, fields and parameters.
+    pub docs: SpecDocs,
+}
+
+/// Rust field names of the sensitive properties, by schema name.
+pub type SensitiveFields = BTreeMap<String, BTreeSet<String>>;
 
 /// The bearer credential an operation authenticates with, derived from its `security` list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -215,6 +240,10 @@ pub struct Operation {
     pub http_method: String,
     pub path: String,
     pub credential: Credential,
+    /// The API group: the operation's one tag, which is also the client crate's cargo feature
+    /// that compiles it. `None` only where the policy lets an operation go without (repair mode,
+    /// relaxed fixtures): such an operation is always compiled.
+    pub group: Option<String>,
     /// Path, query and header parameters, the operation's and its path item's.
     pub parameters: Vec<Parameter>,
     pub request_body: Option<JsonBody>,
