@@ -19,7 +19,7 @@ pub fn expected(root: &Path, spec_path: &Path) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(spec_path)
         .with_context(|| format!("cannot read {}", spec_path.display()))?;
     let spec = descope_generator::load(&text, &spec_path.display().to_string())?;
-    let operations = descope_generator::check(&spec)?;
+    let operations = descope_generator::check(&spec)?.operations;
     let end_to_end = rust_sources(root, END_TO_END_TESTS);
 
     let mut rows = String::new();

@@ -54,11 +54,7 @@ pub fn write(root: &Path, spec_path: &Path) -> anyhow::Result<Vec<&'static str>>
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        let staged = target.with_extension("tmp");
-        std::fs::write(&staged, &derived.contents)
-            .with_context(|| format!("cannot write {}", staged.display()))?;
-        std::fs::rename(&staged, &target)
-            .with_context(|| format!("cannot replace {}", target.display()))?;
+        crate::codegen::write_whole(&target, &derived.contents)?;
         written.push(derived.path);
     }
     Ok(written)

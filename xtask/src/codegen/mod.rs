@@ -1,17 +1,18 @@
 //! Generation and drift checking: everything is produced in memory first, then either compared
-//! (check, which never writes) or written as one unit that lands whole or not at all (generate).
+//! (check, which never writes) or written (generate), each file whole.
 //!
-//! In: the command's options (the spec, the output directory). Out: the generated files written
-//! as one unit, or the drift between them and the files on disk reported with the command that
-//! fixes it. This file is the command glue (reading the spec, producing the files, `generate`,
-//! `generate --repair`, `check` and its report); `drift` compares the produced set with the
-//! generated files on disk; `replace` writes a set as one unit and rolls every step back on
-//! failure; `staging` holds what it keeps beside the targets while it works (staged contents,
-//! backups, their cleanup).
+//! In: the command's options (the spec, the output directory). Out: the generated files written,
+//! or the drift between them and the files on disk reported with the command that fixes it. This
+//! file is the command glue (reading the spec, producing the files, `generate`, `generate
+//! --repair`, `check` and its report); `drift` compares the produced set with the generated files
+//! on disk.
+//!
+//! A refused spec writes nothing, and no file is ever half-written (each is written beside its
+//! target, then renamed over it). A set of files is not replaced as one transaction: should the
+//! disk fail between two files, `git status` shows which were written, and running `generate`
+//! again finishes the job.
 
 mod drift;
-mod replace;
-mod staging;
 #[cfg(test)]
 mod tests;
 
@@ -23,7 +24,6 @@ use anyhow::Context;
 use descope_generator::{GeneratedFile, Settings};
 
 use drift::{Drift, drift};
-use replace::replace_all;
 
 pub struct Options {
     /// The repository root, against which the spec's name in headers is made relative.
@@ -96,21 +96,49 @@ pub fn generate(options: &Options) -> anyhow::Result<()> {
     write_set(produce(options)?, &options.out)
 }
 
-/// Writes the produced set over the generated files in `out` as one unit.
+/// Writes the produced set over the generated files in `out`, and removes the generated files
+/// the spec no longer produces. A file in the way that is not generated (it lacks the marker)
+/// stops everything before anything is written.
 fn write_set(files: Vec<GeneratedFile>, out: &Path) -> anyhow::Result<()> {
     let drift = drift(files, out)?;
     if drift.is_empty() {
         println!("{} is up to date", out.display());
         return Ok(());
     }
-    replace_all(out, &drift, &mut |_| Ok(()))?;
+    for (file, on_disk) in &drift.changed {
+        let target = out.join(file.name);
+        if on_disk.is_none() && fs::symlink_metadata(&target).is_ok() {
+            anyhow::bail!(
+                "{} is not a generated file (it lacks the generated marker); move it away, then \
+                 run generate again",
+                target.display()
+            );
+        }
+    }
+    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     for (file, _) in &drift.changed {
-        println!("wrote {}", out.join(file.name).display());
+        let target = out.join(file.name);
+        write_whole(&target, &file.contents)?;
+        println!("wrote {}", target.display());
     }
     for stale in &drift.stale {
+        fs::remove_file(stale).with_context(|| format!("cannot remove {}", stale.display()))?;
         println!("removed {} (no longer generated)", stale.display());
     }
     Ok(())
+}
+
+/// Writes `contents` to `target` whole: beside it first, then renamed over it, so a reader (or
+/// a crash) never meets half a file.
+pub fn write_whole(target: &Path, contents: &str) -> anyhow::Result<()> {
+    let mut staged = target.as_os_str().to_owned();
+    staged.push(".tmp");
+    let staged = PathBuf::from(staged);
+    fs::write(&staged, contents).with_context(|| format!("cannot write {}", staged.display()))?;
+    fs::rename(&staged, target).map_err(|error| {
+        let _ = fs::remove_file(&staged);
+        anyhow::Error::new(error).context(format!("cannot replace {}", target.display()))
+    })
 }
 
 pub fn check(options: &Options) -> anyhow::Result<ExitCode> {

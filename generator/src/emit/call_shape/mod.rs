@@ -27,19 +27,16 @@
 //! In: the client after renaming, docs and redaction, and the operations by method name. Out:
 //! each operation's method and builder rewritten, and each operation's [`CallShape`] (its
 //! arguments and setters), from which the method docs' example is written. `plan` works out one
-//! call, `templates` holds the setters' shapes parsed once, and `read` reads what progenitor
-//! generated (the fields of each type and builder).
+//! call and `read` reads what progenitor generated (the fields of each type and builder).
 
 mod plan;
 mod read;
-mod templates;
 
 pub(crate) use plan::CallShape;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use quote::format_ident;
-use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item, parse_quote};
 
 use crate::diagnostic::{Location, Report, Rule};
@@ -47,7 +44,6 @@ use crate::emit::syntax::internal;
 use crate::model::Operation;
 use plan::Plan;
 use read::{builder_fields, is_named, module_items_mut, returned_builder, type_fields, type_name};
-use templates::{Fill, Templates};
 
 /// Rewrites every operation method and its builder; returns each operation's shape by method
 /// name. Shapes the pass cannot build are reported (a spec problem, or an internal one).
@@ -62,7 +58,6 @@ pub(crate) fn apply(
         .filter_map(|fields| type_name(fields.get("body")?))
         .collect();
     let (type_names, types) = type_fields(file, &bodies);
-    let templates = Templates::new();
     let mut shapes = BTreeMap::new();
     let mut builder_setters: BTreeMap<String, Vec<syn::ImplItemFn>> = BTreeMap::new();
 
@@ -91,7 +86,6 @@ pub(crate) fn apply(
                 continue;
             };
             let plan = Plan {
-                templates: &templates,
                 operation,
                 builder_fields: fields,
                 types: &types,
@@ -148,21 +142,6 @@ pub(crate) fn awaitable(file: &mut syn::File) {
     let Some((_, items)) = module_items_mut(file, "builder") else {
         return;
     };
-    // Parsed once, filled in per builder (see `Templates`).
-    let template: syn::ItemImpl = parse_quote! {
-        ///Awaiting the builder sends the request, as [`send`](Self::send) does.
-        impl<'a> ::std::future::IntoFuture for __Builder<'a> {
-            type Output = __Inner;
-            type IntoFuture = ::std::pin::Pin<
-                ::std::boxed::Box<
-                    dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-                >,
-            >;
-            fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
-            }
-        }
-    };
     let mut impls = Vec::new();
     for item in items.iter() {
         let Item::Impl(block) = item else { continue };
@@ -179,22 +158,21 @@ pub(crate) fn awaitable(file: &mut syn::File) {
         let syn::ReturnType::Type(_, output) = &send.sig.output else {
             continue;
         };
-        let mut awaitable = template.clone();
-        if let syn::Type::Path(path) = awaitable.self_ty.as_mut()
-            && let Some(segment) = path.path.segments.last_mut()
-        {
-            segment.ident = format_ident!("{name}");
-        }
-        Fill {
-            field: &format_ident!("send"),
-            inner: output,
-            key: None,
-            item: None,
-            shown: "",
-            wire: "",
-        }
-        .visit_item_impl_mut(&mut awaitable);
-        impls.push(Item::Impl(awaitable));
+        let builder = format_ident!("{name}");
+        impls.push(parse_quote! {
+            ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+            impl<'a> ::std::future::IntoFuture for #builder<'a> {
+                type Output = #output;
+                type IntoFuture = ::std::pin::Pin<
+                    ::std::boxed::Box<
+                        dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+                    >,
+                >;
+                fn into_future(self) -> Self::IntoFuture {
+                    ::std::boxed::Box::pin(self.send())
+                }
+            }
+        });
     }
     items.extend(impls);
 }

@@ -1,6 +1,6 @@
 //! One operation's call, worked out: its [`CallShape`] (the arguments of its method, in the
 //! spec's order, and the setters its builder gains), the method's new inputs and block, and
-//! the setters, filled in from the templates.
+//! the setters.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,7 +10,6 @@ use syn::parse_quote;
 use syn::visit_mut::VisitMut;
 
 use super::read::{TypeField, generic_argument, map_arguments, type_name};
-use super::templates::{Fill, Qualify, Templates};
 use crate::model::Operation;
 
 /// One argument of an operation's client method.
@@ -46,7 +45,6 @@ pub(super) struct Call {
 }
 
 pub(super) struct Plan<'p> {
-    pub(super) templates: &'p Templates,
     pub(super) operation: &'p Operation,
     pub(super) builder_fields: &'p BTreeMap<String, syn::Type>,
     pub(super) types: &'p BTreeMap<String, BTreeMap<String, TypeField>>,
@@ -177,39 +175,72 @@ impl Plan<'_> {
         Ok(())
     }
 
-    /// A setter on the operation's builder for one optional body field, from the template of
-    /// its kind.
+    /// A setter on the operation's builder for one optional body field: a list takes any
+    /// iterator of items, a map any iterator of pairs, anything else any value that converts
+    /// into the field's type (a nested type's builder too), without `Some`.
     fn setter(&self, wire: &str, field: &TypeField) -> syn::ImplItemFn {
         let (inner, optional) = match generic_argument(&field.ty, "Option") {
             Some(inner) => (self.qualified(inner), true),
             None => (self.qualified(field.ty.clone()), false),
         };
-        let (template, key, item) = if let Some(item) = generic_argument(&inner, "Vec") {
-            (
-                &self.templates.list[usize::from(optional)],
-                None,
-                Some(item),
-            )
-        } else if let Some((key, item)) = map_arguments(&inner) {
-            (
-                &self.templates.map[usize::from(optional)],
-                Some(key),
-                Some(item),
-            )
-        } else {
-            (&self.templates.plain[usize::from(optional)], None, None)
+        let name = &field.name;
+        let set = |value: TokenStream| {
+            if optional {
+                quote!(body.#name(::std::option::Option::Some(#value)))
+            } else {
+                quote!(body.#name(#value))
+            }
         };
-        let shown = type_name(&inner).unwrap_or_else(|| "value".to_owned());
-        let mut setter = template.clone();
-        Fill {
-            field: &field.name,
-            inner: &inner,
-            key: key.as_ref(),
-            item: item.as_ref(),
-            shown: &shown,
-            wire,
-        }
-        .visit_impl_item_fn_mut(&mut setter);
+        let mut setter: syn::ImplItemFn = if let Some(item) = generic_argument(&inner, "Vec") {
+            let set = set(quote!(values
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect::<#inner>()));
+            parse_quote! {
+                pub fn #name<I>(mut self, values: I) -> Self
+                where
+                    I: ::std::iter::IntoIterator,
+                    I::Item: ::std::convert::Into<#item>,
+                {
+                    self.body = self.body.map(|body| #set);
+                    self
+                }
+            }
+        } else if let Some((key, item)) = map_arguments(&inner) {
+            let set = set(quote!(entries
+                .into_iter()
+                .map(|(key, value)| (key.into(), value.into()))
+                .collect::<#inner>()));
+            parse_quote! {
+                pub fn #name<I, K, V>(mut self, entries: I) -> Self
+                where
+                    I: ::std::iter::IntoIterator<Item = (K, V)>,
+                    K: ::std::convert::Into<#key>,
+                    V: ::std::convert::Into<#item>,
+                {
+                    self.body = self.body.map(|body| #set);
+                    self
+                }
+            }
+        } else {
+            let shown = type_name(&inner).unwrap_or_else(|| "value".to_owned());
+            let set = set(quote!(value));
+            parse_quote! {
+                pub fn #name<V>(mut self, value: V) -> Self
+                where
+                    V: ::std::convert::TryInto<#inner>,
+                    V::Error: ::std::fmt::Display,
+                {
+                    self.body = self.body.and_then(|body| match value.try_into() {
+                        Ok(value) => Ok(#set),
+                        Err(error) => Err(format!(
+                            "conversion to `{}` for `{}` failed: {}", #shown, #wire, error
+                        )),
+                    });
+                    self
+                }
+            }
+        };
         setter.attrs = field.docs.clone();
         setter
     }
@@ -221,5 +252,24 @@ impl Plan<'_> {
         }
         .visit_type_mut(&mut ty);
         ty
+    }
+}
+
+/// Prefixes the one-segment paths naming a type of `mod types` with `types::`.
+struct Qualify<'n> {
+    names: &'n BTreeSet<String>,
+}
+
+impl VisitMut for Qualify<'_> {
+    fn visit_type_path_mut(&mut self, ty: &mut syn::TypePath) {
+        let path = &mut ty.path;
+        if ty.qself.is_none()
+            && path.leading_colon.is_none()
+            && path.segments.len() == 1
+            && self.names.contains(&path.segments[0].ident.to_string())
+        {
+            path.segments.insert(0, parse_quote!(types));
+        }
+        syn::visit_mut::visit_type_path_mut(self, ty);
     }
 }

@@ -30,23 +30,19 @@
 //!
 //! In: the post-processed client and the operations by method name. Out: every builder's `send`
 //! rewritten, and the method names it sends (the driver compares them with the operation
-//! table). The fixed parts of the new `send` come from one parsed [`SendTemplate`]
-//! (`template`).
-
-mod template;
+//! table).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Span};
+use quote::format_ident;
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
-use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItem, Item, Stmt, parse_quote};
 
 use crate::diagnostic::Report;
 use crate::emit::syntax::{ReportedIds, internal, string_literal};
 use crate::model::Operation;
-use template::{CLIENT, Fill, OPERATION, SendTemplate};
 
 /// Rewrites every `send` in `mod builder` and removes progenitor's assertion that the client
 /// implements its hooks, which nothing calls any more. Returns the method names rewritten.
@@ -65,7 +61,6 @@ pub(crate) fn rewrite(
         internal(report, "progenitor's `mod builder` was not found".into());
         return rewritten;
     };
-    let template = SendTemplate::new();
     for item in items {
         let Item::Impl(block) = item else { continue };
         for member in &mut block.items {
@@ -75,7 +70,7 @@ pub(crate) fn rewrite(
             if function.sig.ident != "send" {
                 continue;
             }
-            match rewrite_send(function, operations, &template) {
+            match rewrite_send(function, operations) {
                 Ok(method_name) => {
                     rewritten.insert(method_name);
                 }
@@ -89,7 +84,6 @@ pub(crate) fn rewrite(
 fn rewrite_send(
     function: &mut syn::ImplItemFn,
     operations: &BTreeMap<String, &Operation>,
-    template: &SendTemplate,
 ) -> Result<String, String> {
     let mut reported = ReportedIds::default();
     reported.visit_impl_item_fn(function);
@@ -106,9 +100,9 @@ fn rewrite_send(
         .ok_or_else(|| format!("`send` of `{method_name}` matches no operation of the spec"))?;
     let success = success_type(&function.sig.output)
         .ok_or_else(|| format!("`send` of `{method_name}` does not return `ResponseValue<_>`"))?;
-    let block = send_block(&function.block.stmts, operation, template)
+    let block = send_block(&function.block.stmts, operation)
         .map_err(|problem| format!("`send` of `{method_name}`: {problem}"))?;
-    function.sig.output = template.output(success);
+    function.sig.output = parse_quote!(-> Result<crate::Response<#success>, crate::Error>);
     function.block = block;
     Ok(method_name)
 }
@@ -121,11 +115,7 @@ enum Input<'o> {
 
 /// The new body of `send`: progenitor's destructuring and its check of each input, then the
 /// call through the runtime.
-fn send_block(
-    statements: &[Stmt],
-    operation: &Operation,
-    template: &SendTemplate,
-) -> Result<syn::Block, String> {
+fn send_block(statements: &[Stmt], operation: &Operation) -> Result<syn::Block, String> {
     let destructuring = statements.first().ok_or("the function is empty")?.clone();
     let fields = destructured_fields(&destructuring)
         .ok_or("it does not begin with `let Self { .. } = self;`")?;
@@ -154,17 +144,24 @@ fn send_block(
     }
 
     let operation_ident = unique_ident("operation", &fields);
-    let mut block = template.block(&operation.constant_name(), &operation_ident);
+    let constant = format_ident!("{}", operation.constant_name());
+    let mut block: syn::Block = parse_quote!({
+        let #operation_ident = &super::super::operations::#constant;
+    });
     block.stmts.insert(0, destructuring);
-    let mut call = template.call.clone();
-    Fill::idents(&[(OPERATION, &operation_ident.to_string())]).visit_expr_mut(&mut call);
+    let mut call: Expr = parse_quote!(crate::Call::new(#operation_ident));
     for (field, statement) in inputs.iter().zip(&statements[1..]) {
         let input = &expected[&field.to_string()];
         let mut check = statement.clone();
         let error = match input {
-            Input::Body => template.body_error(&operation_ident),
+            Input::Body => {
+                parse_quote!(|reason| crate::Error::invalid_body(#operation_ident, reason))
+            }
             Input::Parameter(parameter) => {
-                template.argument_error(&operation_ident, &parameter.name)
+                let wire_name = string_literal(&parameter.name);
+                parse_quote!(
+                    |reason| crate::Error::invalid_argument(#operation_ident, #wire_name, reason)
+                )
             }
         };
         if !replace_check_error(&mut check, field, error) {
@@ -188,14 +185,9 @@ fn send_block(
             ),
         };
     }
-    let mut execute = template.execute.clone();
-    Fill {
-        call: Some(call),
-        idents: &[(CLIENT, &client.to_string())],
-        ..Fill::default()
-    }
-    .visit_expr_mut(&mut execute);
-    block.stmts.push(Stmt::Expr(execute, None));
+    block
+        .stmts
+        .push(Stmt::Expr(parse_quote!(#client.execute(#call).await), None));
     Ok(block)
 }
 
