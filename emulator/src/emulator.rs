@@ -12,13 +12,16 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::config::{EmulatorConfig, RateLimit};
+use crate::admin::control;
+use crate::api::routes::Routes;
 use crate::error::ApiError;
-use crate::outbox::OutboxMessage;
-use crate::seed::SeedUser;
+use crate::server;
+use crate::setup::config::{EmulatorConfig, RateLimit};
+use crate::setup::seed::SeedUser;
+use crate::state::outbox::OutboxMessage;
+use crate::state::user::Membership;
 use crate::state::{ResetReport, Shared, State};
-use crate::user::Membership;
-use crate::{control, http, keys, spec};
+use crate::tokens::keys;
 
 /// A running emulator. Dropping it stops the server and closes its connections.
 pub struct Emulator {
@@ -47,7 +50,7 @@ pub async fn try_start(config: EmulatorConfig) -> io::Result<Emulator> {
     config
         .check()
         .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
-    let spec = spec::Spec::load().map_err(io::Error::other)?;
+    let routes = Routes::new().map_err(io::Error::other)?;
     let algorithm = config.signing_algorithm;
     // RSA key generation takes tens of milliseconds: off the async workers.
     let key = tokio::task::spawn_blocking(move || keys::SigningKey::generate(algorithm))
@@ -61,10 +64,10 @@ pub async fn try_start(config: EmulatorConfig) -> io::Result<Emulator> {
     let address = listener.local_addr()?;
     let shared = Arc::new(Shared {
         config,
-        spec,
+        routes,
         state: Mutex::new(state),
     });
-    let server = tokio::spawn(http::serve(listener, Arc::clone(&shared)));
+    let server = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
     Ok(Emulator {
         address,
         shared,

@@ -128,13 +128,33 @@ impl ApiError {
         }
     }
 
-    /// 404 for a path that is no operation of the spec.
+    /// 404 for a path that is no operation of the spec: the emulator does not serve it (it may
+    /// well be one of Descope's).
     pub fn no_such_path(method: &str, path: &str) -> Self {
         Self::new(
             404,
             "E011001",
             "Request is malformed",
-            format!("no such endpoint: {method} {path}"),
+            format!(
+                "not emulated: {method} {path} is none of the {} operations this emulator serves \
+                 (the curated spec's)",
+                crate::operations::OPERATIONS.len()
+            ),
+        )
+    }
+
+    /// 501 for an operation of the spec the emulator has no behaviour for yet (a test keeps
+    /// this from happening; see `api`). Not 404, which would read as a wrong path, and not 503
+    /// or 520–530, which the Python SDK retries.
+    pub fn not_emulated(operation: &crate::operations::Operation) -> Self {
+        Self::new(
+            501,
+            "E011001",
+            "Not emulated",
+            format!(
+                "not emulated: {} ({} {}) is in the spec, but this emulator does not serve it yet",
+                operation.operation_id, operation.http_method, operation.path
+            ),
         )
     }
 

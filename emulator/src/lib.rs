@@ -28,8 +28,9 @@
 //!
 //! # What it does
 //!
-//! - **Routes** are the spec's 49 operations, by method and path template (`/v2/keys/{projectId}`
-//!   matches any project id); a known path with another method is 405, an unknown path 404.
+//! - **Routes** are the operations of the client's own table (the curated spec's 49), by method
+//!   and path template (`/v2/keys/{projectId}` matches any project id); a known path with another
+//!   method is 405, any other path 404 with a message saying the emulator does not serve it.
 //!   One path outside the spec is served as an alias: the Python SDK's magic-link phone update
 //!   without a method (`POST /v1/auth/magiclink/update/phone`) is the SMS one.
 //!   Every request body is validated against the operation's request schema; an optional body
@@ -52,7 +53,7 @@
 //!   `loginOptions.tenantId` or `tenant/select`) and a unique `jti`.
 //! - **Keys**: `GET /v2/keys/{projectId}` publishes the JWKS (`{"keys": [{"alg", "e", "kid",
 //!   "kty", "n", "use"}]}` for RSA; `crv`/`x`/`y` for EC, `crv`/`x` for OKP) without
-//!   authentication; `GET /v1/keys/{projectId}` the same keys as a bare array. A rotation
+//!   authentication. A rotation
 //!   ([`Emulator::rotate_signing_key`]) signs with a new key from then on and keeps the old one
 //!   published and accepted for [`EmulatorConfig::retired_key_ttl`] of emulator clock.
 //! - **Sessions**: refresh issues a new session JWT (and, with
@@ -150,39 +151,31 @@
 //! | `E010000` | 503 | the machine's random source or crypto library failed |
 
 mod admin;
-pub mod cli;
-mod config;
-mod context;
-mod control;
+mod api;
 mod emulator;
 mod error;
-mod flows;
-mod help;
-mod http;
-pub mod jwt;
-mod keys;
-mod kind;
-mod outbox;
-mod secret;
-mod seed;
-mod sessions;
-mod spec;
+#[rustfmt::skip]
+mod generated {
+    //! Written by `cargo xtask generate`: the client's operation table, byte for byte.
+    pub mod operations;
+}
+mod operations;
+mod server;
+mod setup;
 mod state;
 mod tokens;
-mod updates;
 mod url;
-mod user;
-mod users_file;
-mod values;
 
-pub use config::{
+pub use emulator::{Emulator, start, try_start};
+pub use error::ApiError;
+pub use setup::cli;
+pub use setup::config::{
     EmulatorConfig, MAX_DURATION, RateLimit, SigningAlgorithm, TokenDelivery, check_cookie_domain,
     check_project_id,
 };
-pub use emulator::{Emulator, start, try_start};
-pub use error::ApiError;
-pub use outbox::{Channel, Delivery, OutboxMessage};
-pub use seed::{SeedError, SeedUser, check_fixed_code};
+pub use setup::seed::{SeedError, SeedUser, check_fixed_code};
+pub use setup::users_file::{load_users, users_from_json};
 pub use state::ResetReport;
-pub use user::Membership as TenantMembership;
-pub use users_file::{load_users, users_from_json};
+pub use state::outbox::{Channel, Delivery, OutboxMessage};
+pub use state::user::Membership as TenantMembership;
+pub use tokens::jwt;

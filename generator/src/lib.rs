@@ -71,13 +71,7 @@ pub fn generate(
         "operation table",
         &mut report,
     )
-    .map(|file| {
-        render::file(
-            &file,
-            spec_file,
-            "each operation's method, path and bearer credential",
-        )
-    });
+    .map(|file| render::file(&file, spec_file, OPERATION_TABLE));
     let (Some(client), Some(table)) = (client, table) else {
         if report.is_clean() {
             report.push(
@@ -115,6 +109,71 @@ pub fn generate(
         },
     ])
 }
+
+/// What a curated spec gives the crates beside the client: the emulator's copy of the
+/// operation table and its request schemas, and the shape tests' dispatch table. `cargo xtask
+/// generate` writes them where they belong, `check` compares them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BesideTheClient {
+    /// The operation table, byte for byte the client's `operations.rs`: the emulator routes
+    /// and authorizes with the same data the client sends with.
+    pub operation_table: String,
+    /// The request bodies as one JSON Schema document (pretty-printed): `{"components",
+    /// "requests": {"<OperationId>": {"required", "schema"}}}`, OpenAPI's `nullable` rewritten to
+    /// draft 4's `null` type. The emulator validates every request with it.
+    pub request_schemas: String,
+    /// The input of the shape tests' `operations!` macro: each operation's method, builder,
+    /// body type and parameters.
+    pub shape_dispatch: String,
+}
+
+/// Generates [`BesideTheClient`] from spec text, as [`generate`] generates the client.
+pub fn generate_beside_the_client(
+    spec_text: &str,
+    spec_file: &str,
+) -> Result<BesideTheClient, Diagnostics> {
+    let settings = Settings::default();
+    let spec = load(spec_text, spec_file)?;
+    let model = check(&spec)?;
+    let mut report = settings.policy.report(spec_file);
+    let client = progenitor_stage::generate(&spec.typed, &settings, &mut report)
+        .and_then(|tokens| emit::client(tokens, &model, &settings, &mut report));
+    let dispatch = client.and_then(|client| {
+        emit::dispatch_file::emit(&client, &model)
+            .map_err(|problem| emit::internal(&mut report, problem))
+            .ok()
+    });
+    let table = render::parse(
+        emit::operations_file::emit(&model.operations),
+        "operation table",
+        &mut report,
+    );
+    report.into_result()?;
+    let (Some(dispatch), Some(table)) = (dispatch, table) else {
+        let mut report = settings.policy.report(spec_file);
+        emit::internal(
+            &mut report,
+            "a generation stage produced no file and gave no reason".to_owned(),
+        );
+        return Err(report.into_diagnostics());
+    };
+    let mut request_schemas =
+        serde_json::to_string_pretty(&emit::request_schemas::emit(&spec.raw, &model, spec_file))
+            .unwrap_or_default();
+    request_schemas.push('\n');
+    Ok(BesideTheClient {
+        operation_table: render::file(&table, spec_file, OPERATION_TABLE),
+        request_schemas,
+        shape_dispatch: render::with_header(
+            &dispatch,
+            spec_file,
+            "the shape tests' dispatch table, each operation's builder, body type and parameters",
+        ),
+    })
+}
+
+/// What the operation table's header says it is.
+const OPERATION_TABLE: &str = "each operation's method, path and bearer credential";
 
 /// What repair mode made of a foreign spec: the repairs, always, and either the client or the
 /// problems that remain after repair.

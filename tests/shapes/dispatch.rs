@@ -6,9 +6,9 @@
 //! `body(..)`, instead of going through the client method that takes the required inputs as
 //! arguments.
 //!
-//! The list below is the only hand-written mapping from operations to builders and request
-//! types; tests check it against the generated operation table, so a new operation cannot go
-//! untested.
+//! Which operations exist, and each one's builder, request type and parameters, comes from
+//! `operations.rs`, which `cargo xtask generate` writes from the spec: no hand-written list of
+//! operations exists here, so a new operation cannot go untested.
 
 use descope_client::types;
 use descope_client::{Client, Error, Response};
@@ -154,57 +154,7 @@ macro_rules! operations {
 
 // Each operation's method, its builder type (the operation id) with its body type (`()` for
 // none), and its parameters' setters, types and wire names.
-operations! {
-    sign_up_otp_email => SignUpOtpEmail(OtpSignUpRequest),
-    sign_up_otp_sms => SignUpOtpSms(OtpSignUpRequest),
-    sign_up_otp_voice => SignUpOtpVoice(OtpSignUpRequest),
-    sign_up_otp_whatsapp => SignUpOtpWhatsapp(OtpSignUpRequest),
-    sign_up_otp_im => SignUpOtpIm(OtpSignUpRequest),
-    sign_in_otp_email => SignInOtpEmail(OtpSignInRequest),
-    sign_in_otp_sms => SignInOtpSms(OtpSignInRequest),
-    sign_in_otp_voice => SignInOtpVoice(OtpSignInRequest),
-    sign_in_otp_whatsapp => SignInOtpWhatsapp(OtpSignInRequest),
-    sign_in_otp_im => SignInOtpIm(OtpSignInRequest),
-    sign_up_or_in_otp_email => SignUpOrInOtpEmail(OtpSignUpOrInRequest),
-    sign_up_or_in_otp_sms => SignUpOrInOtpSms(OtpSignUpOrInRequest),
-    sign_up_or_in_otp_voice => SignUpOrInOtpVoice(OtpSignUpOrInRequest),
-    sign_up_or_in_otp_whatsapp => SignUpOrInOtpWhatsapp(OtpSignUpOrInRequest),
-    sign_up_or_in_otp_im => SignUpOrInOtpIm(OtpSignUpOrInRequest),
-    verify_otp_email => VerifyOtpEmail(OtpVerifyRequest),
-    verify_otp_sms => VerifyOtpSms(OtpVerifyRequest),
-    verify_otp_voice => VerifyOtpVoice(OtpVerifyRequest),
-    verify_otp_whatsapp => VerifyOtpWhatsapp(OtpVerifyRequest),
-    verify_otp_im => VerifyOtpIm(OtpVerifyRequest),
-    update_email_otp => UpdateEmailOtp(UpdateEmailOtpRequest),
-    update_phone_otp_sms => UpdatePhoneOtpSms(UpdatePhoneOtpRequest),
-    update_phone_otp_voice => UpdatePhoneOtpVoice(UpdatePhoneOtpRequest),
-    update_phone_otp_whatsapp => UpdatePhoneOtpWhatsapp(UpdatePhoneOtpRequest),
-    update_phone_otp_im => UpdatePhoneOtpIm(UpdatePhoneOtpRequest),
-    sign_up_magic_link_email => SignUpMagicLinkEmail(MagicLinkSignUpRequest),
-    sign_up_magic_link_sms => SignUpMagicLinkSms(MagicLinkSignUpRequest),
-    sign_up_magic_link_whatsapp => SignUpMagicLinkWhatsapp(MagicLinkSignUpRequest),
-    sign_in_magic_link_email => SignInMagicLinkEmail(MagicLinkSignInRequest),
-    sign_in_magic_link_sms => SignInMagicLinkSms(MagicLinkSignInRequest),
-    sign_in_magic_link_whatsapp => SignInMagicLinkWhatsapp(MagicLinkSignInRequest),
-    sign_up_or_in_magic_link_email => SignUpOrInMagicLinkEmail(MagicLinkSignUpOrInRequest),
-    sign_up_or_in_magic_link_sms => SignUpOrInMagicLinkSms(MagicLinkSignUpOrInRequest),
-    sign_up_or_in_magic_link_whatsapp => SignUpOrInMagicLinkWhatsapp(MagicLinkSignUpOrInRequest),
-    verify_magic_link => VerifyMagicLink(MagicLinkVerifyRequest),
-    update_email_magic_link => UpdateEmailMagicLink(UpdateEmailMagicLinkRequest),
-    update_phone_magic_link_sms => UpdatePhoneMagicLinkSms(UpdatePhoneMagicLinkRequest),
-    update_phone_magic_link_whatsapp => UpdatePhoneMagicLinkWhatsapp(UpdatePhoneMagicLinkRequest),
-    update_phone_magic_link_im => UpdatePhoneMagicLinkIm(UpdatePhoneMagicLinkRequest),
-    refresh => Refresh(RefreshSessionRequest),
-    try_refresh => TryRefresh(RefreshSessionRequest),
-    logout => Logout(LogoutRequest),
-    logout_all => LogoutAll(LogoutRequest),
-    me => Me(()),
-    me_auth_history => MeAuthHistory(()),
-    my_tenants => MyTenants(MyTenantsRequest),
-    select_tenant => SelectTenant(SelectTenantRequest),
-    validate_session_remotely => ValidateSessionRemotely(()),
-    get_jwks => GetJwks(()) [project_id: String = "projectId", certs: bool = "certs"],
-}
+include!("operations.rs");
 
 #[test]
 fn every_generated_operation_has_a_call() {
@@ -216,7 +166,6 @@ fn every_generated_operation_has_a_call() {
     generated.sort_unstable();
     covered.sort_unstable();
     assert_eq!(covered, generated);
-    assert_eq!(generated.len(), 49);
 }
 
 #[test]

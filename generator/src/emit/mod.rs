@@ -27,11 +27,13 @@
 //!   `#[non_exhaustive]` (see `standalone`).
 
 mod call_shape;
+pub(crate) mod dispatch_file;
 mod docs;
 mod method_docs;
 pub(crate) mod operations_file;
 mod redact;
 mod rename;
+pub(crate) mod request_schemas;
 mod send;
 mod standalone;
 mod syntax;
@@ -46,7 +48,7 @@ use crate::model::{Model, Operation};
 use crate::render;
 use crate::settings::Settings;
 use method_docs::{append_doc, credential_doc, doc_example, replace_ignored_example};
-use syntax::internal;
+pub(crate) use syntax::internal;
 
 pub(crate) fn client(
     tokens: TokenStream,

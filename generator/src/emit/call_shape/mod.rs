@@ -33,6 +33,7 @@ mod plan;
 mod read;
 
 pub(crate) use plan::CallShape;
+pub(crate) use read::{builder_fields, type_name};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,7 +44,7 @@ use crate::diagnostic::{Location, Report, Rule};
 use crate::emit::syntax::internal;
 use crate::model::Operation;
 use plan::Plan;
-use read::{builder_fields, is_named, module_items_mut, returned_builder, type_fields, type_name};
+use read::{is_named, module_items_mut, returned_builder, type_fields};
 
 /// Rewrites every operation method and its builder; returns each operation's shape by method
 /// name. Shapes the pass cannot build are reported (a spec problem, or an internal one).

@@ -71,7 +71,7 @@ pub(super) fn type_fields(
 
 /// Each builder's fields (but the client) and the type its field holds: `Result<T, String>` and
 /// `Result<Option<T>, String>` give `T`; the body's `types::builder::X` stays as it is.
-pub(super) fn builder_fields(file: &syn::File) -> BTreeMap<String, BTreeMap<String, syn::Type>> {
+pub(crate) fn builder_fields(file: &syn::File) -> BTreeMap<String, BTreeMap<String, syn::Type>> {
     let mut builders = BTreeMap::new();
     for item in module_items(file, "builder").map_or(&[][..], |(_, items)| items.as_slice()) {
         let Item::Struct(builder) = item else {
@@ -145,7 +145,7 @@ pub(super) fn is_named(ty: &syn::Type, name: &str) -> bool {
 }
 
 /// The last segment's name of a path type.
-pub(super) fn type_name(ty: &syn::Type) -> Option<String> {
+pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Path(path) => Some(path.path.segments.last()?.ident.to_string()),
         _ => None,

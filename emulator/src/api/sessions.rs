@@ -7,12 +7,12 @@
 
 use serde_json::{Value, json};
 
-use crate::config::EmulatorConfig;
+use super::SessionAction;
 use crate::error::ApiError;
-use crate::kind::SessionAction;
+use crate::setup::config::EmulatorConfig;
+use crate::state::user::User;
 use crate::state::{State, unix};
 use crate::tokens::{self, Bearer, Grant, Presented};
-use crate::user::User;
 
 /// Runs one validated session call.
 pub fn call(

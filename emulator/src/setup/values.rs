@@ -8,11 +8,11 @@ use std::time::Duration;
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
 
-use crate::config::{
+use crate::setup::config::{
     MAX_DURATION, RateLimit, SigningAlgorithm, check_cookie_domain, check_project_id,
 };
-use crate::seed::{SeedUser, check_fixed_code};
-use crate::users_file::load_users;
+use crate::setup::seed::{SeedUser, check_fixed_code};
+use crate::setup::users_file::load_users;
 
 /// A signing algorithm by its JOSE name, as `--signing-algorithm` takes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

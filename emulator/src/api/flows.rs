@@ -8,15 +8,16 @@
 
 use serde_json::{Value, json};
 
-use crate::context::{Context, flag, text};
+use super::{Action, Family};
+use crate::api::context::{Context, flag, text};
+use crate::api::updates;
 use crate::error::ApiError;
-use crate::kind::{Action, Channel, Family};
-use crate::outbox::{Delivery, OutboxMessage};
-use crate::secret;
+use crate::state::outbox::Channel;
+use crate::state::outbox::{Delivery, OutboxMessage};
+use crate::state::secret;
+use crate::state::user::{Login, User, check_contact, contact_kind};
 use crate::state::{PendingCode, PendingLink, Purpose, SignIn, State, unix};
 use crate::tokens::{self, Grant};
-use crate::updates;
-use crate::user::{Login, User, check_contact, contact_kind};
 
 /// Runs one validated call.
 pub fn call(

@@ -5,12 +5,16 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::seed::{SeedUser, check_fixed_code};
+use serde::{Serialize, Serializer};
+
+use crate::setup::seed::{SeedUser, check_fixed_code};
 
 /// A fixed-window rate limit over every API call (the keys and `/emulator` endpoints are exempt).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RateLimit {
     pub max_calls: u32,
+    #[serde(rename = "windowSeconds", serialize_with = "seconds")]
     pub window: Duration,
 }
 
@@ -19,14 +23,17 @@ pub struct RateLimit {
 /// Descope's production keys are RSA (its JWK schema has only `n` and `e`, and its Java and .NET
 /// SDKs can only build RSA keys), so `RS256` is the default; the others let applications check
 /// that their validation is not tied to one algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 pub enum SigningAlgorithm {
     /// RSASSA-PKCS1-v1_5 with SHA-256 on a 2048-bit key (`kty` `RSA`).
     #[default]
+    #[serde(rename = "RS256")]
     Rs256,
     /// ECDSA on P-256 with SHA-256 (`kty` `EC`, `crv` `P-256`).
+    #[serde(rename = "ES256")]
     Es256,
     /// Ed25519 (`kty` `OKP`, `crv` `Ed25519`, RFC 8037).
+    #[serde(rename = "EdDSA")]
     EdDsa,
 }
 
@@ -53,7 +60,8 @@ impl SigningAlgorithm {
 }
 
 /// Where sign-in, refresh and tenant-selection answers put the session and refresh JWTs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum TokenDelivery {
     /// In the body's `sessionJwt` and `refreshJwt`.
     #[default]
@@ -65,17 +73,25 @@ pub enum TokenDelivery {
 }
 
 /// How the emulator behaves. `Default` gives a project `P2Emulator` on a free loopback port.
-#[derive(Debug, Clone)]
+///
+/// It serializes to what `GET /emulator/config` answers: camelCase names, durations in
+/// seconds (`otpTtlSeconds`), and the seeded users by login id.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EmulatorConfig {
     /// The project id the bearer must carry, and the JWTs' `iss`.
     pub project_id: String,
     /// Loopback port to bind; 0 picks a free one.
     pub port: u16,
+    #[serde(rename = "otpTtlSeconds", serialize_with = "seconds")]
     pub otp_ttl: Duration,
+    #[serde(rename = "linkTtlSeconds", serialize_with = "seconds")]
     pub link_ttl: Duration,
     /// Wrong codes allowed per code: the last of these answers `E061103` and burns the code.
     pub max_otp_attempts: u32,
+    #[serde(rename = "sessionTtlSeconds", serialize_with = "seconds")]
     pub session_ttl: Duration,
+    #[serde(rename = "refreshTtlSeconds", serialize_with = "seconds")]
     pub refresh_ttl: Duration,
     /// Where links point when the request has no `URI` (the project's default redirect).
     pub default_redirect_uri: String,
@@ -90,6 +106,7 @@ pub struct EmulatorConfig {
     /// How long, on the emulator's clock, a key replaced by a rotation stays in the JWKS and
     /// keeps verifying the tokens it signed. Default 10 minutes, the default `session_ttl`, so
     /// every session JWT signed before a rotation verifies until it expires.
+    #[serde(rename = "retiredKeyTtlSeconds", serialize_with = "seconds")]
     pub retired_key_ttl: Duration,
     /// The answers' `cookieDomain` and, with cookie delivery, the `Domain` attribute of the
     /// `DS`/`DSR` cookies. Empty (the default): no `Domain`, the cookies belong to the host
@@ -98,6 +115,7 @@ pub struct EmulatorConfig {
     /// Whether the test-only `/emulator/…` endpoints are served (default true). When false,
     /// every `/emulator/…` path answers 404 like any unknown path; the Rust methods on
     /// `Emulator` still work.
+    #[serde(rename = "adminApi")]
     pub admin_api: bool,
     /// Login id → six digits that every OTP sent for that login id carries instead of a random
     /// code, as a Descope test user's static OTP. The code is still single-use per send,
@@ -105,7 +123,16 @@ pub struct EmulatorConfig {
     pub fixed_codes: BTreeMap<String, String>,
     /// Users that exist from the start, and again after every reset; they sign in without
     /// signing up.
+    #[serde(serialize_with = "login_ids")]
     pub users: Vec<SeedUser>,
+}
+
+fn seconds<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u64(duration.as_secs())
+}
+
+fn login_ids<S: Serializer>(users: &[SeedUser], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(users.iter().map(|user| &user.login_id))
 }
 
 impl Default for EmulatorConfig {

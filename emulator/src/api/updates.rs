@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use crate::context::{Context, flag, text};
+use crate::api::context::{Context, flag, text};
 use crate::error::ApiError;
-use crate::kind::Channel;
+use crate::state::outbox::Channel;
+use crate::state::user::{check_contact, contact_kind};
 use crate::state::{Purpose, State, Update};
-use crate::user::{check_contact, contact_kind};
 
 /// An email or phone update: only the signed-in user may change their own contact; conflicts
 /// with other users are refused now, and checked again when the change is verified.

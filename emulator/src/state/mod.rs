@@ -3,22 +3,26 @@
 //! offset, the rate limit with its window, and the fixed codes. One `Mutex` guards it all; no
 //! lock is held across an `.await`.
 
+pub mod outbox;
+pub mod secret;
+pub mod user;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::config::{EmulatorConfig, RateLimit};
+use crate::api::routes::Routes;
 use crate::error::ApiError;
-use crate::keys::KeyRing;
-use crate::kind::Channel;
-use crate::outbox::OutboxMessage;
-use crate::spec::Spec;
-use crate::user::User;
+use crate::setup::config::{EmulatorConfig, RateLimit};
+use crate::state::outbox::Channel;
+use crate::state::outbox::OutboxMessage;
+use crate::state::user::User;
+use crate::tokens::keys::KeyRing;
 
 /// Everything the request handlers share.
 pub struct Shared {
     pub config: EmulatorConfig,
-    pub spec: Spec,
+    pub routes: Routes,
     pub state: Mutex<State>,
 }
 
@@ -267,7 +271,9 @@ mod tests {
     use super::*;
 
     fn state() -> State {
-        let key = crate::keys::SigningKey::generate(crate::config::SigningAlgorithm::EdDsa);
+        let key = crate::tokens::keys::SigningKey::generate(
+            crate::setup::config::SigningAlgorithm::EdDsa,
+        );
         State::new(KeyRing::new(key.unwrap()), &EmulatorConfig::default())
     }
 

@@ -5,8 +5,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::kind::Channel;
-use crate::user::{Membership, User, check_contact};
+use crate::state::outbox::Channel;
+use crate::state::user::{Membership, User, check_contact};
 
 /// A user the emulator holds from the start (and again after every reset), or adds at run
 /// time. Only `login_id` is required. When `email` is absent and the login id is an email

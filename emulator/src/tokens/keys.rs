@@ -14,8 +14,8 @@ use aws_lc_rs::signature::{
 };
 use serde_json::{Value, json};
 
-use crate::config::SigningAlgorithm;
-use crate::jwt;
+use crate::setup::config::SigningAlgorithm;
+use crate::tokens::jwt;
 
 enum Private {
     Rsa(RsaKeyPair),
@@ -45,7 +45,7 @@ impl SigningKey {
     /// A fresh key; `None` if the system's random source failed. RSA key generation takes tens
     /// of milliseconds, so callers on the async runtime run it off the lock.
     pub fn generate(algorithm: SigningAlgorithm) -> Option<SigningKey> {
-        let kid = crate::secret::id()?;
+        let kid = crate::state::secret::id()?;
         let alg = algorithm.jose_name();
         // Members in the order Descope's JWKS lists them (alphabetical).
         let (private, jwk) = match algorithm {

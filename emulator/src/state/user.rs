@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::kind::Channel;
+use crate::state::outbox::Channel;
 
 /// A user as the emulator keeps it.
 #[derive(Debug, Clone, Default)]

@@ -2,12 +2,14 @@
 //! their issue (refresh JWTs are registered by `jti`, which makes them revocable), the checks a
 //! bearer JWT must pass, and the token fields of answers, in the body or in cookies.
 
+pub mod jwt;
+pub mod keys;
+
 use serde_json::{Map, Value, json};
 
-use crate::config::EmulatorConfig;
 use crate::error::ApiError;
-use crate::jwt;
-use crate::secret;
+use crate::setup::config::EmulatorConfig;
+use crate::state::secret;
 use crate::state::{State, unix};
 
 /// Who a token is for and what it carries beyond the user's current roles and tenants.

@@ -3,33 +3,75 @@
 //! JSON. The outbox, the clock, key rotation, users (seeding, roles, tenants), fixed codes,
 //! the rate limit, the configuration and the reset.
 
+pub mod control;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use hyper::Method;
 use serde_json::{Map, Value, json};
 
-use crate::config::{EmulatorConfig, MAX_DURATION, RateLimit, TokenDelivery};
-use crate::control;
 use crate::error::ApiError;
-use crate::keys::SigningKey;
-use crate::seed::SeedUser;
+use crate::setup::config::{MAX_DURATION, RateLimit};
+use crate::setup::seed::SeedUser;
+use crate::state::user::Membership;
 use crate::state::{ResetReport, Shared, State, unix};
+use crate::tokens::keys::SigningKey;
 use crate::url::query_param;
-use crate::user::Membership;
 
-/// Every endpoint with its methods, in the order the docs list them.
-pub const ROUTES: [(&str, &[&str]); 10] = [
-    ("/emulator/outbox", &["GET", "DELETE"]),
-    ("/emulator/reset", &["POST"]),
-    ("/emulator/clock", &["GET", "POST"]),
-    ("/emulator/keys/rotate", &["POST"]),
-    ("/emulator/users", &["GET", "POST"]),
-    ("/emulator/users/roles", &["POST"]),
-    ("/emulator/users/tenants", &["POST"]),
-    ("/emulator/fixed-codes", &["GET", "PUT", "PATCH"]),
-    ("/emulator/rate-limit", &["GET", "PUT", "DELETE"]),
-    ("/emulator/config", &["GET"]),
+/// Every endpoint: its path, its methods, and what it does (for `--help`), in the order the
+/// docs list them.
+pub const ROUTES: [(&str, &[&str], &str); 10] = [
+    (
+        "/emulator/outbox",
+        &["GET", "DELETE"],
+        "GET [?loginId=ID]: codes and links that would have been sent; DELETE: forget them",
+    ),
+    (
+        "/emulator/reset",
+        &["POST"],
+        "POST: forget all state but the keys; re-seed --users, --fixed-code, --rate-limit",
+    ),
+    (
+        "/emulator/clock",
+        &["GET", "POST"],
+        "GET: {offsetSeconds, now}; POST {\"seconds\": N}: move the clock forward",
+    ),
+    (
+        "/emulator/keys/rotate",
+        &["POST"],
+        "POST: sign with a new key; the old one stays published for --retired-key-ttl",
+    ),
+    (
+        "/emulator/users",
+        &["GET", "POST"],
+        "GET ?loginId=ID: a user as stored; POST {one users-file entry}: add a user",
+    ),
+    (
+        "/emulator/users/roles",
+        &["POST"],
+        "POST {loginId, roles, permissions}: replace a user's project roles",
+    ),
+    (
+        "/emulator/users/tenants",
+        &["POST"],
+        "POST {loginId, tenantId, tenantName?, roles, permissions}: add to a tenant",
+    ),
+    (
+        "/emulator/fixed-codes",
+        &["GET", "PUT", "PATCH"],
+        "GET; PUT {\"<loginId>\": \"123456\"}: replace all; PATCH: merge (null removes)",
+    ),
+    (
+        "/emulator/rate-limit",
+        &["GET", "PUT", "DELETE"],
+        "GET; PUT {\"maxCalls\": N, \"windowSeconds\": S}: switch on; DELETE: switch off",
+    ),
+    (
+        "/emulator/config",
+        &["GET"],
+        "GET: the configuration it started with (what a reset returns to)",
+    ),
 ];
 
 /// Answers one `/emulator/…` request; `body` is the parsed JSON body (`{}` when empty).
@@ -40,7 +82,7 @@ pub async fn handle(
     query: Option<&str>,
     body: &Value,
 ) -> Result<Value, ApiError> {
-    let Some((_, allowed)) = ROUTES.iter().find(|(route, _)| *route == path) else {
+    let Some((_, allowed, _)) = ROUTES.iter().find(|(route, _, _)| *route == path) else {
         return Err(ApiError::no_such_path(method.as_str(), path));
     };
     if !allowed.contains(&method.as_str()) {
@@ -169,7 +211,7 @@ pub async fn handle(
             shared.state().set_rate_limit(None);
             Ok(rate_limit_json(None))
         }
-        ("GET", "/emulator/config") => Ok(config_json(config)),
+        ("GET", "/emulator/config") => Ok(serde_json::to_value(config).unwrap_or_default()),
         _ => Err(ApiError::no_such_path(method.as_str(), path)),
     }
 }
@@ -250,8 +292,6 @@ fn rate_limit(body: &Value) -> Result<RateLimit, ApiError> {
 }
 
 fn rate_limit_json(limit: Option<RateLimit>) -> Value {
-    let limit = limit
-        .map(|limit| json!({"maxCalls": limit.max_calls, "windowSeconds": limit.window.as_secs()}));
     json!({ "rateLimit": limit })
 }
 
@@ -280,33 +320,5 @@ fn reset_json(report: &ResetReport) -> Value {
             "fixedCodes": report.seeded_fixed_codes,
             "rateLimit": rate_limit_json(report.rate_limit)["rateLimit"],
         },
-    })
-}
-
-/// The configuration the emulator started with, which a reset returns to.
-fn config_json(config: &EmulatorConfig) -> Value {
-    let delivery = match config.token_delivery {
-        TokenDelivery::Body => "body",
-        TokenDelivery::Cookies => "cookies",
-    };
-    let users: Vec<&str> = config.users.iter().map(|u| u.login_id.as_str()).collect();
-    json!({
-        "projectId": config.project_id,
-        "port": config.port,
-        "signingAlgorithm": config.signing_algorithm.jose_name(),
-        "tokenDelivery": delivery,
-        "cookieDomain": config.cookie_domain,
-        "rotateRefreshTokens": config.rotate_refresh_tokens,
-        "otpTtlSeconds": config.otp_ttl.as_secs(),
-        "linkTtlSeconds": config.link_ttl.as_secs(),
-        "maxOtpAttempts": config.max_otp_attempts,
-        "sessionTtlSeconds": config.session_ttl.as_secs(),
-        "refreshTtlSeconds": config.refresh_ttl.as_secs(),
-        "retiredKeyTtlSeconds": config.retired_key_ttl.as_secs(),
-        "defaultRedirectUri": config.default_redirect_uri,
-        "rateLimit": rate_limit_json(config.rate_limit)["rateLimit"],
-        "adminApi": config.admin_api,
-        "fixedCodes": config.fixed_codes,
-        "users": users,
     })
 }

@@ -22,13 +22,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
 use crate::admin;
-use crate::config::{EmulatorConfig, TokenDelivery};
-use crate::context::Context;
+use crate::api::routes::{Found, Route};
+use crate::api::{self, Behaviour, SessionAction};
 use crate::error::ApiError;
-use crate::flows;
-use crate::kind::{Kind, SessionAction};
-use crate::sessions;
-use crate::spec::{Credential, Operation, Route};
+use crate::operations::Credential;
+use crate::setup::config::{EmulatorConfig, TokenDelivery};
 use crate::state::{Shared, State, unix};
 use crate::tokens::{self, Bearer};
 use crate::url::{percent_decode, query_param};
@@ -141,17 +139,20 @@ async fn route(
         let answer = admin::handle(shared, &method, &path, query.as_deref(), &body).await?;
         return Ok(Reply::body(answer));
     }
-    let (operation, parameters) = match shared.spec.route(&method, &path) {
-        Route::Found(operation, parameters) => (operation, parameters),
-        Route::WrongMethod(allowed) => {
+    let (route, parameters) = match shared.routes.find(&method, &path) {
+        Found::Route(route, parameters) => (route, parameters),
+        Found::WrongMethod(allowed) => {
             return Err(ApiError::method_not_allowed(method.as_str(), &allowed));
         }
-        Route::NotFound => return legacy_keys(shared, &method, &path),
+        Found::Nothing => return Err(ApiError::no_such_path(method.as_str(), &path)),
     };
-    let action = match operation.kind {
-        Kind::Keys => return keys(shared, &path, &parameters, query.as_deref()),
-        Kind::Session(action) => Some(action),
-        Kind::Auth { .. } => None,
+    let Some(behaviour) = route.behaviour else {
+        return Err(ApiError::not_emulated(route.operation));
+    };
+    let action = match behaviour {
+        Behaviour::Keys => return keys(shared, &path, &parameters, query.as_deref()),
+        Behaviour::Session(action) => Some(action),
+        Behaviour::Auth { .. } => None,
     };
     let header = request
         .headers()
@@ -165,38 +166,23 @@ async fn route(
     authorize(
         &shared.state(),
         &shared.config,
-        operation,
+        route,
         header.as_deref(),
         lenient,
     )?;
-    let body = match &operation.body {
+    let body = match &route.body {
         // No body in the spec (GET, validate): whatever came is not read.
         None => Value::Object(Map::new()),
         Some(spec) => {
             let body = read_json(request, spec.required).await?;
-            spec.validate(&body)?;
+            shared.routes.validate(spec, &body)?;
             body
         }
     };
     let config = &shared.config;
     let mut state = shared.state();
-    let bearer = authorize(&state, config, operation, header.as_deref(), lenient)?;
-    let mut answer = match operation.kind {
-        Kind::Auth {
-            family,
-            action,
-            channel,
-        } => {
-            let context = Context {
-                config,
-                bearer_user: bearer.user(),
-                peer,
-            };
-            flows::call(&mut state, &context, family, action, channel, &body)?
-        }
-        Kind::Session(action) => sessions::call(&mut state, config, action, bearer, &body)?,
-        Kind::Keys => return Err(ApiError::malformed("the keys take no call")),
-    };
+    let bearer = authorize(&state, config, route, header.as_deref(), lenient)?;
+    let mut answer = api::call(&mut state, config, peer, behaviour, bearer, &body)?;
     let now = unix(state.now());
     drop(state);
     let cookies = match (config.token_delivery, action) {
@@ -240,29 +226,18 @@ fn keys(
     Ok(Reply::body(state.keys.jwks(state.now())))
 }
 
-/// `GET /v1/keys/{projectId}`, which the spec leaves out: the same keys as a bare array, the
-/// shape Descope's first version answers with.
-fn legacy_keys(shared: &Shared, method: &Method, path: &str) -> Result<Reply, ApiError> {
-    let project = path.strip_prefix("/v1/keys/").map(percent_decode);
-    if *method != Method::GET || project.as_deref() != Some(shared.config.project_id.as_str()) {
-        return Err(ApiError::no_such_path(method.as_str(), path));
-    }
-    let state = shared.state();
-    let jwks = state.keys.jwks(state.now());
-    Ok(Reply::body(jwks.get("keys").cloned().unwrap_or_default()))
-}
-
 /// Checks `Bearer <ProjectId>[:<JWT>]` against the operation's credential and returns what the
 /// JWT proved. A third part (a management key) is ignored, as auth calls do not need it.
 /// `lenient` (try-refresh) turns a refused refresh JWT into none.
 fn authorize(
     state: &State,
     config: &EmulatorConfig,
-    operation: &Operation,
+    route: &Route,
     header: Option<&str>,
     lenient: bool,
 ) -> Result<Bearer, ApiError> {
-    if operation.credential == Credential::None {
+    let credential = route.operation.credential;
+    if credential == Credential::None {
         return Ok(Bearer::Project);
     }
     let token = header
@@ -275,21 +250,20 @@ fn authorize(
         ));
     }
     let jwt = parts.next().filter(|jwt| !jwt.is_empty());
-    match (operation.credential, jwt) {
-        (Credential::RefreshRequired, None) => Err(ApiError::unauthorized(
+    match (credential, jwt) {
+        (Credential::ProjectIdAndRefreshJwt, None) => Err(ApiError::unauthorized(
             "this call needs the user's refresh JWT",
         )),
-        (Credential::SessionJwt, None) => Err(ApiError::unauthorized(
+        (Credential::ProjectIdAndSessionJwt, None) => Err(ApiError::unauthorized(
             "this call needs the session JWT: Bearer <ProjectId>:<SessionJWT>",
         )),
         // Project-id operations do not look at a JWT, as the service's spec says.
-        (Credential::None | Credential::ProjectId, _) | (Credential::RefreshOptional, None) => {
-            Ok(Bearer::Project)
-        }
-        (Credential::SessionJwt, Some(jwt)) => {
+        (Credential::None | Credential::ProjectId, _)
+        | (Credential::ProjectIdOrRefreshJwt, None) => Ok(Bearer::Project),
+        (Credential::ProjectIdAndSessionJwt, Some(jwt)) => {
             tokens::check_session(state, config, jwt).map(Bearer::Session)
         }
-        (Credential::RefreshOptional | Credential::RefreshRequired, Some(jwt)) => {
+        (Credential::ProjectIdOrRefreshJwt | Credential::ProjectIdAndRefreshJwt, Some(jwt)) => {
             match tokens::check_refresh(state, config, jwt) {
                 Ok(presented) => Ok(Bearer::Refresh(presented)),
                 Err(_) if lenient => Ok(Bearer::Project),

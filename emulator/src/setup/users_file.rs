@@ -8,8 +8,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::seed::{SeedError, SeedUser, field};
-use crate::user::Membership;
+use crate::setup::seed::{SeedError, SeedUser, field};
+use crate::state::user::Membership;
 
 /// The JSON names of a user's fields, in the order `--help` and the errors list them.
 const USER_FIELDS: [&str; 13] = [

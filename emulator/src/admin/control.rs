@@ -6,13 +6,13 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::config::{EmulatorConfig, MAX_DURATION};
 use crate::error::ApiError;
-use crate::keys::SigningKey;
-use crate::secret;
-use crate::seed::{SeedUser, check_fixed_code};
+use crate::setup::config::{EmulatorConfig, MAX_DURATION};
+use crate::setup::seed::{SeedUser, check_fixed_code};
+use crate::state::secret;
+use crate::state::user::{Membership, User};
 use crate::state::{ResetReport, Shared, State, unix};
-use crate::user::{Membership, User};
+use crate::tokens::keys::SigningKey;
 
 /// Seeds `config`'s users and fixed codes into a state that holds none; returns how many of
 /// each. Fails only if the random source does (the configuration was checked at start).

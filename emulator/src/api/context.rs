@@ -8,8 +8,8 @@ use std::net::IpAddr;
 
 use serde_json::Value;
 
-use crate::config::EmulatorConfig;
 use crate::error::ApiError;
+use crate::setup::config::EmulatorConfig;
 
 /// What a call needs besides the state.
 pub struct Context<'a> {

@@ -8,8 +8,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-pub use crate::kind::Channel;
-
 /// What a message carried.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Delivery {
@@ -97,6 +95,43 @@ impl fmt::Debug for OutboxMessage {
             .field("delivery", &kind)
             .field("sent_at", &self.sent_at)
             .finish()
+    }
+}
+
+/// A delivery method, by the name the paths and `amr` give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    Email,
+    Sms,
+    Voice,
+    Whatsapp,
+    Im,
+}
+
+impl Channel {
+    pub fn parse(text: &str) -> Option<Channel> {
+        Some(match text {
+            "email" => Channel::Email,
+            "sms" => Channel::Sms,
+            "voice" => Channel::Voice,
+            "whatsapp" => Channel::Whatsapp,
+            "im" => Channel::Im,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Voice => "voice",
+            Channel::Whatsapp => "whatsapp",
+            Channel::Im => "im",
+        }
+    }
+
+    pub fn is_email(self) -> bool {
+        self == Channel::Email
     }
 }
 

@@ -1,0 +1,69 @@
+//! The shape tests' dispatch table (`tests/shapes/operations.rs`): every operation's method,
+//! builder, request body type and parameters, as the input of the `operations!` macro that
+//! `tests/shapes/dispatch.rs` defines. The tests call each operation through its builder with
+//! the spec's examples; this table is how they know the builders, so no hand-written list of
+//! operations exists there either.
+
+use std::collections::BTreeMap;
+
+use quote::quote;
+
+use super::call_shape::{builder_fields, type_name};
+use crate::model::Model;
+
+/// The `operations! { method => Builder(Body) [param: Type = "wire", ..], .. }` invocation, one
+/// operation a line (a macro's input is not formatted by prettyplease), or what the client
+/// lacks (an internal error of the caller's).
+pub(crate) fn emit(client: &syn::File, model: &Model) -> Result<String, String> {
+    let builders: BTreeMap<String, BTreeMap<String, syn::Type>> = builder_fields(client);
+    let mut entries = Vec::new();
+    for operation in &model.operations {
+        let fields = builders
+            .get(&operation.operation_id)
+            .ok_or_else(|| format!("the client has no builder {}", operation.operation_id))?;
+        let method = operation.method_name();
+        let builder = &operation.operation_id;
+        let body = match operation.request_body {
+            None => "()".to_owned(),
+            Some(_) => fields
+                .get("body")
+                .and_then(type_name)
+                .ok_or_else(|| format!("builder {builder} has no body field"))?,
+        };
+        let parameters = operation
+            .parameters
+            .iter()
+            .map(|parameter| {
+                let field = parameter.rust_name();
+                let ty = fields.get(&field).ok_or_else(|| {
+                    format!(
+                        "builder {builder} has no field for parameter {}",
+                        parameter.name
+                    )
+                })?;
+                Ok(format!("{field}: {} = {:?}", shown(ty), parameter.name))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        entries.push(if parameters.is_empty() {
+            format!("    {method} => {builder}({body}),\n")
+        } else {
+            format!(
+                "    {method} => {builder}({body}) [{}],\n",
+                parameters.join(", ")
+            )
+        });
+    }
+    Ok(format!("operations! {{\n{}}}\n", entries.concat()))
+}
+
+/// A path type as Rust code reads: `::std::string::String`, `Option<bool>`.
+fn shown(ty: &syn::Type) -> String {
+    quote!(#ty)
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" < ", "<")
+        .replace(" <", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+}
