@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{DecodeError, ServiceError};
 use crate::operations::Operation;
-use crate::{Error, ErrorCode, Response, types};
+use crate::{Error, ErrorCode, Response};
 
 /// How much of a non-Descope error body an error keeps, in characters.
 const EXCERPT_CHARS: usize = 200;
@@ -187,6 +187,18 @@ fn describe_decode_error(error: &serde_json::Error) -> String {
     }
 }
 
+/// Descope's error body, as every operation answers a failure with it (`openapi/README.md`
+/// §4.12). The runtime reads it itself rather than through a generated type, so that it needs
+/// nothing of the generated code but the operation table.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody {
+    #[serde(default)]
+    error_code: String,
+    error_description: Option<String>,
+    error_message: Option<String>,
+}
+
 /// The error for an answer outside 2xx: Descope's error body when it is one, else an excerpt of
 /// the first bytes; the redirect target of a 3xx; `Retry-After`.
 pub(crate) fn service_error(
@@ -198,7 +210,7 @@ pub(crate) fn service_error(
     attempts: u32,
 ) -> ServiceError {
     let parsed = match body {
-        Body::Whole(bytes) => serde_json::from_slice::<types::ErrorResponse>(bytes)
+        Body::Whole(bytes) => serde_json::from_slice::<ErrorBody>(bytes)
             .ok()
             .filter(|error| !error.error_code.is_empty()),
         Body::TooLong(_) => None,
@@ -268,6 +280,14 @@ mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
 
+    /// The token fields of a sign-in answer, as a generated type holds them.
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Tokens {
+        session_jwt: Option<String>,
+        refresh_jwt: Option<String>,
+    }
+
     fn with(name: reqwest::header::HeaderName, values: &[&str]) -> HeaderMap {
         let mut headers = HeaderMap::new();
         for value in values {
@@ -296,25 +316,23 @@ mod tests {
     #[test]
     fn cookie_tokens_fill_only_missing_fields() {
         let headers = with(SET_COOKIE, &["DSR=from-cookie", "DS=session-cookie"]);
-        let decoded: types::JwtResponse =
+        let decoded: Tokens =
             decode_success(br#"{"sessionJwt":"from-body","refreshJwt":null}"#, &headers).unwrap();
         assert_eq!(decoded.refresh_jwt.as_deref(), Some("from-cookie"));
         assert_eq!(decoded.session_jwt.as_deref(), Some("from-body"));
         // A token of the wrong type is the body's fault: the cookie does not paper over it.
-        let wrong = decode_success::<types::JwtResponse>(br#"{"sessionJwt":42}"#, &headers);
+        let wrong = decode_success::<Tokens>(br#"{"sessionJwt":42}"#, &headers);
         assert!(wrong.unwrap_err().contains("type the spec does not allow"));
     }
 
     #[test]
     fn decode_errors_do_not_quote_the_body_and_name_an_encoding() {
-        let error =
-            decode_success::<types::JwtResponse>(br#"{"sessionJwt": 12345678}"#, &HeaderMap::new())
-                .unwrap_err();
+        let error = decode_success::<Tokens>(br#"{"sessionJwt": 12345678}"#, &HeaderMap::new())
+            .unwrap_err();
         assert!(!error.contains("12345678"), "{error}");
         assert!(error.contains("line 1"), "{error}");
         let truncated =
-            decode_success::<types::JwtResponse>(br#"{"sessionJwt":"ey"#, &HeaderMap::new())
-                .unwrap_err();
+            decode_success::<Tokens>(br#"{"sessionJwt":"ey"#, &HeaderMap::new()).unwrap_err();
         assert!(truncated.starts_with("the body ends"), "{truncated}");
         let gzip = with_encoding(
             "the body is not valid JSON".into(),

@@ -68,10 +68,6 @@ impl Call {
     }
 
     /// Sends `value` in header `name`; nothing for an absent optional value.
-    #[allow(
-        dead_code,
-        reason = "the curated spec has no header parameter yet; a generated `send` calls this for one"
-    )]
     pub(crate) fn header(mut self, name: &'static str, value: &impl Serialize) -> Self {
         let text = match scalars("parameter", name, value) {
             Ok(values) if values.is_empty() => return self,
@@ -102,10 +98,6 @@ impl Call {
     /// Sends `body` as an `application/x-www-form-urlencoded` request body: each field as
     /// `name=value` in the query's spelling (a list as one pair per item, an absent field not at
     /// all). A field holding an object cannot be written in a form and refuses the call.
-    #[allow(
-        dead_code,
-        reason = "the curated spec has no form body yet; a generated `send` calls this for one"
-    )]
     pub(crate) fn form(mut self, body: &impl Serialize) -> Self {
         let fields = match serde_json::to_value(body) {
             Ok(Value::Object(fields)) => fields,

@@ -4,6 +4,7 @@
 //! method here hands its work to the module that does it.
 
 use crate::credentials::{InvalidToken, ProjectId, RefreshJwt, SessionJwt};
+#[cfg(feature = "session")]
 use crate::session::{self, CheckedSession, RefreshedSession, Session, SessionError};
 use crate::{BuildError, Call, Client, ClientBuilder, Error, Response};
 
@@ -82,6 +83,7 @@ impl Client {
         crate::execute::execute(self, call).await
     }
 
+    #[cfg(feature = "session")]
     /// Validates a session JWT locally and returns who it is for. The project's keys are
     /// fetched on first use and cached (see [`SessionConfig`](crate::SessionConfig)); no other
     /// call is made.
@@ -99,6 +101,7 @@ impl Client {
         session::validate_session(self, session_jwt).await
     }
 
+    #[cfg(feature = "session")]
     /// Renews a session with its refresh JWT. The refresh JWT is checked locally first (as
     /// Descope's Go SDK does), so an expired or forged one costs no call; the new session JWT
     /// is validated like any other.
@@ -109,6 +112,7 @@ impl Client {
         session::refresh_session(self, refresh_jwt).await
     }
 
+    #[cfg(feature = "session")]
     /// Validates the session JWT locally and, only when it is missing or not valid, renews it
     /// with the refresh JWT (one call to Descope). Either token may be absent, as when a
     /// request carries only the `DSR` cookie.

@@ -7,6 +7,7 @@ use crate::Client;
 use crate::auth::CommonHeaders;
 use crate::credentials::{InvalidProjectId, ProjectId, RefreshJwt, SessionJwt};
 use crate::retry::RetryPolicy;
+#[cfg(feature = "session")]
 use crate::session::{SessionConfig, SessionError, Sessions};
 
 /// Descope's API host for projects without a regional host.
@@ -56,6 +57,7 @@ pub struct ClientState {
     /// The most bytes of a body read; see [`DEFAULT_MAX_RESPONSE_BYTES`].
     pub(crate) max_response_bytes: usize,
     /// How sessions are validated, and the keys held; shared by every copy too.
+    #[cfg(feature = "session")]
     pub(crate) sessions: Arc<Sessions>,
 }
 
@@ -69,6 +71,7 @@ impl ClientState {
             request_timeout: None,
             retry: Arc::new(RetryPolicy::default()),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            #[cfg(feature = "session")]
             sessions: Arc::new(Sessions::fetched(SessionConfig::default())),
         }
     }
@@ -95,6 +98,7 @@ pub enum BuildError {
     #[error("cannot set up TLS: {0}")]
     Tls(String),
     /// The session configuration is unusable (static keys that do not read).
+    #[cfg(feature = "session")]
     #[error(transparent)]
     Sessions(#[from] SessionError),
 }
@@ -108,6 +112,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    #[cfg(feature = "session")]
     sessions: SessionConfig,
     max_response_bytes: usize,
 }
@@ -121,6 +126,7 @@ impl ClientBuilder {
             connect_timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             http_client: None,
+            #[cfg(feature = "session")]
             sessions: SessionConfig::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
@@ -174,6 +180,7 @@ impl ClientBuilder {
 
     /// How [`Client::validate_session`] validates session JWTs: leeway, audience, key caching,
     /// or static keys. Defaults to [`SessionConfig::default`].
+    #[cfg(feature = "session")]
     pub fn sessions(mut self, config: SessionConfig) -> Self {
         self.sessions = config;
         self
@@ -203,6 +210,7 @@ impl ClientBuilder {
             request_timeout,
             retry: Arc::new(self.retry),
             max_response_bytes: self.max_response_bytes,
+            #[cfg(feature = "session")]
             sessions: Arc::new(Sessions::new(self.sessions)?),
             ..ClientState::new(project_id)
         };

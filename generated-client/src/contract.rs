@@ -8,11 +8,19 @@
 use crate::operations::Operation;
 use crate::{Call, Client, ClientState, Error, Response};
 
-/// An input that does not convert refuses the call, naming the operation and the reason.
-const _INVALID_BODY: fn(&'static Operation, String) -> Error = Error::invalid_body;
-/// The same for one parameter, named by its wire name.
-const _INVALID_ARGUMENT: fn(&'static Operation, &'static str, String) -> Error =
-    Error::invalid_argument;
+// An input that does not convert refuses the call, naming the operation and the reason; for
+// a parameter, named by its wire name. (Anonymous constants are checked, and they keep the
+// runtime's side of the contract in use whichever API groups a build compiles.)
+const _: fn(&'static Operation, String) -> Error = Error::invalid_body;
+const _: fn(&'static Operation, &'static str, String) -> Error = Error::invalid_argument;
+
+// Each value goes where the spec says: a path, query or header parameter, a JSON or form body.
+const _: fn(&'static Operation) -> Call = Call::new;
+const _: fn(Call, &'static str, &String) -> Call = |call, name, value| call.path(name, value);
+const _: fn(Call, &'static str, &String) -> Call = |call, name, value| call.query(name, value);
+const _: fn(Call, &'static str, &String) -> Call = |call, name, value| call.header(name, value);
+const _: fn(Call, &()) -> Call = |call, body| call.json(body);
+const _: fn(Call, &()) -> Call = |call, body| call.form(body);
 
 /// Every `send` ends in `Client::execute`, typed by the operation's success body.
 #[allow(dead_code, reason = "a signature check; nothing calls it")]

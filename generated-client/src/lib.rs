@@ -54,6 +54,14 @@
 //! builder changes the request in place, for instance to clear a field a setter set
 //! (`.body_map(|body| body.uri(None))`).
 //!
+//! # API groups
+//!
+//! The operations come in groups, each a cargo feature, all on by default: `otp`, `magic-link`
+//! and `session` (which also brings local session validation, [`session`]). An application
+//! compiles only the groups it enables; `default-features = false` with `rustls`, `jwt-aws-lc`
+//! and `session` makes a backend that only validates sessions. [`operations::OPERATIONS`] lists
+//! every operation of the spec whatever is compiled.
+//!
 //! # Errors
 //!
 //! Every call returns [`Error`], which tells the service's answers ([`Error::Service`], with the
@@ -83,7 +91,7 @@
 mod answer;
 mod auth;
 mod call;
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "otp", feature = "magic-link", feature = "session"))]
 mod call_shapes;
 mod client;
 mod config;
@@ -93,10 +101,10 @@ mod error;
 mod execute;
 #[rustfmt::skip]
 mod generated;
-mod history;
 pub mod operations;
 mod response;
 mod retry;
+#[cfg(feature = "session")]
 pub mod session;
 #[cfg(test)]
 mod wire_tests;
@@ -112,6 +120,7 @@ pub use error::{DecodeError, Error, ErrorCode, InvalidRequest, ServiceError, Tra
 pub use generated::client::{Client, builder, prelude, types};
 pub use response::Response;
 pub use retry::{MAX_HONOURED_RETRY_AFTER, RetryPolicy};
+#[cfg(feature = "session")]
 pub use session::{CheckedSession, RefreshedSession, Session, SessionConfig, SessionError};
 
 /// The HTTP client this crate is built on, re-exported: its types appear in this API

@@ -23,6 +23,7 @@
 
 #[doc(hidden)]
 pub mod baseline;
+mod cfg_lines;
 mod check;
 mod diagnostic;
 mod emit;
@@ -38,6 +39,7 @@ mod render;
 mod repair;
 mod settings;
 
+pub use cfg_lines::lines_with_features;
 pub use check::examples::{Example, collect as collect_examples, mismatches as example_mismatches};
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Rule};
 pub use load::{Spec, decode, load};

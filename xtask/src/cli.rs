@@ -41,12 +41,19 @@ pub enum Command {
         #[arg(long)]
         repair: bool,
     },
-    /// Regenerate in memory and fail with a diff when the checked-in files differ
+    /// Regenerate in memory and fail with a diff when the checked-in files differ (and when the
+    /// client's manifest lacks a feature for an API group)
     Check {
         #[command(flatten)]
         spec: Spec,
         #[command(flatten)]
         out: Out,
+    },
+    /// List the spec's API groups (its tags), one a line with its description: each is a cargo
+    /// feature of the client crate
+    Groups {
+        #[command(flatten)]
+        spec: Spec,
     },
     /// Compare the spec with Descope's published spec on the OTP, magic-link and session paths
     ///

@@ -8,7 +8,12 @@
 //! also times a build with nothing changed (cargo's own overhead, the baseline), and progenitor's
 //! plain client of the same curated spec (what our post-processing and runtime add). The crates
 //! take turns within a round, so a busy machine slows them alike.
+//!
+//! The client is also built with each API group's feature alone (and TLS and JWT crypto), which
+//! is what an application enabling only that group compiles; its lines are those of the
+//! generated files with the other groups' items removed.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,38 +37,54 @@ struct Subject {
     name: String,
     /// The generated files, whose lines are counted; the first is touched before each build.
     generated: Vec<PathBuf>,
+    /// The API groups the build compiles (`None`: every line of the files counts).
+    groups: Option<BTreeSet<String>>,
     build: Box<dyn Fn() -> anyhow::Result<()>>,
     times: Vec<Duration>,
 }
 
 pub fn run(root: &Path, published: Option<&Path>, runs: usize) -> anyhow::Result<()> {
     let scratch = root.join("target/compile-time");
-    let workspace_build = |root: PathBuf| {
+    let workspace_build = |root: PathBuf, features: Option<String>| {
         move || {
-            cargo(
-                &root,
-                &[
-                    "build",
-                    "--offline",
-                    "--quiet",
-                    "-p",
-                    "descope-client",
-                    "--lib",
-                ],
-                None,
-            )
+            let mut args = vec![
+                "build",
+                "--offline",
+                "--quiet",
+                "-p",
+                "descope-client",
+                "--lib",
+            ];
+            if let Some(features) = &features {
+                args.extend(["--no-default-features", "--features", features]);
+            }
+            cargo(&root, &args, None)
         }
     };
     let generated_dir = root.join("generated-client/src/generated");
+    let generated: Vec<PathBuf> = ["client.rs", "operations.rs", "mod.rs"]
+        .iter()
+        .map(|name| generated_dir.join(name))
+        .collect();
     let mut subjects = vec![Subject {
-        name: "descope-client (curated spec: generated code and runtime)".into(),
-        generated: ["client.rs", "operations.rs", "mod.rs"]
-            .iter()
-            .map(|name| generated_dir.join(name))
-            .collect(),
-        build: Box::new(workspace_build(root.to_path_buf())),
+        name: "descope-client, every API group (generated code and runtime)".into(),
+        generated: generated.clone(),
+        groups: None,
+        build: Box::new(workspace_build(root.to_path_buf(), None)),
         times: Vec::new(),
     }];
+    for (group, _) in crate::groups::list(&root.join("openapi/descope-auth.yaml"))? {
+        subjects.push(Subject {
+            name: format!("descope-client, `{group}` alone"),
+            generated: generated.clone(),
+            groups: Some(BTreeSet::from([group.clone()])),
+            build: Box::new(workspace_build(
+                root.to_path_buf(),
+                Some(format!("rustls,jwt-aws-lc,{group}")),
+            )),
+            times: Vec::new(),
+        });
+    }
 
     let curated = root.join("openapi/descope-auth.yaml");
     subjects.push(plain_crate(
@@ -114,11 +135,18 @@ pub fn run(root: &Path, published: Option<&Path>, runs: usize) -> anyhow::Result
         every(&unchanged)
     );
     for subject in &subjects {
-        let lines = subject
-            .generated
-            .iter()
-            .map(|path| fs::read_to_string(path).map(|text| text.lines().count()))
-            .sum::<Result<usize, _>>()?;
+        let mut lines = 0;
+        for path in &subject.generated {
+            let text = fs::read_to_string(path)?;
+            lines += match &subject.groups {
+                None => text.lines().count(),
+                Some(groups) => descope_generator::lines_with_features(
+                    &text,
+                    &groups.iter().map(String::as_str).collect(),
+                )
+                .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?,
+            };
+        }
         let time = median(&subject.times);
         println!(
             "| {} | {lines} | {} | {} | {} |",
@@ -163,6 +191,7 @@ fn plain_crate(
     Ok(Subject {
         name: name.to_owned(),
         generated,
+        groups: None,
         build: Box::new(move || {
             let manifest = manifest_path.to_string_lossy();
             cargo(

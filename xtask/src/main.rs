@@ -11,6 +11,7 @@ mod corpus;
 mod coverage;
 mod derived;
 mod diff_command;
+mod groups;
 mod mutate;
 mod semver_fixtures;
 mod signatures;
@@ -74,9 +75,27 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Groups { spec } => {
+            for (name, description) in groups::list(&spec.or_default(&root))? {
+                println!("{name}\t{description}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { spec, out } => {
             let options = cli::codegen_options(root, &spec, &out);
             let code = codegen::check(&options)?;
+            if maintains_derived_files(&options) {
+                let undeclared = groups::undeclared(&options.root, &groups::list(&options.spec)?)?;
+                if !undeclared.is_empty() {
+                    eprintln!(
+                        "generated-client/Cargo.toml declares no feature for the API group(s) {}.\n  \
+                         help: add `<group> = []` to its [features] (and to `default` if a \
+                         backend that signs users in needs it)",
+                        undeclared.join(", ")
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
             if maintains_derived_files(&options) {
                 let stale = derived::stale(&options.root, &options.spec)?;
                 if !stale.is_empty() {

@@ -100,6 +100,27 @@ pub fn check(
     for file in files {
         std::fs::write(dir.join("src/generated").join(file.name), &file.contents)?;
     }
+    // Every API group the generated code names is a feature, on by default, so that all of it
+    // is compiled (and an undeclared one is not silently compiled out).
+    let mut groups: Vec<&str> = files
+        .iter()
+        .flat_map(|file| file.contents.split("feature = \"").skip(1))
+        .filter_map(|rest| rest.split_once('"').map(|(name, _)| name))
+        .collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let features = groups
+        .iter()
+        .map(|group| format!("{group:?} = []\n"))
+        .collect::<String>();
+    let quoted: Vec<String> = groups.iter().map(|group| format!("{group:?}")).collect();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "{MANIFEST}\n[features]\ndefault = [{}]\n{features}",
+            quoted.join(", ")
+        ),
+    )?;
     cargo_check(&dir.join("Cargo.toml"), target, true)
 }
 

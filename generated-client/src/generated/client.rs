@@ -4,6 +4,7 @@
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    #[cfg(feature = "session")]
     ///One sign-in of the user. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -36,12 +37,14 @@ pub mod types {
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "session")]
     impl AuthHistoryEntry {
         ///A builder of [`AuthHistoryEntry`], with every field at its default.
         pub fn builder() -> builder::AuthHistoryEntry {
             Default::default()
         }
     }
+    #[cfg(feature = "session")]
     ///The sign-ins wrapped in an object, the shape the published description declares.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -54,28 +57,33 @@ pub mod types {
         )]
         pub auth_history: ::std::vec::Vec<AuthHistoryEntry>,
     }
+    #[cfg(feature = "session")]
     impl AuthHistoryEnvelope {
         ///A builder of [`AuthHistoryEnvelope`], with every field at its default.
         pub fn builder() -> builder::AuthHistoryEnvelope {
             Default::default()
         }
     }
+    #[cfg(feature = "session")]
     ///The sign-ins as a bare array, the shape the SDKs read.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     #[non_exhaustive]
     pub struct AuthHistoryList(pub ::std::vec::Vec<AuthHistoryEntry>);
+    #[cfg(feature = "session")]
     impl ::std::ops::Deref for AuthHistoryList {
         type Target = ::std::vec::Vec<AuthHistoryEntry>;
         fn deref(&self) -> &::std::vec::Vec<AuthHistoryEntry> {
             &self.0
         }
     }
+    #[cfg(feature = "session")]
     impl ::std::convert::From<AuthHistoryList> for ::std::vec::Vec<AuthHistoryEntry> {
         fn from(value: AuthHistoryList) -> Self {
             value.0
         }
     }
+    #[cfg(feature = "session")]
     impl ::std::convert::From<::std::vec::Vec<AuthHistoryEntry>> for AuthHistoryList {
         fn from(value: ::std::vec::Vec<AuthHistoryEntry>) -> Self {
             Self(value)
@@ -107,6 +115,7 @@ pub mod types {
             Default::default()
         }
     }
+    #[cfg(feature = "session")]
     ///A public key (RFC 7517). RSA keys carry `n` and `e`; elliptic-curve keys carry `crv`, `x` and `y`; Ed25519 keys (RFC 8037, `kty` `OKP`) carry `crv` and `x`. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -142,12 +151,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub y: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "session")]
     impl Jwk {
         ///A builder of [`Jwk`], with every field at its default.
         pub fn builder() -> builder::Jwk {
             Default::default()
         }
     }
+    #[cfg(feature = "session")]
     ///A JSON Web Key Set (RFC 7517).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -156,6 +167,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub keys: ::std::vec::Vec<Jwk>,
     }
+    #[cfg(feature = "session")]
     impl Jwks {
         ///A builder of [`Jwks`], with every field at its default.
         pub fn builder() -> builder::Jwks {
@@ -313,6 +325,7 @@ pub mod types {
             Default::default()
         }
     }
+    #[cfg(any(feature = "magic-link", feature = "otp"))]
     ///Options for sign-in. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -370,12 +383,14 @@ pub mod types {
         )]
         pub tenant_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "magic-link", feature = "otp"))]
     impl LoginOptions {
         ///A builder of [`LoginOptions`], with every field at its default.
         pub fn builder() -> builder::LoginOptions {
             Default::default()
         }
     }
+    #[cfg(feature = "session")]
     ///Optional body of the sign-out operations. Every field is optional; an empty object is what the SDKs send.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -388,12 +403,14 @@ pub mod types {
         )]
         pub logout_type: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "session")]
     impl LogoutRequest {
         ///A builder of [`LogoutRequest`], with every field at its default.
         pub fn builder() -> builder::LogoutRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Body of the magic-link sign-in calls: sends a link, by the delivery method in the path, to an existing user; verifying the link's token signs them in.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
@@ -429,12 +446,14 @@ pub mod types {
         )]
         pub use_recovery: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "magic-link")]
     impl MagicLinkSignInRequest {
         ///A builder of [`MagicLinkSignInRequest`], with every field at its default.
         pub fn builder() -> builder::MagicLinkSignInRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Body of the magic-link sign-up-or-in calls: sends a link, by the delivery method in the path, to the user with `loginId`, registered or not; verifying the link's token signs the user in, creating them first when needed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
@@ -470,12 +489,14 @@ pub mod types {
         )]
         pub use_recovery: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "magic-link")]
     impl MagicLinkSignUpOrInRequest {
         ///A builder of [`MagicLinkSignUpOrInRequest`], with every field at its default.
         pub fn builder() -> builder::MagicLinkSignUpOrInRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Body of the magic-link sign-up calls: sends a link, by the delivery method in the path, to a new user with `loginId`; verifying the link's token completes the sign-up.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
@@ -502,12 +523,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user: ::std::option::Option<SignUpUser>,
     }
+    #[cfg(feature = "magic-link")]
     impl MagicLinkSignUpRequest {
         ///A builder of [`MagicLinkSignUpRequest`], with every field at its default.
         pub fn builder() -> builder::MagicLinkSignUpRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Body of the magic-link verify call: the token from a link the user opened, exchanged for the user's tokens. Sending a new link does not invalidate earlier ones.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[non_exhaustive]
@@ -515,6 +538,7 @@ pub mod types {
         ///The `t` query parameter of the link the user opened.
         pub token: ::std::string::String,
     }
+    #[cfg(feature = "magic-link")]
     impl ::std::fmt::Debug for MagicLinkVerifyRequest {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("MagicLinkVerifyRequest")
@@ -522,12 +546,14 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "magic-link")]
     impl MagicLinkVerifyRequest {
         ///A builder of [`MagicLinkVerifyRequest`], with every field at its default.
         pub fn builder() -> builder::MagicLinkVerifyRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Where a link was sent by email.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -539,12 +565,14 @@ pub mod types {
         )]
         pub masked_email: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "magic-link")]
     impl MaskedEmail {
         ///A builder of [`MaskedEmail`], with every field at its default.
         pub fn builder() -> builder::MaskedEmail {
             Default::default()
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Where a link was sent by phone.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -556,12 +584,14 @@ pub mod types {
         )]
         pub masked_phone: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "magic-link")]
     impl MaskedPhone {
         ///A builder of [`MaskedPhone`], with every field at its default.
         pub fn builder() -> builder::MaskedPhone {
             Default::default()
         }
     }
+    #[cfg(feature = "session")]
     ///The user's sign-ins: a bare array (expected) or an object holding the array under `authHistory`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -572,16 +602,19 @@ pub mod types {
         ///The sign-ins wrapped in an object, the shape the published description declares.
         Envelope(AuthHistoryEnvelope),
     }
+    #[cfg(feature = "session")]
     impl ::std::convert::From<AuthHistoryList> for MeAuthHistoryResponse {
         fn from(value: AuthHistoryList) -> Self {
             Self::List(value)
         }
     }
+    #[cfg(feature = "session")]
     impl ::std::convert::From<AuthHistoryEnvelope> for MeAuthHistoryResponse {
         fn from(value: AuthHistoryEnvelope) -> Self {
             Self::Envelope(value)
         }
     }
+    #[cfg(feature = "session")]
     ///A tenant the user belongs to. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -603,12 +636,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "session")]
     impl MyTenant {
         ///A builder of [`MyTenant`], with every field at its default.
         pub fn builder() -> builder::MyTenant {
             Default::default()
         }
     }
+    #[cfg(feature = "session")]
     ///Which tenants to return: set exactly one of `dct` (true) and `ids`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -620,12 +655,14 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub ids: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "session")]
     impl MyTenantsRequest {
         ///A builder of [`MyTenantsRequest`], with every field at its default.
         pub fn builder() -> builder::MyTenantsRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "session")]
     ///The user's tenants that `MyTenantsRequest` selected.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -634,12 +671,14 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tenants: ::std::vec::Vec<MyTenant>,
     }
+    #[cfg(feature = "session")]
     impl MyTenantsResponse {
         ///A builder of [`MyTenantsResponse`], with every field at its default.
         pub fn builder() -> builder::MyTenantsResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "session")]
     ///Tokens from a refresh that is allowed to find no session: every field is optional, and the service leaves out empty ones, so the body may be `{}`. It never carries the user's details.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     #[non_exhaustive]
@@ -732,6 +771,7 @@ pub mod types {
         )]
         pub trusted_device_jwt: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "session")]
     impl ::std::fmt::Debug for OptionalJwtResponse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("OptionalJwtResponse")
@@ -759,12 +799,14 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "session")]
     impl OptionalJwtResponse {
         ///A builder of [`OptionalJwtResponse`], with every field at its default.
         pub fn builder() -> builder::OptionalJwtResponse {
             Default::default()
         }
     }
+    #[cfg(feature = "otp")]
     ///Where a code was sent by email.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -782,12 +824,14 @@ pub mod types {
         )]
         pub verification_attempts: ::std::option::Option<i32>,
     }
+    #[cfg(feature = "otp")]
     impl OtpMaskedEmail {
         ///A builder of [`OtpMaskedEmail`], with every field at its default.
         pub fn builder() -> builder::OtpMaskedEmail {
             Default::default()
         }
     }
+    #[cfg(feature = "otp")]
     ///Where a code was sent by phone.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -805,12 +849,14 @@ pub mod types {
         )]
         pub verification_attempts: ::std::option::Option<i32>,
     }
+    #[cfg(feature = "otp")]
     impl OtpMaskedPhone {
         ///A builder of [`OtpMaskedPhone`], with every field at its default.
         pub fn builder() -> builder::OtpMaskedPhone {
             Default::default()
         }
     }
+    #[cfg(feature = "otp")]
     ///Body of the OTP sign-in calls: sends a code, by the delivery method in the path, to an existing user; verifying the code signs them in. Fails when the login id is not registered.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
@@ -843,12 +889,14 @@ pub mod types {
         )]
         pub use_recovery: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "otp")]
     impl OtpSignInRequest {
         ///A builder of [`OtpSignInRequest`], with every field at its default.
         pub fn builder() -> builder::OtpSignInRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "otp")]
     ///Body of the OTP sign-up-or-in calls: sends a code, by the delivery method in the path, to the user with `loginId`, registered or not; verifying the code signs the user in, creating them first when needed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
@@ -881,12 +929,14 @@ pub mod types {
         )]
         pub use_recovery: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "otp")]
     impl OtpSignUpOrInRequest {
         ///A builder of [`OtpSignUpOrInRequest`], with every field at its default.
         pub fn builder() -> builder::OtpSignUpOrInRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "otp")]
     ///Body of the OTP sign-up calls: sends a code, by the delivery method in the path, to a new user with `loginId`; verifying the code completes the sign-up. Fails when the login id is already registered.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
@@ -910,12 +960,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user: ::std::option::Option<SignUpUser>,
     }
+    #[cfg(feature = "otp")]
     impl OtpSignUpRequest {
         ///A builder of [`OtpSignUpRequest`], with every field at its default.
         pub fn builder() -> builder::OtpSignUpRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "otp")]
     ///Body of the OTP verify calls: the code sent by a sign-up, sign-in or update call with the same delivery method, exchanged for the user's tokens.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     #[non_exhaustive]
@@ -926,6 +978,7 @@ pub mod types {
         #[serde(rename = "loginId")]
         pub login_id: ::std::string::String,
     }
+    #[cfg(feature = "otp")]
     impl ::std::fmt::Debug for OtpVerifyRequest {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("OtpVerifyRequest")
@@ -934,12 +987,14 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "otp")]
     impl OtpVerifyRequest {
         ///A builder of [`OtpVerifyRequest`], with every field at its default.
         pub fn builder() -> builder::OtpVerifyRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "session")]
     ///Optional body of the refresh operations. Every field is optional; an empty object is what most callers send.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     #[non_exhaustive]
@@ -951,6 +1006,7 @@ pub mod types {
         )]
         pub external_token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "session")]
     impl ::std::fmt::Debug for RefreshSessionRequest {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("RefreshSessionRequest")
@@ -961,6 +1017,7 @@ pub mod types {
                 .finish()
         }
     }
+    #[cfg(feature = "session")]
     impl RefreshSessionRequest {
         ///A builder of [`RefreshSessionRequest`], with every field at its default.
         pub fn builder() -> builder::RefreshSessionRequest {
@@ -1147,6 +1204,7 @@ pub mod types {
             Default::default()
         }
     }
+    #[cfg(feature = "session")]
     ///Body of tenant selection: the tenant to make the current one; the tokens returned carry it in their `dct` claim.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
@@ -1154,12 +1212,14 @@ pub mod types {
         ///Id of the tenant to record in the `dct` claim of the new tokens.
         pub tenant: ::std::string::String,
     }
+    #[cfg(feature = "session")]
     impl SelectTenantRequest {
         ///A builder of [`SelectTenantRequest`], with every field at its default.
         pub fn builder() -> builder::SelectTenantRequest {
             Default::default()
         }
     }
+    #[cfg(any(feature = "magic-link", feature = "otp"))]
     ///Options for sign-up and sign-up-or-in. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -1204,12 +1264,14 @@ pub mod types {
         )]
         pub tenant_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "magic-link", feature = "otp"))]
     impl SignUpLoginOptions {
         ///A builder of [`SignUpLoginOptions`], with every field at its default.
         pub fn builder() -> builder::SignUpLoginOptions {
             Default::default()
         }
     }
+    #[cfg(any(feature = "magic-link", feature = "otp"))]
     ///Details of the user to create. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -1242,12 +1304,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "magic-link", feature = "otp"))]
     impl SignUpUser {
         ///A builder of [`SignUpUser`], with every field at its default.
         pub fn builder() -> builder::SignUpUser {
             Default::default()
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Body of the magic-link email update: sends a link to the signed-in user's new email address; verifying the link's token completes the change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
@@ -1304,12 +1368,14 @@ pub mod types {
         #[serde(rename = "URI", skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "magic-link")]
     impl UpdateEmailMagicLinkRequest {
         ///A builder of [`UpdateEmailMagicLinkRequest`], with every field at its default.
         pub fn builder() -> builder::UpdateEmailMagicLinkRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "otp")]
     ///Body of the OTP email update: sends a code to the signed-in user's new email address; verifying the code with the email verify call completes the change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
@@ -1366,12 +1432,14 @@ pub mod types {
             ::std::string::String,
         >,
     }
+    #[cfg(feature = "otp")]
     impl UpdateEmailOtpRequest {
         ///A builder of [`UpdateEmailOtpRequest`], with every field at its default.
         pub fn builder() -> builder::UpdateEmailOtpRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Body of the magic-link phone updates: sends a link to the signed-in user's new phone number by the delivery method in the path; verifying the link's token completes the change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
@@ -1428,12 +1496,14 @@ pub mod types {
         #[serde(rename = "URI", skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "magic-link")]
     impl UpdatePhoneMagicLinkRequest {
         ///A builder of [`UpdatePhoneMagicLinkRequest`], with every field at its default.
         pub fn builder() -> builder::UpdatePhoneMagicLinkRequest {
             Default::default()
         }
     }
+    #[cfg(feature = "otp")]
     ///Body of the OTP phone updates: sends a code to the signed-in user's new phone number by the delivery method in the path; verifying the code with the matching verify call completes the change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
@@ -1490,6 +1560,7 @@ pub mod types {
             ::std::string::String,
         >,
     }
+    #[cfg(feature = "otp")]
     impl UpdatePhoneOtpRequest {
         ///A builder of [`UpdatePhoneOtpRequest`], with every field at its default.
         pub fn builder() -> builder::UpdatePhoneOtpRequest {
@@ -1529,6 +1600,7 @@ pub mod types {
             Default::default()
         }
     }
+    #[cfg(feature = "session")]
     ///The result of validating a session JWT on the service: its claims.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
@@ -1541,6 +1613,7 @@ pub mod types {
         )]
         pub parsed_jwt: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    #[cfg(feature = "session")]
     impl ValidateSessionResponse {
         ///A builder of [`ValidateSessionResponse`], with every field at its default.
         pub fn builder() -> builder::ValidateSessionResponse {
@@ -1549,6 +1622,7 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[cfg(feature = "session")]
         ///A builder of [`super::AuthHistoryEntry`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -1578,6 +1652,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "session")]
         impl ::std::default::Default for AuthHistoryEntry {
             fn default() -> Self {
                 Self {
@@ -1590,6 +1665,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         impl AuthHistoryEntry {
             ///City located from the IP address.
             pub fn city<T>(mut self, value: T) -> Self
@@ -1670,6 +1746,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::TryFrom<AuthHistoryEntry> for super::AuthHistoryEntry {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1685,6 +1762,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::From<super::AuthHistoryEntry> for AuthHistoryEntry {
             fn from(value: super::AuthHistoryEntry) -> Self {
                 Self {
@@ -1697,6 +1775,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         ///A builder of [`super::AuthHistoryEnvelope`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -1706,6 +1785,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "session")]
         impl ::std::default::Default for AuthHistoryEnvelope {
             fn default() -> Self {
                 Self {
@@ -1713,6 +1793,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         impl AuthHistoryEnvelope {
             ///The user's sign-ins.
             pub fn auth_history<T>(mut self, value: T) -> Self
@@ -1728,6 +1809,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::TryFrom<AuthHistoryEnvelope>
         for super::AuthHistoryEnvelope {
             type Error = super::error::ConversionError;
@@ -1739,6 +1821,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::From<super::AuthHistoryEnvelope> for AuthHistoryEnvelope {
             fn from(value: super::AuthHistoryEnvelope) -> Self {
                 Self {
@@ -1836,6 +1919,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         ///A builder of [`super::Jwk`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -1881,6 +1965,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "session")]
         impl ::std::default::Default for Jwk {
             fn default() -> Self {
                 Self {
@@ -1897,6 +1982,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         impl Jwk {
             ///Signature algorithm, such as `RS256` or `ES384`.
             pub fn alg<T>(mut self, value: T) -> Self
@@ -2021,6 +2107,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::TryFrom<Jwk> for super::Jwk {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2040,6 +2127,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::From<super::Jwk> for Jwk {
             fn from(value: super::Jwk) -> Self {
                 Self {
@@ -2056,6 +2144,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         ///A builder of [`super::Jwks`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -2065,6 +2154,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "session")]
         impl ::std::default::Default for Jwks {
             fn default() -> Self {
                 Self {
@@ -2072,6 +2162,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         impl Jwks {
             ///The project's public signing keys; a JWT names the key that signed it by `kid`.
             pub fn keys<T>(mut self, value: T) -> Self
@@ -2087,6 +2178,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::TryFrom<Jwks> for super::Jwks {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2095,6 +2187,7 @@ pub mod types {
                 Ok(Self { keys: value.keys? })
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::From<super::Jwks> for Jwks {
             fn from(value: super::Jwks) -> Self {
                 Self { keys: Ok(value.keys) }
@@ -2553,6 +2646,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         ///A builder of [`super::LoginOptions`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -2599,6 +2693,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl ::std::default::Default for LoginOptions {
             fn default() -> Self {
                 Self {
@@ -2614,6 +2709,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl LoginOptions {
             ///Extra claims to put in the issued session JWT. `null` means none (the Python SDK sends it so).
             pub fn custom_claims<T>(mut self, value: T) -> Self
@@ -2748,6 +2844,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl ::std::convert::TryFrom<LoginOptions> for super::LoginOptions {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2766,6 +2863,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl ::std::convert::From<super::LoginOptions> for LoginOptions {
             fn from(value: super::LoginOptions) -> Self {
                 Self {
@@ -2781,6 +2879,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         ///A builder of [`super::LogoutRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -2790,6 +2889,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "session")]
         impl ::std::default::Default for LogoutRequest {
             fn default() -> Self {
                 Self {
@@ -2797,6 +2897,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         impl LogoutRequest {
             ///Declared by the published description without documented values; no SDK sends it.
             pub fn logout_type<T>(mut self, value: T) -> Self
@@ -2812,6 +2913,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::TryFrom<LogoutRequest> for super::LogoutRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -2822,6 +2924,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::From<super::LogoutRequest> for LogoutRequest {
             fn from(value: super::LogoutRequest) -> Self {
                 Self {
@@ -2829,6 +2932,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
         ///A builder of [`super::MagicLinkSignInRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -2858,6 +2962,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::default::Default for MagicLinkSignInRequest {
             fn default() -> Self {
                 Self {
@@ -2870,6 +2975,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl MagicLinkSignInRequest {
             ///The login id of the existing user.
             pub fn login_id<T>(mut self, value: T) -> Self
@@ -2950,6 +3057,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::TryFrom<MagicLinkSignInRequest>
         for super::MagicLinkSignInRequest {
             type Error = super::error::ConversionError;
@@ -2966,6 +3074,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::From<super::MagicLinkSignInRequest>
         for MagicLinkSignInRequest {
             fn from(value: super::MagicLinkSignInRequest) -> Self {
@@ -2979,6 +3088,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
         ///A builder of [`super::MagicLinkSignUpOrInRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -3008,6 +3118,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::default::Default for MagicLinkSignUpOrInRequest {
             fn default() -> Self {
                 Self {
@@ -3020,6 +3131,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
+        #[cfg(feature = "magic-link")]
         impl MagicLinkSignUpOrInRequest {
             ///The login id of the user to sign in, or to create.
             pub fn login_id<T>(mut self, value: T) -> Self
@@ -3102,6 +3215,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::TryFrom<MagicLinkSignUpOrInRequest>
         for super::MagicLinkSignUpOrInRequest {
             type Error = super::error::ConversionError;
@@ -3118,6 +3232,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::From<super::MagicLinkSignUpOrInRequest>
         for MagicLinkSignUpOrInRequest {
             fn from(value: super::MagicLinkSignUpOrInRequest) -> Self {
@@ -3131,6 +3246,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
         ///A builder of [`super::MagicLinkSignUpRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -3156,6 +3272,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::default::Default for MagicLinkSignUpRequest {
             fn default() -> Self {
                 Self {
@@ -3167,6 +3284,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
+        #[cfg(feature = "magic-link")]
         impl MagicLinkSignUpRequest {
             ///The login id of the new user (an email address or a phone number).
             pub fn login_id<T>(mut self, value: T) -> Self
@@ -3236,6 +3355,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::TryFrom<MagicLinkSignUpRequest>
         for super::MagicLinkSignUpRequest {
             type Error = super::error::ConversionError;
@@ -3251,6 +3371,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::From<super::MagicLinkSignUpRequest>
         for MagicLinkSignUpRequest {
             fn from(value: super::MagicLinkSignUpRequest) -> Self {
@@ -3263,12 +3384,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
         ///A builder of [`super::MagicLinkVerifyRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone)]
         #[non_exhaustive]
         pub struct MagicLinkVerifyRequest {
             token: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::fmt::Debug for MagicLinkVerifyRequest {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("MagicLinkVerifyRequest")
@@ -3276,6 +3399,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::default::Default for MagicLinkVerifyRequest {
             fn default() -> Self {
                 Self {
@@ -3283,6 +3407,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
         impl MagicLinkVerifyRequest {
             ///The `t` query parameter of the link the user opened.
             pub fn token<T>(mut self, value: T) -> Self
@@ -3298,6 +3423,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::TryFrom<MagicLinkVerifyRequest>
         for super::MagicLinkVerifyRequest {
             type Error = super::error::ConversionError;
@@ -3307,12 +3433,14 @@ pub mod types {
                 Ok(Self { token: value.token? })
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::From<super::MagicLinkVerifyRequest>
         for MagicLinkVerifyRequest {
             fn from(value: super::MagicLinkVerifyRequest) -> Self {
                 Self { token: Ok(value.token) }
             }
         }
+        #[cfg(feature = "magic-link")]
         ///A builder of [`super::MaskedEmail`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -3322,6 +3450,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::default::Default for MaskedEmail {
             fn default() -> Self {
                 Self {
@@ -3329,6 +3458,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
         impl MaskedEmail {
             ///The address with most characters hidden, such as `j***@example.com`.
             pub fn masked_email<T>(mut self, value: T) -> Self
@@ -3344,6 +3474,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::TryFrom<MaskedEmail> for super::MaskedEmail {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3354,6 +3485,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::From<super::MaskedEmail> for MaskedEmail {
             fn from(value: super::MaskedEmail) -> Self {
                 Self {
@@ -3361,6 +3493,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
         ///A builder of [`super::MaskedPhone`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -3370,6 +3503,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::default::Default for MaskedPhone {
             fn default() -> Self {
                 Self {
@@ -3377,6 +3511,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
         impl MaskedPhone {
             ///The number with most digits hidden, such as `+*******0123`.
             pub fn masked_phone<T>(mut self, value: T) -> Self
@@ -3392,6 +3527,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::TryFrom<MaskedPhone> for super::MaskedPhone {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3402,6 +3538,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::From<super::MaskedPhone> for MaskedPhone {
             fn from(value: super::MaskedPhone) -> Self {
                 Self {
@@ -3409,6 +3546,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         ///A builder of [`super::MyTenant`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -3426,6 +3564,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "session")]
         impl ::std::default::Default for MyTenant {
             fn default() -> Self {
                 Self {
@@ -3435,6 +3574,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         impl MyTenant {
             ///Values of the tenant's custom attributes, keyed by attribute name.
             pub fn custom_attributes<T>(mut self, value: T) -> Self
@@ -3478,6 +3618,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::TryFrom<MyTenant> for super::MyTenant {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3490,6 +3631,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::From<super::MyTenant> for MyTenant {
             fn from(value: super::MyTenant) -> Self {
                 Self {
@@ -3499,6 +3641,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         ///A builder of [`super::MyTenantsRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -3512,6 +3655,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "session")]
         impl ::std::default::Default for MyTenantsRequest {
             fn default() -> Self {
                 Self {
@@ -3520,6 +3664,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         impl MyTenantsRequest {
             ///True to return only the tenant currently selected in the session (its `dct` claim).
             pub fn dct<T>(mut self, value: T) -> Self
@@ -3548,6 +3693,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::TryFrom<MyTenantsRequest> for super::MyTenantsRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3559,6 +3705,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::From<super::MyTenantsRequest> for MyTenantsRequest {
             fn from(value: super::MyTenantsRequest) -> Self {
                 Self {
@@ -3567,6 +3714,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         ///A builder of [`super::MyTenantsResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -3576,6 +3724,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "session")]
         impl ::std::default::Default for MyTenantsResponse {
             fn default() -> Self {
                 Self {
@@ -3583,6 +3732,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         impl MyTenantsResponse {
             ///The selected tenants.
             pub fn tenants<T>(mut self, value: T) -> Self
@@ -3598,6 +3748,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::TryFrom<MyTenantsResponse> for super::MyTenantsResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -3606,11 +3757,13 @@ pub mod types {
                 Ok(Self { tenants: value.tenants? })
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::From<super::MyTenantsResponse> for MyTenantsResponse {
             fn from(value: super::MyTenantsResponse) -> Self {
                 Self { tenants: Ok(value.tenants) }
             }
         }
+        #[cfg(feature = "session")]
         ///A builder of [`super::OptionalJwtResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone)]
         #[non_exhaustive]
@@ -3676,6 +3829,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "session")]
         impl ::std::fmt::Debug for OptionalJwtResponse {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("OptionalJwtResponse")
@@ -3697,6 +3851,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::default::Default for OptionalJwtResponse {
             fn default() -> Self {
                 Self {
@@ -3718,6 +3873,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         impl OptionalJwtResponse {
             ///The claims of the issued session JWT as an object; the web SDK passes them to its claims-change listeners.
             pub fn claims<T>(mut self, value: T) -> Self
@@ -3933,6 +4089,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::TryFrom<OptionalJwtResponse>
         for super::OptionalJwtResponse {
             type Error = super::error::ConversionError;
@@ -3958,6 +4115,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::From<super::OptionalJwtResponse> for OptionalJwtResponse {
             fn from(value: super::OptionalJwtResponse) -> Self {
                 Self {
@@ -3979,6 +4137,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         ///A builder of [`super::OtpMaskedEmail`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -3992,6 +4151,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "otp")]
         impl ::std::default::Default for OtpMaskedEmail {
             fn default() -> Self {
                 Self {
@@ -4000,6 +4160,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         impl OtpMaskedEmail {
             ///The address with most characters hidden, such as `j***@example.com`.
             pub fn masked_email<T>(mut self, value: T) -> Self
@@ -4030,6 +4191,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::TryFrom<OtpMaskedEmail> for super::OtpMaskedEmail {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4041,6 +4203,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::From<super::OtpMaskedEmail> for OtpMaskedEmail {
             fn from(value: super::OtpMaskedEmail) -> Self {
                 Self {
@@ -4049,6 +4212,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         ///A builder of [`super::OtpMaskedPhone`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -4062,6 +4226,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "otp")]
         impl ::std::default::Default for OtpMaskedPhone {
             fn default() -> Self {
                 Self {
@@ -4070,6 +4235,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         impl OtpMaskedPhone {
             ///The number with most digits hidden, such as `+*******0123`.
             pub fn masked_phone<T>(mut self, value: T) -> Self
@@ -4100,6 +4266,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::TryFrom<OtpMaskedPhone> for super::OtpMaskedPhone {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4111,6 +4278,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::From<super::OtpMaskedPhone> for OtpMaskedPhone {
             fn from(value: super::OtpMaskedPhone) -> Self {
                 Self {
@@ -4119,6 +4287,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         ///A builder of [`super::OtpSignInRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -4144,6 +4313,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "otp")]
         impl ::std::default::Default for OtpSignInRequest {
             fn default() -> Self {
                 Self {
@@ -4155,6 +4325,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl OtpSignInRequest {
             ///The login id of the existing user.
             pub fn login_id<T>(mut self, value: T) -> Self
@@ -4222,6 +4394,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::TryFrom<OtpSignInRequest> for super::OtpSignInRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4236,6 +4409,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::From<super::OtpSignInRequest> for OtpSignInRequest {
             fn from(value: super::OtpSignInRequest) -> Self {
                 Self {
@@ -4247,6 +4421,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         ///A builder of [`super::OtpSignUpOrInRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -4272,6 +4447,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "otp")]
         impl ::std::default::Default for OtpSignUpOrInRequest {
             fn default() -> Self {
                 Self {
@@ -4283,6 +4459,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
+        #[cfg(feature = "otp")]
         impl OtpSignUpOrInRequest {
             ///The login id of the user to sign in, or to create.
             pub fn login_id<T>(mut self, value: T) -> Self
@@ -4352,6 +4530,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::TryFrom<OtpSignUpOrInRequest>
         for super::OtpSignUpOrInRequest {
             type Error = super::error::ConversionError;
@@ -4367,6 +4546,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::From<super::OtpSignUpOrInRequest> for OtpSignUpOrInRequest {
             fn from(value: super::OtpSignUpOrInRequest) -> Self {
                 Self {
@@ -4378,6 +4558,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         ///A builder of [`super::OtpSignUpRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -4399,6 +4580,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "otp")]
         impl ::std::default::Default for OtpSignUpRequest {
             fn default() -> Self {
                 Self {
@@ -4409,6 +4591,8 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
+        #[cfg(feature = "otp")]
         impl OtpSignUpRequest {
             ///The login id of the new user (an email address or a phone number).
             pub fn login_id<T>(mut self, value: T) -> Self
@@ -4465,6 +4649,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::TryFrom<OtpSignUpRequest> for super::OtpSignUpRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4478,6 +4663,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::From<super::OtpSignUpRequest> for OtpSignUpRequest {
             fn from(value: super::OtpSignUpRequest) -> Self {
                 Self {
@@ -4488,6 +4674,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         ///A builder of [`super::OtpVerifyRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone)]
         #[non_exhaustive]
@@ -4498,6 +4685,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "otp")]
         impl ::std::fmt::Debug for OtpVerifyRequest {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("OtpVerifyRequest")
@@ -4506,6 +4694,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::default::Default for OtpVerifyRequest {
             fn default() -> Self {
                 Self {
@@ -4514,6 +4703,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         impl OtpVerifyRequest {
             ///The code the user received.
             pub fn code<T>(mut self, value: T) -> Self
@@ -4542,6 +4732,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::TryFrom<OtpVerifyRequest> for super::OtpVerifyRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -4553,6 +4744,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::From<super::OtpVerifyRequest> for OtpVerifyRequest {
             fn from(value: super::OtpVerifyRequest) -> Self {
                 Self {
@@ -4561,6 +4753,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         ///A builder of [`super::RefreshSessionRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone)]
         #[non_exhaustive]
@@ -4570,6 +4763,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "session")]
         impl ::std::fmt::Debug for RefreshSessionRequest {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("RefreshSessionRequest")
@@ -4577,6 +4771,7 @@ pub mod types {
                     .finish()
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::default::Default for RefreshSessionRequest {
             fn default() -> Self {
                 Self {
@@ -4584,6 +4779,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         impl RefreshSessionRequest {
             ///A token from another identity provider, exchanged for a Descope session while migrating sessions.
             pub fn external_token<T>(mut self, value: T) -> Self
@@ -4601,6 +4797,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::TryFrom<RefreshSessionRequest>
         for super::RefreshSessionRequest {
             type Error = super::error::ConversionError;
@@ -4612,6 +4809,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::From<super::RefreshSessionRequest>
         for RefreshSessionRequest {
             fn from(value: super::RefreshSessionRequest) -> Self {
@@ -5348,12 +5546,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         ///A builder of [`super::SelectTenantRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub struct SelectTenantRequest {
             tenant: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "session")]
         impl ::std::default::Default for SelectTenantRequest {
             fn default() -> Self {
                 Self {
@@ -5361,6 +5561,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         impl SelectTenantRequest {
             ///Id of the tenant to record in the `dct` claim of the new tokens.
             pub fn tenant<T>(mut self, value: T) -> Self
@@ -5376,6 +5577,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::TryFrom<SelectTenantRequest>
         for super::SelectTenantRequest {
             type Error = super::error::ConversionError;
@@ -5385,11 +5587,13 @@ pub mod types {
                 Ok(Self { tenant: value.tenant? })
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::From<super::SelectTenantRequest> for SelectTenantRequest {
             fn from(value: super::SelectTenantRequest) -> Self {
                 Self { tenant: Ok(value.tenant) }
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         ///A builder of [`super::SignUpLoginOptions`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -5424,6 +5628,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl ::std::default::Default for SignUpLoginOptions {
             fn default() -> Self {
                 Self {
@@ -5436,6 +5641,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl SignUpLoginOptions {
             ///Extra claims to put in the issued session JWT. `null` means none (the Python SDK sends it so).
             pub fn custom_claims<T>(mut self, value: T) -> Self
@@ -5529,6 +5735,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl ::std::convert::TryFrom<SignUpLoginOptions> for super::SignUpLoginOptions {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5544,6 +5751,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl ::std::convert::From<super::SignUpLoginOptions> for SignUpLoginOptions {
             fn from(value: super::SignUpLoginOptions) -> Self {
                 Self {
@@ -5556,6 +5764,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         ///A builder of [`super::SignUpUser`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -5585,6 +5794,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl ::std::default::Default for SignUpUser {
             fn default() -> Self {
                 Self {
@@ -5597,6 +5807,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl SignUpUser {
             ///Contact email address.
             pub fn email<T>(mut self, value: T) -> Self
@@ -5677,6 +5888,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl ::std::convert::TryFrom<SignUpUser> for super::SignUpUser {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -5692,6 +5904,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "magic-link", feature = "otp"))]
         impl ::std::convert::From<super::SignUpUser> for SignUpUser {
             fn from(value: super::SignUpUser) -> Self {
                 Self {
@@ -5704,6 +5917,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
         ///A builder of [`super::UpdateEmailMagicLinkRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -5749,6 +5963,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::default::Default for UpdateEmailMagicLinkRequest {
             fn default() -> Self {
                 Self {
@@ -5765,6 +5980,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
         impl UpdateEmailMagicLinkRequest {
             ///Also make the new address a login id of the user.
             pub fn add_to_login_ids<T>(mut self, value: T) -> Self
@@ -5910,6 +6126,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::TryFrom<UpdateEmailMagicLinkRequest>
         for super::UpdateEmailMagicLinkRequest {
             type Error = super::error::ConversionError;
@@ -5930,6 +6147,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::From<super::UpdateEmailMagicLinkRequest>
         for UpdateEmailMagicLinkRequest {
             fn from(value: super::UpdateEmailMagicLinkRequest) -> Self {
@@ -5947,6 +6165,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         ///A builder of [`super::UpdateEmailOtpRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -5992,6 +6211,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "otp")]
         impl ::std::default::Default for UpdateEmailOtpRequest {
             fn default() -> Self {
                 Self {
@@ -6008,6 +6228,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         impl UpdateEmailOtpRequest {
             ///Also make the new address a login id of the user.
             pub fn add_to_login_ids<T>(mut self, value: T) -> Self
@@ -6153,6 +6374,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::TryFrom<UpdateEmailOtpRequest>
         for super::UpdateEmailOtpRequest {
             type Error = super::error::ConversionError;
@@ -6173,6 +6395,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::From<super::UpdateEmailOtpRequest>
         for UpdateEmailOtpRequest {
             fn from(value: super::UpdateEmailOtpRequest) -> Self {
@@ -6190,6 +6413,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
         ///A builder of [`super::UpdatePhoneMagicLinkRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -6235,6 +6459,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::default::Default for UpdatePhoneMagicLinkRequest {
             fn default() -> Self {
                 Self {
@@ -6251,6 +6476,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "magic-link")]
         impl UpdatePhoneMagicLinkRequest {
             ///Also make the new number a login id of the user.
             pub fn add_to_login_ids<T>(mut self, value: T) -> Self
@@ -6396,6 +6622,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::TryFrom<UpdatePhoneMagicLinkRequest>
         for super::UpdatePhoneMagicLinkRequest {
             type Error = super::error::ConversionError;
@@ -6416,6 +6643,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "magic-link")]
         impl ::std::convert::From<super::UpdatePhoneMagicLinkRequest>
         for UpdatePhoneMagicLinkRequest {
             fn from(value: super::UpdatePhoneMagicLinkRequest) -> Self {
@@ -6433,6 +6661,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         ///A builder of [`super::UpdatePhoneOtpRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -6478,6 +6707,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "otp")]
         impl ::std::default::Default for UpdatePhoneOtpRequest {
             fn default() -> Self {
                 Self {
@@ -6494,6 +6724,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "otp")]
         impl UpdatePhoneOtpRequest {
             ///Also make the new number a login id of the user.
             pub fn add_to_login_ids<T>(mut self, value: T) -> Self
@@ -6639,6 +6870,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::TryFrom<UpdatePhoneOtpRequest>
         for super::UpdatePhoneOtpRequest {
             type Error = super::error::ConversionError;
@@ -6659,6 +6891,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "otp")]
         impl ::std::convert::From<super::UpdatePhoneOtpRequest>
         for UpdatePhoneOtpRequest {
             fn from(value: super::UpdatePhoneOtpRequest) -> Self {
@@ -6784,6 +7017,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         ///A builder of [`super::ValidateSessionResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -6793,6 +7027,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "session")]
         impl ::std::default::Default for ValidateSessionResponse {
             fn default() -> Self {
                 Self {
@@ -6800,6 +7035,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "session")]
         impl ValidateSessionResponse {
             ///The claims of the session JWT, such as `sub`, `exp`, `drn`, `roles`, `permissions`, `tenants` and `dct`, plus any custom claims.
             pub fn parsed_jwt<T>(mut self, value: T) -> Self
@@ -6817,6 +7053,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::TryFrom<ValidateSessionResponse>
         for super::ValidateSessionResponse {
             type Error = super::error::ConversionError;
@@ -6828,6 +7065,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "session")]
         impl ::std::convert::From<super::ValidateSessionResponse>
         for ValidateSessionResponse {
             fn from(value: super::ValidateSessionResponse) -> Self {
@@ -6900,6 +7138,7 @@ impl Client {
     }
 }
 impl Client {
+    #[cfg(feature = "otp")]
     /**Sign up a new user with a one-time code sent by email
 
 Creates a user for `loginId` and sends a one-time code by email to the email address of the new user. Fails when `loginId` already belongs to a user (use the sign-up-or-in operation to accept both). Sending a new code invalidates every code sent earlier for the same login id. The response carries only the masked destination, so the application can tell the user where the code went; finish the flow with the matching verify operation.
@@ -6929,6 +7168,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign in an existing user with a one-time code sent by email
 
 Sends a one-time code by email to the existing user identified by `loginId`. Fails when no user has that login id. Sending a new code invalidates every code sent earlier for the same login id. For step-up (`loginOptions.stepup`) or multi-factor (`loginOptions.mfa`) sign-in, authenticate with the signed-in user's refresh JWT as well as the project id. The response carries only the masked destination; finish the flow with the matching verify operation.
@@ -6958,6 +7198,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign up or sign in a user with a one-time code sent by email
 
 Sends a one-time code by email to the user identified by `loginId`, creating the user first when the login id is new. Sending a new code invalidates every code sent earlier for the same login id. The response carries only the masked destination; finish the flow with the matching verify operation.
@@ -6987,6 +7228,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Verify a one-time code sent by email
 
 Completes a sign-up, sign-in or update flow that sent a code by email. Only the most recent code sent to the login id is accepted, and too many wrong attempts lock the code. On success the user is signed in: the response holds the session JWT and the refresh JWT (which may instead arrive in the `DS` and `DSR` cookies when the project delivers tokens in cookies) and the user's details.
@@ -7018,6 +7260,7 @@ let response = client
                     .code(::std::convert::Into::<::std::string::String>::into(code))
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign up a new user with a one-time code sent by SMS
 
 Creates a user for `loginId` and sends a one-time code by SMS to the phone number of the new user. Fails when `loginId` already belongs to a user (use the sign-up-or-in operation to accept both). Sending a new code invalidates every code sent earlier for the same login id. The response carries only the masked destination, so the application can tell the user where the code went; finish the flow with the matching verify operation.
@@ -7047,6 +7290,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign in an existing user with a one-time code sent by SMS
 
 Sends a one-time code by SMS to the existing user identified by `loginId`. Fails when no user has that login id. Sending a new code invalidates every code sent earlier for the same login id. For step-up (`loginOptions.stepup`) or multi-factor (`loginOptions.mfa`) sign-in, authenticate with the signed-in user's refresh JWT as well as the project id. The response carries only the masked destination; finish the flow with the matching verify operation.
@@ -7076,6 +7320,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign up or sign in a user with a one-time code sent by SMS
 
 Sends a one-time code by SMS to the user identified by `loginId`, creating the user first when the login id is new. Sending a new code invalidates every code sent earlier for the same login id. The response carries only the masked destination; finish the flow with the matching verify operation.
@@ -7105,6 +7350,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Verify a one-time code sent by SMS
 
 Completes a sign-up, sign-in or update flow that sent a code by SMS. Only the most recent code sent to the login id is accepted, and too many wrong attempts lock the code. On success the user is signed in: the response holds the session JWT and the refresh JWT (which may instead arrive in the `DS` and `DSR` cookies when the project delivers tokens in cookies) and the user's details.
@@ -7136,6 +7382,7 @@ let response = client
                     .code(::std::convert::Into::<::std::string::String>::into(code))
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign up a new user with a one-time code sent by a voice call
 
 Creates a user for `loginId` and sends a one-time code by a voice call to the phone number of the new user. Fails when `loginId` already belongs to a user (use the sign-up-or-in operation to accept both). Sending a new code invalidates every code sent earlier for the same login id. The response carries only the masked destination, so the application can tell the user where the code went; finish the flow with the matching verify operation.
@@ -7165,6 +7412,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign in an existing user with a one-time code sent by a voice call
 
 Sends a one-time code by a voice call to the existing user identified by `loginId`. Fails when no user has that login id. Sending a new code invalidates every code sent earlier for the same login id. For step-up (`loginOptions.stepup`) or multi-factor (`loginOptions.mfa`) sign-in, authenticate with the signed-in user's refresh JWT as well as the project id. The response carries only the masked destination; finish the flow with the matching verify operation.
@@ -7194,6 +7442,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign up or sign in a user with a one-time code sent by a voice call
 
 Sends a one-time code by a voice call to the user identified by `loginId`, creating the user first when the login id is new. Sending a new code invalidates every code sent earlier for the same login id. The response carries only the masked destination; finish the flow with the matching verify operation.
@@ -7223,6 +7472,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Verify a one-time code sent by a voice call
 
 Completes a sign-up, sign-in or update flow that sent a code by a voice call. Only the most recent code sent to the login id is accepted, and too many wrong attempts lock the code. On success the user is signed in: the response holds the session JWT and the refresh JWT (which may instead arrive in the `DS` and `DSR` cookies when the project delivers tokens in cookies) and the user's details.
@@ -7254,6 +7504,7 @@ let response = client
                     .code(::std::convert::Into::<::std::string::String>::into(code))
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign up a new user with a one-time code sent by WhatsApp
 
 Creates a user for `loginId` and sends a one-time code by WhatsApp to the phone number of the new user. Fails when `loginId` already belongs to a user (use the sign-up-or-in operation to accept both). Sending a new code invalidates every code sent earlier for the same login id. The response carries only the masked destination, so the application can tell the user where the code went; finish the flow with the matching verify operation.
@@ -7283,6 +7534,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign in an existing user with a one-time code sent by WhatsApp
 
 Sends a one-time code by WhatsApp to the existing user identified by `loginId`. Fails when no user has that login id. Sending a new code invalidates every code sent earlier for the same login id. For step-up (`loginOptions.stepup`) or multi-factor (`loginOptions.mfa`) sign-in, authenticate with the signed-in user's refresh JWT as well as the project id. The response carries only the masked destination; finish the flow with the matching verify operation.
@@ -7312,6 +7564,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign up or sign in a user with a one-time code sent by WhatsApp
 
 Sends a one-time code by WhatsApp to the user identified by `loginId`, creating the user first when the login id is new. Sending a new code invalidates every code sent earlier for the same login id. The response carries only the masked destination; finish the flow with the matching verify operation.
@@ -7341,6 +7594,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Verify a one-time code sent by WhatsApp
 
 Completes a sign-up, sign-in or update flow that sent a code by WhatsApp. Only the most recent code sent to the login id is accepted, and too many wrong attempts lock the code. On success the user is signed in: the response holds the session JWT and the refresh JWT (which may instead arrive in the `DS` and `DSR` cookies when the project delivers tokens in cookies) and the user's details.
@@ -7372,6 +7626,7 @@ let response = client
                     .code(::std::convert::Into::<::std::string::String>::into(code))
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign up a new user with a one-time code sent by instant message
 
 Creates a user for `loginId` and sends a one-time code by instant message to the phone number of the new user. Fails when `loginId` already belongs to a user (use the sign-up-or-in operation to accept both). Sending a new code invalidates every code sent earlier for the same login id. The response carries only the masked destination, so the application can tell the user where the code went; finish the flow with the matching verify operation.
@@ -7401,6 +7656,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign in an existing user with a one-time code sent by instant message
 
 Sends a one-time code by instant message to the existing user identified by `loginId`. Fails when no user has that login id. Sending a new code invalidates every code sent earlier for the same login id. For step-up (`loginOptions.stepup`) or multi-factor (`loginOptions.mfa`) sign-in, authenticate with the signed-in user's refresh JWT as well as the project id. The response carries only the masked destination; finish the flow with the matching verify operation.
@@ -7430,6 +7686,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Sign up or sign in a user with a one-time code sent by instant message
 
 Sends a one-time code by instant message to the user identified by `loginId`, creating the user first when the login id is new. Sending a new code invalidates every code sent earlier for the same login id. The response carries only the masked destination; finish the flow with the matching verify operation.
@@ -7459,6 +7716,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "otp")]
     /**Verify a one-time code sent by instant message
 
 Completes a sign-up, sign-in or update flow that sent a code by instant message. Only the most recent code sent to the login id is accepted, and too many wrong attempts lock the code. On success the user is signed in: the response holds the session JWT and the refresh JWT (which may instead arrive in the `DS` and `DSR` cookies when the project delivers tokens in cookies) and the user's details.
@@ -7490,6 +7748,7 @@ let response = client
                     .code(::std::convert::Into::<::std::string::String>::into(code))
             })
     }
+    #[cfg(feature = "otp")]
     /**Update the signed-in user's email address with a one-time code
 
 Sends a one-time code to the new email address of the signed-in user identified by `loginId`. Requires the user's refresh JWT next to the project id. The address replaces the old one only after the user verifies the code with the email verify operation. With `addToLoginIDs` the address also becomes a login id of the user; `onMergeUseExisting` then decides which user survives when another user already owns it. The response carries only the masked address.
@@ -7524,6 +7783,7 @@ let response = client
                     .email(::std::convert::Into::<::std::string::String>::into(email))
             })
     }
+    #[cfg(feature = "otp")]
     /**Update the signed-in user's phone number with a one-time code sent by SMS
 
 Sends a one-time code by SMS to the new phone number of the signed-in user identified by `loginId`. Requires the user's refresh JWT next to the project id. The number replaces the old one only after the user verifies the code with the matching verify operation. With `addToLoginIDs` the number also becomes a login id of the user; `onMergeUseExisting` then decides which user survives when another user already owns it. The response carries only the masked number.
@@ -7557,6 +7817,7 @@ let response = client
                     .phone(::std::convert::Into::<::std::string::String>::into(phone))
             })
     }
+    #[cfg(feature = "otp")]
     /**Update the signed-in user's phone number with a one-time code sent by a voice call
 
 Sends a one-time code by a voice call to the new phone number of the signed-in user identified by `loginId`. Requires the user's refresh JWT next to the project id. The number replaces the old one only after the user verifies the code with the matching verify operation. With `addToLoginIDs` the number also becomes a login id of the user; `onMergeUseExisting` then decides which user survives when another user already owns it. The response carries only the masked number.
@@ -7590,6 +7851,7 @@ let response = client
                     .phone(::std::convert::Into::<::std::string::String>::into(phone))
             })
     }
+    #[cfg(feature = "otp")]
     /**Update the signed-in user's phone number with a one-time code sent by WhatsApp
 
 Sends a one-time code by WhatsApp to the new phone number of the signed-in user identified by `loginId`. Requires the user's refresh JWT next to the project id. The number replaces the old one only after the user verifies the code with the matching verify operation. With `addToLoginIDs` the number also becomes a login id of the user; `onMergeUseExisting` then decides which user survives when another user already owns it. The response carries only the masked number.
@@ -7623,6 +7885,7 @@ let response = client
                     .phone(::std::convert::Into::<::std::string::String>::into(phone))
             })
     }
+    #[cfg(feature = "otp")]
     /**Update the signed-in user's phone number with a one-time code sent by instant message
 
 Sends a one-time code by instant message to the new phone number of the signed-in user identified by `loginId`. Requires the user's refresh JWT next to the project id. The number replaces the old one only after the user verifies the code with the matching verify operation. With `addToLoginIDs` the number also becomes a login id of the user; `onMergeUseExisting` then decides which user survives when another user already owns it. The response carries only the masked number.
@@ -7656,6 +7919,7 @@ let response = client
                     .phone(::std::convert::Into::<::std::string::String>::into(phone))
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Sign up a new user with a magic link sent by email
 
 Creates a user for `loginId`. Sends a magic link by email: the link is `URI` (or the project's default redirect URL) with the one-time token appended as the `t` query parameter, and the application passes that token to the magic-link verify operation. Sending a new link does not invalidate links sent earlier; each link works once. Fails when `loginId` already belongs to a user. The response carries only the masked destination.
@@ -7686,6 +7950,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Sign in an existing user with a magic link sent by email
 
 Signs in the existing user identified by `loginId`. Sends a magic link by email: the link is `URI` (or the project's default redirect URL) with the one-time token appended as the `t` query parameter, and the application passes that token to the magic-link verify operation. Sending a new link does not invalidate links sent earlier; each link works once. Fails when no user has that login id. For step-up or multi-factor sign-in, authenticate with the signed-in user's refresh JWT as well as the project id. The response carries only the masked destination.
@@ -7716,6 +7981,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Sign up or sign in a user with a magic link sent by email
 
 Signs in the user identified by `loginId`, creating the user first when the login id is new. Sends a magic link by email: the link is `URI` (or the project's default redirect URL) with the one-time token appended as the `t` query parameter, and the application passes that token to the magic-link verify operation. Sending a new link does not invalidate links sent earlier; each link works once. The response carries only the masked destination.
@@ -7746,6 +8012,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Sign up a new user with a magic link sent by SMS
 
 Creates a user for `loginId`. Sends a magic link by SMS: the link is `URI` (or the project's default redirect URL) with the one-time token appended as the `t` query parameter, and the application passes that token to the magic-link verify operation. Sending a new link does not invalidate links sent earlier; each link works once. Fails when `loginId` already belongs to a user. The response carries only the masked destination.
@@ -7776,6 +8043,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Sign in an existing user with a magic link sent by SMS
 
 Signs in the existing user identified by `loginId`. Sends a magic link by SMS: the link is `URI` (or the project's default redirect URL) with the one-time token appended as the `t` query parameter, and the application passes that token to the magic-link verify operation. Sending a new link does not invalidate links sent earlier; each link works once. Fails when no user has that login id. For step-up or multi-factor sign-in, authenticate with the signed-in user's refresh JWT as well as the project id. The response carries only the masked destination.
@@ -7806,6 +8074,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Sign up or sign in a user with a magic link sent by SMS
 
 Signs in the user identified by `loginId`, creating the user first when the login id is new. Sends a magic link by SMS: the link is `URI` (or the project's default redirect URL) with the one-time token appended as the `t` query parameter, and the application passes that token to the magic-link verify operation. Sending a new link does not invalidate links sent earlier; each link works once. The response carries only the masked destination.
@@ -7836,6 +8105,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Sign up a new user with a magic link sent by WhatsApp
 
 Creates a user for `loginId`. Sends a magic link by WhatsApp: the link is `URI` (or the project's default redirect URL) with the one-time token appended as the `t` query parameter, and the application passes that token to the magic-link verify operation. Sending a new link does not invalidate links sent earlier; each link works once. Fails when `loginId` already belongs to a user. The response carries only the masked destination.
@@ -7866,6 +8136,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Sign in an existing user with a magic link sent by WhatsApp
 
 Signs in the existing user identified by `loginId`. Sends a magic link by WhatsApp: the link is `URI` (or the project's default redirect URL) with the one-time token appended as the `t` query parameter, and the application passes that token to the magic-link verify operation. Sending a new link does not invalidate links sent earlier; each link works once. Fails when no user has that login id. For step-up or multi-factor sign-in, authenticate with the signed-in user's refresh JWT as well as the project id. The response carries only the masked destination.
@@ -7896,6 +8167,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Sign up or sign in a user with a magic link sent by WhatsApp
 
 Signs in the user identified by `loginId`, creating the user first when the login id is new. Sends a magic link by WhatsApp: the link is `URI` (or the project's default redirect URL) with the one-time token appended as the `t` query parameter, and the application passes that token to the magic-link verify operation. Sending a new link does not invalidate links sent earlier; each link works once. The response carries only the masked destination.
@@ -7926,6 +8198,7 @@ let response = client
                     )
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Verify a magic-link token
 
 Completes a magic-link sign-up, sign-in or update flow with the token taken from the `t` query parameter of the link. Each token works once and expires. On success the user is signed in: the response holds the session JWT and the refresh JWT (which may instead arrive in the `DS` and `DSR` cookies when the project delivers tokens in cookies) and the user's details.
@@ -7952,6 +8225,7 @@ let response = client
                 body.token(::std::convert::Into::<::std::string::String>::into(token))
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Update the signed-in user's email address with a magic link
 
 Sends a magic link to the new email address of the signed-in user identified by `loginId`. Requires the user's refresh JWT next to the project id. The address replaces the old one only after the user opens the link and the application verifies its token. With `addToLoginIDs` the address also becomes a login id of the user; `onMergeUseExisting` then decides which user survives when another user already owns it. The response carries only the masked address.
@@ -7985,6 +8259,7 @@ let response = client
                     .email(::std::convert::Into::<::std::string::String>::into(email))
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Update the signed-in user's phone number with a magic link sent by SMS
 
 Sends a magic link by SMS to the new phone number of the signed-in user identified by `loginId`. Requires the user's refresh JWT next to the project id. The number replaces the old one only after the user opens the link and the application verifies its token. With `addToLoginIDs` the number also becomes a login id of the user; `onMergeUseExisting` then decides which user survives when another user already owns it. The response carries only the masked number.
@@ -8018,6 +8293,7 @@ let response = client
                     .phone(::std::convert::Into::<::std::string::String>::into(phone))
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Update the signed-in user's phone number with a magic link sent by WhatsApp
 
 Sends a magic link by WhatsApp to the new phone number of the signed-in user identified by `loginId`. Requires the user's refresh JWT next to the project id. The number replaces the old one only after the user opens the link and the application verifies its token. With `addToLoginIDs` the number also becomes a login id of the user; `onMergeUseExisting` then decides which user survives when another user already owns it. The response carries only the masked number.
@@ -8051,6 +8327,7 @@ let response = client
                     .phone(::std::convert::Into::<::std::string::String>::into(phone))
             })
     }
+    #[cfg(feature = "magic-link")]
     /**Update the signed-in user's phone number with a magic link sent by instant message
 
 Sends a magic link by instant message to the new phone number of the signed-in user identified by `loginId`. Requires the user's refresh JWT next to the project id. The number replaces the old one only after the user opens the link and the application verifies its token. With `addToLoginIDs` the number also becomes a login id of the user; `onMergeUseExisting` then decides which user survives when another user already owns it. The response carries only the masked number.
@@ -8084,6 +8361,7 @@ let response = client
                     .phone(::std::convert::Into::<::std::string::String>::into(phone))
             })
     }
+    #[cfg(feature = "session")]
     /**Renew the session of a signed-in user
 
 Issues a new session JWT for the user whose refresh JWT authenticates the call; call it when the session JWT has expired or is about to. Fails when the refresh JWT has expired or was revoked (by a logout, for instance). When the project rotates refresh tokens, the response also carries a new refresh JWT: use it from then on instead of the one sent. When the project delivers tokens in cookies, the new tokens arrive in the `DS` and `DSR` cookies instead of the body. The body is optional: with `externalToken`, a token from another identity provider is exchanged while migrating its session to Descope.
@@ -8105,6 +8383,7 @@ let response = client
     pub fn refresh(&self) -> builder::Refresh<'_> {
         builder::Refresh::new(self)
     }
+    #[cfg(feature = "session")]
     /**Renew the session if there is one, without failing when there is none
 
 Behaves like the refresh operation when a valid refresh JWT comes with the call, but does not fail when the refresh JWT is missing, expired or revoked: the response then carries no tokens (the service leaves out empty fields, so the body may be `{}`). Useful on application start, to find out whether the user is still signed in. The call may carry the project id alone or the project id and the refresh JWT. When the project rotates refresh tokens, a new refresh JWT comes back and replaces the one sent; when it delivers tokens in cookies, they arrive in the `DS` and `DSR` cookies. Unlike the refresh operation, the response never includes the user's details.
@@ -8125,6 +8404,7 @@ let response = client
     pub fn try_refresh(&self) -> builder::TryRefresh<'_> {
         builder::TryRefresh::new(self)
     }
+    #[cfg(feature = "session")]
     /**Sign the user out of the current session
 
 Revokes the refresh JWT that authenticates the call, which ends this session; the user's other sessions stay valid. Session JWTs already issued are not recalled: applications that validate them locally accept them until they expire. The response is a token response with every token field empty, so that a client that mirrors it into cookies clears them; applications that keep the tokens elsewhere must delete them. The body is optional.
@@ -8146,6 +8426,7 @@ let response = client
     pub fn logout(&self) -> builder::Logout<'_> {
         builder::Logout::new(self)
     }
+    #[cfg(feature = "session")]
     /**Sign the user out of every session
 
 Revokes every refresh JWT of the user whose refresh JWT authenticates the call, on every device, this one included. Session JWTs already issued are not recalled: applications that validate them locally accept them until they expire. The response is a token response with every token field empty, so that a client that mirrors it into cookies clears them. The body is optional.
@@ -8167,6 +8448,7 @@ let response = client
     pub fn logout_all(&self) -> builder::LogoutAll<'_> {
         builder::LogoutAll::new(self)
     }
+    #[cfg(feature = "session")]
     /**Get the signed-in user's details
 
 Returns the current details of the user whose refresh JWT authenticates the call, read from the service rather than from the claims of a token, so changes made since sign-in show. Fails when the refresh JWT has expired or was revoked.
@@ -8188,6 +8470,7 @@ let response = client
     pub fn me(&self) -> builder::Me<'_> {
         builder::Me::new(self)
     }
+    #[cfg(feature = "session")]
     /**Get the signed-in user's sign-in history
 
 Lists the sign-ins of the user whose refresh JWT authenticates the call, each with its time, the IP address it came from, the city and country located from that address, and the tenant selected, if any. The sources disagree on the shape of the body: the SDKs read a bare JSON array of entries, while the published description wraps the array in an object under `authHistory`. Both shapes are accepted; the array is the one expected.
@@ -8209,6 +8492,7 @@ let response = client
     pub fn me_auth_history(&self) -> builder::MeAuthHistory<'_> {
         builder::MeAuthHistory::new(self)
     }
+    #[cfg(feature = "session")]
     /**Get the tenants of the signed-in user
 
 Returns the id, name and custom attributes of tenants the user whose refresh JWT authenticates the call belongs to. Ask for exactly one of two things: `dct: true` returns only the tenant currently selected in the user's session (the `dct` claim), and `ids` returns the listed tenants. The SDKs refuse to send `dct: true` together with `ids`, or neither of them.
@@ -8231,6 +8515,7 @@ let response = client
     pub fn my_tenants(&self) -> builder::MyTenants<'_> {
         builder::MyTenants::new(self)
     }
+    #[cfg(feature = "session")]
     /**Select the active tenant of the signed-in user's session
 
 Issues new tokens for the user whose refresh JWT authenticates the call, with `tenant` recorded in their `dct` claim as the tenant the session acts in. Applications read `dct` to scope roles and permissions to that tenant. Use the new refresh JWT from then on; when the project delivers tokens in cookies, they arrive in the `DS` and `DSR` cookies instead of the body.
@@ -8258,6 +8543,7 @@ let response = client
                 body.tenant(::std::convert::Into::<::std::string::String>::into(tenant))
             })
     }
+    #[cfg(feature = "session")]
     /**Validate a session JWT on the service
 
 Checks the session JWT that authenticates the call (as `<ProjectId>:<SessionJWT>`) on the service and, when it is valid, returns its decoded claims. Fails when the session JWT is not valid. Applications usually validate session JWTs locally against the keys operation's key set, which needs no call per request; this operation suits clients that cannot verify signatures. The call has no body: the session JWT travels in the `Authorization` header.
@@ -8279,6 +8565,7 @@ let response = client
     pub fn validate_session_remotely(&self) -> builder::ValidateSessionRemotely<'_> {
         builder::ValidateSessionRemotely::new(self)
     }
+    #[cfg(feature = "session")]
     /**Get the public keys that sign the project's JWTs
 
 Returns the project's JSON Web Key Set: the public keys, each named by `kid`, that verify the signatures of its session and refresh JWTs. Needs no authentication. Look a token's key up by the `kid` in its header, and fetch the set again when a token names a `kid` it lacks, because keys rotate. Keys are RSA (`n`, `e`) or elliptic-curve (`crv`, `x`, `y`) keys; `alg` names the signature algorithm to verify with.
@@ -8310,7 +8597,9 @@ let response = client
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
     use super::types;
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_up_otp_email`]
 
 [`Client::sign_up_otp_email`]: super::Client::sign_up_otp_email*/
@@ -8319,6 +8608,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignUpRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignUpOtpEmail<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -8432,6 +8722,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_in_otp_email`]
 
 [`Client::sign_in_otp_email`]: super::Client::sign_in_otp_email*/
@@ -8440,6 +8731,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignInRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignInOtpEmail<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -8576,6 +8868,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_up_or_in_otp_email`]
 
 [`Client::sign_up_or_in_otp_email`]: super::Client::sign_up_or_in_otp_email*/
@@ -8584,6 +8877,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignUpOrInRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignUpOrInOtpEmail<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -8722,6 +9016,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::verify_otp_email`]
 
 [`Client::verify_otp_email`]: super::Client::verify_otp_email*/
@@ -8730,6 +9025,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpVerifyRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> VerifyOtpEmail<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -8778,6 +9074,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_up_otp_sms`]
 
 [`Client::sign_up_otp_sms`]: super::Client::sign_up_otp_sms*/
@@ -8786,6 +9083,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignUpRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignUpOtpSms<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -8899,6 +9197,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_in_otp_sms`]
 
 [`Client::sign_in_otp_sms`]: super::Client::sign_in_otp_sms*/
@@ -8907,6 +9206,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignInRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignInOtpSms<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -9043,6 +9343,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_up_or_in_otp_sms`]
 
 [`Client::sign_up_or_in_otp_sms`]: super::Client::sign_up_or_in_otp_sms*/
@@ -9051,6 +9352,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignUpOrInRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignUpOrInOtpSms<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -9189,6 +9491,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::verify_otp_sms`]
 
 [`Client::verify_otp_sms`]: super::Client::verify_otp_sms*/
@@ -9197,6 +9500,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpVerifyRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> VerifyOtpSms<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -9245,6 +9549,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_up_otp_voice`]
 
 [`Client::sign_up_otp_voice`]: super::Client::sign_up_otp_voice*/
@@ -9253,6 +9558,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignUpRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignUpOtpVoice<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -9366,6 +9672,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_in_otp_voice`]
 
 [`Client::sign_in_otp_voice`]: super::Client::sign_in_otp_voice*/
@@ -9374,6 +9681,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignInRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignInOtpVoice<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -9510,6 +9818,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_up_or_in_otp_voice`]
 
 [`Client::sign_up_or_in_otp_voice`]: super::Client::sign_up_or_in_otp_voice*/
@@ -9518,6 +9827,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignUpOrInRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignUpOrInOtpVoice<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -9656,6 +9966,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::verify_otp_voice`]
 
 [`Client::verify_otp_voice`]: super::Client::verify_otp_voice*/
@@ -9664,6 +9975,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpVerifyRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> VerifyOtpVoice<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -9712,6 +10024,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_up_otp_whatsapp`]
 
 [`Client::sign_up_otp_whatsapp`]: super::Client::sign_up_otp_whatsapp*/
@@ -9720,6 +10033,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignUpRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignUpOtpWhatsapp<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -9833,6 +10147,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_in_otp_whatsapp`]
 
 [`Client::sign_in_otp_whatsapp`]: super::Client::sign_in_otp_whatsapp*/
@@ -9841,6 +10156,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignInRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignInOtpWhatsapp<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -9977,6 +10293,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_up_or_in_otp_whatsapp`]
 
 [`Client::sign_up_or_in_otp_whatsapp`]: super::Client::sign_up_or_in_otp_whatsapp*/
@@ -9985,6 +10302,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignUpOrInRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignUpOrInOtpWhatsapp<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -10123,6 +10441,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::verify_otp_whatsapp`]
 
 [`Client::verify_otp_whatsapp`]: super::Client::verify_otp_whatsapp*/
@@ -10131,6 +10450,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpVerifyRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> VerifyOtpWhatsapp<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -10179,6 +10499,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_up_otp_im`]
 
 [`Client::sign_up_otp_im`]: super::Client::sign_up_otp_im*/
@@ -10187,6 +10508,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignUpRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignUpOtpIm<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -10300,6 +10622,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_in_otp_im`]
 
 [`Client::sign_in_otp_im`]: super::Client::sign_in_otp_im*/
@@ -10308,6 +10631,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignInRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignInOtpIm<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -10444,6 +10768,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::sign_up_or_in_otp_im`]
 
 [`Client::sign_up_or_in_otp_im`]: super::Client::sign_up_or_in_otp_im*/
@@ -10452,6 +10777,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpSignUpOrInRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> SignUpOrInOtpIm<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -10590,6 +10916,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::verify_otp_im`]
 
 [`Client::verify_otp_im`]: super::Client::verify_otp_im*/
@@ -10598,6 +10925,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::OtpVerifyRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> VerifyOtpIm<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -10646,6 +10974,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::update_email_otp`]
 
 [`Client::update_email_otp`]: super::Client::update_email_otp*/
@@ -10654,6 +10983,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::UpdateEmailOtpRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> UpdateEmailOtp<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -10885,6 +11215,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::update_phone_otp_sms`]
 
 [`Client::update_phone_otp_sms`]: super::Client::update_phone_otp_sms*/
@@ -10893,6 +11224,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::UpdatePhoneOtpRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> UpdatePhoneOtpSms<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -11124,6 +11456,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::update_phone_otp_voice`]
 
 [`Client::update_phone_otp_voice`]: super::Client::update_phone_otp_voice*/
@@ -11132,6 +11465,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::UpdatePhoneOtpRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> UpdatePhoneOtpVoice<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -11363,6 +11697,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::update_phone_otp_whatsapp`]
 
 [`Client::update_phone_otp_whatsapp`]: super::Client::update_phone_otp_whatsapp*/
@@ -11371,6 +11706,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::UpdatePhoneOtpRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> UpdatePhoneOtpWhatsapp<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -11602,6 +11938,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "otp")]
     /**Builder for [`Client::update_phone_otp_im`]
 
 [`Client::update_phone_otp_im`]: super::Client::update_phone_otp_im*/
@@ -11610,6 +11947,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::UpdatePhoneOtpRequest, String>,
     }
+    #[cfg(feature = "otp")]
     impl<'a> UpdatePhoneOtpIm<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -11841,6 +12179,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::sign_up_magic_link_email`]
 
 [`Client::sign_up_magic_link_email`]: super::Client::sign_up_magic_link_email*/
@@ -11849,6 +12188,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MagicLinkSignUpRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> SignUpMagicLinkEmail<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -11985,6 +12325,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::sign_in_magic_link_email`]
 
 [`Client::sign_in_magic_link_email`]: super::Client::sign_in_magic_link_email*/
@@ -11993,6 +12334,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MagicLinkSignInRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> SignInMagicLinkEmail<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -12152,6 +12494,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::sign_up_or_in_magic_link_email`]
 
 [`Client::sign_up_or_in_magic_link_email`]: super::Client::sign_up_or_in_magic_link_email*/
@@ -12160,6 +12503,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MagicLinkSignUpOrInRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> SignUpOrInMagicLinkEmail<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -12321,6 +12665,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::sign_up_magic_link_sms`]
 
 [`Client::sign_up_magic_link_sms`]: super::Client::sign_up_magic_link_sms*/
@@ -12329,6 +12674,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MagicLinkSignUpRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> SignUpMagicLinkSms<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -12465,6 +12811,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::sign_in_magic_link_sms`]
 
 [`Client::sign_in_magic_link_sms`]: super::Client::sign_in_magic_link_sms*/
@@ -12473,6 +12820,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MagicLinkSignInRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> SignInMagicLinkSms<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -12632,6 +12980,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::sign_up_or_in_magic_link_sms`]
 
 [`Client::sign_up_or_in_magic_link_sms`]: super::Client::sign_up_or_in_magic_link_sms*/
@@ -12640,6 +12989,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MagicLinkSignUpOrInRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> SignUpOrInMagicLinkSms<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -12801,6 +13151,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::sign_up_magic_link_whatsapp`]
 
 [`Client::sign_up_magic_link_whatsapp`]: super::Client::sign_up_magic_link_whatsapp*/
@@ -12809,6 +13160,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MagicLinkSignUpRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> SignUpMagicLinkWhatsapp<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -12945,6 +13297,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::sign_in_magic_link_whatsapp`]
 
 [`Client::sign_in_magic_link_whatsapp`]: super::Client::sign_in_magic_link_whatsapp*/
@@ -12953,6 +13306,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MagicLinkSignInRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> SignInMagicLinkWhatsapp<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -13112,6 +13466,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::sign_up_or_in_magic_link_whatsapp`]
 
 [`Client::sign_up_or_in_magic_link_whatsapp`]: super::Client::sign_up_or_in_magic_link_whatsapp*/
@@ -13120,6 +13475,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MagicLinkSignUpOrInRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> SignUpOrInMagicLinkWhatsapp<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -13281,6 +13637,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::verify_magic_link`]
 
 [`Client::verify_magic_link`]: super::Client::verify_magic_link*/
@@ -13289,6 +13646,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MagicLinkVerifyRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> VerifyMagicLink<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -13339,6 +13697,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::update_email_magic_link`]
 
 [`Client::update_email_magic_link`]: super::Client::update_email_magic_link*/
@@ -13347,6 +13706,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::UpdateEmailMagicLinkRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> UpdateEmailMagicLink<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -13580,6 +13940,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::update_phone_magic_link_sms`]
 
 [`Client::update_phone_magic_link_sms`]: super::Client::update_phone_magic_link_sms*/
@@ -13588,6 +13949,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::UpdatePhoneMagicLinkRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> UpdatePhoneMagicLinkSms<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -13821,6 +14183,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::update_phone_magic_link_whatsapp`]
 
 [`Client::update_phone_magic_link_whatsapp`]: super::Client::update_phone_magic_link_whatsapp*/
@@ -13829,6 +14192,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::UpdatePhoneMagicLinkRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> UpdatePhoneMagicLinkWhatsapp<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -14062,6 +14426,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "magic-link")]
     /**Builder for [`Client::update_phone_magic_link_im`]
 
 [`Client::update_phone_magic_link_im`]: super::Client::update_phone_magic_link_im*/
@@ -14070,6 +14435,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::UpdatePhoneMagicLinkRequest, String>,
     }
+    #[cfg(feature = "magic-link")]
     impl<'a> UpdatePhoneMagicLinkIm<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -14303,6 +14669,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "session")]
     /**Builder for [`Client::refresh`]
 
 [`Client::refresh`]: super::Client::refresh*/
@@ -14311,6 +14678,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::RefreshSessionRequest, String>,
     }
+    #[cfg(feature = "session")]
     impl<'a> Refresh<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -14384,6 +14752,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "session")]
     /**Builder for [`Client::try_refresh`]
 
 [`Client::try_refresh`]: super::Client::try_refresh*/
@@ -14392,6 +14761,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::RefreshSessionRequest, String>,
     }
+    #[cfg(feature = "session")]
     impl<'a> TryRefresh<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -14465,6 +14835,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "session")]
     /**Builder for [`Client::logout`]
 
 [`Client::logout`]: super::Client::logout*/
@@ -14473,6 +14844,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::LogoutRequest, String>,
     }
+    #[cfg(feature = "session")]
     impl<'a> Logout<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -14538,6 +14910,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "session")]
     /**Builder for [`Client::logout_all`]
 
 [`Client::logout_all`]: super::Client::logout_all*/
@@ -14546,6 +14919,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::LogoutRequest, String>,
     }
+    #[cfg(feature = "session")]
     impl<'a> LogoutAll<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -14611,6 +14985,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "session")]
     /**Builder for [`Client::me`]
 
 [`Client::me`]: super::Client::me*/
@@ -14618,6 +14993,7 @@ pub mod builder {
     pub struct Me<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "session")]
     impl<'a> Me<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -14632,6 +15008,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation)).await
         }
     }
+    #[cfg(feature = "session")]
     /**Builder for [`Client::me_auth_history`]
 
 [`Client::me_auth_history`]: super::Client::me_auth_history*/
@@ -14639,6 +15016,7 @@ pub mod builder {
     pub struct MeAuthHistory<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "session")]
     impl<'a> MeAuthHistory<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -14653,6 +15031,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation)).await
         }
     }
+    #[cfg(feature = "session")]
     /**Builder for [`Client::my_tenants`]
 
 [`Client::my_tenants`]: super::Client::my_tenants*/
@@ -14661,6 +15040,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::MyTenantsRequest, String>,
     }
+    #[cfg(feature = "session")]
     impl<'a> MyTenants<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -14749,6 +15129,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "session")]
     /**Builder for [`Client::select_tenant`]
 
 [`Client::select_tenant`]: super::Client::select_tenant*/
@@ -14757,6 +15138,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::SelectTenantRequest, String>,
     }
+    #[cfg(feature = "session")]
     impl<'a> SelectTenant<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -14805,6 +15187,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "session")]
     /**Builder for [`Client::validate_session_remotely`]
 
 [`Client::validate_session_remotely`]: super::Client::validate_session_remotely*/
@@ -14812,6 +15195,7 @@ pub mod builder {
     pub struct ValidateSessionRemotely<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "session")]
     impl<'a> ValidateSessionRemotely<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -14826,6 +15210,7 @@ pub mod builder {
             client.execute(crate::Call::new(operation)).await
         }
     }
+    #[cfg(feature = "session")]
     /**Builder for [`Client::get_jwks`]
 
 [`Client::get_jwks`]: super::Client::get_jwks*/
@@ -14835,6 +15220,7 @@ pub mod builder {
         project_id: Result<::std::string::String, String>,
         certs: Result<Option<bool>, String>,
     }
+    #[cfg(feature = "session")]
     impl<'a> GetJwks<'a> {
         ///Starts the call; the client's method of the same name does it for you.
         pub fn new(client: &'a super::Client) -> Self {
@@ -14893,6 +15279,7 @@ pub mod builder {
                 .await
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOtpEmail<'a> {
         type Output = Result<crate::Response<types::OtpMaskedEmail>, crate::Error>;
@@ -14907,6 +15294,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignInOtpEmail<'a> {
         type Output = Result<crate::Response<types::OtpMaskedEmail>, crate::Error>;
@@ -14921,6 +15309,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOrInOtpEmail<'a> {
         type Output = Result<crate::Response<types::OtpMaskedEmail>, crate::Error>;
@@ -14935,6 +15324,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for VerifyOtpEmail<'a> {
         type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
@@ -14949,6 +15339,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOtpSms<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -14963,6 +15354,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignInOtpSms<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -14977,6 +15369,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOrInOtpSms<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -14991,6 +15384,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for VerifyOtpSms<'a> {
         type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
@@ -15005,6 +15399,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOtpVoice<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15019,6 +15414,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignInOtpVoice<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15033,6 +15429,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOrInOtpVoice<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15047,6 +15444,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for VerifyOtpVoice<'a> {
         type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
@@ -15061,6 +15459,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOtpWhatsapp<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15075,6 +15474,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignInOtpWhatsapp<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15089,6 +15489,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOrInOtpWhatsapp<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15103,6 +15504,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for VerifyOtpWhatsapp<'a> {
         type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
@@ -15117,6 +15519,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOtpIm<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15131,6 +15534,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignInOtpIm<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15145,6 +15549,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOrInOtpIm<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15159,6 +15564,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for VerifyOtpIm<'a> {
         type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
@@ -15173,6 +15579,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for UpdateEmailOtp<'a> {
         type Output = Result<crate::Response<types::OtpMaskedEmail>, crate::Error>;
@@ -15187,6 +15594,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for UpdatePhoneOtpSms<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15201,6 +15609,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for UpdatePhoneOtpVoice<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15215,6 +15624,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for UpdatePhoneOtpWhatsapp<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15229,6 +15639,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for UpdatePhoneOtpIm<'a> {
         type Output = Result<crate::Response<types::OtpMaskedPhone>, crate::Error>;
@@ -15243,6 +15654,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpMagicLinkEmail<'a> {
         type Output = Result<crate::Response<types::MaskedEmail>, crate::Error>;
@@ -15257,6 +15669,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignInMagicLinkEmail<'a> {
         type Output = Result<crate::Response<types::MaskedEmail>, crate::Error>;
@@ -15271,6 +15684,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOrInMagicLinkEmail<'a> {
         type Output = Result<crate::Response<types::MaskedEmail>, crate::Error>;
@@ -15285,6 +15699,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpMagicLinkSms<'a> {
         type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
@@ -15299,6 +15714,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignInMagicLinkSms<'a> {
         type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
@@ -15313,6 +15729,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOrInMagicLinkSms<'a> {
         type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
@@ -15327,6 +15744,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpMagicLinkWhatsapp<'a> {
         type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
@@ -15341,6 +15759,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignInMagicLinkWhatsapp<'a> {
         type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
@@ -15355,6 +15774,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOrInMagicLinkWhatsapp<'a> {
         type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
@@ -15369,6 +15789,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for VerifyMagicLink<'a> {
         type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
@@ -15383,6 +15804,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for UpdateEmailMagicLink<'a> {
         type Output = Result<crate::Response<types::MaskedEmail>, crate::Error>;
@@ -15397,6 +15819,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for UpdatePhoneMagicLinkSms<'a> {
         type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
@@ -15411,6 +15834,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for UpdatePhoneMagicLinkWhatsapp<'a> {
         type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
@@ -15425,6 +15849,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "magic-link")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for UpdatePhoneMagicLinkIm<'a> {
         type Output = Result<crate::Response<types::MaskedPhone>, crate::Error>;
@@ -15439,6 +15864,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "session")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for Refresh<'a> {
         type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
@@ -15453,6 +15879,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "session")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for TryRefresh<'a> {
         type Output = Result<crate::Response<types::OptionalJwtResponse>, crate::Error>;
@@ -15467,6 +15894,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "session")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for Logout<'a> {
         type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
@@ -15481,6 +15909,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "session")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for LogoutAll<'a> {
         type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
@@ -15495,6 +15924,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "session")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for Me<'a> {
         type Output = Result<crate::Response<types::ResponseUser>, crate::Error>;
@@ -15509,6 +15939,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "session")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for MeAuthHistory<'a> {
         type Output = Result<
@@ -15526,6 +15957,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "session")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for MyTenants<'a> {
         type Output = Result<crate::Response<types::MyTenantsResponse>, crate::Error>;
@@ -15540,6 +15972,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "session")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SelectTenant<'a> {
         type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
@@ -15554,6 +15987,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "session")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for ValidateSessionRemotely<'a> {
         type Output = Result<
@@ -15571,6 +16005,7 @@ pub mod builder {
             ::std::boxed::Box::pin(self.send())
         }
     }
+    #[cfg(feature = "session")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for GetJwks<'a> {
         type Output = Result<crate::Response<types::Jwks>, crate::Error>;

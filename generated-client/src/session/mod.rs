@@ -24,6 +24,7 @@ mod config;
 pub mod cookies;
 mod error;
 pub mod extract;
+mod history;
 mod keys;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]

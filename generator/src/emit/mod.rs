@@ -25,10 +25,13 @@
 //!   table must be sent by exactly one builder, or generation stops.
 //! - What progenitor still writes for its own runtime crate is removed, and the types become
 //!   `#[non_exhaustive]` (see `standalone`).
+//! - Each operation's method and builder, and the types only some groups use, are compiled only
+//!   with their API groups' cargo features (see `groups`).
 
 mod call_shape;
 pub(crate) mod dispatch_file;
 mod docs;
+mod groups;
 mod method_docs;
 pub(crate) mod operations_file;
 mod redact;
@@ -119,6 +122,7 @@ pub(crate) fn client(
     let rewritten = send::rewrite(&mut file, &by_method_name, report);
     call_shape::awaitable(&mut file);
     standalone::apply(&mut file, report);
+    groups::apply(&mut file, &model.operations);
     if rewritten != expected {
         internal(
             report,
