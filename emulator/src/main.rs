@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     }
 }
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn serve(config: EmulatorConfig) -> ExitCode {
     let admin = config.admin_api;
     let seeded = config.users.len();

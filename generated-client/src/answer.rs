@@ -46,14 +46,27 @@ pub(crate) async fn read_body(
     {
         return Ok(Body::TooLong(Bytes::new()));
     }
-    let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
+    // Most answers arrive as one chunk: it is kept as it is, without a copy.
+    let Some(first) = response.chunk().await? else {
+        return Ok(Body::Whole(Bytes::new()));
+    };
+    if first.len() > limit {
+        return Ok(Body::TooLong(first.slice(..limit)));
+    }
+    let Some(second) = response.chunk().await? else {
+        return Ok(Body::Whole(first));
+    };
+    let mut body = BytesMut::with_capacity(first.len() + second.len());
+    let mut next = Some(second);
+    body.extend_from_slice(&first);
+    while let Some(chunk) = next {
         let room = limit - body.len();
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);
             return Ok(Body::TooLong(body.freeze()));
         }
         body.extend_from_slice(&chunk);
+        next = response.chunk().await?;
     }
     Ok(Body::Whole(body.freeze()))
 }

@@ -116,7 +116,10 @@ mod tests {
     use crate::credentials::{RefreshJwt, SessionJwt};
 
     fn state(refresh_jwt: Option<&str>) -> ClientState {
-        let state = ClientState::new(ProjectId::new("P2test").unwrap());
+        let state = ClientState::new(
+            ProjectId::new("P2test").unwrap(),
+            reqwest::Url::parse("http://127.0.0.1:9").unwrap(),
+        );
         ClientState {
             refresh_jwt: refresh_jwt.map(RefreshJwt::new),
             ..state

@@ -132,7 +132,7 @@ impl Call {
     }
 
     /// The full URL under `base_url`, or why the call cannot be sent.
-    pub(crate) fn url(&self, base_url: &str) -> Result<reqwest::Url, String> {
+    pub(crate) fn url(&self, base_url: &reqwest::Url) -> Result<reqwest::Url, String> {
         if let Some(problem) = &self.problem {
             return Err(problem.clone());
         }
@@ -156,8 +156,14 @@ impl Call {
             rest = &rest[close + 1..];
         }
         path.push_str(rest);
-        let mut url = reqwest::Url::parse(&format!("{base_url}{path}"))
-            .map_err(|error| format!("the URL cannot be built: {error}"))?;
+        // The base URL's own path (if any, without its trailing slash), then the operation's.
+        let mut url = base_url.clone();
+        let prefix = base_url.path().trim_end_matches('/');
+        if prefix.is_empty() {
+            url.set_path(&path);
+        } else {
+            url.set_path(&format!("{prefix}{path}"));
+        }
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&self.query);
         }
@@ -209,7 +215,8 @@ mod tests {
     };
 
     fn url(call: Call) -> Result<String, String> {
-        call.url("http://127.0.0.1:9").map(String::from)
+        call.url(&reqwest::Url::parse("http://127.0.0.1:9").unwrap())
+            .map(String::from)
     }
 
     #[test]
@@ -228,6 +235,20 @@ mod tests {
             url(nested).unwrap_err(),
             "form field `user` is not a string, number, boolean or list of them"
         );
+    }
+
+    #[test]
+    fn the_path_follows_the_base_url_s_own() {
+        let call = || Call::new(&KEYS).path("projectId", &"P2abc");
+        for (base, expected) in [
+            ("http://127.0.0.1:9", "http://127.0.0.1:9/v2/keys/P2abc"),
+            ("http://127.0.0.1:9/", "http://127.0.0.1:9/v2/keys/P2abc"),
+            ("http://h:9/descope", "http://h:9/descope/v2/keys/P2abc"),
+            ("http://h:9/descope/", "http://h:9/descope/v2/keys/P2abc"),
+        ] {
+            let base = reqwest::Url::parse(base).unwrap();
+            assert_eq!(call().url(&base).unwrap().as_str(), expected);
+        }
     }
 
     #[test]

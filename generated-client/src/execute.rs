@@ -35,10 +35,14 @@ where
         duration_ms = tracing::field::Empty,
     );
     let started = Instant::now();
-    let result = exchange(client, call)
-        .instrument(span.clone())
-        .await
-        .and_then(|answer| answer.decode::<T>(operation));
+    // Without a subscriber that wants it, the span is disabled, and instrumenting would only
+    // cost every poll an enter and an exit.
+    let exchanged = if span.is_disabled() {
+        exchange(client, call).await
+    } else {
+        exchange(client, call).instrument(span.clone()).await
+    };
+    let result = exchanged.and_then(|answer| answer.decode::<T>(operation));
     let (status, attempts) = match &result {
         Ok(response) => (Some(response.status()), response.attempts()),
         Err(error) => (error.status(), error.attempts()),
@@ -59,7 +63,7 @@ where
 async fn exchange(client: &Client, mut call: Call) -> Result<Answer, Error> {
     let operation = call.operation;
     let url = call
-        .url(&client.baseurl)
+        .url(&client.inner.base_url)
         .map_err(|reason| refused(operation, reason))?;
     let method = Method::from_bytes(operation.http_method.as_bytes()).map_err(|_| {
         refused(
@@ -101,9 +105,13 @@ async fn exchange(client: &Client, mut call: Call) -> Result<Answer, Error> {
         };
         let mut response = client.client.execute(request).await.map_err(transport)?;
         let status = response.status();
-        let asked = answer::retry_after(response.headers(), SystemTime::now());
-        // `None` once the policy's delays are used up, so the loop ends.
-        if let Some(delay) = policy.delay_after(status, attempts, asked) {
+        // `None` once the policy's delays are used up (or for a status it does not retry), so
+        // the loop ends; `Retry-After` is read only when a retry is possible.
+        let delay = policy.retries(status).then(|| {
+            let asked = answer::retry_after(response.headers(), SystemTime::now());
+            policy.delay_after(status, attempts, asked)
+        });
+        if let Some(delay) = delay.flatten() {
             tracing::debug!(status = status.as_u16(), attempts, ?delay, "retrying");
             drop(response);
             tokio::time::sleep(delay).await;

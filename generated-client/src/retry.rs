@@ -87,6 +87,11 @@ impl RetryPolicy {
             .saturating_add(1)
     }
 
+    /// Whether an answer of `status` may be retried at all (then `delay_after` says when).
+    pub(crate) fn retries(&self, status: StatusCode) -> bool {
+        self.statuses.contains(&status)
+    }
+
     /// How long to wait before sending again, after `attempts` requests got `status` with
     /// `retry_after`; `None` when the answer stands.
     ///
@@ -101,7 +106,7 @@ impl RetryPolicy {
         attempts: u32,
         retry_after: Option<Duration>,
     ) -> Option<Duration> {
-        if !self.statuses.contains(&status) {
+        if !self.retries(status) {
             return None;
         }
         let retry_index = usize::try_from(attempts).ok()?.checked_sub(1)?;

@@ -9,7 +9,7 @@
 use serde_json::{Value, json};
 
 use super::{Action, Family};
-use crate::api::context::{Context, flag, text};
+use crate::api::context::{Context, at, flag, text};
 use crate::api::updates;
 use crate::error::ApiError;
 use crate::state::outbox::Channel;
@@ -39,7 +39,7 @@ pub fn call(
 }
 
 fn optional_text(body: &Value, pointer: &str) -> Option<String> {
-    body.pointer(pointer)
+    at(body, pointer)
         .and_then(Value::as_str)
         .filter(|text| !text.is_empty())
         .map(str::to_owned)

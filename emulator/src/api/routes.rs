@@ -304,10 +304,7 @@ mod tests {
             Found::WrongMethod(allowed) if allowed == ["POST"]
         ));
         for missing in ["/v2/keys/", "/v2/keys/a/b", "/v1/keys/P2abc"] {
-            assert!(matches!(
-                routes.find(&Method::GET, missing),
-                Found::Nothing
-            ));
+            assert!(matches!(routes.find(&Method::GET, missing), Found::Nothing));
         }
     }
 
