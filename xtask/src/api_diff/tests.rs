@@ -87,7 +87,13 @@ fn an_unchanged_spec_has_no_changes() {
     let base = surface(&dir.join("base.yaml"));
     assert!(compare(&base, &base).is_empty());
     let curated = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/descope-auth.yaml");
+    let operations = descope_generator::check(
+        &descope_generator::load(&std::fs::read_to_string(&curated).unwrap(), "spec").unwrap(),
+    )
+    .unwrap()
+    .operations
+    .len();
     let curated = surface(&curated);
-    assert_eq!(curated.operations.len(), 49);
+    assert_eq!(curated.operations.len(), operations);
     assert!(compare(&curated, &curated).is_empty());
 }
