@@ -15,7 +15,10 @@ fn every_example_in_the_spec_matches_its_schema() {
     let operations = descope_generator::check(&spec.spec)
         .expect("the curated spec passes")
         .operations;
-    let bodies = operations.iter().filter(|o| o.request_body.is_some()).count();
+    let bodies = operations
+        .iter()
+        .filter(|o| o.request_body.is_some())
+        .count();
     let parameters: usize = operations.iter().map(|o| o.parameters.len()).sum();
     let count = |part: &str| examples.iter().filter(|e| e.pointer.contains(part)).count();
     assert_eq!(count("/requestBody/"), bodies);
