@@ -176,3 +176,62 @@ fn a_body_field_named_like_a_builder_method_is_refused() {
         "{text}"
     );
 }
+
+/// A property whose derived name is also a trait method's (`default`) is renamed where it is
+/// the property, and nowhere else: `Default::default()` and `fn default` keep their names.
+#[test]
+fn a_renamed_property_named_like_a_trait_method_leaves_the_trait_alone() {
+    let mut spec = valid_spec();
+    spec["components"]["schemas"]["Verify"]["properties"]["default"] = serde_json::json!({
+        "type": "boolean", "description": "Whether it is the default.", "x-rust-name": "is_default"
+    });
+    let client = client_of(&spec.to_string(), "spec.json");
+    assert!(
+        client.contains("pub is_default: ::std::option::Option<bool>"),
+        "{client}"
+    );
+    assert!(client.contains("#[serde(rename = \"default\""), "{client}");
+    assert!(client.contains("fn default() -> Self"), "{client}");
+    assert!(!client.contains("fn is_default() -> Self"), "{client}");
+    assert!(!client.contains("Default::is_default"), "{client}");
+    assert!(
+        client.contains("pub fn is_default<T>("),
+        "the setter is renamed"
+    );
+}
+
+/// A string schema marked `x-extensible-enum` becomes an enum of its known values with an
+/// `Unknown` variant, in place of typify's newtype and its conversions; a nullable reference to
+/// it is an optional field.
+#[test]
+fn an_extensible_enum_has_its_known_values_and_keeps_any_other() {
+    let mut spec = valid_spec();
+    spec["components"]["schemas"]["Status"] = serde_json::json!({
+        "type": "string", "description": "A status.",
+        "x-extensible-enum": ["enabled", "recovery_codes"]
+    });
+    spec["components"]["schemas"]["Verify"]["properties"]["status"] = serde_json::json!({
+        "nullable": true, "description": "The status.",
+        "allOf": [{"$ref": "#/components/schemas/Status"}]
+    });
+    let client = client_of(&spec.to_string(), "spec.json");
+    assert!(client.contains("pub enum Status {"), "{client}");
+    assert!(client.contains("RecoveryCodes,"), "{client}");
+    assert!(
+        client.contains("Unknown(::std::string::String)"),
+        "{client}"
+    );
+    assert!(
+        client.contains("\"recovery_codes\" => Self::RecoveryCodes"),
+        "{client}"
+    );
+    assert!(
+        !client.contains("pub struct Status("),
+        "typify's newtype is gone"
+    );
+    assert!(!client.contains("Deref for Status"), "and its conversions");
+    assert!(
+        client.contains("pub status: ::std::option::Option<Status>"),
+        "{client}"
+    );
+}

@@ -262,21 +262,47 @@ impl ComponentRegistry {
 }
 
 /// OpenAPI 3.0's `nullable: true` beside `type: T` is JSON Schema's `type: [T, "null"]`; draft 4
-/// knows only the latter, so a schema is rewritten before it is compiled. (A `nullable` beside a
-/// `$ref` means nothing in OpenAPI 3.0 and is left alone.)
+/// knows only the latter, so a schema is rewritten before it is compiled. Beside a composition
+/// without `type` (`nullable: true, allOf: [{$ref: ...}]`, how a nullable reference is written),
+/// it is `anyOf: [the schema, {type: null}]`. (A `nullable` beside a bare `$ref` means nothing in
+/// OpenAPI 3.0 and is left alone.)
 pub(crate) fn nullable_as_json_schema(schema: &mut Value) {
     match schema {
         Value::Object(object) => {
-            if object.get("nullable") == Some(&Value::Bool(true))
-                && let Some(Value::String(kind)) = object.get("type")
-            {
-                let kind = kind.clone();
-                object.insert(
-                    "type".to_owned(),
-                    Value::Array(vec![Value::String(kind), Value::String("null".to_owned())]),
-                );
-            }
             object.values_mut().for_each(nullable_as_json_schema);
+            if object.get("nullable") != Some(&Value::Bool(true)) {
+                return;
+            }
+            match object.get("type") {
+                Some(Value::String(kind)) => {
+                    let kind = kind.clone();
+                    object.insert(
+                        "type".to_owned(),
+                        Value::Array(vec![Value::String(kind), Value::String("null".to_owned())]),
+                    );
+                }
+                None if ["allOf", "anyOf", "oneOf"]
+                    .iter()
+                    .any(|keyword| object.contains_key(*keyword)) =>
+                {
+                    let mut inner = std::mem::take(object);
+                    inner.remove("nullable");
+                    let description = inner.get("description").cloned();
+                    let mut wrapped = serde_json::Map::new();
+                    wrapped.insert(
+                        "anyOf".to_owned(),
+                        Value::Array(vec![
+                            Value::Object(inner),
+                            serde_json::json!({"type": "null"}),
+                        ]),
+                    );
+                    if let Some(description) = description {
+                        wrapped.insert("description".to_owned(), description);
+                    }
+                    *object = wrapped;
+                }
+                _ => {}
+            }
         }
         Value::Array(items) => items.iter_mut().for_each(nullable_as_json_schema),
         _ => {}
@@ -328,6 +354,25 @@ mod tests {
         );
         assert_eq!(
             mismatches(&example(json!({"claims": 5})), &components).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_nullable_reference_takes_null_and_its_schema() {
+        let components = json!({"schemas": {
+            "Status": {"type": "string"},
+            "User": {"type": "object", "properties": {
+                "status": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/Status"}]}}}}});
+        let example = |value: Value| Example {
+            pointer: "/x".into(),
+            value,
+            schema: json!({"$ref": "#/components/schemas/User"}),
+        };
+        assert!(mismatches(&example(json!({"status": null})), &components).is_empty());
+        assert!(mismatches(&example(json!({"status": "enabled"})), &components).is_empty());
+        assert_eq!(
+            mismatches(&example(json!({"status": 5})), &components).len(),
             1
         );
     }

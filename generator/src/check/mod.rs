@@ -10,13 +10,14 @@
 //! `schema_keywords` and `suggest`), `references` (`$ref`s that lead nowhere, loop, or point at
 //! the wrong kind), `open_schemas`, `docs` (descriptions), `examples` (each example against its
 //! schema), `rust_names` (`x-rust-name` and names that would collide) and `sensitive`
-//! (`x-descope-sensitive`). On the typed model:
+//! (`x-descope-sensitive`) and `extensible_enums` (`x-extensible-enum`). On the typed model:
 //! `operations`, one file per family (operation ids, documentation, parameters, request body,
 //! responses, security). Together they also guard progenitor, which panics or silently drops
 //! meaning on some inputs (see ARCHITECTURE.md).
 
 pub(crate) mod docs;
 pub(crate) mod examples;
+pub(crate) mod extensible_enums;
 pub(crate) mod keys;
 pub(crate) mod open_schemas;
 pub(crate) mod operations;
@@ -42,12 +43,14 @@ pub(crate) fn model(spec: &Spec, policy: Policy) -> Result<Model, Diagnostics> {
     examples::check(&spec.raw, references_dangle, &mut report);
     let rust_names = rust_names::rust_names(&spec.raw, &mut report);
     let sensitive = sensitive::sensitive_fields(&spec.raw, &rust_names, &mut report);
+    let extensible_enums = extensible_enums::extensible_enums(&spec.raw, &mut report);
     report.into_result()?;
     let docs = SpecDocs::read(&spec.raw, &rust_names, &operations);
     Ok(Model {
         operations,
         rust_names,
         sensitive,
+        extensible_enums,
         docs,
     })
 }

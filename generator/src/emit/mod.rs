@@ -17,6 +17,8 @@
 //! - Properties with an `x-rust-name` in the spec get that name instead of the derived one
 //!   (fields, builder methods, everything spelled with it); serde keeps the wire name.
 //! - Types with `x-descope-sensitive` properties get a redacting `Debug` (see `redact`).
+//! - Strings the service may extend (`x-extensible-enum`) become enums of their known values
+//!   with an `Unknown` variant that keeps any other (see `extensible_enums`).
 //! - Items progenitor and typify leave without docs get them from the spec (see `docs`).
 //! - Each operation's method takes the call's required inputs as arguments, and its builder
 //!   gains a setter per optional body field (see `call_shape`); the method's docs show the call
@@ -31,6 +33,7 @@
 mod call_shape;
 pub(crate) mod dispatch_file;
 mod docs;
+mod extensible_enums;
 mod groups;
 mod method_docs;
 pub(crate) mod operations_file;
@@ -62,6 +65,7 @@ pub(crate) fn client(
     let mut file = render::parse(tokens, "progenitor client", report)?;
 
     rename::apply(&mut file, &model.rust_names, report);
+    extensible_enums::apply(&mut file, &model.extensible_enums, report);
     // After the renames: the docs are keyed by the Rust names the spec chose.
     model.docs.apply(&mut file);
     redact::apply(&mut file, &model.sensitive, report);

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
+use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::{Item, Type};
 
@@ -37,6 +38,7 @@ pub(crate) fn apply(
                 chosen_existed: false,
             })
             .collect(),
+        in_trait_impl: false,
     };
     let mut owners = BTreeSet::new();
     for_each_type_item(file, &mut |item| {
@@ -114,6 +116,9 @@ struct Rename<'a> {
 /// identifier formatted into a string.
 struct Renamer<'a> {
     names: Vec<Rename<'a>>,
+    /// Inside an impl of a trait, whose method names are the trait's (`Default::default`), not
+    /// the spec's.
+    in_trait_impl: bool,
 }
 
 impl Renamer<'_> {
@@ -175,8 +180,75 @@ impl VisitMut for Renamer<'_> {
         self.rename(ident);
     }
 
+    /// A field named as on the wire has no `serde(rename)`; renamed, it needs one to keep its
+    /// wire name (only on the types serde reads and writes, not on their builders).
+    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+        if derives_serde(&item.attrs) {
+            for field in &mut item.fields {
+                let Some(ident) = &field.ident else { continue };
+                let renamed = self.names.iter().any(|rename| *ident == rename.derived);
+                if renamed && !has_serde_rename(&field.attrs) {
+                    let wire = ident.to_string();
+                    field
+                        .attrs
+                        .push(syn::parse_quote!(#[serde(rename = #wire)]));
+                }
+            }
+        }
+        syn::visit_mut::visit_item_struct_mut(self, item);
+    }
+
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        let outer = std::mem::replace(&mut self.in_trait_impl, item.trait_.is_some());
+        syn::visit_mut::visit_item_impl_mut(self, item);
+        self.in_trait_impl = outer;
+    }
+
+    /// A trait method keeps its name (a property `default` must not rename `fn default`).
+    fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+        if self.in_trait_impl {
+            for input in &mut function.sig.inputs {
+                self.visit_fn_arg_mut(input);
+            }
+            self.visit_block_mut(&mut function.block);
+        } else {
+            syn::visit_mut::visit_impl_item_fn_mut(self, function);
+        }
+    }
+
+    /// A path of several segments names an item elsewhere (`Default::default`,
+    /// `::std::default::Default`), never a field: only its generic arguments are visited.
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        if path.segments.len() == 1 {
+            syn::visit_mut::visit_path_mut(self, path);
+            return;
+        }
+        for segment in &mut path.segments {
+            self.visit_path_arguments_mut(&mut segment.arguments);
+        }
+    }
+
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         mac.tokens = self.rename_tokens(std::mem::take(&mut mac.tokens));
         syn::visit_mut::visit_macro_mut(self, mac);
     }
+}
+
+/// Whether a struct's `#[derive(..)]` names serde's `Serialize` or `Deserialize`.
+fn derives_serde(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("derive"))
+        .any(|attr| {
+            let text = attr.meta.to_token_stream().to_string();
+            text.contains("Serialize") || text.contains("Deserialize")
+        })
+}
+
+/// Whether a field already has `#[serde(rename = ..)]`.
+fn has_serde_rename(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("serde"))
+        .any(|attr| attr.meta.to_token_stream().to_string().contains("rename"))
 }

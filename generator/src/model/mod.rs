@@ -4,7 +4,8 @@
 //! Per operation: its Rust method name, its API group, the bearer credential its `security`
 //! requirements call for, and where each of its inputs goes on the wire (path, query, header,
 //! JSON body). For the spec as a whole: the Rust names it chooses (`x-rust-name`), the fields
-//! that hold secrets (`x-descope-sensitive`) and its prose (`docs`).
+//! that hold secrets (`x-descope-sensitive`), the extensible string enums
+//! (`x-extensible-enum`) and its prose (`docs`).
 
 mod docs;
 
@@ -22,6 +23,9 @@ pub struct Model {
     pub rust_names: BTreeMap<String, String>,
     /// The fields that hold secrets (`x-descope-sensitive`).
     pub sensitive: SensitiveFields,
+    /// The known values of each string schema the service may extend (`x-extensible-enum`), by
+    /// schema name: its Rust type is an enum of them with an `Unknown` variant.
+    pub extensible_enums: BTreeMap<String, Vec<String>>,
     /// What the spec says in prose about schemas, fields and parameters.
     pub docs: SpecDocs,
 }
