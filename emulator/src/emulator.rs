@@ -19,6 +19,7 @@ use crate::server;
 use crate::setup::config::{EmulatorConfig, RateLimit};
 use crate::setup::seed::SeedUser;
 use crate::state::outbox::OutboxMessage;
+use crate::state::secret;
 use crate::state::user::Membership;
 use crate::state::{ResetReport, Shared, State};
 use crate::tokens::keys;
@@ -60,10 +61,17 @@ pub async fn try_start(config: EmulatorConfig) -> io::Result<Emulator> {
         .ok_or_else(|| io::Error::other("the signing key could not be generated"))?;
     let mut state = State::new(keys::KeyRing::new(key), &config);
     control::prepare(&mut state, &config).map_err(|error| io::Error::other(error.message))?;
+    let management_key = match &config.management_key {
+        Some(key) => key.clone(),
+        None => secret::id()
+            .map(|id| format!("K2{id}"))
+            .ok_or_else(|| io::Error::other("the random source failed"))?,
+    };
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
     let address = listener.local_addr()?;
     let shared = Arc::new(Shared {
         config,
+        management_key,
         routes,
         state: Mutex::new(state),
     });
@@ -91,6 +99,12 @@ impl Emulator {
 
     pub fn config(&self) -> &EmulatorConfig {
         &self.shared.config
+    }
+
+    /// The management key management calls must carry (`Bearer <ProjectId>:<ManagementKey>`):
+    /// [`EmulatorConfig::management_key`], or the one made at start.
+    pub fn management_key(&self) -> &str {
+        &self.shared.management_key
     }
 
     /// Every message sent so far, oldest first.

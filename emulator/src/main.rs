@@ -3,6 +3,7 @@
 //! names the flag and suggests the nearest one (exit 2); a failure to start, such as a port in
 //! use, exits 1.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use descope_emulator::{EmulatorConfig, cli, try_start};
@@ -36,8 +37,18 @@ async fn serve(config: EmulatorConfig) -> ExitCode {
     } else {
         "admin API off".to_owned()
     };
-    println!(
-        "descope-emulator listening on {base} (project {}, {} keys, {seeded} seeded users); {admin}",
+    // A key made at start is shown, so the developer can give it to their SDK; one they gave is
+    // not repeated.
+    let key = if emulator.config().management_key.is_none() {
+        format!("; management key {}", emulator.management_key())
+    } else {
+        String::new()
+    };
+    // One line, written without panicking: whoever started the emulator may have stopped
+    // reading its output (a test reads the address and closes the pipe), which must not stop it.
+    let _ = writeln!(
+        std::io::stdout(),
+        "descope-emulator listening on {base} (project {}, {} keys, {seeded} seeded users); {admin}{key}",
         emulator.project_id(),
         emulator.config().signing_algorithm.jose_name(),
     );

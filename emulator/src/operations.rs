@@ -17,6 +17,8 @@ pub enum Credential {
     ProjectIdAndRefreshJwt,
     /// `Bearer <ProjectId>:<SessionJWT>`.
     ProjectIdAndSessionJwt,
+    /// `Bearer <ProjectId>:<ManagementKey>`: the management API.
+    ProjectIdAndManagementKey,
 }
 
 /// One operation of the spec.

@@ -18,6 +18,7 @@ use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER, SET_C
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Map, Value};
+use subtle::ConstantTimeEq;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
@@ -166,6 +167,7 @@ async fn route(
     authorize(
         &shared.state(),
         &shared.config,
+        &shared.management_key,
         route,
         header.as_deref(),
         lenient,
@@ -181,7 +183,14 @@ async fn route(
     };
     let config = &shared.config;
     let mut state = shared.state();
-    let bearer = authorize(&state, config, route, header.as_deref(), lenient)?;
+    let bearer = authorize(
+        &state,
+        config,
+        &shared.management_key,
+        route,
+        header.as_deref(),
+        lenient,
+    )?;
     let mut answer = api::call(&mut state, config, peer, behaviour, bearer, &body)?;
     let now = unix(state.now());
     drop(state);
@@ -232,6 +241,7 @@ fn keys(
 fn authorize(
     state: &State,
     config: &EmulatorConfig,
+    management_key: &str,
     route: &Route,
     header: Option<&str>,
     lenient: bool,
@@ -250,6 +260,20 @@ fn authorize(
         ));
     }
     let jwt = parts.next().filter(|jwt| !jwt.is_empty());
+    if credential == Credential::ProjectIdAndManagementKey {
+        // Only the project's management key; a user's JWT in its place is refused like any
+        // other wrong key. Compared in constant time: it is a secret.
+        let given = jwt.unwrap_or_default().as_bytes();
+        let expected = management_key.as_bytes();
+        let same = given.len() == expected.len() && bool::from(given.ct_eq(expected));
+        return if same && parts.next().is_none() {
+            Ok(Bearer::Management)
+        } else {
+            Err(ApiError::unauthorized(
+                "this call needs the project's management key: Bearer <ProjectId>:<ManagementKey>",
+            ))
+        };
+    }
     match (credential, jwt) {
         (Credential::ProjectIdAndRefreshJwt, None) => Err(ApiError::unauthorized(
             "this call needs the user's refresh JWT",
@@ -260,6 +284,9 @@ fn authorize(
         // Project-id operations do not look at a JWT, as the service's spec says.
         (Credential::None | Credential::ProjectId, _)
         | (Credential::ProjectIdOrRefreshJwt, None) => Ok(Bearer::Project),
+        (Credential::ProjectIdAndManagementKey, _) => Err(ApiError::unauthorized(
+            "this call needs the project's management key",
+        )),
         (Credential::ProjectIdAndSessionJwt, Some(jwt)) => {
             tokens::check_session(state, config, jwt).map(Bearer::Session)
         }

@@ -87,6 +87,17 @@ pub(crate) fn headers(state: &ClientState, operation: &Operation) -> Result<Head
                 operation.method_name
             ));
         }
+        (Credential::ProjectIdAndManagementKey, _, _) => match &state.management_key {
+            Some(key) => Some(key.expose()),
+            None => {
+                return Err(format!(
+                    "{} is a management call and needs the project's management key: set it \
+                     with `Client::builder(project_id).management_key(key)` or the \
+                     DESCOPE_MANAGEMENT_KEY environment variable",
+                    operation.method_name
+                ));
+            }
+        },
     };
     if let Some(jwt) = user_token {
         // Both parts are checked to be header-safe, so this cannot fail; if it did, nothing
@@ -169,6 +180,32 @@ mod tests {
             refused.contains("SessionJwt holds a character"),
             "{refused}"
         );
+    }
+
+    const CREATE_USER: Operation = Operation {
+        operation_id: "CreateUser",
+        method_name: "create_user",
+        http_method: "POST",
+        path: "/v1/mgmt/user/create",
+        credential: Credential::ProjectIdAndManagementKey,
+    };
+
+    #[test]
+    fn management_operations_send_the_management_key_and_refuse_without_one() {
+        let with_key = ClientState {
+            management_key: Some(crate::credentials::ManagementKey::new("K2key").unwrap()),
+            ..state(Some("r"))
+        };
+        let sent = headers(&with_key, &CREATE_USER).unwrap();
+        assert_eq!(sent[AUTHORIZATION], "Bearer P2test:K2key");
+        assert!(sent[AUTHORIZATION].is_sensitive());
+        // A user's refresh JWT is never a management credential.
+        let error = headers(&state(Some("r")), &CREATE_USER).unwrap_err();
+        assert!(
+            error.contains("needs the project's management key"),
+            "{error}"
+        );
+        assert!(error.contains("DESCOPE_MANAGEMENT_KEY"), "{error}");
     }
 
     fn bearer(state: &ClientState, method: &str) -> Result<String, String> {

@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use crate::Client;
 use crate::auth::CommonHeaders;
-use crate::credentials::{InvalidProjectId, ProjectId, RefreshJwt, SessionJwt};
+use crate::credentials::{
+    InvalidProjectId, InvalidToken, ManagementKey, ProjectId, RefreshJwt, SessionJwt,
+    UncheckedSecret,
+};
 use crate::retry::RetryPolicy;
 #[cfg(feature = "session")]
 use crate::session::{SessionConfig, SessionError, Sessions};
@@ -37,6 +40,10 @@ pub const USER_AGENT: &str = concat!("descope-client-rust/", env!("CARGO_PKG_VER
 /// this limit; reading stops there.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
+/// The environment variable a client reads its management key from when the builder is given
+/// none, as Descope's official SDKs do.
+pub const MANAGEMENT_KEY_VARIABLE: &str = "DESCOPE_MANAGEMENT_KEY";
+
 /// The request timeout Descope's official SDKs use; also the default connect timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -50,6 +57,8 @@ pub struct ClientState {
     pub(crate) base_url: reqwest::Url,
     pub(crate) refresh_jwt: Option<RefreshJwt>,
     pub(crate) session_jwt: Option<SessionJwt>,
+    /// For the management API: given to the builder or read from `DESCOPE_MANAGEMENT_KEY`.
+    pub(crate) management_key: Option<ManagementKey>,
     /// Built once from the project id; see `auth::headers`.
     pub(crate) headers: CommonHeaders,
     /// Set on each request only when the caller brought their own HTTP client; the builder's
@@ -72,6 +81,7 @@ impl ClientState {
             base_url,
             refresh_jwt: None,
             session_jwt: None,
+            management_key: None,
             request_timeout: None,
             retry: Arc::new(RetryPolicy::default()),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -87,6 +97,14 @@ pub enum BuildError {
     /// The project id is not one (letters and digits).
     #[error(transparent)]
     ProjectId(#[from] InvalidProjectId),
+    /// The management key (given, or read from `DESCOPE_MANAGEMENT_KEY`) cannot be sent.
+    #[error("invalid management key{from}: {reason}")]
+    ManagementKey {
+        /// `" (from DESCOPE_MANAGEMENT_KEY)"` when the key came from the environment, else empty.
+        from: &'static str,
+        /// Why it is refused; never the key.
+        reason: InvalidToken,
+    },
     /// The base URL is refused.
     #[error("invalid base URL `{url}`: {reason}")]
     BaseUrl {
@@ -111,6 +129,7 @@ pub enum BuildError {
 #[derive(Debug)]
 pub struct ClientBuilder {
     project_id: String,
+    management_key: Option<UncheckedSecret>,
     base_url: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -125,6 +144,7 @@ impl ClientBuilder {
     pub(crate) fn new(project_id: impl Into<String>) -> Self {
         ClientBuilder {
             project_id: project_id.into(),
+            management_key: None,
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_TIMEOUT,
@@ -134,6 +154,16 @@ impl ClientBuilder {
             sessions: SessionConfig::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
+    }
+
+    /// The project's management key, for the management API (users, tenants, roles and
+    /// permissions): its calls authenticate with `Bearer <ProjectId>:<ManagementKey>`. Without
+    /// this, the builder reads the `DESCOPE_MANAGEMENT_KEY` environment variable; without either,
+    /// management calls are refused before anything is sent. Keep the key on servers only: it
+    /// administers the whole project. It never shows in `Debug` or logs.
+    pub fn management_key(mut self, key: impl Into<String>) -> Self {
+        self.management_key = Some(UncheckedSecret(key.into()));
+        self
     }
 
     /// Sends requests to `url` instead of the project's host (see [`base_url_for_project`]), such
@@ -192,6 +222,12 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client; nothing is sent.
     pub fn build(self) -> Result<Client, BuildError> {
+        self.build_in(|name| std::env::var(name).ok())
+    }
+
+    /// [`build`](Self::build), reading the environment through `variable` (tests pass their
+    /// own: setting a process's environment is not safe with threads running).
+    fn build_in(self, variable: impl Fn(&str) -> Option<String>) -> Result<Client, BuildError> {
         let project_id = ProjectId::new(self.project_id)?;
         let base_url = match &self.base_url {
             Some(url) => checked_base_url(url)?,
@@ -214,7 +250,23 @@ impl ClientBuilder {
                 .build()
                 .map_err(BuildError::Http)?,
         };
+        let management_key = match self.management_key {
+            Some(key) => Some(
+                ManagementKey::new(key.0)
+                    .map_err(|reason| BuildError::ManagementKey { from: "", reason })?,
+            ),
+            None => match variable(MANAGEMENT_KEY_VARIABLE) {
+                Some(key) if !key.is_empty() => Some(ManagementKey::new(key).map_err(
+                    |reason| BuildError::ManagementKey {
+                        from: " (from DESCOPE_MANAGEMENT_KEY)",
+                        reason,
+                    },
+                )?),
+                _ => None,
+            },
+        };
         let state = ClientState {
+            management_key,
             request_timeout,
             retry: Arc::new(self.retry),
             max_response_bytes: self.max_response_bytes,
@@ -354,12 +406,67 @@ mod tests {
     }
 
     #[test]
+    fn the_management_key_comes_from_the_builder_else_the_environment() {
+        let environment = |name: &str| {
+            (name == MANAGEMENT_KEY_VARIABLE).then(|| "K2fromTheEnvironment".to_owned())
+        };
+        let none = |_: &str| None;
+        let key = |client: &Client| {
+            client
+                .inner
+                .management_key
+                .as_ref()
+                .map(|key| key.expose().to_owned())
+        };
+        let given = Client::builder("P2abc").management_key("K2given");
+        assert_eq!(
+            key(&given.build_in(environment).unwrap()).as_deref(),
+            Some("K2given")
+        );
+        let read = Client::builder("P2abc").build_in(environment).unwrap();
+        assert_eq!(key(&read).as_deref(), Some("K2fromTheEnvironment"));
+        assert_eq!(key(&Client::builder("P2abc").build_in(none).unwrap()), None);
+        let empty = |_: &str| Some(String::new());
+        assert_eq!(
+            key(&Client::builder("P2abc").build_in(empty).unwrap()),
+            None
+        );
+    }
+
+    #[test]
+    fn a_management_key_a_bearer_cannot_carry_is_refused_without_being_shown() {
+        let none = |_: &str| None;
+        let error = Client::builder("P2abc")
+            .management_key("K2secret:part")
+            .build_in(none)
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("a character a bearer cannot carry"),
+            "{error}"
+        );
+        assert!(!error.to_string().contains("secret"), "{error}");
+        let spaced = |_: &str| Some("K2 secret".to_owned());
+        let error = Client::builder("P2abc").build_in(spaced).unwrap_err();
+        assert!(
+            error.to_string().contains("(from DESCOPE_MANAGEMENT_KEY)"),
+            "{error}"
+        );
+        assert!(!format!("{error:?}").contains("secret"), "{error:?}");
+    }
+
+    #[test]
     fn user_jwts_stay_out_of_debug() {
-        let client = Client::new("P2abc")
+        let builder = Client::builder("P2abc").management_key("K2managementSecret");
+        assert!(!format!("{builder:?}").contains("managementSecret"));
+        let client = builder
+            .build()
             .unwrap()
             .with_refresh_jwt("header.payload.signature")
             .with_session_jwt("session.claims.signature");
         let shown = format!("{client:?}");
+        assert!(!shown.contains("managementSecret"), "{shown}");
         assert!(!shown.contains("payload"), "{shown}");
         assert!(!shown.contains("claims"), "{shown}");
         assert!(shown.contains("P2abc"), "{shown}");

@@ -190,3 +190,49 @@ mod tests {
         assert_eq!(format!("{token:?}"), "SessionJwt(<redacted>)");
     }
 }
+
+/// The project's management key, which every management call carries after the project id
+/// (`Bearer <ProjectId>:<ManagementKey>`). A secret: its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ManagementKey(String);
+
+impl ManagementKey {
+    /// Holds a management key if it can go into a bearer: not empty, printable ASCII without
+    /// spaces or `:` (the bearer's separator).
+    pub fn new(key: impl Into<String>) -> Result<Self, InvalidToken> {
+        let key = key.into();
+        if key.is_empty() {
+            return Err(InvalidToken("the management key is empty".to_owned()));
+        }
+        if let Some(at) = key.bytes().position(|b| !b.is_ascii_graphic() || b == b':') {
+            // The character is not shown: it is part of a secret.
+            return Err(InvalidToken(format!(
+                "the management key holds a character a bearer cannot carry (at position {at}): \
+                 spaces, `:` and non-ASCII are not allowed"
+            )));
+        }
+        Ok(ManagementKey(key))
+    }
+
+    /// The key itself, for building the `Authorization` header.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ManagementKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ManagementKey(<redacted>)")
+    }
+}
+
+/// A secret given to the builder and checked when the client is built; its `Debug` never shows
+/// it, so a builder can be logged.
+#[derive(Clone)]
+pub(crate) struct UncheckedSecret(pub(crate) String);
+
+impl fmt::Debug for UncheckedSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}

@@ -113,9 +113,11 @@ pub use answer::MAX_RETRY_AFTER;
 pub(crate) use call::Call;
 pub use config::{
     BuildError, ClientBuilder, ClientState, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT, USER_AGENT, base_url_for_project,
+    DEFAULT_TIMEOUT, MANAGEMENT_KEY_VARIABLE, USER_AGENT, base_url_for_project,
 };
-pub use credentials::{InvalidProjectId, InvalidToken, ProjectId, RefreshJwt, SessionJwt};
+pub use credentials::{
+    InvalidProjectId, InvalidToken, ManagementKey, ProjectId, RefreshJwt, SessionJwt,
+};
 pub use error::{DecodeError, Error, ErrorCode, InvalidRequest, ServiceError, TransportError};
 pub use generated::client::{Client, builder, prelude, types};
 pub use response::Response;

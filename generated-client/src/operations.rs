@@ -16,6 +16,9 @@ pub enum Credential {
     ProjectIdAndRefreshJwt,
     /// `Authorization: Bearer <ProjectId>:<SessionJWT>`; refused before sending without one.
     ProjectIdAndSessionJwt,
+    /// `Authorization: Bearer <ProjectId>:<ManagementKey>`, the management API; refused before
+    /// sending when the client has no management key.
+    ProjectIdAndManagementKey,
 }
 
 /// One operation of the spec.

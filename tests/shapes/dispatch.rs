@@ -94,6 +94,17 @@ macro_rules! with_body {
             _ => Err("the operation takes no body, yet the spec documents one".to_owned()),
         }
     };
+    // A body that is not an object (a list), which has no builder of its own.
+    ($builder:ident, (plain $body:ident), $inputs:expr) => {{
+        let body: types::$body = serde_json::from_value($inputs.body.clone()).map_err(|error| {
+            format!(
+                "the example does not decode into {}: {error}",
+                stringify!($body)
+            )
+        })?;
+        let values = format!("{body:?} {body:#?}");
+        Ok::<_, String>(($builder.body(body), values))
+    }};
     ($builder:ident, $body:ident, $inputs:expr) => {{
         let body: types::$body = serde_json::from_value($inputs.body.clone()).map_err(|error| {
             format!(

@@ -18,15 +18,23 @@ use crate::dispatch::{Outcome, call};
 pub const PROJECT_ID: &str = "P2PlaceholderProjectId";
 pub const REFRESH_JWT: &str = "placeholder.refresh.jwt";
 pub const SESSION_JWT: &str = "placeholder.session.jwt";
+pub const MANAGEMENT_KEY: &str = "K2PlaceholderManagementKey";
 
-/// A client of the placeholder project that carries a signed-in user's placeholder tokens.
-pub fn signed_in(client: &Client) -> Client {
-    client
+/// A client of the placeholder project, with its placeholder management key, that carries a
+/// signed-in user's placeholder tokens.
+pub fn signed_in(server: &RecordingServer) -> Client {
+    Client::builder(PROJECT_ID)
+        .base_url(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .management_key(MANAGEMENT_KEY)
+        .build()
+        .expect("a loopback base URL is valid")
         .with_refresh_jwt(REFRESH_JWT)
         .with_session_jwt(SESSION_JWT)
 }
 
-/// A client of the placeholder project that sends to the loopback server.
+/// A client of the placeholder project that sends to the loopback server, without a management
+/// key.
 /// Retries are off: shape tests serve one canned answer per call (the runtime tests cover retries).
 pub fn client_for(server: &RecordingServer) -> Client {
     Client::builder(PROJECT_ID)
@@ -49,7 +57,7 @@ async fn every_operation_sends_the_documented_request() {
     let spec = CuratedSpec::load();
     let server = RecordingServer::start().await;
     let plain = client_for(&server);
-    let signed_in = signed_in(&plain);
+    let signed_in = signed_in(&server);
 
     let mut failures = Vec::new();
     for operation in OPERATIONS {
@@ -64,7 +72,10 @@ async fn every_operation_sends_the_documented_request() {
         let mut exchanges = Vec::new();
         for (label, client) in [
             ("project id only", &plain),
-            ("signed in (refresh and session JWT)", &signed_in),
+            (
+                "signed in (refresh and session JWT), with the management key",
+                &signed_in,
+            ),
         ] {
             let outcome = call(client, operation.method_name, &inputs).await;
             let recorded = server.take();
@@ -105,12 +116,14 @@ async fn every_operation_sends_the_documented_request() {
         let with_project = format!("Bearer {PROJECT_ID}");
         let with_refresh = format!("Bearer {PROJECT_ID}:{REFRESH_JWT}");
         let with_session = format!("Bearer {PROJECT_ID}:{SESSION_JWT}");
+        let with_key = format!("Bearer {PROJECT_ID}:{MANAGEMENT_KEY}");
         let expected = match operation.credential {
             Credential::None => (None, None),
             Credential::ProjectId => (Some(with_project.clone()), Some(with_project)),
             Credential::ProjectIdOrRefreshJwt => (Some(with_project), Some(with_refresh)),
             Credential::ProjectIdAndRefreshJwt => (None, Some(with_refresh)),
             Credential::ProjectIdAndSessionJwt => (None, Some(with_session)),
+            Credential::ProjectIdAndManagementKey => (None, Some(with_key)),
         };
         if (bearer_of(0), bearer_of(1)) != expected {
             failures.push(format!(

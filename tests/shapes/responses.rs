@@ -10,13 +10,13 @@ use descope_shape_tests::{
 };
 
 use crate::dispatch::{Outcome, call};
-use crate::requests::{client_for, operation_ids, signed_in};
+use crate::requests::{operation_ids, signed_in};
 
 #[tokio::test]
 async fn every_documented_response_decodes_into_the_generated_types() {
     let spec = CuratedSpec::load();
     let server = RecordingServer::start().await;
-    let client = signed_in(&client_for(&server));
+    let client = signed_in(&server);
 
     let mut failures = Vec::new();
     for operation in OPERATIONS {
@@ -72,7 +72,7 @@ async fn every_documented_response_decodes_into_the_generated_types() {
 async fn rate_limiting_keeps_retry_after() {
     let spec = CuratedSpec::load();
     let server = RecordingServer::start().await;
-    let client = client_for(&server);
+    let client = signed_in(&server);
     let operation = &OPERATIONS[0];
     let documented = spec
         .responses(operation.http_method, operation.path)

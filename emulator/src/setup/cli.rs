@@ -74,6 +74,7 @@ impl Flags {
         if self.no_admin {
             config.admin_api = false;
         }
+        config.management_key = self.management_key;
         // A login id given twice keeps its last code.
         let fixed = self.fixed_code.into_iter().map(|f| (f.login_id, f.code));
         config.fixed_codes.extend(fixed);
@@ -180,6 +181,10 @@ pub(crate) struct Flags {
     #[arg(long, help = absent("every /emulator/... path answers 404, as if it did not exist",
                               if defaults().admin_api { "admin API on" } else { "off" }))]
     pub no_admin: bool,
+    #[arg(long, value_name = "KEY", value_parser = values::management_key,
+          help = absent("the management key management calls must carry after the project id",
+                        "a random one, printed at start"))]
+    pub management_key: Option<String>,
 }
 
 fn defaults() -> EmulatorConfig {
@@ -257,7 +262,10 @@ mod tests {
     /// needs a file, is tested apart.
     type Case = (&'static [&'static str], fn(&EmulatorConfig) -> bool);
 
-    const ACCEPTED: [Case; 16] = [
+    const ACCEPTED: [Case; 17] = [
+        (&["--management-key", "K2local"], |c| {
+            c.management_key.as_deref() == Some("K2local")
+        }),
         (&["--port", "0"], |c| c.port == 0),
         (&["--project-id", "P2Local"], |c| c.project_id == "P2Local"),
         (&["--signing-algorithm", "EdDSA"], |c| {
@@ -298,7 +306,8 @@ mod tests {
 
     /// At least one refused value per flag: the arguments (split at spaces) `=>` what clap's
     /// error says.
-    const REFUSED: [&str; 29] = [
+    const REFUSED: [&str; 30] = [
+        "--management-key a:b => '--management-key <KEY>': not a management key",
         "--port http => invalid value 'http' for '--port <N>': not a port number",
         "--port 70000 => '70000' for '--port <N>': not a port number",
         "--port => a value is required for '--port <N>' but none was supplied",

@@ -117,6 +117,12 @@ pub struct EmulatorConfig {
     /// `Emulator` still work.
     #[serde(rename = "adminApi")]
     pub admin_api: bool,
+    /// The project's management key, which every management call must carry
+    /// (`Bearer <ProjectId>:<ManagementKey>`). `None` (the default): one is made at random when
+    /// the emulator starts ([`Emulator::management_key`](crate::Emulator::management_key); the
+    /// binary prints it). Never in `GET /emulator/config`.
+    #[serde(skip)]
+    pub management_key: Option<String>,
     /// Login id → six digits that every OTP sent for that login id carries instead of a random
     /// code, as a Descope test user's static OTP. The code is still single-use per send,
     /// expires and counts wrong attempts. These win over a seeded user's `fixed_code`.
@@ -153,6 +159,7 @@ impl Default for EmulatorConfig {
             retired_key_ttl: Duration::from_secs(600),
             cookie_domain: String::new(),
             admin_api: true,
+            management_key: None,
             fixed_codes: BTreeMap::new(),
             users: Vec::new(),
         }
@@ -177,6 +184,16 @@ pub fn check_project_id(id: &str) -> Result<(), String> {
     }
 }
 
+/// A management key a bearer can carry: non-empty printable ASCII without `:` or spaces.
+pub fn check_management_key(key: &str) -> Result<(), String> {
+    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+        Ok(())
+    } else {
+        // The key is not shown: it is a secret.
+        Err("not a management key (non-empty ASCII, no ':' or spaces)".to_owned())
+    }
+}
+
 /// A cookie domain: empty (none), or a host name of letters, digits, `-` and `.`.
 pub fn check_cookie_domain(domain: &str) -> Result<(), String> {
     let usable = domain
@@ -198,6 +215,9 @@ impl EmulatorConfig {
     pub fn check(&self) -> Result<(), String> {
         check_project_id(&self.project_id).map_err(|e| format!("project_id: {e}"))?;
         check_cookie_domain(&self.cookie_domain).map_err(|e| format!("cookie_domain: {e}"))?;
+        if let Some(key) = &self.management_key {
+            check_management_key(key).map_err(|e| format!("management_key: {e}"))?;
+        }
         let durations = [
             ("otp_ttl", self.otp_ttl),
             ("link_ttl", self.link_ttl),

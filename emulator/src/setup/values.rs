@@ -9,7 +9,8 @@ use clap::ValueEnum;
 use clap::builder::PossibleValue;
 
 use crate::setup::config::{
-    MAX_DURATION, RateLimit, SigningAlgorithm, check_cookie_domain, check_project_id,
+    MAX_DURATION, RateLimit, SigningAlgorithm, check_cookie_domain, check_management_key,
+    check_project_id,
 };
 use crate::setup::seed::{SeedUser, check_fixed_code};
 use crate::setup::users_file::load_users;
@@ -57,6 +58,10 @@ pub(crate) fn port(text: &str) -> Result<u16, String> {
 
 pub(crate) fn project_id(text: &str) -> Result<String, String> {
     check_project_id(text).map(|()| text.to_owned())
+}
+
+pub(crate) fn management_key(text: &str) -> Result<String, String> {
+    check_management_key(text).map(|()| text.to_owned())
 }
 
 pub(crate) fn cookie_domain(text: &str) -> Result<String, String> {

@@ -22,6 +22,8 @@ use crate::tokens::keys::KeyRing;
 /// Everything the request handlers share.
 pub struct Shared {
     pub config: EmulatorConfig,
+    /// The management key in force: the configuration's, or one made at start.
+    pub management_key: String,
     pub routes: Routes,
     pub state: Mutex<State>,
 }

@@ -38,6 +38,8 @@ pub enum Bearer {
     Refresh(Presented),
     /// The claims of a valid session JWT.
     Session(Value),
+    /// The project's management key.
+    Management,
 }
 
 impl Bearer {

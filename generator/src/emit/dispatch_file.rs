@@ -25,10 +25,20 @@ pub(crate) fn emit(client: &syn::File, model: &Model) -> Result<String, String> 
         let builder = &operation.operation_id;
         let body = match operation.request_body {
             None => "()".to_owned(),
-            Some(_) => fields
-                .get("body")
-                .and_then(type_name)
-                .ok_or_else(|| format!("builder {builder} has no body field"))?,
+            Some(_) => {
+                let field = fields
+                    .get("body")
+                    .ok_or_else(|| format!("builder {builder} has no body field"))?;
+                let name = type_name(field)
+                    .ok_or_else(|| format!("builder {builder}'s body has no type"))?;
+                // An object body is held as its builder (`types::builder::X`); any other (a
+                // list) as the type itself.
+                if shown(field).contains("builder::") {
+                    name
+                } else {
+                    format!("(plain {name})")
+                }
+            }
         };
         let parameters = operation
             .parameters

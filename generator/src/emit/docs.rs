@@ -50,7 +50,15 @@ impl SpecDocs {
                             .iter()
                             .next()
                             .and_then(|field| type_name(&field.ty));
-                        if let Some(text) = wrapped.and_then(|name| self.schemas.get(&name)) {
+                        let text = match wrapped.as_deref() {
+                            Some(name) => self
+                                .schemas
+                                .get(name)
+                                .map(String::as_str)
+                                .or_else(|| primitive(name)),
+                            None => None,
+                        };
+                        if let Some(text) = text {
                             document(&mut variant.attrs, text);
                         }
                     }
@@ -142,6 +150,20 @@ impl SpecDocs {
             }
         }
     }
+}
+
+/// What a variant of a one-of that wraps a plain value holds (`String(String)`, `Int32(i32)`).
+fn primitive(type_name: &str) -> Option<&'static str> {
+    Some(match type_name {
+        "String" => "The value as text.",
+        "bool" => "The value as a boolean.",
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64" => {
+            "The value as a number."
+        }
+        "Vec" => "The value as a list.",
+        "Map" | "HashMap" | "BTreeMap" => "The value as an object.",
+        _ => return None,
+    })
 }
 
 /// Adds `text` as the item's docs, unless it has some.

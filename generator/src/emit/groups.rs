@@ -218,12 +218,19 @@ fn names_in(item: &Item, wanted: &BTreeSet<String>) -> BTreeSet<String> {
         found: BTreeSet<String>,
     }
     impl<'ast> Visit<'ast> for Names<'_> {
-        fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
-            let name = segment.ident.to_string();
-            if self.wanted.contains(&name) {
-                self.found.insert(name);
+        /// A segment after `Self` or after a type names a variant or an associated item
+        /// (`Self::Tenant`, `UserSortField::Tenant`), not a type.
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            let mut after_type = false;
+            for segment in &path.segments {
+                let name = segment.ident.to_string();
+                let is_type = self.wanted.contains(&name);
+                if is_type && !after_type {
+                    self.found.insert(name.clone());
+                }
+                after_type = is_type || name == "Self";
+                self.visit_path_arguments(&segment.arguments);
             }
-            syn::visit::visit_path_segment(self, segment);
         }
     }
     let mut names = Names {
