@@ -15,12 +15,13 @@ use tokio::task::JoinHandle;
 use crate::admin::control;
 use crate::api::routes::Routes;
 use crate::error::ApiError;
+use crate::operations as op;
 use crate::server;
 use crate::setup::config::{EmulatorConfig, RateLimit};
 use crate::setup::seed::SeedUser;
 use crate::state::outbox::OutboxMessage;
 use crate::state::secret;
-use crate::state::user::Membership;
+use crate::state::user::{Membership, ProviderToken};
 use crate::state::{ResetReport, Shared, State};
 use crate::tokens::keys;
 
@@ -225,6 +226,32 @@ impl Emulator {
         membership: Membership,
     ) -> Result<(), ApiError> {
         control::add_to_tenant(&mut self.shared.state(), login_id, membership).map(drop)
+    }
+
+    /// Creates a tenant as the management API's `CreateTenant` does, from the same body
+    /// (`{"name": "Acme", "id": "T1", ...}`, checked against the same schema); returns its id.
+    /// `E011004` (400) when the id or name is taken, (404) when the parent does not exist.
+    pub fn create_tenant(&self, body: &Value) -> Result<String, ApiError> {
+        let answer = control::define(&self.shared, &op::CREATE_TENANT, body)?;
+        Ok(answer["id"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Creates a role as `CreateRole` does (`{"name", "permissionNames"?, "tenantId"?, ...}`;
+    /// its permissions must exist); returns the role as the API answers it.
+    pub fn create_role(&self, body: &Value) -> Result<Value, ApiError> {
+        control::define(&self.shared, &op::CREATE_ROLE, body)
+    }
+
+    /// Creates a permission as `CreatePermission` does (`{"name", "description"?}`); returns
+    /// it as `LoadAllPermissions` lists it.
+    pub fn create_permission(&self, body: &Value) -> Result<Value, ApiError> {
+        control::define(&self.shared, &op::CREATE_PERMISSION, body)
+    }
+
+    /// Gives the user with this login id (or user id) a token from a social provider, which
+    /// `GetUserProviderToken` then answers (replacing one from the same provider).
+    pub fn set_provider_token(&self, login_id: &str, token: ProviderToken) -> Result<(), ApiError> {
+        control::set_provider_token(&mut self.shared.state(), login_id, token).map(drop)
     }
 }
 

@@ -120,6 +120,33 @@ impl ApiError {
         )
     }
 
+    /// `E062110`, 403: the user is disabled (`UpdateUserStatus`), so they can neither sign in
+    /// (sign-in, sign-up-or-in, verify) nor use a refresh JWT. Descope documents no code for
+    /// this; the emulator's is in the users' range beside `E062108`, and 403 says that the
+    /// request was understood and the user is known but may not proceed.
+    pub fn user_disabled() -> Self {
+        Self::new(
+            403,
+            "E062110",
+            "User disabled",
+            "the user is disabled; enable them through management first".into(),
+        )
+    }
+
+    /// `E011004`, 404: a tenant, role or permission that management names does not exist.
+    /// Descope documents no code for these; the draft decisions (`openapi/drafts/`) chose
+    /// `E011004` with the missing object in the message.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(404, "E011004", "Not found", message.into())
+    }
+
+    /// `E011004`, 400: a management change that conflicts with what exists (an id or name in
+    /// use, a role or permission or tenant that a reference names and that does not exist,
+    /// a user that is not a test user, the last login id).
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(400, "E011004", "Invalid arguments", message.into())
+    }
+
     /// `E130429`, 429 with `Retry-After`.
     pub fn rate_limited(retry_after: u64) -> Self {
         ApiError {

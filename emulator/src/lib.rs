@@ -1,6 +1,7 @@
-//! An in-memory emulator of Descope's OTP, magic-link and session API, served over loopback
-//! HTTP from the same curated spec the `descope-client` crate is generated from: a library for
-//! Rust tests, and a binary (`descope-emulator`) that any official SDK can be pointed at.
+//! An in-memory emulator of Descope's OTP, magic-link and session API and of its management
+//! API for users, test users, tenants, roles and permissions, served over loopback HTTP from
+//! the same curated spec the `descope-client` crate is generated from: a library for Rust
+//! tests, and a binary (`descope-emulator`) that any official SDK can be pointed at.
 //!
 //! As a tool (every flag, with its default, in `descope-emulator --help`; [`cli`]):
 //!
@@ -28,18 +29,22 @@
 //!
 //! # What it does
 //!
-//! - **Routes** are the operations of the client's own table (the curated spec's 49), by method
-//!   and path template (`/v2/keys/{projectId}` matches any project id); a known path with another
-//!   method is 405, any other path 404 with a message saying the emulator does not serve it.
+//! - **Routes** are the operations of the client's own table (every operation of the curated
+//!   spec), by method and path template (`/v2/keys/{projectId}` matches any project id); a
+//!   known path with another method is 405, any other path 404 with a message saying the
+//!   emulator does not serve it.
 //!   One path outside the spec is served as an alias: the Python SDK's magic-link phone update
 //!   without a method (`POST /v1/auth/magiclink/update/phone`) is the SMS one.
-//!   Every request body is validated against the operation's request schema; an optional body
+//!   Every request body is validated against the operation's request schema (a JSON object,
+//!   or for `POST /v1/mgmt/user/history` a bare array of user ids); an optional body
 //!   (refresh, try-refresh, logout, logout-all) may be absent or empty, and operations without
-//!   one (`me`, `me/history`, validate, keys) do not read it.
+//!   one (`me`, `me/history`, validate, keys, the management loads) do not read it. Every
+//!   answer is a JSON body, `{}` where the spec's 200 is an empty object.
 //! - **Authorization** is what each operation's `security` says: `Bearer <ProjectId>`,
-//!   `Bearer <ProjectId>:<RefreshJWT>`, `Bearer <ProjectId>:<SessionJWT>` (validate), or nothing
-//!   (the keys). Updates (and step-up/MFA sign-in) need a refresh JWT of the user who owns the
-//!   body's `loginId`.
+//!   `Bearer <ProjectId>:<RefreshJWT>`, `Bearer <ProjectId>:<SessionJWT>` (validate),
+//!   `Bearer <ProjectId>:<ManagementKey>` (management; [`Emulator::management_key`]), or
+//!   nothing (the keys). Updates (and step-up/MFA sign-in) need a refresh JWT of the user who
+//!   owns the body's `loginId`.
 //! - **Codes** are six random digits (or a fixed code, below); only the latest per (login id, method) is valid; they
 //!   expire after [`EmulatorConfig::otp_ttl`]; the [`EmulatorConfig::max_otp_attempts`]-th wrong
 //!   code burns the code. **Links** are `<URI or default>?t=<64 hex>`, single use, expiring
@@ -50,7 +55,12 @@
 //!   `amr` (the channel signed in with: `email`, `sms`, `voice`, `whatsapp`, `im`), `roles` and
 //!   `permissions` (project level, always present), `tenants` (`{id: {roles, permissions}}`,
 //!   only when the user has tenants), `dct` (only when a tenant is selected, by
-//!   `loginOptions.tenantId` or `tenant/select`) and a unique `jti`.
+//!   `loginOptions.tenantId` or `tenant/select`), `tu: true` for test users, the custom claims
+//!   of an embedded link or a test user's `loginOptions` (never replacing these), and a unique
+//!   `jti`. Claims are read from the user when a token is issued, so management changes show
+//!   at the next sign-in or refresh; `permissions` are those given through the test-only API
+//!   plus those the user's roles grant (project roles at the top; in a tenant, the tenant's own
+//!   role of that name, else the project role).
 //! - **Keys**: `GET /v2/keys/{projectId}` publishes the JWKS (`{"keys": [{"alg", "e", "kid",
 //!   "kty", "n", "use"}]}` for RSA; `crv`/`x`/`y` for EC, `crv`/`x` for OKP) without
 //!   authentication. A rotation
@@ -75,6 +85,34 @@
 //!   SameSite=Strict; Max-Age=<seconds to expiry>`) instead of the body; logout and logout-all
 //!   send both cookies empty with `Max-Age=0` (and the same `Domain`, without which a browser
 //!   keeps them).
+//! - **Management** (users, test users, tenants, roles, permissions, custom attribute
+//!   definitions, and `GET /v1/mgmt/license`, which answers `{"rateLimitTier": "tier1"}`). A
+//!   body's `loginId` may be any login id of the user or the user id; `null` means "not set";
+//!   `displayName` and `name`, `ssoAppIds` and `ssoAppIDs`, `additionalLoginIds` and
+//!   `additionalIdentifiers` are read alike; queries decode `+` as a space. Users created
+//!   through management sign in by code or link at their `email` and `phone`; `UpdateUser`
+//!   overwrites (login ids, status and `test` excepted), `PatchUser` changes what it is given.
+//!   A **disabled** user can neither sign in (sign-in, sign-up-or-in, verify) nor use a refresh
+//!   JWT: 403 `E062110`; enabling them again revives their refresh JWTs. Deleting a user or
+//!   `LogoutUser` revokes their refresh JWTs (401 `E064001`). An invitation (`invite: true`)
+//!   puts a magic link in the outbox; signing in with it turns `invited` into `enabled`. Search
+//!   applies every filter given (test users only with `withTestUser`, or only them with
+//!   `testUsersOnly` and on the test path), sorts by `sort` (else creation order), and pages
+//!   (`limit` 0 is 100, `page` from 0, a positive `offset` wins; `total` counts every match).
+//!   Test users' generated codes and links verify with the ordinary verify calls (an `Embedded`
+//!   code as an email code); other users are refused (400 `E011004`). Roles must exist and
+//!   grant existing permissions; a role is project-level or scoped to a tenant (names are
+//!   unique per scope); a user's roles in a tenant must be that tenant's or project-level ones,
+//!   and the user must belong to the tenant. Deleting a **permission in use** takes it out of the
+//!   roles that grant it (they stay); deleting a role takes it from its holders and from tenants'
+//!   default roles, which new members of a tenant receive. Custom attributes must be defined
+//!   before users carry them. Passwords are kept as a salted SHA-256 and never answered;
+//!   passkeys exist only when imported, trusted devices never (the flows remember none), and
+//!   provider tokens only when seeded ([`Emulator::set_provider_token`]); removing what is
+//!   absent succeeds. Batches of users report failures per user; batches of roles and
+//!   permissions are all or nothing. `DeleteRoles` without names or ids deletes every role of
+//!   its scope (as the Python SDK says the service does); `DeletePermissions` without either is
+//!   refused.
 //! - **Seeded users and fixed codes**: [`EmulatorConfig::users`] (from a JSON file with
 //!   [`load_users`] or `--users`) exist from the start and sign in without signing up; a file
 //!   is an array of users, or `{"users": [...]}`, each `{"loginId"` (required), `"email"`,
@@ -110,6 +148,10 @@
 //! | `POST /emulator/users` `{one users-file entry}` | add a user who signs in at once; answers it | [`Emulator::add_user`] |
 //! | `POST /emulator/users/roles` `{loginId, roles?, permissions?}` | replace the user's project roles and permissions | [`Emulator::set_user_roles`] |
 //! | `POST /emulator/users/tenants` `{loginId, tenantId, tenantName?, roles?, permissions?}` | add the user to a tenant (or replace that membership) | [`Emulator::add_user_to_tenant`] |
+//! | `POST /emulator/users/provider-token` `{loginId, provider, accessToken, refreshToken?, expiration?, scopes?, providerUserId?}` | give the user a social provider's token; answers the user | [`Emulator::set_provider_token`] |
+//! | `POST /emulator/tenants` `{a CreateTenant body}` | define a tenant as management does; answers `{id}` | [`Emulator::create_tenant`] |
+//! | `POST /emulator/roles` `{a CreateRole body}` | define a role as management does; answers it | [`Emulator::create_role`] |
+//! | `POST /emulator/permissions` `{a CreatePermission body}` | define a permission as management does; answers it | [`Emulator::create_permission`] |
 //! | `GET /emulator/fixed-codes` | `{"<loginId>": "123456", …}` | [`Emulator::fixed_codes`] |
 //! | `PUT /emulator/fixed-codes` `{"<loginId>": "123456", …}` | replace them all; answers them | [`Emulator::set_fixed_code`] |
 //! | `PATCH /emulator/fixed-codes` `{"<loginId>": "123456" \| null, …}` | merge (`null` removes); answers them | [`Emulator::remove_fixed_code`] |
@@ -119,34 +161,41 @@
 //! | `GET /emulator/config` | the configuration it started with (what a reset returns to) | [`Emulator::config`] |
 //!
 //! The users endpoints answer the user; an unknown login id is 404 `E062108`, a taken one (on
-//! `POST /emulator/users`) 400 `E062107`. A malformed body is 400 `E011002` (a required field
+//! `POST /emulator/users`) 400 `E062107`. Roles and permissions given through
+//! `/emulator/users/roles` and `/emulator/users/tenants` are taken as they are (no role or
+//! tenant need exist); the tenant, role and permission endpoints check their bodies as the
+//! management calls do. A malformed body is 400 `E011002` (a required field
 //! missing) or `E011003`, the message naming the field as a JSON pointer (`/tenants/0/roles`).
 //! `PUT` and `PATCH` need a body.
 //!
-//! **Reset** forgets users (and their history, roles and tenants), pending codes and links,
+//! **Reset** forgets users (and their history, roles and tenants), tenants, roles, permissions
+//! and custom attribute definitions, pending codes and links,
 //! the outbox, the refresh JWTs (presented again they answer 401 `E064001`), the fixed codes,
 //! the rate-limit window and the clock offset; it keeps the signing keys, so applications'
 //! cached JWKS stay right. Then it seeds [`EmulatorConfig::users`] again (with new user ids),
 //! and puts back [`EmulatorConfig::fixed_codes`] and [`EmulatorConfig::rate_limit`]. It
-//! answers `{"cleared": {users, codes, links, outboxMessages, refreshTokens, fixedCodes,
-//! clockOffsetSeconds, rateWindowCalls}, "restored": {users, fixedCodes, rateLimit}}`
+//! answers `{"cleared": {users, codes, links, outboxMessages, refreshTokens, tenants, roles,
+//! permissions, customAttributes, fixedCodes, clockOffsetSeconds, rateWindowCalls},
+//! "restored": {users, fixedCodes, rateLimit}}`
 //! ([`ResetReport`]).
 //!
 //! # Error statuses
 //!
 //! | code | status | when |
 //! | --- | --- | --- |
-//! | `E011001` | 400 | body not JSON or not an object; also 404/405 for unknown paths and methods |
-//! | `E011002` | 400 | a required field is missing (the message names it); `me/tenants` with neither `dct: true` nor `ids` |
-//! | `E011003` | 400 | the body breaks the schema (the message gives the field's path); `me/tenants` with both `dct: true` and `ids` |
+//! | `E011001` | 400 | body not JSON or not an object (not an array, for the management history); also 404/405 for unknown paths and methods |
+//! | `E011002` | 400 | a required field or query parameter is missing (the message names it); `me/tenants` with neither `dct: true` nor `ids`; a management call naming its user, role or permission by neither key; empty `userIds`, `identifiers`, or `DeletePermissions` filter |
+//! | `E011003` | 400 | the body breaks the schema (the message gives the field's path; negative `limit`, `page`, `offset`); `me/tenants` with both `dct: true` and `ids`; an unknown `status`, `authType`, `deliveryMethod` or attribute type; both `name` and `id` |
 //! | `E011003` | 401 | bad or missing bearer, wrong project; a refresh or session JWT that is forged, expired, of the other kind, of another project, signed by a dropped key, or whose user was merged away; an unknown, used or expired magic link |
 //! | `E011003` | 403 | `tenant/select` or `loginOptions.tenantId` naming a tenant the user is not a member of |
-//! | `E011004` | 400 | an email without `@`, a phone that is not 6–15 digits, a user without that contact; a refresh with `externalToken` (not emulated) |
+//! | `E011004` | 400 | an email without `@`, a phone that is not 6–15 digits, a user without that contact; a refresh with `externalToken` (not emulated); management: a tenant, role, permission or attribute definition whose id or name is taken, a reference to one that does not exist (a user's role or tenant, a role's permission, default roles), a user not in the tenant whose roles change, a role of another tenant, an attribute value of the wrong type, the last login id, codes for a user who is not a test user, a tenant with sub-tenants, bad lifetimes or units in tenant settings |
+//! | `E011004` | 404 | management: the tenant, role or permission named does not exist (also a role's tenant, a tenant's parent), or the user holds no token from that provider |
 //! | `E061102` | 401 | wrong, expired or never-sent code |
 //! | `E061103` | 401 | too many wrong codes; the code is burnt until a new one is sent |
-//! | `E062107` | 400 | sign-up of a registered login id; an update conflicting with another user |
-//! | `E062108` | 404 | sign-in (or verify) of an unknown login id |
-//! | `E064001` | 401 | a revoked refresh JWT: after logout, logout-all, `revokeOtherSessions` or rotation |
+//! | `E062107` | 400 | sign-up of a registered login id; an update conflicting with another user; management: a login id (or a `newLoginId`, an additional login id, a sign-up link's) that another user holds, or an email or phone that is another user's login id with `failOnConflict` |
+//! | `E062108` | 404 | sign-in (or verify) of an unknown login id; management: no user has that login id or user id |
+//! | `E062110` | 403 | a disabled user signs in, verifies or presents a refresh JWT (the emulator's code: Descope documents none) |
+//! | `E064001` | 401 | a revoked refresh JWT: after logout, logout-all, `revokeOtherSessions`, rotation, or management's `LogoutUser` or deletion of the user |
 //! | `E130429` | 429 | over the rate limit in force ([`EmulatorConfig::rate_limit`], `PUT /emulator/rate-limit`), with `Retry-After` in seconds |
 //! | `E010000` | 503 | the machine's random source or crypto library failed |
 
@@ -178,4 +227,5 @@ pub use setup::users_file::{load_users, users_from_json};
 pub use state::ResetReport;
 pub use state::outbox::{Channel, Delivery, OutboxMessage};
 pub use state::user::Membership as TenantMembership;
+pub use state::user::ProviderToken;
 pub use tokens::jwt;

@@ -32,8 +32,11 @@ use crate::state::{Shared, State, unix};
 use crate::tokens::{self, Bearer};
 use crate::url::{percent_decode, query_param};
 
-/// Largest request body accepted; Descope's bodies are a few hundred bytes.
+/// Largest request body accepted; Descope's auth bodies are a few hundred bytes.
 const MAX_BODY: usize = 64 * 1024;
+/// Largest management body: the batches (`CreateUsers` for a migration) carry thousands of
+/// users.
+const MAX_MANAGEMENT_BODY: usize = 1024 * 1024;
 /// How long a client may take to send its headers, and then its body.
 const READ_DEADLINE: Duration = Duration::from_secs(10);
 
@@ -133,8 +136,8 @@ async fn route(
     // Without the admin API, `/emulator/…` paths fall through to the spec's routes: 404.
     if shared.config.admin_api && (path == "/emulator" || path.starts_with("/emulator/")) {
         let body = match method {
-            Method::POST => read_json(request, false).await?,
-            Method::PUT | Method::PATCH => read_json(request, true).await?,
+            Method::POST => read_json(request, false, false, MAX_BODY).await?,
+            Method::PUT | Method::PATCH => read_json(request, true, false, MAX_BODY).await?,
             _ => Value::Object(Map::new()),
         };
         let answer = admin::handle(shared, &method, &path, query.as_deref(), &body).await?;
@@ -153,7 +156,7 @@ async fn route(
     let action = match behaviour {
         Behaviour::Keys => return keys(shared, &path, &parameters, query.as_deref()),
         Behaviour::Session(action) => Some(action),
-        Behaviour::Auth { .. } => None,
+        Behaviour::Auth { .. } | Behaviour::Management(_) => None,
     };
     let header = request
         .headers()
@@ -176,7 +179,12 @@ async fn route(
         // No body in the spec (GET, validate): whatever came is not read.
         None => Value::Object(Map::new()),
         Some(spec) => {
-            let body = read_json(request, spec.required).await?;
+            let limit = if route.operation.credential == Credential::ProjectIdAndManagementKey {
+                MAX_MANAGEMENT_BODY
+            } else {
+                MAX_BODY
+            };
+            let body = read_json(request, spec.required, spec.array, limit).await?;
             shared.routes.validate(spec, &body)?;
             body
         }
@@ -191,7 +199,11 @@ async fn route(
         header.as_deref(),
         lenient,
     )?;
-    let mut answer = api::call(&mut state, config, peer, behaviour, bearer, &body)?;
+    let input = api::Input {
+        body: &body,
+        query: query.as_deref(),
+    };
+    let mut answer = api::call(&mut state, config, peer, behaviour, bearer, &input)?;
     let now = unix(state.now());
     drop(state);
     let cookies = match (config.token_delivery, action) {
@@ -300,15 +312,21 @@ fn authorize(
     }
 }
 
-/// The body as a JSON object, read within the size limit and the deadline. When the body is
-/// optional, an absent or blank one stands for `{}` (Descope's Go SDK sends none).
-async fn read_json(request: Request<Incoming>, required: bool) -> Result<Value, ApiError> {
-    let collect = Limited::new(request.into_body(), MAX_BODY).collect();
+/// The body as a JSON object (or, when `array`, a JSON array: the operation's schema is one),
+/// read within `limit` bytes and the deadline. When the body is optional, an absent or blank
+/// one stands for `{}` (Descope's Go SDK sends none).
+async fn read_json(
+    request: Request<Incoming>,
+    required: bool,
+    array: bool,
+    limit: usize,
+) -> Result<Value, ApiError> {
+    let collect = Limited::new(request.into_body(), limit).collect();
     let bytes = match tokio::time::timeout(READ_DEADLINE, collect).await {
         Err(_) => return Err(ApiError::malformed("the body did not arrive in time")),
         Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => {
             return Err(ApiError::malformed(format!(
-                "the body is larger than {MAX_BODY} bytes"
+                "the body is larger than {limit} bytes"
             )));
         }
         Ok(Err(_)) => return Err(ApiError::malformed("the body could not be read")),
@@ -319,8 +337,10 @@ async fn read_json(request: Request<Incoming>, required: bool) -> Result<Value, 
     }
     let body: Value = serde_json::from_slice(&bytes)
         .map_err(|error| ApiError::malformed(format!("the body is not JSON: {error}")))?;
-    if !body.is_object() {
-        return Err(ApiError::malformed("the body must be a JSON object"));
+    match (&body, array) {
+        (Value::Object(_), false) | (Value::Array(_), true) => {}
+        (_, false) => return Err(ApiError::malformed("the body must be a JSON object")),
+        (_, true) => return Err(ApiError::malformed("the body must be a JSON array")),
     }
     Ok(body)
 }

@@ -136,4 +136,16 @@ impl Client {
     ) -> Result<CheckedSession, SessionError> {
         session::validate_and_refresh_session(self, session_jwt.into(), refresh_jwt.into()).await
     }
+
+    /// Every user a search matches, page after page, as a stream (see [`UserSearch`]): the
+    /// filters of `request` (a [`types::SearchUsersRequest`] or its builder), and each next page
+    /// asked for only when the last one is used up. A management call, like
+    /// [`search_users`](Self::search_users), which it calls once a page.
+    #[cfg(feature = "users")]
+    pub fn search_all_users(
+        &self,
+        request: impl Into<crate::types::builder::SearchUsersRequest>,
+    ) -> crate::UserSearch<'_> {
+        crate::UserSearch::new(self, request.into())
+    }
 }

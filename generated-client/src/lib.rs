@@ -102,6 +102,8 @@ mod execute;
 #[rustfmt::skip]
 mod generated;
 pub mod operations;
+#[cfg(feature = "users")]
+mod paging;
 mod response;
 mod retry;
 #[cfg(feature = "session")]
@@ -120,6 +122,8 @@ pub use credentials::{
 };
 pub use error::{DecodeError, Error, ErrorCode, InvalidRequest, ServiceError, TransportError};
 pub use generated::client::{Client, builder, prelude, types};
+#[cfg(feature = "users")]
+pub use paging::{DEFAULT_PAGE_SIZE, UserSearch};
 pub use response::Response;
 pub use retry::{MAX_HONOURED_RETRY_AFTER, RetryPolicy};
 #[cfg(feature = "session")]

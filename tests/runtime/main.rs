@@ -2,6 +2,7 @@
 
 mod faults;
 mod hardening;
+mod paging;
 mod sessions;
 mod tracing_span;
 

@@ -276,6 +276,14 @@ fn collect_fields(
 /// its format or item type.
 fn type_of(spec: &Value, schema: &Value) -> String {
     let resolved = resolve(spec, schema);
+    // `allOf` of one schema and no type of its own: that schema (the form a nullable or
+    // described reference takes in OpenAPI 3.0).
+    if let (None, Some([only])) = (
+        resolved["type"].as_str(),
+        resolved["allOf"].as_array().map(Vec::as_slice),
+    ) {
+        return type_of(spec, only);
+    }
     let kind = resolved["type"].as_str().unwrap_or("any");
     match (kind, ref_name(schema)) {
         ("object", Some(name)) => format!("object {name}"),
@@ -297,5 +305,26 @@ fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
     match value["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
         Some(pointer) => spec.pointer(pointer).unwrap_or(&Value::Null),
         None => value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_nullable_reference_has_the_referenced_type() {
+        let spec = json!({"components": {"schemas": {
+            "Status": {"type": "string"},
+            "Tenant": {"type": "object"},
+        }}});
+        let nullable = |name: &str| {
+            json!({"nullable": true, "allOf": [{"$ref": format!("#/components/schemas/{name}")}]})
+        };
+        assert_eq!(type_of(&spec, &nullable("Status")), "string");
+        assert_eq!(type_of(&spec, &nullable("Tenant")), "object Tenant");
+        let two = json!({"allOf": [{"type": "string"}, {"type": "integer"}]});
+        assert_eq!(type_of(&spec, &two), "any", "a real combination stays unnamed");
     }
 }

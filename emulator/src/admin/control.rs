@@ -1,16 +1,23 @@
 //! What the test-only controls do to the state, shared by the `/emulator/…` endpoints and the
 //! Rust methods of `Emulator`: the start-up state from the configuration and the reset back to
-//! it, seeded users, fixed codes, the rate limit, the clock, signing-key rotation, and users'
-//! roles and tenants (which Descope manages through its management API).
+//! it, seeded users, fixed codes, the rate limit, the clock, signing-key rotation, users'
+//! roles and tenants and provider tokens, and tenants, roles and permissions defined as the
+//! management API's create calls define them.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use hyper::Method;
+use serde_json::{Value, json};
+
+use crate::api::management::{permissions, roles, tenants};
+use crate::api::routes::Found;
 use crate::error::ApiError;
+use crate::operations::{self as op, Operation};
 use crate::setup::config::{EmulatorConfig, MAX_DURATION};
 use crate::setup::seed::{SeedUser, check_fixed_code};
 use crate::state::secret;
-use crate::state::user::{Membership, User};
+use crate::state::user::{Membership, ProviderToken, User};
 use crate::state::{ResetReport, Shared, State, unix};
 use crate::tokens::keys::SigningKey;
 
@@ -52,8 +59,7 @@ pub fn add_user<'s>(state: &'s mut State, seed: &SeedUser) -> Result<&'s User, A
             .fixed_codes
             .insert(seed.login_id.clone(), code.clone());
     }
-    state.logins.insert(seed.login_id.clone(), user.id.clone());
-    Ok(state.users.entry(user.id.clone()).or_insert(user))
+    Ok(state.insert_user(user))
 }
 
 /// Changes the fixed codes: each `Some` code set for its login id, each `None` removed. All
@@ -136,4 +142,47 @@ pub fn add_to_tenant<'s>(
         None => user.tenants.push(membership),
     }
     Ok(user)
+}
+
+/// Defines a tenant, role or permission as `operation` (`CreateTenant`, `CreateRole`,
+/// `CreatePermission`) would, from the same body checked against the same schema; answers
+/// `{id}`, the role, or the permission.
+pub fn define(shared: &Shared, operation: &Operation, body: &Value) -> Result<Value, ApiError> {
+    if let Found::Route(route, _) = shared.routes.find(&Method::POST, operation.path)
+        && let Some(spec) = &route.body
+    {
+        shared.routes.validate(spec, body)?;
+    }
+    let mut state = shared.state();
+    match *operation {
+        op::CREATE_TENANT => tenants::create(&mut state, body).map(|id| json!({ "id": id })),
+        op::CREATE_ROLE => roles::create(&mut state, body).map(|role| role.to_json()),
+        op::CREATE_PERMISSION => permissions::create(&mut state, body).map(|p| p.to_json()),
+        _ => Err(ApiError::malformed(
+            "only tenants, roles and permissions are defined here",
+        )),
+    }
+}
+
+/// Gives the user with this login id (or user id) a social provider's token, replacing the
+/// one they held from the same provider; returns the user id.
+pub fn set_provider_token(
+    state: &mut State,
+    login_id: &str,
+    token: ProviderToken,
+) -> Result<String, ApiError> {
+    if token.provider.is_empty() {
+        return Err(ApiError::missing("provider is required"));
+    }
+    let id = state
+        .find_user(login_id)
+        .ok_or_else(ApiError::user_not_found)?;
+    let user = state
+        .users
+        .get_mut(&id)
+        .ok_or_else(ApiError::user_not_found)?;
+    user.provider_tokens
+        .retain(|held| held.provider != token.provider);
+    user.provider_tokens.push(token);
+    Ok(id)
 }

@@ -1,7 +1,8 @@
 //! The test-only HTTP endpoints under `/emulator/` (unauthenticated, never rate-limited, and
 //! absent with `admin_api: false`): each reads its query or body, calls `control`, and answers
-//! JSON. The outbox, the clock, key rotation, users (seeding, roles, tenants), fixed codes,
-//! the rate limit, the configuration and the reset.
+//! JSON. The outbox, the clock, key rotation, users (seeding, roles, tenants, provider
+//! tokens), tenants, roles and permissions (as management creates them), fixed codes, the rate
+//! limit, the configuration and the reset.
 
 pub mod control;
 
@@ -12,16 +13,17 @@ use hyper::Method;
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
+use crate::operations as op;
 use crate::setup::config::{MAX_DURATION, RateLimit};
 use crate::setup::seed::SeedUser;
-use crate::state::user::Membership;
+use crate::state::user::{Membership, ProviderToken};
 use crate::state::{ResetReport, Shared, State, unix};
 use crate::tokens::keys::SigningKey;
 use crate::url::query_param;
 
 /// Every endpoint: its path, its methods, and what it does (for `--help`), in the order the
 /// docs list them.
-pub const ROUTES: [(&str, &[&str], &str); 10] = [
+pub const ROUTES: [(&str, &[&str], &str); 14] = [
     (
         "/emulator/outbox",
         &["GET", "DELETE"],
@@ -56,6 +58,26 @@ pub const ROUTES: [(&str, &[&str], &str); 10] = [
         "/emulator/users/tenants",
         &["POST"],
         "POST {loginId, tenantId, tenantName?, roles, permissions}: add to a tenant",
+    ),
+    (
+        "/emulator/users/provider-token",
+        &["POST"],
+        "POST {loginId, provider, accessToken, refreshToken?, expiration?, scopes?}: seed one",
+    ),
+    (
+        "/emulator/tenants",
+        &["POST"],
+        "POST {a CreateTenant body}: define a tenant as management does; answers {id}",
+    ),
+    (
+        "/emulator/roles",
+        &["POST"],
+        "POST {a CreateRole body}: define a role as management does; answers the role",
+    ),
+    (
+        "/emulator/permissions",
+        &["POST"],
+        "POST {a CreatePermission body}: define a permission; answers the permission",
     ),
     (
         "/emulator/fixed-codes",
@@ -146,7 +168,7 @@ pub async fn handle(
             let user = state
                 .user_by_login(&login_id)
                 .ok_or_else(ApiError::user_not_found)?;
-            Ok(user.to_json())
+            Ok(user.to_json(&state.directory))
         }
         ("POST", "/emulator/users") => {
             let seed = SeedUser::from_json(body, "").map_err(|error| {
@@ -164,14 +186,19 @@ pub async fn handle(
                     ApiError::invalid_request(message)
                 }
             })?;
-            Ok(control::add_user(&mut shared.state(), &seed)?.to_json())
+            let mut state = shared.state();
+            let id = control::add_user(&mut state, &seed)?.id.clone();
+            Ok(state.user_json(&id).unwrap_or_default())
         }
         ("POST", "/emulator/users/roles") => {
             let login_id = text(body, "loginId")?;
             let roles = strings(body, "roles")?;
             let permissions = strings(body, "permissions")?;
             let mut state = shared.state();
-            Ok(control::set_roles(&mut state, login_id, roles, permissions)?.to_json())
+            let id = control::set_roles(&mut state, login_id, roles, permissions)?
+                .id
+                .clone();
+            Ok(state.user_json(&id).unwrap_or_default())
         }
         ("POST", "/emulator/users/tenants") => {
             let tenant_id = text(body, "tenantId")?.to_owned();
@@ -186,8 +213,36 @@ pub async fn handle(
             };
             let login_id = text(body, "loginId")?;
             let mut state = shared.state();
-            Ok(control::add_to_tenant(&mut state, login_id, membership)?.to_json())
+            let id = control::add_to_tenant(&mut state, login_id, membership)?
+                .id
+                .clone();
+            Ok(state.user_json(&id).unwrap_or_default())
         }
+        ("POST", "/emulator/users/provider-token") => {
+            let login_id = text(body, "loginId")?;
+            let token = ProviderToken {
+                provider: text(body, "provider")?.to_owned(),
+                provider_user_id: optional_text(body, "providerUserId")?,
+                access_token: text(body, "accessToken")?.to_owned(),
+                refresh_token: match body.get("refreshToken") {
+                    None | Some(Value::Null) => None,
+                    Some(_) => Some(text(body, "refreshToken")?.to_owned()),
+                },
+                expiration: match body.get("expiration") {
+                    None => 0,
+                    Some(value) => value.as_i64().ok_or_else(|| {
+                        ApiError::invalid_request("/expiration: must be an integer")
+                    })?,
+                },
+                scopes: strings(body, "scopes")?,
+            };
+            let mut state = shared.state();
+            let id = control::set_provider_token(&mut state, login_id, token)?;
+            Ok(state.user_json(&id).unwrap_or_default())
+        }
+        ("POST", "/emulator/tenants") => control::define(shared, &op::CREATE_TENANT, body),
+        ("POST", "/emulator/roles") => control::define(shared, &op::CREATE_ROLE, body),
+        ("POST", "/emulator/permissions") => control::define(shared, &op::CREATE_PERMISSION, body),
         ("GET", "/emulator/fixed-codes") => Ok(json!(shared.state().fixed_codes)),
         ("PUT" | "PATCH", "/emulator/fixed-codes") => {
             let replace = method == Method::PUT;
@@ -222,6 +277,17 @@ fn text<'b>(body: &'b Value, key: &str) -> Result<&'b str, ApiError> {
         Some(Value::String(text)) if !text.is_empty() => Ok(text),
         Some(_) => Err(ApiError::invalid_request(format!(
             "/{key}: must be a non-empty string"
+        ))),
+    }
+}
+
+/// An optional string; absent is empty.
+fn optional_text(body: &Value, key: &str) -> Result<String, ApiError> {
+    match body.get(key) {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(text)) => Ok(text.clone()),
+        Some(_) => Err(ApiError::invalid_request(format!(
+            "/{key}: must be a string"
         ))),
     }
 }
@@ -311,6 +377,10 @@ fn reset_json(report: &ResetReport) -> Value {
             "links": report.links,
             "outboxMessages": report.outbox_messages,
             "refreshTokens": report.refresh_tokens,
+            "tenants": report.tenants,
+            "roles": report.roles,
+            "permissions": report.permissions,
+            "customAttributes": report.custom_attributes,
             "fixedCodes": report.fixed_codes,
             "clockOffsetSeconds": report.clock_offset.as_secs(),
             "rateWindowCalls": report.rate_window_calls,

@@ -1,10 +1,14 @@
 //! The semantics of the sign-up, sign-in, verify and update operations on the emulator's state:
-//! who may sign up or in, where the code or link goes, what verify checks, and the sign-in it
-//! completes (tokens, history).
+//! who may sign up or in (not a disabled user: 403 `E062110`, at the send and again at verify),
+//! where the code or link goes, what verify checks, and the sign-in it completes (tokens,
+//! history, an invited user's first sign-in enabling them). Management reuses `new_code` and
+//! `new_link` for the codes and links it hands back instead of sending.
 //!
 //! Bodies arrive already validated against the spec, so required fields are present and typed;
 //! the helpers (here and in `context`) still read them defensively, since no input may make the
 //! emulator panic.
+
+use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
@@ -12,11 +16,12 @@ use super::{Action, Family};
 use crate::api::context::{Context, at, flag, text};
 use crate::api::updates;
 use crate::error::ApiError;
+use crate::setup::config::EmulatorConfig;
 use crate::state::outbox::Channel;
 use crate::state::outbox::{Delivery, OutboxMessage};
 use crate::state::secret;
-use crate::state::user::{Login, User, check_contact, contact_kind};
-use crate::state::{PendingCode, PendingLink, Purpose, SignIn, State, unix};
+use crate::state::user::{Login, Status, User, check_contact, contact_kind};
+use crate::state::{PendingCode, PendingLink, Purpose, SignIn, SignUp, State, unix};
 use crate::tokens::{self, Grant};
 
 /// Runs one validated call.
@@ -45,13 +50,17 @@ fn optional_text(body: &Value, pointer: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn entropy_failed() -> ApiError {
+pub(crate) fn entropy_failed() -> ApiError {
     ApiError::unavailable("the random source failed")
 }
 
 /// The sign-in options of the body; a tenant must be one the user (if any yet) belongs to,
 /// refused now rather than after the code or link was used.
-fn sign_in_options(state: &State, user_id: Option<&str>, body: &Value) -> Result<SignIn, ApiError> {
+pub(crate) fn sign_in_options(
+    state: &State,
+    user_id: Option<&str>,
+    body: &Value,
+) -> Result<SignIn, ApiError> {
     let tenant = optional_text(body, "/loginOptions/tenantId");
     if let Some(tenant) = &tenant {
         let member = user_id
@@ -64,6 +73,7 @@ fn sign_in_options(state: &State, user_id: Option<&str>, body: &Value) -> Result
     Ok(SignIn {
         tenant,
         revoke_others: flag(body, "/loginOptions/revokeOtherSessions"),
+        ..SignIn::default()
     })
 }
 
@@ -86,6 +96,9 @@ fn send(
             (user_id, destination, Purpose::SignIn(options))
         }
         (Action::SignIn | Action::SignUpOrIn, Some(user_id)) => {
+            if state.users.get(&user_id).is_some_and(User::is_disabled) {
+                return Err(ApiError::user_disabled());
+            }
             let step_up = flag(body, "/loginOptions/stepup") || flag(body, "/loginOptions/mfa");
             if step_up && context.bearer_user != Some(user_id.as_str()) {
                 return Err(ApiError::unauthorized(
@@ -113,43 +126,15 @@ fn send(
     let now = state.now();
     let delivery = match family {
         Family::Otp => {
-            // A fixed code (a test user's static OTP) replaces the random one; it is still
-            // single-use per send, expires and counts wrong attempts like any other.
-            let code = match state.fixed_codes.get(&login_id) {
-                Some(fixed) => fixed.clone(),
-                None => secret::otp_code().ok_or_else(entropy_failed)?,
-            };
-            state.codes.insert(
-                (login_id.clone(), channel),
-                PendingCode {
-                    code: code.clone(),
-                    user_id,
-                    purpose,
-                    expires: now + context.config.otp_ttl,
-                    wrong_attempts: 0,
-                    burnt: false,
-                },
-            );
+            let code = new_code(state, context.config, &login_id, channel, user_id, purpose)?;
             Delivery::Code(code)
         }
         Family::MagicLink => {
-            let token = secret::token().ok_or_else(entropy_failed)?;
             let uri = optional_text(body, "/URI")
                 .unwrap_or_else(|| context.config.default_redirect_uri.clone());
-            let separator = if uri.contains('?') { '&' } else { '?' };
-            state.links.insert(
-                secret::token_hash(&token),
-                PendingLink {
-                    user_id,
-                    channel,
-                    purpose,
-                    expires: now + context.config.link_ttl,
-                },
-            );
-            Delivery::Link {
-                url: format!("{uri}{separator}t={token}"),
-                token,
-            }
+            let expires = now + context.config.link_ttl;
+            let (token, url) = new_link(state, &uri, user_id, channel, purpose, expires)?;
+            Delivery::Link { url, token }
         }
     };
     let masked = if channel.is_email() {
@@ -174,6 +159,61 @@ fn send(
     })
 }
 
+/// Stores a new code for (login id, channel), replacing any earlier one, and returns it. A
+/// fixed code (a test user's static OTP) replaces the random one; it is still single-use per
+/// send, expires and counts wrong attempts like any other.
+pub(crate) fn new_code(
+    state: &mut State,
+    config: &EmulatorConfig,
+    login_id: &str,
+    channel: Channel,
+    user_id: String,
+    purpose: Purpose,
+) -> Result<String, ApiError> {
+    let code = match state.fixed_codes.get(login_id) {
+        Some(fixed) => fixed.clone(),
+        None => secret::otp_code().ok_or_else(entropy_failed)?,
+    };
+    let expires = state.now() + config.otp_ttl;
+    state.codes.insert(
+        (login_id.to_owned(), channel),
+        PendingCode {
+            code: code.clone(),
+            user_id,
+            purpose,
+            expires,
+            wrong_attempts: 0,
+            burnt: false,
+        },
+    );
+    Ok(code)
+}
+
+/// Stores a new single-use magic link to `uri` and returns its token and the whole link
+/// (`<uri>?t=<token>`, or `&t=` when `uri` has a query already).
+pub(crate) fn new_link(
+    state: &mut State,
+    uri: &str,
+    user_id: String,
+    channel: Channel,
+    purpose: Purpose,
+    expires: SystemTime,
+) -> Result<(String, String), ApiError> {
+    let token = secret::token().ok_or_else(entropy_failed)?;
+    let separator = if uri.contains('?') { '&' } else { '?' };
+    state.links.insert(
+        secret::token_hash(&token),
+        PendingLink {
+            user_id,
+            channel,
+            purpose,
+            expires,
+        },
+    );
+    let url = format!("{uri}{separator}t={token}");
+    Ok((token, url))
+}
+
 /// Creates the user; its contact for the channel is `user.email`/`user.phone` or the login id.
 fn sign_up(
     state: &mut State,
@@ -191,6 +231,7 @@ fn sign_up(
     let destination = slot.get_or_insert_with(|| login_id.to_owned()).clone();
     check_contact(channel, &destination)?;
     let id = format!("U{}", secret::id().ok_or_else(entropy_failed)?);
+    let now = unix(state.now());
     let user = User {
         id: id.clone(),
         login_ids: vec![login_id.to_owned()],
@@ -200,11 +241,11 @@ fn sign_up(
         family_name: optional_text(body, "/user/familyName"),
         email,
         phone,
-        created: unix(state.now()),
+        created: now,
+        modified: now,
         ..User::default()
     };
-    state.logins.insert(login_id.to_owned(), id.clone());
-    state.users.insert(id.clone(), user);
+    state.insert_user(user);
     Ok((id, destination))
 }
 
@@ -255,7 +296,30 @@ fn verify_link(state: &mut State, context: &Context<'_>, body: &Value) -> Result
         .remove(&secret::token_hash(token))
         .filter(|link| now < link.expires)
         .ok_or_else(|| ApiError::unauthorized("the magic link is unknown, used or expired"))?;
-    finish(state, context, link.user_id, link.channel, link.purpose)
+    match link.purpose {
+        // An embedded sign-up link creates its user now, unless the login id was taken since.
+        Purpose::SignUp(sign_up) => {
+            let SignUp {
+                login_id,
+                mut user,
+                options,
+            } = *sign_up;
+            if state.logins.contains_key(&login_id) {
+                return Err(ApiError::user_exists(&login_id));
+            }
+            user.created = unix(now);
+            user.modified = user.created;
+            let user_id = state.insert_user(user).id.clone();
+            finish(
+                state,
+                context,
+                user_id,
+                link.channel,
+                Purpose::SignIn(options),
+            )
+        }
+        purpose => finish(state, context, link.user_id, link.channel, purpose),
+    }
 }
 
 /// Applies what was verified and signs the user in: new tokens whose `amr` names the channel
@@ -268,21 +332,31 @@ fn finish(
     channel: Channel,
     purpose: Purpose,
 ) -> Result<Value, ApiError> {
-    if !state.users.contains_key(&user_id) {
-        return Err(ApiError::user_not_found());
+    match state.users.get(&user_id) {
+        None => return Err(ApiError::user_not_found()),
+        // Disabled after the code or link was sent: refused all the same.
+        Some(user) if user.is_disabled() => return Err(ApiError::user_disabled()),
+        Some(_) => {}
     }
     let (user_id, options) = match purpose {
         Purpose::SignIn(options) => {
             if let Some(user) = state.users.get_mut(&user_id) {
-                if channel.is_email() {
-                    user.verified_email = true;
-                } else {
-                    user.verified_phone = true;
+                match (options.unverified_contact, channel.is_email()) {
+                    (true, _) => {}
+                    (false, true) => user.verified_email = true,
+                    (false, false) => user.verified_phone = true,
+                }
+                // An invitation is accepted by signing in.
+                if user.status == Status::Invited {
+                    user.status = Status::Enabled;
                 }
             }
             (user_id, options)
         }
         Purpose::Update(update) => (updates::apply(state, user_id, &update)?, SignIn::default()),
+        Purpose::SignUp(_) => {
+            return Err(ApiError::malformed("a sign-up link creates its user first"));
+        }
     };
     if options.revoke_others {
         state.refresh_tokens.revoke_user(&user_id);
@@ -301,6 +375,7 @@ fn finish(
         user_id,
         amr: vec![channel.as_str().to_owned()],
         dct,
+        custom_claims: options.custom_claims,
     };
     let issued = tokens::issue(state, context.config, &grant, true)?;
     let refresh_exp = issued.refresh.as_ref().map_or(now, |(_, exp)| *exp);
@@ -312,7 +387,7 @@ fn finish(
             ip: context.peer,
             selected_tenant: grant.dct.clone(),
         });
-        answer.insert("user".into(), user.to_json());
+        answer.insert("user".into(), user.to_json(&state.directory));
     }
     Ok(Value::Object(answer))
 }

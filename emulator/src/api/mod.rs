@@ -1,7 +1,8 @@
 //! What the emulator does for each operation of Descope's API: [`Behaviour::of`] gives every
 //! operation of the generated table its behaviour, and [`call`] runs it on the state. The route
 //! table (`routes`) finds the operation of a request; `flows` (sign-up, sign-in, verify),
-//! `updates` (email and phone changes) and `sessions` (refresh, sign-out, the user's details)
+//! `updates` (email and phone changes), `sessions` (refresh, sign-out, the user's details) and
+//! `management` (users, test users, tenants, roles and permissions, with the management key)
 //! do the work, with what they share in `context`.
 //!
 //! An operation without a behaviour is answered with a "not emulated" error naming it, never a
@@ -10,6 +11,7 @@
 
 pub(crate) mod context;
 mod flows;
+pub(crate) mod management;
 pub(crate) mod routes;
 mod sessions;
 mod updates;
@@ -25,6 +27,7 @@ use crate::state::State;
 use crate::state::outbox::Channel;
 use crate::tokens::Bearer;
 use context::Context;
+pub use management::Management;
 
 /// A family of sign-in operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +73,16 @@ pub enum Behaviour {
     Session(SessionAction),
     /// The project's JWKS.
     Keys,
+    /// The management API (`Bearer <ProjectId>:<ManagementKey>`).
+    Management(Management),
+}
+
+/// What a call brings besides its bearer: the validated body (`{}` for operations without
+/// one) and the raw query string (the management loads read their parameters from it). No
+/// operation with a path parameter reaches `call` (the keys are answered by the server).
+pub struct Input<'a> {
+    pub body: &'a Value,
+    pub query: Option<&'a str>,
 }
 
 impl Behaviour {
@@ -134,7 +147,7 @@ impl Behaviour {
             op::SELECT_TENANT => Behaviour::Session(SelectTenant),
             op::VALIDATE_SESSION_REMOTELY => Behaviour::Session(Validate),
             op::GET_JWKS => Behaviour::Keys,
-            _ => return None,
+            _ => return Management::of(operation).map(Behaviour::Management),
         })
     }
 }
@@ -146,8 +159,9 @@ pub fn call(
     peer: IpAddr,
     behaviour: Behaviour,
     bearer: Bearer,
-    body: &Value,
+    input: &Input<'_>,
 ) -> Result<Value, ApiError> {
+    let body = input.body;
     match behaviour {
         Behaviour::Auth {
             family,
@@ -163,6 +177,15 @@ pub fn call(
         }
         Behaviour::Session(action) => sessions::call(state, config, action, bearer, body),
         Behaviour::Keys => Err(ApiError::malformed("the keys take no call")),
+        // Authorization already required the management key.
+        Behaviour::Management(action) => {
+            let context = Context {
+                config,
+                bearer_user: None,
+                peer,
+            };
+            management::call(state, &context, action, input)
+        }
     }
 }
 
@@ -194,5 +217,20 @@ mod tests {
             })
         );
         assert_eq!(Behaviour::of(&op::GET_JWKS), Some(Behaviour::Keys));
+    }
+
+    /// Every management operation has a management behaviour, and nothing else has one.
+    #[test]
+    fn the_management_key_operations_are_the_management_behaviours() {
+        use crate::operations::Credential;
+        for operation in OPERATIONS {
+            let management = matches!(Behaviour::of(operation), Some(Behaviour::Management(_)));
+            assert_eq!(
+                management,
+                operation.credential == Credential::ProjectIdAndManagementKey,
+                "{}",
+                operation.operation_id
+            );
+        }
     }
 }

@@ -35,6 +35,9 @@ const ALIASES: [(&str, &str, &str); 1] = [(
 pub struct Body {
     /// `requestBody.required`: when false, an absent or empty body stands for `{}`.
     pub required: bool,
+    /// The schema is a JSON array (`GetUsersAuthHistory` takes a bare array of user ids);
+    /// every other body must be a JSON object.
+    pub array: bool,
     operation_id: &'static str,
     validator: OnceLock<Result<Validator, String>>,
 }
@@ -97,6 +100,7 @@ impl Routes {
         for operation in OPERATIONS {
             let body = requests.get(operation.operation_id).map(|request| Body {
                 required: request.get("required") == Some(&Value::Bool(true)),
+                array: is_array(&document, request.get("schema")),
                 operation_id: operation.operation_id,
                 validator: OnceLock::new(),
             });
@@ -219,6 +223,18 @@ impl Routes {
     }
 }
 
+/// Whether a request schema (a `$ref` into the document's components, or inline) is of type
+/// array.
+fn is_array(document: &Value, schema: Option<&Value>) -> bool {
+    let schema = match schema.and_then(|s| s.get("$ref")).and_then(Value::as_str) {
+        Some(reference) => reference
+            .strip_prefix('#')
+            .and_then(|pointer| document.pointer(pointer)),
+        None => schema,
+    };
+    schema.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array")
+}
+
 impl Segment {
     fn is_parameter(&self) -> bool {
         matches!(self, Segment::Parameter(_))
@@ -306,6 +322,17 @@ mod tests {
         for missing in ["/v2/keys/", "/v2/keys/a/b", "/v1/keys/P2abc"] {
             assert!(matches!(routes.find(&Method::GET, missing), Found::Nothing));
         }
+    }
+
+    #[test]
+    fn only_the_history_takes_a_bare_array() {
+        let routes = Routes::new().unwrap();
+        let arrays: Vec<&str> = routes
+            .all()
+            .filter(|route| route.body.as_ref().is_some_and(|body| body.array))
+            .map(|route| route.operation.operation_id)
+            .collect();
+        assert_eq!(arrays, ["GetUsersAuthHistory"]);
     }
 
     #[test]

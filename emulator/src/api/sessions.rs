@@ -50,9 +50,9 @@ pub fn call(
             state.refresh_tokens.revoke_user(&presented.grant.user_id);
             Ok(tokens::signed_out())
         }
-        Me => Ok(user(state, &presented)?.to_json()),
-        History => history(user(state, &presented)?),
-        MyTenants => my_tenants(user(state, &presented)?, &presented, body),
+        Me => Ok(user(state, &presented)?.to_json(&state.directory)),
+        History => Ok(history(user(state, &presented)?)),
+        MyTenants => my_tenants(state, user(state, &presented)?, &presented, body),
         SelectTenant => select_tenant(state, config, presented, body),
         Validate => Err(ApiError::malformed("validate takes a session JWT")),
     }
@@ -105,16 +105,23 @@ fn signed_in(
     let mut answer = tokens::answer(issued, refresh_exp, now, &config.cookie_domain);
     if with_user {
         answer.insert("firstSeen".into(), json!(false));
-        answer.insert("user".into(), user(state, &presented)?.to_json());
+        answer.insert(
+            "user".into(),
+            user(state, &presented)?.to_json(&state.directory),
+        );
     }
     Ok(Value::Object(answer))
 }
 
 /// The bare-array shape the SDKs read. City and country are left out: the emulator locates
 /// no address.
-fn history(user: &User) -> Result<Value, ApiError> {
-    let entries = user
-        .history
+pub(crate) fn history(user: &User) -> Value {
+    Value::Array(history_entries(user))
+}
+
+/// One `AuthHistoryEntry` per completed sign-in of the user, oldest first.
+pub(crate) fn history_entries(user: &User) -> Vec<Value> {
+    user.history
         .iter()
         .map(|login| {
             let mut entry = json!({
@@ -127,15 +134,19 @@ fn history(user: &User) -> Result<Value, ApiError> {
             }
             entry
         })
-        .collect();
-    Ok(Value::Array(entries))
+        .collect()
 }
 
 /// `dct: true` → the tenant selected in the refresh JWT (none: an empty list); `ids` (a
 /// non-empty list) → those of them the user belongs to. Both, or neither, is refused, as the
 /// SDKs refuse to send it. GO sends both keys, with `dct: false` or `ids: []` for the unused
 /// one, which is why only `true` and a non-empty list count as given.
-fn my_tenants(user: &User, presented: &Presented, body: &Value) -> Result<Value, ApiError> {
+fn my_tenants(
+    state: &State,
+    user: &User,
+    presented: &Presented,
+    body: &Value,
+) -> Result<Value, ApiError> {
     let dct = body.get("dct").and_then(Value::as_bool) == Some(true);
     let ids: Vec<&str> = body
         .get("ids")
@@ -162,7 +173,18 @@ fn my_tenants(user: &User, presented: &Presented, body: &Value) -> Result<Value,
         .tenants
         .iter()
         .filter(|m| wanted.contains(&m.tenant_id.as_str()))
-        .map(|m| json!({"id": m.tenant_id, "name": m.tenant_name, "customAttributes": {}}))
+        .map(|m| {
+            let attributes = state
+                .directory
+                .tenant(&m.tenant_id)
+                .map(|t| Value::Object(t.custom_attributes.clone()))
+                .unwrap_or_else(|| json!({}));
+            json!({
+                "id": m.tenant_id,
+                "name": state.directory.tenant_name(m),
+                "customAttributes": attributes,
+            })
+        })
         .collect();
     Ok(json!({ "tenants": tenants }))
 }

@@ -2,6 +2,246 @@
 // Do not edit it by hand; change the spec or the generator, then run `cargo xtask generate`.
 
 use crate::operations::{Credential, Operation};
+///`AddUserRoles`: `POST /v2/mgmt/user/update/role/add`.
+pub const ADD_USER_ROLES: Operation = Operation {
+    operation_id: "AddUserRoles",
+    method_name: "add_user_roles",
+    http_method: "POST",
+    path: "/v2/mgmt/user/update/role/add",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`AddUserRolesV1`: `POST /v1/mgmt/user/update/role/add`.
+pub const ADD_USER_ROLES_V1: Operation = Operation {
+    operation_id: "AddUserRolesV1",
+    method_name: "add_user_roles_v1",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/role/add",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`AddUserSsoApps`: `POST /v1/mgmt/user/update/ssoapp/add`.
+pub const ADD_USER_SSO_APPS: Operation = Operation {
+    operation_id: "AddUserSsoApps",
+    method_name: "add_user_sso_apps",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/ssoapp/add",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`AddUserTenant`: `POST /v1/mgmt/user/update/tenant/add`.
+pub const ADD_USER_TENANT: Operation = Operation {
+    operation_id: "AddUserTenant",
+    method_name: "add_user_tenant",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/tenant/add",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`ConfigureTenantSettings`: `POST /v1/mgmt/tenant/settings`.
+pub const CONFIGURE_TENANT_SETTINGS: Operation = Operation {
+    operation_id: "ConfigureTenantSettings",
+    method_name: "configure_tenant_settings",
+    http_method: "POST",
+    path: "/v1/mgmt/tenant/settings",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`CreatePermission`: `POST /v1/mgmt/permission/create`.
+pub const CREATE_PERMISSION: Operation = Operation {
+    operation_id: "CreatePermission",
+    method_name: "create_permission",
+    http_method: "POST",
+    path: "/v1/mgmt/permission/create",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`CreatePermissions`: `POST /v1/mgmt/permission/create/batch`.
+pub const CREATE_PERMISSIONS: Operation = Operation {
+    operation_id: "CreatePermissions",
+    method_name: "create_permissions",
+    http_method: "POST",
+    path: "/v1/mgmt/permission/create/batch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`CreateRole`: `POST /v1/mgmt/role/create`.
+pub const CREATE_ROLE: Operation = Operation {
+    operation_id: "CreateRole",
+    method_name: "create_role",
+    http_method: "POST",
+    path: "/v1/mgmt/role/create",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`CreateRoles`: `POST /v1/mgmt/role/create/batch`.
+pub const CREATE_ROLES: Operation = Operation {
+    operation_id: "CreateRoles",
+    method_name: "create_roles",
+    http_method: "POST",
+    path: "/v1/mgmt/role/create/batch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`CreateTenant`: `POST /v1/mgmt/tenant/create`.
+pub const CREATE_TENANT: Operation = Operation {
+    operation_id: "CreateTenant",
+    method_name: "create_tenant",
+    http_method: "POST",
+    path: "/v1/mgmt/tenant/create",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`CreateTestUser`: `POST /v1/mgmt/user/create/test`.
+pub const CREATE_TEST_USER: Operation = Operation {
+    operation_id: "CreateTestUser",
+    method_name: "create_test_user",
+    http_method: "POST",
+    path: "/v1/mgmt/user/create/test",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`CreateUser`: `POST /v1/mgmt/user/create`.
+pub const CREATE_USER: Operation = Operation {
+    operation_id: "CreateUser",
+    method_name: "create_user",
+    http_method: "POST",
+    path: "/v1/mgmt/user/create",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`CreateUserCustomAttributes`: `POST /v1/mgmt/user/customattribute/create`.
+pub const CREATE_USER_CUSTOM_ATTRIBUTES: Operation = Operation {
+    operation_id: "CreateUserCustomAttributes",
+    method_name: "create_user_custom_attributes",
+    http_method: "POST",
+    path: "/v1/mgmt/user/customattribute/create",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`CreateUsers`: `POST /v1/mgmt/user/create/batch`.
+pub const CREATE_USERS: Operation = Operation {
+    operation_id: "CreateUsers",
+    method_name: "create_users",
+    http_method: "POST",
+    path: "/v1/mgmt/user/create/batch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`DeleteAllTestUsers`: `DELETE /v1/mgmt/user/test/delete/all`.
+pub const DELETE_ALL_TEST_USERS: Operation = Operation {
+    operation_id: "DeleteAllTestUsers",
+    method_name: "delete_all_test_users",
+    http_method: "DELETE",
+    path: "/v1/mgmt/user/test/delete/all",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`DeletePermission`: `POST /v1/mgmt/permission/delete`.
+pub const DELETE_PERMISSION: Operation = Operation {
+    operation_id: "DeletePermission",
+    method_name: "delete_permission",
+    http_method: "POST",
+    path: "/v1/mgmt/permission/delete",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`DeletePermissions`: `POST /v1/mgmt/permission/delete/batch`.
+pub const DELETE_PERMISSIONS: Operation = Operation {
+    operation_id: "DeletePermissions",
+    method_name: "delete_permissions",
+    http_method: "POST",
+    path: "/v1/mgmt/permission/delete/batch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`DeleteRole`: `POST /v1/mgmt/role/delete`.
+pub const DELETE_ROLE: Operation = Operation {
+    operation_id: "DeleteRole",
+    method_name: "delete_role",
+    http_method: "POST",
+    path: "/v1/mgmt/role/delete",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`DeleteRoles`: `POST /v1/mgmt/role/delete/batch`.
+pub const DELETE_ROLES: Operation = Operation {
+    operation_id: "DeleteRoles",
+    method_name: "delete_roles",
+    http_method: "POST",
+    path: "/v1/mgmt/role/delete/batch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`DeleteTenant`: `POST /v1/mgmt/tenant/delete`.
+pub const DELETE_TENANT: Operation = Operation {
+    operation_id: "DeleteTenant",
+    method_name: "delete_tenant",
+    http_method: "POST",
+    path: "/v1/mgmt/tenant/delete",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`DeleteUser`: `POST /v1/mgmt/user/delete`.
+pub const DELETE_USER: Operation = Operation {
+    operation_id: "DeleteUser",
+    method_name: "delete_user",
+    http_method: "POST",
+    path: "/v1/mgmt/user/delete",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`DeleteUserCustomAttributes`: `POST /v1/mgmt/user/customattribute/delete`.
+pub const DELETE_USER_CUSTOM_ATTRIBUTES: Operation = Operation {
+    operation_id: "DeleteUserCustomAttributes",
+    method_name: "delete_user_custom_attributes",
+    http_method: "POST",
+    path: "/v1/mgmt/user/customattribute/delete",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`DeleteUsers`: `POST /v1/mgmt/user/delete/batch`.
+pub const DELETE_USERS: Operation = Operation {
+    operation_id: "DeleteUsers",
+    method_name: "delete_users",
+    http_method: "POST",
+    path: "/v1/mgmt/user/delete/batch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`ExpireUserPassword`: `POST /v1/mgmt/user/password/expire`.
+pub const EXPIRE_USER_PASSWORD: Operation = Operation {
+    operation_id: "ExpireUserPassword",
+    method_name: "expire_user_password",
+    http_method: "POST",
+    path: "/v1/mgmt/user/password/expire",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GenerateEmbeddedLink`: `POST /v1/mgmt/user/signin/embeddedlink`.
+pub const GENERATE_EMBEDDED_LINK: Operation = Operation {
+    operation_id: "GenerateEmbeddedLink",
+    method_name: "generate_embedded_link",
+    http_method: "POST",
+    path: "/v1/mgmt/user/signin/embeddedlink",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GenerateEnchantedLinkForTestUser`: `POST /v1/mgmt/tests/generate/enchantedlink`.
+pub const GENERATE_ENCHANTED_LINK_FOR_TEST_USER: Operation = Operation {
+    operation_id: "GenerateEnchantedLinkForTestUser",
+    method_name: "generate_enchanted_link_for_test_user",
+    http_method: "POST",
+    path: "/v1/mgmt/tests/generate/enchantedlink",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GenerateMagicLinkForTestUser`: `POST /v1/mgmt/tests/generate/magiclink`.
+pub const GENERATE_MAGIC_LINK_FOR_TEST_USER: Operation = Operation {
+    operation_id: "GenerateMagicLinkForTestUser",
+    method_name: "generate_magic_link_for_test_user",
+    http_method: "POST",
+    path: "/v1/mgmt/tests/generate/magiclink",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GenerateOtpForTestUser`: `POST /v1/mgmt/tests/generate/otp`.
+pub const GENERATE_OTP_FOR_TEST_USER: Operation = Operation {
+    operation_id: "GenerateOtpForTestUser",
+    method_name: "generate_otp_for_test_user",
+    http_method: "POST",
+    path: "/v1/mgmt/tests/generate/otp",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GenerateSignUpEmbeddedLink`: `POST /v1/mgmt/user/signup/embeddedlink`.
+pub const GENERATE_SIGN_UP_EMBEDDED_LINK: Operation = Operation {
+    operation_id: "GenerateSignUpEmbeddedLink",
+    method_name: "generate_sign_up_embedded_link",
+    http_method: "POST",
+    path: "/v1/mgmt/user/signup/embeddedlink",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GenerateTenantSsoAdminLink`: `POST /v2/mgmt/tenant/adminlinks/sso/generate`.
+pub const GENERATE_TENANT_SSO_ADMIN_LINK: Operation = Operation {
+    operation_id: "GenerateTenantSsoAdminLink",
+    method_name: "generate_tenant_sso_admin_link",
+    http_method: "POST",
+    path: "/v2/mgmt/tenant/adminlinks/sso/generate",
+    credential: Credential::ProjectIdAndManagementKey,
+};
 ///`GetJwks`: `GET /v2/keys/{projectId}`.
 pub const GET_JWKS: Operation = Operation {
     operation_id: "GetJwks",
@@ -9,6 +249,134 @@ pub const GET_JWKS: Operation = Operation {
     http_method: "GET",
     path: "/v2/keys/{projectId}",
     credential: Credential::None,
+};
+///`GetLicense`: `GET /v1/mgmt/license`.
+pub const GET_LICENSE: Operation = Operation {
+    operation_id: "GetLicense",
+    method_name: "get_license",
+    http_method: "GET",
+    path: "/v1/mgmt/license",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GetTenantSettings`: `GET /v1/mgmt/tenant/settings`.
+pub const GET_TENANT_SETTINGS: Operation = Operation {
+    operation_id: "GetTenantSettings",
+    method_name: "get_tenant_settings",
+    http_method: "GET",
+    path: "/v1/mgmt/tenant/settings",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GetTenantSsoAdminLinkForAuthenticatedUser`: `POST /v1/mgmt/tenant/adminlinks/sso/authenticated`.
+pub const GET_TENANT_SSO_ADMIN_LINK_FOR_AUTHENTICATED_USER: Operation = Operation {
+    operation_id: "GetTenantSsoAdminLinkForAuthenticatedUser",
+    method_name: "get_tenant_sso_admin_link_for_authenticated_user",
+    http_method: "POST",
+    path: "/v1/mgmt/tenant/adminlinks/sso/authenticated",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GetUserCustomAttributes`: `GET /v1/mgmt/user/customattributes`.
+pub const GET_USER_CUSTOM_ATTRIBUTES: Operation = Operation {
+    operation_id: "GetUserCustomAttributes",
+    method_name: "get_user_custom_attributes",
+    http_method: "GET",
+    path: "/v1/mgmt/user/customattributes",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GetUserProviderToken`: `GET /v1/mgmt/user/provider/token`.
+pub const GET_USER_PROVIDER_TOKEN: Operation = Operation {
+    operation_id: "GetUserProviderToken",
+    method_name: "get_user_provider_token",
+    http_method: "GET",
+    path: "/v1/mgmt/user/provider/token",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GetUsersAuthHistory`: `POST /v1/mgmt/user/history`.
+pub const GET_USERS_AUTH_HISTORY: Operation = Operation {
+    operation_id: "GetUsersAuthHistory",
+    method_name: "get_users_auth_history",
+    http_method: "POST",
+    path: "/v1/mgmt/user/history",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GetUsersAuthHistoryV2`: `POST /v2/mgmt/user/history`.
+pub const GET_USERS_AUTH_HISTORY_V2: Operation = Operation {
+    operation_id: "GetUsersAuthHistoryV2",
+    method_name: "get_users_auth_history_v2",
+    http_method: "POST",
+    path: "/v2/mgmt/user/history",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`ImportUserPasskeys`: `POST /v1/mgmt/user/passkeys/import`.
+pub const IMPORT_USER_PASSKEYS: Operation = Operation {
+    operation_id: "ImportUserPasskeys",
+    method_name: "import_user_passkeys",
+    http_method: "POST",
+    path: "/v1/mgmt/user/passkeys/import",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`ListUserPasskeys`: `POST /v1/mgmt/user/passkeys/list`.
+pub const LIST_USER_PASSKEYS: Operation = Operation {
+    operation_id: "ListUserPasskeys",
+    method_name: "list_user_passkeys",
+    http_method: "POST",
+    path: "/v1/mgmt/user/passkeys/list",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`ListUserTrustedDevices`: `POST /v1/mgmt/user/trusteddevices/list`.
+pub const LIST_USER_TRUSTED_DEVICES: Operation = Operation {
+    operation_id: "ListUserTrustedDevices",
+    method_name: "list_user_trusted_devices",
+    http_method: "POST",
+    path: "/v1/mgmt/user/trusteddevices/list",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`LoadAllPermissions`: `GET /v1/mgmt/permission/all`.
+pub const LOAD_ALL_PERMISSIONS: Operation = Operation {
+    operation_id: "LoadAllPermissions",
+    method_name: "load_all_permissions",
+    http_method: "GET",
+    path: "/v1/mgmt/permission/all",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`LoadAllRoles`: `GET /v1/mgmt/role/all`.
+pub const LOAD_ALL_ROLES: Operation = Operation {
+    operation_id: "LoadAllRoles",
+    method_name: "load_all_roles",
+    http_method: "GET",
+    path: "/v1/mgmt/role/all",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`LoadAllTenants`: `GET /v1/mgmt/tenant/all`.
+pub const LOAD_ALL_TENANTS: Operation = Operation {
+    operation_id: "LoadAllTenants",
+    method_name: "load_all_tenants",
+    http_method: "GET",
+    path: "/v1/mgmt/tenant/all",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`LoadTenant`: `GET /v1/mgmt/tenant`.
+pub const LOAD_TENANT: Operation = Operation {
+    operation_id: "LoadTenant",
+    method_name: "load_tenant",
+    http_method: "GET",
+    path: "/v1/mgmt/tenant",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`LoadUser`: `GET /v1/mgmt/user`.
+pub const LOAD_USER: Operation = Operation {
+    operation_id: "LoadUser",
+    method_name: "load_user",
+    http_method: "GET",
+    path: "/v1/mgmt/user",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`LoadUsers`: `POST /v1/mgmt/users/load`.
+pub const LOAD_USERS: Operation = Operation {
+    operation_id: "LoadUsers",
+    method_name: "load_users",
+    http_method: "POST",
+    path: "/v1/mgmt/users/load",
+    credential: Credential::ProjectIdAndManagementKey,
 };
 ///`Logout`: `POST /v1/auth/logout`.
 pub const LOGOUT: Operation = Operation {
@@ -25,6 +393,14 @@ pub const LOGOUT_ALL: Operation = Operation {
     http_method: "POST",
     path: "/v1/auth/logoutall",
     credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`LogoutUser`: `POST /v1/mgmt/user/logout`.
+pub const LOGOUT_USER: Operation = Operation {
+    operation_id: "LogoutUser",
+    method_name: "logout_user",
+    http_method: "POST",
+    path: "/v1/mgmt/user/logout",
+    credential: Credential::ProjectIdAndManagementKey,
 };
 ///`Me`: `GET /v1/auth/me`.
 pub const ME: Operation = Operation {
@@ -50,6 +426,22 @@ pub const MY_TENANTS: Operation = Operation {
     path: "/v1/auth/me/tenants",
     credential: Credential::ProjectIdAndRefreshJwt,
 };
+///`PatchUser`: `PATCH /v1/mgmt/user/patch`.
+pub const PATCH_USER: Operation = Operation {
+    operation_id: "PatchUser",
+    method_name: "patch_user",
+    http_method: "PATCH",
+    path: "/v1/mgmt/user/patch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`PatchUsers`: `PATCH /v1/mgmt/user/patch/batch`.
+pub const PATCH_USERS: Operation = Operation {
+    operation_id: "PatchUsers",
+    method_name: "patch_users",
+    http_method: "PATCH",
+    path: "/v1/mgmt/user/patch/batch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
 ///`Refresh`: `POST /v1/auth/refresh`.
 pub const REFRESH: Operation = Operation {
     operation_id: "Refresh",
@@ -58,6 +450,110 @@ pub const REFRESH: Operation = Operation {
     path: "/v1/auth/refresh",
     credential: Credential::ProjectIdAndRefreshJwt,
 };
+///`RemoveAllUserPasskeys`: `POST /v1/mgmt/user/passkeys/delete`.
+pub const REMOVE_ALL_USER_PASSKEYS: Operation = Operation {
+    operation_id: "RemoveAllUserPasskeys",
+    method_name: "remove_all_user_passkeys",
+    http_method: "POST",
+    path: "/v1/mgmt/user/passkeys/delete",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`RemoveSsoSuffixFromExternalId`: `POST /v1/mgmt/tenant/sso-user-remove`.
+pub const REMOVE_SSO_SUFFIX_FROM_EXTERNAL_ID: Operation = Operation {
+    operation_id: "RemoveSsoSuffixFromExternalId",
+    method_name: "remove_sso_suffix_from_external_id",
+    http_method: "POST",
+    path: "/v1/mgmt/tenant/sso-user-remove",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`RemoveUserPasskey`: `POST /v1/mgmt/user/passkey/delete`.
+pub const REMOVE_USER_PASSKEY: Operation = Operation {
+    operation_id: "RemoveUserPasskey",
+    method_name: "remove_user_passkey",
+    http_method: "POST",
+    path: "/v1/mgmt/user/passkey/delete",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`RemoveUserRoles`: `POST /v1/mgmt/user/update/role/remove`.
+pub const REMOVE_USER_ROLES: Operation = Operation {
+    operation_id: "RemoveUserRoles",
+    method_name: "remove_user_roles",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/role/remove",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`RemoveUserSsoApps`: `POST /v1/mgmt/user/update/ssoapp/remove`.
+pub const REMOVE_USER_SSO_APPS: Operation = Operation {
+    operation_id: "RemoveUserSsoApps",
+    method_name: "remove_user_sso_apps",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/ssoapp/remove",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`RemoveUserTenant`: `POST /v1/mgmt/user/update/tenant/remove`.
+pub const REMOVE_USER_TENANT: Operation = Operation {
+    operation_id: "RemoveUserTenant",
+    method_name: "remove_user_tenant",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/tenant/remove",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`RemoveUserTotpSeed`: `POST /v1/mgmt/user/totp/delete`.
+pub const REMOVE_USER_TOTP_SEED: Operation = Operation {
+    operation_id: "RemoveUserTotpSeed",
+    method_name: "remove_user_totp_seed",
+    http_method: "POST",
+    path: "/v1/mgmt/user/totp/delete",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`RemoveUserTrustedDevices`: `POST /v1/mgmt/user/trusteddevices/remove`.
+pub const REMOVE_USER_TRUSTED_DEVICES: Operation = Operation {
+    operation_id: "RemoveUserTrustedDevices",
+    method_name: "remove_user_trusted_devices",
+    http_method: "POST",
+    path: "/v1/mgmt/user/trusteddevices/remove",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`RevokeTenantSsoAdminLink`: `POST /v1/mgmt/tenant/adminlinks/sso/revoke`.
+pub const REVOKE_TENANT_SSO_ADMIN_LINK: Operation = Operation {
+    operation_id: "RevokeTenantSsoAdminLink",
+    method_name: "revoke_tenant_sso_admin_link",
+    http_method: "POST",
+    path: "/v1/mgmt/tenant/adminlinks/sso/revoke",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`SearchRoles`: `POST /v1/mgmt/role/search`.
+pub const SEARCH_ROLES: Operation = Operation {
+    operation_id: "SearchRoles",
+    method_name: "search_roles",
+    http_method: "POST",
+    path: "/v1/mgmt/role/search",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`SearchTenants`: `POST /v1/mgmt/tenant/search`.
+pub const SEARCH_TENANTS: Operation = Operation {
+    operation_id: "SearchTenants",
+    method_name: "search_tenants",
+    http_method: "POST",
+    path: "/v1/mgmt/tenant/search",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`SearchTestUsers`: `POST /v2/mgmt/user/search/test`.
+pub const SEARCH_TEST_USERS: Operation = Operation {
+    operation_id: "SearchTestUsers",
+    method_name: "search_test_users",
+    http_method: "POST",
+    path: "/v2/mgmt/user/search/test",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`SearchUsers`: `POST /v2/mgmt/user/search`.
+pub const SEARCH_USERS: Operation = Operation {
+    operation_id: "SearchUsers",
+    method_name: "search_users",
+    http_method: "POST",
+    path: "/v2/mgmt/user/search",
+    credential: Credential::ProjectIdAndManagementKey,
+};
 ///`SelectTenant`: `POST /v1/auth/tenant/select`.
 pub const SELECT_TENANT: Operation = Operation {
     operation_id: "SelectTenant",
@@ -65,6 +561,46 @@ pub const SELECT_TENANT: Operation = Operation {
     http_method: "POST",
     path: "/v1/auth/tenant/select",
     credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`SendTenantSsoAdminLink`: `POST /v1/mgmt/tenant/adminlinks/sso/send`.
+pub const SEND_TENANT_SSO_ADMIN_LINK: Operation = Operation {
+    operation_id: "SendTenantSsoAdminLink",
+    method_name: "send_tenant_sso_admin_link",
+    http_method: "POST",
+    path: "/v1/mgmt/tenant/adminlinks/sso/send",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`SetUserActivePassword`: `POST /v1/mgmt/user/password/set/active`.
+pub const SET_USER_ACTIVE_PASSWORD: Operation = Operation {
+    operation_id: "SetUserActivePassword",
+    method_name: "set_user_active_password",
+    http_method: "POST",
+    path: "/v1/mgmt/user/password/set/active",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`SetUserRoles`: `POST /v1/mgmt/user/update/role/set`.
+pub const SET_USER_ROLES: Operation = Operation {
+    operation_id: "SetUserRoles",
+    method_name: "set_user_roles",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/role/set",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`SetUserSsoApps`: `POST /v1/mgmt/user/update/ssoapp/set`.
+pub const SET_USER_SSO_APPS: Operation = Operation {
+    operation_id: "SetUserSsoApps",
+    method_name: "set_user_sso_apps",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/ssoapp/set",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`SetUserTemporaryPassword`: `POST /v1/mgmt/user/password/set/temporary`.
+pub const SET_USER_TEMPORARY_PASSWORD: Operation = Operation {
+    operation_id: "SetUserTemporaryPassword",
+    method_name: "set_user_temporary_password",
+    http_method: "POST",
+    path: "/v1/mgmt/user/password/set/temporary",
+    credential: Credential::ProjectIdAndManagementKey,
 };
 ///`SignInMagicLinkEmail`: `POST /v1/auth/magiclink/signin/email`.
 pub const SIGN_IN_MAGIC_LINK_EMAIL: Operation = Operation {
@@ -282,6 +818,22 @@ pub const UPDATE_EMAIL_OTP: Operation = Operation {
     path: "/v1/auth/otp/update/email",
     credential: Credential::ProjectIdAndRefreshJwt,
 };
+///`UpdatePermission`: `POST /v1/mgmt/permission/update`.
+pub const UPDATE_PERMISSION: Operation = Operation {
+    operation_id: "UpdatePermission",
+    method_name: "update_permission",
+    http_method: "POST",
+    path: "/v1/mgmt/permission/update",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdatePermissions`: `POST /v1/mgmt/permission/update/batch`.
+pub const UPDATE_PERMISSIONS: Operation = Operation {
+    operation_id: "UpdatePermissions",
+    method_name: "update_permissions",
+    http_method: "POST",
+    path: "/v1/mgmt/permission/update/batch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
 ///`UpdatePhoneMagicLinkIm`: `POST /v1/auth/magiclink/update/phone/im`.
 pub const UPDATE_PHONE_MAGIC_LINK_IM: Operation = Operation {
     operation_id: "UpdatePhoneMagicLinkIm",
@@ -337,6 +889,126 @@ pub const UPDATE_PHONE_OTP_WHATSAPP: Operation = Operation {
     http_method: "POST",
     path: "/v1/auth/otp/update/phone/whatsapp",
     credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`UpdateRole`: `POST /v1/mgmt/role/update`.
+pub const UPDATE_ROLE: Operation = Operation {
+    operation_id: "UpdateRole",
+    method_name: "update_role",
+    http_method: "POST",
+    path: "/v1/mgmt/role/update",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateRoles`: `POST /v1/mgmt/role/update/batch`.
+pub const UPDATE_ROLES: Operation = Operation {
+    operation_id: "UpdateRoles",
+    method_name: "update_roles",
+    http_method: "POST",
+    path: "/v1/mgmt/role/update/batch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateTenant`: `POST /v1/mgmt/tenant/update`.
+pub const UPDATE_TENANT: Operation = Operation {
+    operation_id: "UpdateTenant",
+    method_name: "update_tenant",
+    http_method: "POST",
+    path: "/v1/mgmt/tenant/update",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateTenantDefaultRoles`: `POST /v1/mgmt/tenant/updateDefaultRoles`.
+pub const UPDATE_TENANT_DEFAULT_ROLES: Operation = Operation {
+    operation_id: "UpdateTenantDefaultRoles",
+    method_name: "update_tenant_default_roles",
+    http_method: "POST",
+    path: "/v1/mgmt/tenant/updateDefaultRoles",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateUser`: `POST /v1/mgmt/user/update`.
+pub const UPDATE_USER: Operation = Operation {
+    operation_id: "UpdateUser",
+    method_name: "update_user",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateUserCustomAttribute`: `POST /v1/mgmt/user/update/customAttribute`.
+pub const UPDATE_USER_CUSTOM_ATTRIBUTE: Operation = Operation {
+    operation_id: "UpdateUserCustomAttribute",
+    method_name: "update_user_custom_attribute",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/customAttribute",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateUserDisplayName`: `POST /v1/mgmt/user/update/name`.
+pub const UPDATE_USER_DISPLAY_NAME: Operation = Operation {
+    operation_id: "UpdateUserDisplayName",
+    method_name: "update_user_display_name",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/name",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateUserEmail`: `POST /v1/mgmt/user/update/email`.
+pub const UPDATE_USER_EMAIL: Operation = Operation {
+    operation_id: "UpdateUserEmail",
+    method_name: "update_user_email",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/email",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateUserImpersonationConsent`: `POST /v1/mgmt/user/update/impersonationConsent`.
+pub const UPDATE_USER_IMPERSONATION_CONSENT: Operation = Operation {
+    operation_id: "UpdateUserImpersonationConsent",
+    method_name: "update_user_impersonation_consent",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/impersonationConsent",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateUserLoginId`: `POST /v1/mgmt/user/update/loginid`.
+pub const UPDATE_USER_LOGIN_ID: Operation = Operation {
+    operation_id: "UpdateUserLoginId",
+    method_name: "update_user_login_id",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/loginid",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateUserPhone`: `POST /v1/mgmt/user/update/phone`.
+pub const UPDATE_USER_PHONE: Operation = Operation {
+    operation_id: "UpdateUserPhone",
+    method_name: "update_user_phone",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/phone",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateUserPicture`: `POST /v1/mgmt/user/update/picture`.
+pub const UPDATE_USER_PICTURE: Operation = Operation {
+    operation_id: "UpdateUserPicture",
+    method_name: "update_user_picture",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/picture",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateUserRecoveryEmail`: `POST /v1/mgmt/user/update/recovery/email`.
+pub const UPDATE_USER_RECOVERY_EMAIL: Operation = Operation {
+    operation_id: "UpdateUserRecoveryEmail",
+    method_name: "update_user_recovery_email",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/recovery/email",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateUserRecoveryPhone`: `POST /v1/mgmt/user/update/recovery/phone`.
+pub const UPDATE_USER_RECOVERY_PHONE: Operation = Operation {
+    operation_id: "UpdateUserRecoveryPhone",
+    method_name: "update_user_recovery_phone",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/recovery/phone",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`UpdateUserStatus`: `POST /v1/mgmt/user/update/status`.
+pub const UPDATE_USER_STATUS: Operation = Operation {
+    operation_id: "UpdateUserStatus",
+    method_name: "update_user_status",
+    http_method: "POST",
+    path: "/v1/mgmt/user/update/status",
+    credential: Credential::ProjectIdAndManagementKey,
 };
 ///`ValidateSessionRemotely`: `POST /v1/auth/validate`.
 pub const VALIDATE_SESSION_REMOTELY: Operation = Operation {
@@ -396,14 +1068,81 @@ pub const VERIFY_OTP_WHATSAPP: Operation = Operation {
 };
 /// Every operation of the spec, sorted by method name.
 pub const OPERATIONS: &[Operation] = &[
+    ADD_USER_ROLES,
+    ADD_USER_ROLES_V1,
+    ADD_USER_SSO_APPS,
+    ADD_USER_TENANT,
+    CONFIGURE_TENANT_SETTINGS,
+    CREATE_PERMISSION,
+    CREATE_PERMISSIONS,
+    CREATE_ROLE,
+    CREATE_ROLES,
+    CREATE_TENANT,
+    CREATE_TEST_USER,
+    CREATE_USER,
+    CREATE_USER_CUSTOM_ATTRIBUTES,
+    CREATE_USERS,
+    DELETE_ALL_TEST_USERS,
+    DELETE_PERMISSION,
+    DELETE_PERMISSIONS,
+    DELETE_ROLE,
+    DELETE_ROLES,
+    DELETE_TENANT,
+    DELETE_USER,
+    DELETE_USER_CUSTOM_ATTRIBUTES,
+    DELETE_USERS,
+    EXPIRE_USER_PASSWORD,
+    GENERATE_EMBEDDED_LINK,
+    GENERATE_ENCHANTED_LINK_FOR_TEST_USER,
+    GENERATE_MAGIC_LINK_FOR_TEST_USER,
+    GENERATE_OTP_FOR_TEST_USER,
+    GENERATE_SIGN_UP_EMBEDDED_LINK,
+    GENERATE_TENANT_SSO_ADMIN_LINK,
     GET_JWKS,
+    GET_LICENSE,
+    GET_TENANT_SETTINGS,
+    GET_TENANT_SSO_ADMIN_LINK_FOR_AUTHENTICATED_USER,
+    GET_USER_CUSTOM_ATTRIBUTES,
+    GET_USER_PROVIDER_TOKEN,
+    GET_USERS_AUTH_HISTORY,
+    GET_USERS_AUTH_HISTORY_V2,
+    IMPORT_USER_PASSKEYS,
+    LIST_USER_PASSKEYS,
+    LIST_USER_TRUSTED_DEVICES,
+    LOAD_ALL_PERMISSIONS,
+    LOAD_ALL_ROLES,
+    LOAD_ALL_TENANTS,
+    LOAD_TENANT,
+    LOAD_USER,
+    LOAD_USERS,
     LOGOUT,
     LOGOUT_ALL,
+    LOGOUT_USER,
     ME,
     ME_AUTH_HISTORY,
     MY_TENANTS,
+    PATCH_USER,
+    PATCH_USERS,
     REFRESH,
+    REMOVE_ALL_USER_PASSKEYS,
+    REMOVE_SSO_SUFFIX_FROM_EXTERNAL_ID,
+    REMOVE_USER_PASSKEY,
+    REMOVE_USER_ROLES,
+    REMOVE_USER_SSO_APPS,
+    REMOVE_USER_TENANT,
+    REMOVE_USER_TOTP_SEED,
+    REMOVE_USER_TRUSTED_DEVICES,
+    REVOKE_TENANT_SSO_ADMIN_LINK,
+    SEARCH_ROLES,
+    SEARCH_TENANTS,
+    SEARCH_TEST_USERS,
+    SEARCH_USERS,
     SELECT_TENANT,
+    SEND_TENANT_SSO_ADMIN_LINK,
+    SET_USER_ACTIVE_PASSWORD,
+    SET_USER_ROLES,
+    SET_USER_SSO_APPS,
+    SET_USER_TEMPORARY_PASSWORD,
     SIGN_IN_MAGIC_LINK_EMAIL,
     SIGN_IN_MAGIC_LINK_SMS,
     SIGN_IN_MAGIC_LINK_WHATSAPP,
@@ -431,6 +1170,8 @@ pub const OPERATIONS: &[Operation] = &[
     TRY_REFRESH,
     UPDATE_EMAIL_MAGIC_LINK,
     UPDATE_EMAIL_OTP,
+    UPDATE_PERMISSION,
+    UPDATE_PERMISSIONS,
     UPDATE_PHONE_MAGIC_LINK_IM,
     UPDATE_PHONE_MAGIC_LINK_SMS,
     UPDATE_PHONE_MAGIC_LINK_WHATSAPP,
@@ -438,6 +1179,21 @@ pub const OPERATIONS: &[Operation] = &[
     UPDATE_PHONE_OTP_SMS,
     UPDATE_PHONE_OTP_VOICE,
     UPDATE_PHONE_OTP_WHATSAPP,
+    UPDATE_ROLE,
+    UPDATE_ROLES,
+    UPDATE_TENANT,
+    UPDATE_TENANT_DEFAULT_ROLES,
+    UPDATE_USER,
+    UPDATE_USER_CUSTOM_ATTRIBUTE,
+    UPDATE_USER_DISPLAY_NAME,
+    UPDATE_USER_EMAIL,
+    UPDATE_USER_IMPERSONATION_CONSENT,
+    UPDATE_USER_LOGIN_ID,
+    UPDATE_USER_PHONE,
+    UPDATE_USER_PICTURE,
+    UPDATE_USER_RECOVERY_EMAIL,
+    UPDATE_USER_RECOVERY_PHONE,
+    UPDATE_USER_STATUS,
     VALIDATE_SESSION_REMOTELY,
     VERIFY_MAGIC_LINK,
     VERIFY_OTP_EMAIL,

@@ -107,8 +107,8 @@ pub const DEFAULT_PORT: u16 = 4000;
 #[command(
     name = "descope-emulator",
     version,
-    about = "Descope's OTP, magic-link and session API, in memory on 127.0.0.1, for tests and \
-             local development.",
+    about = "Descope's OTP, magic-link and session API and its user, tenant and role management, \
+             in memory on 127.0.0.1, for tests and local development.",
     help_template = "{name} {version}: {about}\n\n{usage-heading} {usage}   (--flag VALUE or \
                      --flag=VALUE)\n\n{all-args}{after-help}",
     after_help = after_help(),
@@ -435,6 +435,13 @@ mod tests {
         }
         for (path, _, what) in ROUTES {
             assert!(text.contains(&format!("{path:<24} {what}")), "{path}");
+        }
+        for defined in [
+            "/emulator/tenants ",
+            "/emulator/roles ",
+            "/emulator/permissions ",
+        ] {
+            assert!(text.contains(defined), "{defined} is not in --help");
         }
         for shown in [
             "[default: 4000]",

@@ -181,6 +181,7 @@ impl SeedUser {
             phone: self.contact(Channel::Sms),
             verified_phone: self.verified_phone,
             created,
+            modified: created,
             roles: self.roles.clone(),
             permissions: self.permissions.clone(),
             tenants: self.tenants.clone(),

@@ -1,8 +1,10 @@
 //! The emulator's memory: users (with roles, tenants and sign-in history) and their login ids,
-//! pending codes and links, the outbox, the live refresh JWTs, the signing keys, the clock
-//! offset, the rate limit with its window, and the fixed codes. One `Mutex` guards it all; no
-//! lock is held across an `.await`.
+//! what management defines beside them (tenants, roles, permissions, attribute definitions:
+//! `directory`), pending codes and links, the outbox, the live refresh JWTs, the signing keys,
+//! the clock offset, the rate limit with its window, and the fixed codes. One `Mutex` guards it
+//! all; no lock is held across an `.await`.
 
+pub mod directory;
 pub mod outbox;
 pub mod secret;
 pub mod user;
@@ -14,6 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::api::routes::Routes;
 use crate::error::ApiError;
 use crate::setup::config::{EmulatorConfig, RateLimit};
+use crate::state::directory::Directory;
 use crate::state::outbox::Channel;
 use crate::state::outbox::OutboxMessage;
 use crate::state::user::User;
@@ -48,19 +51,35 @@ pub struct Update {
 }
 
 /// Sign-in options that take effect when the code or link is verified.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SignIn {
     /// `loginOptions.tenantId`: the tenant the new tokens' `dct` names.
     pub tenant: Option<String>,
     /// `loginOptions.revokeOtherSessions`: revoke the user's refresh JWTs first.
     pub revoke_others: bool,
+    /// Claims added to the JWTs (embedded links and test users' codes and links, which
+    /// management makes; the sign-in operations do not read `customClaims`).
+    pub custom_claims: serde_json::Map<String, serde_json::Value>,
+    /// An embedded link proves nothing about the user's email or phone, so verifying it does
+    /// not mark them verified; every other sign-in does.
+    pub unverified_contact: bool,
+}
+
+/// A user that an embedded sign-up link creates when it is verified.
+#[derive(Debug, Clone, Default)]
+pub struct SignUp {
+    pub login_id: String,
+    pub user: User,
+    pub options: SignIn,
 }
 
 /// What a verified code or link completes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Purpose {
     SignIn(SignIn),
     Update(Update),
+    /// An embedded sign-up link: the user is created at verify time.
+    SignUp(Box<SignUp>),
 }
 
 /// The latest code for one (login id, channel). No `Debug`: it holds the code.
@@ -125,6 +144,10 @@ pub struct State {
     pub users: HashMap<String, User>,
     /// Login id → user id.
     pub logins: HashMap<String, String>,
+    /// Tenants, roles, permissions and attribute definitions.
+    pub directory: Directory,
+    /// The creation order the next user gets.
+    next_seq: u64,
     pub codes: HashMap<(String, Channel), PendingCode>,
     pub links: HashMap<[u8; 32], PendingLink>,
     pub outbox: Vec<OutboxMessage>,
@@ -154,6 +177,11 @@ pub struct ResetReport {
     pub outbox_messages: usize,
     /// Refresh JWTs registered as live; from now on they answer 401 `E064001` (revoked).
     pub refresh_tokens: usize,
+    /// What management defined: tenants, roles, permissions, custom attribute definitions.
+    pub tenants: usize,
+    pub roles: usize,
+    pub permissions: usize,
+    pub custom_attributes: usize,
     pub fixed_codes: usize,
     /// The clock offset undone: the clock is the system's again.
     pub clock_offset: Duration,
@@ -172,6 +200,8 @@ impl State {
         State {
             users: HashMap::new(),
             logins: HashMap::new(),
+            directory: Directory::default(),
+            next_seq: 0,
             codes: HashMap::new(),
             links: HashMap::new(),
             outbox: Vec::new(),
@@ -187,7 +217,12 @@ impl State {
     /// Forgets everything but the keys, and puts `config`'s rate limit back in force; the
     /// report's `seeded_*` fields are left for the caller that seeds.
     pub fn clear(&mut self, config: &EmulatorConfig) -> ResetReport {
+        let (tenants, roles, permissions, custom_attributes) = self.directory.counts();
         let forgotten = ResetReport {
+            tenants,
+            roles,
+            permissions,
+            custom_attributes,
             users: self.users.len(),
             codes: self.codes.len(),
             links: self.links.len(),
@@ -201,6 +236,7 @@ impl State {
         };
         self.users.clear();
         self.logins.clear();
+        self.directory = Directory::default();
         self.codes.clear();
         self.links.clear();
         self.outbox.clear();
@@ -223,6 +259,53 @@ impl State {
     pub fn user_by_login_mut(&mut self, login_id: &str) -> Option<&mut User> {
         let id = self.logins.get(login_id)?;
         self.users.get_mut(id)
+    }
+
+    /// The id of the user that `key` names: one of their login ids or, failing that, their
+    /// user id (management bodies carry either under `loginId`).
+    pub fn find_user(&self, key: &str) -> Option<String> {
+        match self.logins.get(key) {
+            Some(id) => Some(id.clone()),
+            None => self.users.contains_key(key).then(|| key.to_owned()),
+        }
+    }
+
+    /// Stores a new user under its id and login ids, after every user stored before it in
+    /// creation order. The login ids must be free (callers check).
+    pub fn insert_user(&mut self, mut user: User) -> &mut User {
+        user.seq = self.next_seq;
+        self.next_seq += 1;
+        for login_id in &user.login_ids {
+            self.logins.insert(login_id.clone(), user.id.clone());
+        }
+        self.users.entry(user.id.clone()).or_insert(user)
+    }
+
+    /// Forgets a user for good: their login ids, pending codes and links, and their refresh
+    /// JWTs (presented again they answer 401 `E064001`). Returns whether there was one.
+    pub fn remove_user(&mut self, user_id: &str) -> bool {
+        let Some(user) = self.users.remove(user_id) else {
+            return false;
+        };
+        for login_id in &user.login_ids {
+            if self
+                .logins
+                .get(login_id)
+                .is_some_and(|owner| owner == user_id)
+            {
+                self.logins.remove(login_id);
+            }
+        }
+        self.codes.retain(|_, code| code.user_id != user_id);
+        self.links.retain(|_, link| link.user_id != user_id);
+        self.refresh_tokens.revoke_user(user_id);
+        true
+    }
+
+    /// The `ResponseUser` of the user with this id.
+    pub fn user_json(&self, user_id: &str) -> Option<serde_json::Value> {
+        let user = self.users.get(user_id)?;
+        Some(user.to_json(&self.directory))
     }
 
     /// Puts `limit` in force (`None`: no limit) with a fresh window.

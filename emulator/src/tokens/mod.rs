@@ -13,17 +13,37 @@ use crate::state::secret;
 use crate::state::{State, unix};
 
 /// Who a token is for and what it carries beyond the user's current roles and tenants.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Grant {
     pub user_id: String,
     /// How the user signed in (`amr`), such as `["email"]`.
     pub amr: Vec<String>,
     /// The selected tenant (`dct`), if any.
     pub dct: Option<String>,
+    /// Claims added at sign-in (embedded links, test users' codes and links): kept in the
+    /// refresh JWT, so every session JWT refreshed from it carries them too. They never
+    /// replace the claims of [`RESERVED`].
+    pub custom_claims: Map<String, Value>,
 }
 
+/// The claims the emulator sets itself; a custom claim of one of these names is dropped.
+pub const RESERVED: [&str; 12] = [
+    "iss",
+    "sub",
+    "iat",
+    "exp",
+    "drn",
+    "amr",
+    "roles",
+    "permissions",
+    "tenants",
+    "dct",
+    "jti",
+    "tu",
+];
+
 /// A valid, live refresh JWT that came with a call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Presented {
     pub grant: Grant,
     pub jti: String,
@@ -97,9 +117,11 @@ fn seconds(duration: std::time::Duration) -> i64 {
 }
 
 /// Descope's claims: `iss` (the project id), `sub`, `iat`, `exp`, `drn`, `amr`, project-level
-/// `roles` and `permissions` (always present, possibly empty), `tenants` (only when the user
-/// has some), `dct` (only when a tenant is selected) and a unique `jti` (it revokes refresh
-/// JWTs, and keeps two tokens issued in the same second apart).
+/// `roles` and `permissions` (always present, possibly empty; the permissions are those given
+/// explicitly and those the user's project roles grant), `tenants` (only when the user has
+/// some; each tenant's permissions likewise include its roles'), `dct` (only when a tenant is
+/// selected), `tu: true` for test users, the grant's custom claims, and a unique `jti` (it
+/// revokes refresh JWTs, and keeps two tokens issued in the same second apart).
 fn claims(
     state: &State,
     config: &EmulatorConfig,
@@ -113,7 +135,14 @@ fn claims(
         .get(&grant.user_id)
         .ok_or_else(ApiError::user_not_found)?;
     let jti = secret::id().ok_or_else(|| ApiError::unavailable("the random source failed"))?;
-    let mut claims = json!({
+    let directory = &state.directory;
+    let mut claims: Map<String, Value> = grant
+        .custom_claims
+        .iter()
+        .filter(|(name, _)| !RESERVED.contains(&name.as_str()))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    let standard = json!({
         "iss": config.project_id,
         "sub": user.id,
         "iat": iat,
@@ -121,24 +150,31 @@ fn claims(
         "drn": drn,
         "amr": grant.amr,
         "roles": user.roles,
-        "permissions": user.permissions,
+        "permissions": directory.project_permissions(user),
         "jti": jti,
     });
+    if let Value::Object(standard) = standard {
+        claims.extend(standard);
+    }
     if !user.tenants.is_empty() {
         let tenants: Map<String, Value> = user
             .tenants
             .iter()
             .map(|m| {
-                let roles = json!({"roles": m.roles, "permissions": m.permissions});
+                let permissions = directory.tenant_permissions(m);
+                let roles = json!({"roles": m.roles, "permissions": permissions});
                 (m.tenant_id.clone(), roles)
             })
             .collect();
-        claims["tenants"] = Value::Object(tenants);
+        claims.insert("tenants".into(), Value::Object(tenants));
     }
     if let Some(tenant) = &grant.dct {
-        claims["dct"] = json!(tenant);
+        claims.insert("dct".into(), json!(tenant));
     }
-    Ok(claims)
+    if user.test {
+        claims.insert("tu".into(), json!(true));
+    }
+    Ok(Value::Object(claims))
 }
 
 fn sign(state: &State, claims: &Value) -> Result<String, ApiError> {
@@ -150,7 +186,8 @@ fn sign(state: &State, claims: &Value) -> Result<String, ApiError> {
 }
 
 /// The grant a refresh JWT carries, if it is one of this project's, signed by a live key and
-/// not expired; refused with `E064001` when it was revoked.
+/// not expired; refused with `E064001` when it was revoked, and with 403 `E062110` when its
+/// user is disabled (enabling the user again makes it usable again).
 pub fn check_refresh(
     state: &State,
     config: &EmulatorConfig,
@@ -165,11 +202,22 @@ pub fn check_refresh(
     if !state.refresh_tokens.is_live(&jti) {
         return Err(ApiError::revoked());
     }
-    if !state.users.contains_key(&user_id) {
-        return Err(ApiError::unauthorized(
-            "the refresh JWT's user no longer exists",
-        ));
+    match state.users.get(&user_id) {
+        None => {
+            return Err(ApiError::unauthorized(
+                "the refresh JWT's user no longer exists",
+            ));
+        }
+        Some(user) if user.is_disabled() => return Err(ApiError::user_disabled()),
+        Some(_) => {}
     }
+    let custom_claims = claims
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| !RESERVED.contains(&name.as_str()))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
     let amr = claims
         .get("amr")
         .and_then(Value::as_array)
@@ -183,6 +231,7 @@ pub fn check_refresh(
             user_id,
             amr,
             dct: text("dct"),
+            custom_claims,
         },
         jti,
         exp: claims

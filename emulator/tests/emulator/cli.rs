@@ -116,6 +116,10 @@ fn help_lists_every_flag_with_its_default_and_exits_0() {
     for documented in [
         "/emulator/reset",
         "/emulator/fixed-codes",
+        "/emulator/tenants",
+        "/emulator/roles",
+        "/emulator/permissions",
+        "/emulator/users/provider-token",
         "Test-only admin API",
     ] {
         assert!(text.contains(documented), "{documented}");

@@ -39,6 +39,62 @@ pub async fn setup_with(config: EmulatorConfig) -> Setup {
     Setup { emulator, client }
 }
 
+/// An emulator and a client that carries its management key (for management and auth calls
+/// alike).
+pub async fn managed() -> Setup {
+    let emulator = start(EmulatorConfig::default()).await;
+    let client = Client::builder(emulator.project_id())
+        .base_url(emulator.base_url())
+        .management_key(emulator.management_key())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("the emulator's URL is a valid base URL");
+    Setup { emulator, client }
+}
+
+/// The HTTP status and Descope error code of a failed call; panics on success.
+pub fn refusal<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
+    match result {
+        Err(Error::Service(error)) => (
+            error.status.as_u16(),
+            error
+                .code
+                .map(|code| code.as_str().to_owned())
+                .unwrap_or_default(),
+        ),
+        other => panic!("expected a service error, got {other:?}"),
+    }
+}
+
+/// A generated type from its JSON (the types are `#[non_exhaustive]`; JSON reads as the SDKs'
+/// bodies do).
+pub fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).expect("the JSON fits the type")
+}
+
+/// Sends `body` (when given) to `path` with the management bearer; the status and JSON answer.
+pub async fn call_managed(
+    emulator: &Emulator,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let bearer = format!(
+        "Bearer {}:{}",
+        emulator.project_id(),
+        emulator.management_key()
+    );
+    let mut request = reqwest::Client::new()
+        .request(method, format!("{}{path}", emulator.base_url()))
+        .header("Authorization", bearer);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
 /// A fresh login id that suits the channel: an address for email, an E.164 number otherwise.
 pub fn login_for(channel: Channel) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(1);
@@ -325,4 +381,15 @@ pub async fn call(
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
+}
+
+/// The JSON object of `value` as a map (for custom attributes and claims).
+pub fn map(value: Value) -> serde_json::Map<String, Value> {
+    value.as_object().cloned().expect("an object")
+}
+
+/// `LoadUser` by login id (or user id); the user.
+pub async fn load(client: &Client, login_id: &str) -> Result<types::ResponseUser, Error> {
+    let answer = client.load_user().login_id(login_id).send().await?;
+    Ok(answer.into_inner().user.expect("the user"))
 }
