@@ -1,8 +1,9 @@
 //! The one error every call returns: what the service said, or why no usable answer came back.
 //!
-//! Nothing here holds a token, a code or a response body that could carry one: service error
-//! bodies never echo credentials, and a success body that fails to decode is described by where
-//! it broke, not by what it contained.
+//! Nothing here holds a token, a code or a response body that could carry one: the texts a
+//! service error shows are scrubbed of what the call sent and of anything shaped like a JWT, and
+//! cut to [`MAX_ERROR_TEXT_CHARS`] (see `scrub`); a success body that fails to decode is
+//! described by where it broke, not by what it contained.
 
 use std::fmt;
 use std::time::Duration;
@@ -10,6 +11,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 
 use crate::operations::Operation;
+pub use crate::scrub::MAX_ERROR_TEXT_CHARS;
 
 /// Why a call failed.
 ///
@@ -181,7 +183,17 @@ impl fmt::Display for Error {
         match self {
             Error::Service(error) => error.fmt(f),
             Error::Transport(error) => {
-                write!(f, "got no answer: ")?;
+                match error
+                    .source
+                    .url()
+                    .and_then(|url| Some((url.host_str()?, url)))
+                {
+                    Some((host, url)) => match url.port() {
+                        Some(port) => write!(f, "got no answer from {host}:{port}: ")?,
+                        None => write!(f, "got no answer from {host}: ")?,
+                    },
+                    None => write!(f, "got no answer: ")?,
+                }
                 describe_transport(&error.source, f)?;
                 attempts_suffix(error.attempts, f)
             }
@@ -228,7 +240,7 @@ impl fmt::Display for ServiceError {
 }
 
 /// The longest service text a `Display` shows: Descope's are a line; a hostile server's could
-/// be megabytes. The field itself keeps all of it.
+/// be megabytes. The field itself keeps up to [`MAX_ERROR_TEXT_CHARS`].
 const DISPLAYED_TEXT_CHARS: usize = 300;
 
 fn capped(text: &str) -> std::borrow::Cow<'_, str> {

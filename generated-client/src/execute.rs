@@ -15,6 +15,7 @@ use crate::answer::{self, Answer};
 use crate::call::Call;
 use crate::error::{InvalidRequest, TransportError};
 use crate::operations::Operation;
+use crate::scrub::Sent;
 use crate::{Client, Error, Response, auth};
 
 /// Sends `call` and decodes the answer ([`Client::execute`], which every generated `send`
@@ -72,11 +73,11 @@ async fn exchange(client: &Client, mut call: Call) -> Result<Answer, Error> {
         )
     })?;
     // Shared, not copied, by every attempt.
-    let body = call.body.take().map(bytes::Bytes::from);
-    let headers = || {
+    let request_body = call.body.take().map(bytes::Bytes::from);
+    let request_headers = || {
         let mut headers =
             auth::headers(&client.inner, operation).map_err(|reason| refused(operation, reason))?;
-        if body.is_none() {
+        if request_body.is_none() {
             headers.remove(CONTENT_TYPE);
         } else if let Some(content_type) = &call.content_type {
             headers.insert(CONTENT_TYPE, content_type.clone());
@@ -93,8 +94,8 @@ async fn exchange(client: &Client, mut call: Call) -> Result<Answer, Error> {
         // Each attempt builds its request afresh: cheaper than keeping a copy for a retry
         // that rarely comes, and a retry waits at least 100 ms anyway.
         let mut request = reqwest::Request::new(method.clone(), url.clone());
-        *request.headers_mut() = headers()?;
-        *request.body_mut() = body.clone().map(Into::into);
+        *request.headers_mut() = request_headers()?;
+        *request.body_mut() = request_body.clone().map(Into::into);
         *request.timeout_mut() = client.inner.request_timeout;
         let transport = |source| {
             Error::Transport(Box::new(TransportError {
@@ -124,9 +125,10 @@ async fn exchange(client: &Client, mut call: Call) -> Result<Answer, Error> {
             .await
             .map_err(transport)?;
         if !status.is_success() {
-            return Err(Error::Service(Box::new(answer::service_error(
-                operation, status, &headers, &body, limit, attempts,
-            ))));
+            let error = answer::service_error(operation, status, &headers, &body, limit, attempts);
+            // Built again only on this path: the request's own were moved into it.
+            let sent = Sent::of(&request_headers()?, request_body.as_deref());
+            return Err(Error::Service(Box::new(sent.scrub(error))));
         }
         return Ok(Answer {
             status,

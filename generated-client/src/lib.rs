@@ -106,6 +106,7 @@ pub mod operations;
 mod paging;
 mod response;
 mod retry;
+mod scrub;
 #[cfg(feature = "session")]
 pub mod session;
 #[cfg(test)]
@@ -120,7 +121,10 @@ pub use config::{
 pub use credentials::{
     InvalidProjectId, InvalidToken, ManagementKey, ProjectId, RefreshJwt, SessionJwt,
 };
-pub use error::{DecodeError, Error, ErrorCode, InvalidRequest, ServiceError, TransportError};
+pub use error::{
+    DecodeError, Error, ErrorCode, InvalidRequest, MAX_ERROR_TEXT_CHARS, ServiceError,
+    TransportError,
+};
 pub use generated::client::{Client, builder, prelude, types};
 #[cfg(feature = "users")]
 pub use paging::{DEFAULT_PAGE_SIZE, UserSearch};

@@ -1,10 +1,11 @@
 //! The client against a hostile or broken server and a careless caller: bounded bodies,
 //! redirects not followed, `Retry-After` in both forms, cookie tokens hidden in `Debug`, tokens
-//! checked before they are sent, long service texts cut, compressed bodies named.
+//! checked before they are sent, long service texts cut, what the call sent scrubbed from the
+//! error it got, compressed bodies named.
 
 use std::time::{Duration, Instant};
 
-use descope_client::{Client, Error, RetryPolicy, types};
+use descope_client::{Client, Error, MAX_ERROR_TEXT_CHARS, RetryPolicy, types};
 use descope_shape_tests::{Behaviour, CannedResponse, RecordingServer};
 
 const MIB: u64 = 1024 * 1024;
@@ -242,20 +243,70 @@ async fn a_token_that_is_not_a_jwt_is_never_sent() {
 }
 
 #[tokio::test]
-async fn a_huge_error_description_is_cut_in_display() {
+async fn a_huge_error_description_is_cut_in_display_and_debug() {
     let server = RecordingServer::start().await;
-    let description = "y".repeat(200_000);
+    let description = "y".repeat(1 << 20);
     let body = format!(r#"{{"errorCode":"E011003","errorDescription":"{description}"}}"#);
+    let client = Client::builder("P2Hardening")
+        .base_url(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
     server.respond_with(answer(400, &[], body.as_bytes()));
-    let error = verify(&client(&server)).await.unwrap_err();
+    let error = verify(&client).await.unwrap_err();
     assert!(error.to_string().len() < 1000);
+    assert!(format!("{error:?}").len() < 2 * MAX_ERROR_TEXT_CHARS + 1000);
     let Error::Service(service) = error else {
         panic!()
     };
     assert_eq!(
-        service.description.len(),
-        200_000,
-        "the field keeps it whole"
+        service.description.chars().count(),
+        MAX_ERROR_TEXT_CHARS + 1
+    );
+}
+
+#[tokio::test]
+async fn an_error_that_echoes_what_the_call_sent_shows_none_of_it() {
+    let server = RecordingServer::start().await;
+    let client = Client::builder("P2Hardening")
+        .base_url(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .management_key("K2echoedManagementKey")
+        .build()
+        .unwrap();
+    let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJVMiJ9.c2lnbmF0dXJl";
+    let secrets = ["K2echoedManagementKey", "t0kenFromTheBody", jwt];
+    let shows_none = |error: Error| {
+        for shown in [error.to_string(), format!("{error:?}")] {
+            for secret in secrets {
+                assert!(!shown.contains(secret), "{secret} in {shown}");
+            }
+            assert!(shown.contains("[redacted]"), "{shown}");
+        }
+    };
+    // A proxy's page quoting the request's headers, on a call with the management key.
+    server.respond_with(answer(
+        401,
+        &[("content-type", "text/html")],
+        b"<html>Authorization: Bearer P2Hardening:K2echoedManagementKey refused</html>",
+    ));
+    shows_none(client.load_user().user_id("U2x").send().await.unwrap_err());
+    // A message quoting the body's token, and a JWT from elsewhere.
+    server.respond_with(answer(
+        400,
+        &[],
+        format!(
+            r#"{{"errorCode":"E011003","errorDescription":"token t0kenFromTheBody is bad",
+                "errorMessage":"see {jwt}"}}"#
+        )
+        .as_bytes(),
+    ));
+    shows_none(
+        client
+            .verify_magic_link("t0kenFromTheBody")
+            .send()
+            .await
+            .unwrap_err(),
     );
 }
 

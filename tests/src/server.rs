@@ -50,6 +50,8 @@ pub enum Behaviour {
     Reset,
     /// Answers nothing for this long, then closes.
     Stall(Duration),
+    /// Waits this long, then answers with this response (a slow server).
+    Late(Duration, CannedResponse),
     /// Answers `status` with a body of `length` bytes (`None`: endless), written in chunks as
     /// fast as the client reads them; with `declared`, a `content-length` header says the length,
     /// else the body is chunked. The bytes written are counted (see `streamed`).
@@ -213,6 +215,10 @@ async fn behave(mut stream: TcpStream, behaviour: Behaviour, streamed: &AtomicU6
         Behaviour::Stall(duration) => {
             tokio::time::sleep(duration).await;
             drop(stream);
+        }
+        Behaviour::Late(delay, response) => {
+            tokio::time::sleep(delay).await;
+            write_response(stream, &response).await;
         }
     }
 }

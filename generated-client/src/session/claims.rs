@@ -61,7 +61,16 @@ pub(crate) fn check(
         problem: "is missing; a session must expire",
     })?;
     let not_before = time(&claims, "nbf")?;
+    let issued_at = time(&claims, "iat")?;
     check_times(expires_at, not_before, config, now)?;
+    // A token issued in the future was made by a clock that cannot be trusted (or for a later
+    // moment than this one): refused, beyond the leeway, as jose and PyJWT refuse it.
+    let leeway = i64::try_from(config.leeway.as_secs()).unwrap_or(i64::MAX);
+    if let Some(issued_at) = issued_at
+        && issued_at > now.saturating_add(leeway)
+    {
+        return Err(SessionError::IssuedInTheFuture { issued_at });
+    }
     let issuer = text(&claims, "iss")?.ok_or(SessionError::Claim {
         claim: "iss",
         problem: "is missing",
@@ -133,7 +142,7 @@ pub(crate) fn check(
         user_id,
         expires_at,
         not_before,
-        issued_at: time(&claims, "iat")?,
+        issued_at,
         amr: strings(claims.get("amr"), "amr")?,
         roles: strings(claims.get("roles"), "roles")?,
         permissions: strings(claims.get("permissions"), "permissions")?,

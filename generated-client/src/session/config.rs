@@ -1,7 +1,9 @@
 //! How session JWTs are validated: clock leeway, expected audience, where the keys come from and
 //! how long they are trusted. The defaults are the strict ones; each relaxation is explicit.
 
-use std::time::Duration;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 /// What [`Client::validate_session`](crate::Client::validate_session) accepts. Set it with
 /// [`ClientBuilder::sessions`](crate::ClientBuilder::sessions).
@@ -17,6 +19,8 @@ use std::time::Duration;
 /// ```
 #[derive(Clone, Debug)]
 pub struct SessionConfig {
+    pub(crate) clock: Clock,
+    pub(crate) key_fetch_timeout: Duration,
     pub(crate) leeway: Duration,
     pub(crate) audience: Option<String>,
     pub(crate) require_session_token: bool,
@@ -36,6 +40,9 @@ pub const DEFAULT_UNKNOWN_KEY_COOLDOWN: Duration = Duration::from_secs(30);
 /// Tokens longer than this are refused before they are parsed. Descope's session JWTs are well
 /// under 4 KiB (they fit in a cookie); a hostile header can be far longer.
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
+/// The longest a fetch of the project's keys may take, retries included, before it counts as
+/// failed. Short, because with no keys held a request waits for it.
+pub const DEFAULT_KEY_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 /// How many verified session JWTs are remembered, so a token presented again skips the
 /// signature check. A few megabytes at most.
 pub const DEFAULT_VERIFIED_TOKENS: usize = 1024;
@@ -43,6 +50,8 @@ pub const DEFAULT_VERIFIED_TOKENS: usize = 1024;
 impl Default for SessionConfig {
     fn default() -> Self {
         SessionConfig {
+            clock: Clock::System,
+            key_fetch_timeout: DEFAULT_KEY_FETCH_TIMEOUT,
             leeway: DEFAULT_LEEWAY,
             audience: None,
             require_session_token: true,
@@ -78,8 +87,11 @@ impl SessionConfig {
         self
     }
 
-    /// How long fetched keys are trusted before they are fetched again. Defaults to
-    /// [`DEFAULT_KEYS_TTL`]. When a refetch fails, the keys already held keep serving.
+    /// How long fetched keys are used before they are fetched again. Defaults to
+    /// [`DEFAULT_KEYS_TTL`]. The new set is fetched in the background, from three quarters of
+    /// the TTL on, while the held set keeps serving: no request waits for it. When a refetch
+    /// fails, the held keys keep serving and the next try comes after a backoff (2 s, doubling
+    /// to [`MAX_FAILED_FETCH_BACKOFF`](crate::session::MAX_FAILED_FETCH_BACKOFF)).
     pub fn keys_ttl(mut self, ttl: Duration) -> Self {
         self.keys_ttl = ttl;
         self
@@ -110,6 +122,42 @@ impl SessionConfig {
         self
     }
 
+    /// The longest a fetch of the keys may take, retries included. Defaults to
+    /// [`DEFAULT_KEY_FETCH_TIMEOUT`]. Only a request that finds no usable key held waits for a
+    /// fetch (the first after start, or a token naming a new key); it is refused with
+    /// [`SessionError::KeysUnavailable`](crate::SessionError::KeysUnavailable) when the time
+    /// is up.
+    pub fn key_fetch_timeout(mut self, timeout: Duration) -> Self {
+        self.key_fetch_timeout = timeout;
+        self
+    }
+
+    /// The clock `exp`, `nbf` and `iat` are compared with; the system's by default. For tests
+    /// that move time, such as the emulator's clock:
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use std::time::{Duration, SystemTime};
+    /// use descope_client::SessionConfig;
+    ///
+    /// // Seconds the test has moved the clock forward (as it told the emulator too).
+    /// let advanced = Arc::new(AtomicU64::new(0));
+    /// let seen = Arc::clone(&advanced);
+    /// let config = SessionConfig::default().clock(move || {
+    ///     SystemTime::now() + Duration::from_secs(seen.load(Ordering::Relaxed))
+    /// });
+    /// advanced.fetch_add(3600, Ordering::Relaxed);
+    /// # let _ = config;
+    /// ```
+    ///
+    /// See the crate's README (*Expiring a session in a test*) for the whole recipe. Never set
+    /// one in production: tokens are only as fresh as the clock says.
+    pub fn clock(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Clock::Custom(Arc::new(now));
+        self
+    }
+
     /// Validates with these keys only and never fetches any: for servers that cannot reach
     /// Descope. `jwks` is a JSON Web Key, or a key set `{"keys": [...]}`, as Descope publishes at
     /// `/v2/keys/<ProjectId>` (the official SDKs' `DESCOPE_PUBLIC_KEY`). It is checked when the
@@ -117,5 +165,35 @@ impl SessionConfig {
     pub fn static_keys(mut self, jwks: impl Into<String>) -> Self {
         self.static_keys = Some(jwks.into());
         self
+    }
+}
+
+/// Where "now" comes from for the time claims.
+#[derive(Clone)]
+pub(crate) enum Clock {
+    System,
+    Custom(Arc<dyn Fn() -> SystemTime + Send + Sync>),
+}
+
+impl Clock {
+    /// Unix seconds now; times before 1970 read as 0.
+    pub(crate) fn unix_seconds(&self) -> i64 {
+        let now = match self {
+            Clock::System => SystemTime::now(),
+            Clock::Custom(now) => now(),
+        };
+        now.duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |since| {
+                i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+            })
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Clock::System => "System",
+            Clock::Custom(_) => "Custom",
+        })
     }
 }

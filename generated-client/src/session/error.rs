@@ -28,7 +28,10 @@ pub enum SessionError {
     #[error("the token's algorithm `{0}` is not accepted (only RS*, PS*, ES256, ES384 and EdDSA)")]
     UnsupportedAlgorithm(String),
     /// The header's algorithm is not the one the signing key is for.
-    #[error("the token says it is signed with {header}, but key `{kid}` is a {key} key")]
+    #[error(
+        "the token says it is signed with {header}, but key `{kid}` is {} {key} key",
+        article(key)
+    )]
     AlgorithmMismatch {
         /// The algorithm the header names.
         header: String,
@@ -55,6 +58,12 @@ pub enum SessionError {
     NotYetValid {
         /// `nbf`, in unix seconds.
         not_before: i64,
+    },
+    /// `iat` is ahead, beyond the leeway: the token says it was issued later than now.
+    #[error("the token says it was issued at {issued_at} (unix seconds), which is still to come")]
+    IssuedInTheFuture {
+        /// `iat`, in unix seconds.
+        issued_at: i64,
     },
     /// `iss` is neither the project id nor a URL whose path ends in it.
     #[error("the token was issued by `{0}`, not by this project")]
@@ -85,6 +94,11 @@ pub enum SessionError {
     /// could not fetch them, or the fetched set was unusable.
     #[error("the project's public keys are unavailable: {0}")]
     KeysUnavailable(String),
+    /// The keys cannot be fetched because the client asks for something that does not exist:
+    /// Descope has no keys for the configured project id. Every validation fails the same way
+    /// until the configuration is fixed; it is logged at error level once.
+    #[error("the client is misconfigured: {0}")]
+    Misconfigured(String),
     /// A static key set ([`SessionConfig::static_keys`](crate::SessionConfig::static_keys)) is
     /// unusable; reported when the client is built.
     #[error("the configured public key is unusable: {0}")]
@@ -99,6 +113,16 @@ pub enum SessionError {
     /// The refresh JWT itself is not valid (checked locally before calling Descope).
     #[error("the refresh token is not valid: {0}")]
     InvalidRefreshToken(Box<SessionError>),
+}
+
+/// The article for an algorithm's name read letter by letter: "a PS256", but "an RS256",
+/// "an ES256", "an EdDSA" key.
+fn article(algorithm: &str) -> &'static str {
+    if algorithm.starts_with('P') {
+        "a"
+    } else {
+        "an"
+    }
 }
 
 /// The `drn` claim as found, for [`SessionError::WrongTokenKind`].
@@ -124,5 +148,21 @@ impl SessionError {
     /// that is forged, malformed or for another project stays refused whatever happens next.
     pub fn is_expired_or_missing(&self) -> bool {
         matches!(self, SessionError::Missing | SessionError::Expired { .. })
+    }
+
+    /// Whether the fault is the server's, not the token's: the keys could not be had, the client
+    /// is misconfigured, or Descope did not answer a refresh (a 5xx, a timeout, no connection).
+    /// Such a request deserves "try again later" (503), not "sign in again" (401).
+    pub fn is_server_fault(&self) -> bool {
+        match self {
+            SessionError::KeysUnavailable(_) | SessionError::Misconfigured(_) => true,
+            SessionError::Refresh(error) => match error {
+                crate::Error::Service(_) => error.status().is_some_and(|s| s.is_server_error()),
+                crate::Error::Transport(_) => true,
+                crate::Error::Decode(_) | crate::Error::InvalidRequest(_) => false,
+            },
+            SessionError::InvalidRefreshToken(inner) => inner.is_server_fault(),
+            _ => false,
+        }
     }
 }

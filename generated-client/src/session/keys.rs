@@ -4,7 +4,14 @@
 //! The algorithm of a key comes from its `alg`. A key without `alg` gets the only algorithm its
 //! curve allows (P-256 → ES256, P-384 → ES384, Ed25519 → EdDSA); an RSA key without `alg` is left
 //! out, since RS256, PS256 and their longer variants all fit it and guessing would let a token
-//! choose. A key whose `use` is not `sig` is left out too.
+//! choose. A key whose `use` is not `sig` is left out too, and so are two usable keys that share
+//! a `kid` (which one signed a token would be a guess).
+//!
+//! Each key's verifier is made here, once: with aws-lc-rs (`jwt-aws-lc`), the key is parsed into
+//! aws-lc's own form, so a signature check does no key work (building an RSA key from `n` and
+//! `e` on every check cost more than a tenth of a validation); with RustCrypto alone
+//! (`jwt-rust-crypto`), jsonwebtoken's verifier for that backend is made per check from the
+//! decoded key.
 
 use std::collections::HashMap;
 
@@ -16,7 +23,31 @@ use crate::types::Jwk;
 /// One usable key.
 pub(crate) struct Key {
     pub(crate) algorithm: Algorithm,
-    pub(crate) key: DecodingKey,
+    verifier: Verifier,
+}
+
+/// What checks a signature with one key, for the backend the features chose.
+enum Verifier {
+    #[cfg(feature = "jwt-aws-lc")]
+    AwsLc(aws_lc_rs::signature::ParsedPublicKey),
+    #[cfg(not(feature = "jwt-aws-lc"))]
+    Jsonwebtoken(DecodingKey),
+}
+
+impl Key {
+    /// Whether `signature` is this key's over `message`.
+    pub(crate) fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        match &self.verifier {
+            #[cfg(feature = "jwt-aws-lc")]
+            Verifier::AwsLc(key) => key.verify_sig(message, signature).is_ok(),
+            #[cfg(not(feature = "jwt-aws-lc"))]
+            Verifier::Jsonwebtoken(key) => {
+                let provider = &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
+                (provider.verifier_factory)(&self.algorithm, key)
+                    .is_ok_and(|verifier| verifier.verify(message, &signature.to_vec()).is_ok())
+            }
+        }
+    }
 }
 
 /// The usable keys of a set, by `kid`.
@@ -33,6 +64,7 @@ impl KeySet {
             keys: HashMap::with_capacity(keys.len()),
             skipped: Vec::new(),
         };
+        let mut shared = Vec::new();
         for (index, jwk) in keys.iter().enumerate() {
             let kid = jwk.kid.clone().unwrap_or_default();
             match usable(jwk) {
@@ -40,9 +72,18 @@ impl KeySet {
                     .skipped
                     .push((format!("key {index}"), "it has no `kid`".to_owned())),
                 Ok(key) => {
-                    set.keys.insert(kid, key);
+                    if set.keys.insert(kid.clone(), key).is_some() {
+                        shared.push(kid);
+                    }
                 }
                 Err(reason) => set.skipped.push((kid, reason)),
+            }
+        }
+        // Two usable keys under one `kid` make a token's key a guess: neither is used.
+        for kid in shared {
+            if set.keys.remove(&kid).is_some() {
+                let reason = "two usable keys of the set have this `kid`".to_owned();
+                set.skipped.push((kid, reason));
             }
         }
         if set.keys.is_empty() {
@@ -131,7 +172,10 @@ fn usable(jwk: &Jwk) -> Result<Key, String> {
             | Algorithm::PS384
             | Algorithm::PS512,
             "RSA",
-        ) => DecodingKey::from_rsa_components(part(&jwk.n, "n")?, part(&jwk.e, "e")?),
+        ) => Material::Rsa {
+            n: part(&jwk.n, "n")?,
+            e: part(&jwk.e, "e")?,
+        },
         (Algorithm::ES256, "EC") | (Algorithm::ES384, "EC") => {
             let expected = if algorithm == Algorithm::ES256 {
                 "P-256"
@@ -141,20 +185,99 @@ fn usable(jwk: &Jwk) -> Result<Key, String> {
             if crv != Some(expected) {
                 return Err(format!("{algorithm:?} needs curve {expected}"));
             }
-            DecodingKey::from_ec_components(part(&jwk.x, "x")?, part(&jwk.y, "y")?)
+            Material::Ec {
+                x: part(&jwk.x, "x")?,
+                y: part(&jwk.y, "y")?,
+            }
         }
         (Algorithm::EdDSA, "OKP") => {
             if crv != Some("Ed25519") {
                 return Err("EdDSA needs curve Ed25519".to_owned());
             }
-            DecodingKey::from_ed_components(part(&jwk.x, "x")?)
+            Material::Ed {
+                x: part(&jwk.x, "x")?,
+            }
         }
         (algorithm, kty) => {
             return Err(format!("its type `{kty}` does not fit {algorithm:?}"));
         }
+    };
+    Ok(Key {
+        algorithm,
+        verifier: verifier(algorithm, &key)
+            .map_err(|error| format!("its key material does not decode ({error})"))?,
+    })
+}
+
+/// A key's public material, as its JWK members (base64url).
+enum Material<'k> {
+    Rsa { n: &'k str, e: &'k str },
+    Ec { x: &'k str, y: &'k str },
+    Ed { x: &'k str },
+}
+
+/// jsonwebtoken checks the material (and decodes it) either way, so a key both backends refuse
+/// is refused alike.
+fn decoding_key(material: &Material<'_>) -> Result<DecodingKey, String> {
+    match material {
+        Material::Rsa { n, e } => DecodingKey::from_rsa_components(n, e),
+        Material::Ec { x, y } => DecodingKey::from_ec_components(x, y),
+        Material::Ed { x } => DecodingKey::from_ed_components(x),
     }
-    .map_err(|error| format!("its key material does not decode ({error})"))?;
-    Ok(Key { algorithm, key })
+    .map_err(|error| error.to_string())
+}
+
+#[cfg(not(feature = "jwt-aws-lc"))]
+fn verifier(_: Algorithm, material: &Material<'_>) -> Result<Verifier, String> {
+    decoding_key(material).map(Verifier::Jsonwebtoken)
+}
+
+#[cfg(feature = "jwt-aws-lc")]
+fn verifier(algorithm: Algorithm, material: &Material<'_>) -> Result<Verifier, String> {
+    use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    decoding_key(material)?;
+    let bytes = |part: &str| {
+        URL_SAFE_NO_PAD
+            .decode(part)
+            .map_err(|_| "not base64url".to_owned())
+    };
+    let rejected = |error: aws_lc_rs::error::KeyRejected| error.to_string();
+    let parsed = match (algorithm, material) {
+        (_, Material::Rsa { n, e }) => {
+            let params: &'static signature::RsaParameters = match algorithm {
+                Algorithm::RS256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+                Algorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
+                Algorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
+                Algorithm::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
+                Algorithm::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
+                _ => &signature::RSA_PSS_2048_8192_SHA512,
+            };
+            let (n, e) = (bytes(n)?, bytes(e)?);
+            RsaPublicKeyComponents { n: &n, e: &e }
+                .to_parsed_public_key(params)
+                .map_err(rejected)?
+        }
+        (_, Material::Ec { x, y }) => {
+            // An uncompressed point: 0x04, then x and y.
+            let mut point = vec![4];
+            point.extend(bytes(x)?);
+            point.extend(bytes(y)?);
+            let params: &'static dyn signature::VerificationAlgorithm =
+                if algorithm == Algorithm::ES256 {
+                    &signature::ECDSA_P256_SHA256_FIXED
+                } else {
+                    &signature::ECDSA_P384_SHA384_FIXED
+                };
+            ParsedPublicKey::new(params, point).map_err(rejected)?
+        }
+        (_, Material::Ed { x }) => {
+            ParsedPublicKey::new(&signature::ED25519, bytes(x)?).map_err(rejected)?
+        }
+    };
+    Ok(Verifier::AwsLc(parsed))
 }
 
 /// A key member that must be present and non-empty.
@@ -202,6 +325,8 @@ mod tests {
             jwk(json!({"kty": "RSA", "kid": "enc", "alg": "RS256", "use": "enc", "n": N, "e": "AQAB"})),
             jwk(json!({"kty": "EC", "kid": "curve", "alg": "ES256", "crv": "P-384", "x": "AA", "y": "AA"})),
             jwk(json!({"kty": "RSA", "alg": "RS256", "n": N, "e": "AQAB"})),
+            jwk(json!({"kty": "RSA", "kid": "twice", "alg": "RS256", "n": N, "e": "AQAB"})),
+            jwk(json!({"kty": "RSA", "kid": "twice", "alg": "PS256", "n": N, "e": "AQAB"})),
         ])
         .unwrap();
         assert_eq!(set.len(), 1);
@@ -212,6 +337,7 @@ mod tests {
         assert!(why("enc").contains("`enc`"));
         assert!(why("curve").contains("P-256"));
         assert!(why("key 5").contains("no `kid`"));
+        assert!(why("twice").contains("two usable keys"), "{}", why("twice"));
         assert_eq!(why("other"), "no key of the project has id `other`");
     }
 

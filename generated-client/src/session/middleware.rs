@@ -3,10 +3,26 @@
 //! response); handlers take the [`Session`] (or `Option<Session>`) as an extractor; [`require`]
 //! guards a route by role or permission.
 //!
-//! Refusals follow RFC 6750: a missing or invalid session is `401` with
-//! `WWW-Authenticate: Bearer error="invalid_token"`, a failed role or permission check is `403`
-//! with `error="insufficient_scope"`. The body is empty and no reason is sent to the caller (the
-//! reason is logged at debug level, without the token).
+//! Answers tell the token's faults from the server's, so that a frontend signs its user out only
+//! when the session is really over:
+//! - no credentials at all: `401` with a bare `WWW-Authenticate: Bearer` (RFC 6750 §3.1: a
+//!   request without authentication gets no error code);
+//! - a session that is invalid, expired beyond refresh, forged or for another project: `401`
+//!   with `WWW-Authenticate: Bearer error="invalid_token"`;
+//! - a session that cannot be checked now (the project's keys are unavailable, the client is
+//!   misconfigured, or Descope did not answer a refresh): `503` with `Retry-After`
+//!   ([`RETRY_AFTER_SECONDS`]), logged at warn level, since the user's session may be fine;
+//! - a failed role or permission check: `403` with `error="insufficient_scope"`;
+//! - a [`Session`] extractor or [`require`] guard on a route no [`SessionLayer`] covers: `500`,
+//!   logged at error level, since that is a bug in the application's routing.
+//!
+//! Bodies are empty and no reason is sent to the caller (the reason is logged, at debug level
+//! for the token's faults, without the token).
+//!
+//! Handlers that call Descope themselves can end in `?`: [`Error`](crate::Error) and
+//! [`SessionError`] implement axum's `IntoResponse` with the same statuses (a 4xx from Descope
+//! passes through with its `errorCode`; an outage is 502, or 504 on a timeout; a call refused
+//! before sending is 400; a refused management key is 500).
 //!
 //! ```no_run
 //! use axum::{Router, routing::get};
@@ -36,17 +52,31 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
-use http::header::{HeaderValue, SET_COOKIE, WWW_AUTHENTICATE};
+use http::header::{HeaderValue, RETRY_AFTER, SET_COOKIE, WWW_AUTHENTICATE};
 use http::request::Parts;
 use http::{Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
 use super::cookies::CookieOptions;
-use super::{Session, extract};
+use super::{Session, SessionError, extract};
 use crate::Client;
 
 type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
+
+/// The `Retry-After` of a `503` for a session that cannot be checked now: a little more than the
+/// first wait before the keys are fetched again.
+pub const RETRY_AFTER_SECONDS: u32 = 5;
+
+/// What a [`SessionLayer`] left in a request it let through without a [`Session`], so that an
+/// extractor can tell "no layer" (a routing bug) from "no session".
+#[derive(Clone, Copy, Debug)]
+enum Checked {
+    /// The request carried no token at all.
+    NoCredentials,
+    /// Its token was refused, or could not be checked.
+    Refused,
+}
 
 /// Validates every request's session before the inner service sees it.
 #[derive(Clone, Debug)]
@@ -82,7 +112,8 @@ impl SessionLayer {
     }
 
     /// Lets requests without a valid session through, without a [`Session`]: handlers then take
-    /// `Option<Session>`.
+    /// `Option<Session>`. A session that cannot be checked now (a server fault) also goes on
+    /// without one, after a warning in the log, so a public page stays up during an outage.
     pub fn optional(self) -> Self {
         self.with(|settings| settings.required = false)
     }
@@ -160,12 +191,29 @@ where
                     Ok(response)
                 }
                 Err(error) => {
-                    tracing::debug!(reason = %error, "request without a valid session");
-                    if settings.required {
-                        Ok(refusal(StatusCode::UNAUTHORIZED, "invalid_token"))
+                    let no_credentials = matches!(error, SessionError::Missing);
+                    let server_fault = error.is_server_fault();
+                    if server_fault {
+                        tracing::warn!(reason = %error, "the request's session cannot be checked now");
                     } else {
-                        inner.call(request).await
+                        tracing::debug!(reason = %error, "request without a valid session");
                     }
+                    if !settings.required {
+                        let checked = if no_credentials {
+                            Checked::NoCredentials
+                        } else {
+                            Checked::Refused
+                        };
+                        request.extensions_mut().insert(checked);
+                        return inner.call(request).await;
+                    }
+                    Ok(if server_fault {
+                        unavailable()
+                    } else if no_credentials {
+                        refusal(StatusCode::UNAUTHORIZED, Challenge::Bare)
+                    } else {
+                        refusal(StatusCode::UNAUTHORIZED, Challenge::InvalidToken)
+                    })
                 }
             }
         })
@@ -179,13 +227,22 @@ fn take_ready<S: Clone>(inner: &mut S) -> S {
     std::mem::replace(inner, clone)
 }
 
-/// An empty response with the RFC 6750 challenge.
-fn refusal<B: Default>(status: StatusCode, error: &'static str) -> Response<B> {
-    let mut response = Response::new(B::default());
-    *response.status_mut() = status;
-    let challenge = match error {
-        "insufficient_scope" => r#"Bearer error="insufficient_scope""#,
-        _ => r#"Bearer error="invalid_token""#,
+/// The RFC 6750 challenges sent.
+#[derive(Clone, Copy, Debug)]
+enum Challenge {
+    /// No credentials came: the scheme alone.
+    Bare,
+    InvalidToken,
+    InsufficientScope,
+}
+
+/// An empty response with an RFC 6750 challenge.
+fn refusal<B: Default>(status: StatusCode, challenge: Challenge) -> Response<B> {
+    let mut response = empty(status);
+    let challenge = match challenge {
+        Challenge::Bare => "Bearer",
+        Challenge::InvalidToken => r#"Bearer error="invalid_token""#,
+        Challenge::InsufficientScope => r#"Bearer error="insufficient_scope""#,
     };
     response
         .headers_mut()
@@ -193,14 +250,57 @@ fn refusal<B: Default>(status: StatusCode, error: &'static str) -> Response<B> {
     response
 }
 
-/// What a handler gets when it asks for a [`Session`] the request does not have (no
-/// [`SessionLayer`] in front, or an optional one that found none): `401`.
+/// `503` with `Retry-After`: the session could not be checked now.
+fn unavailable<B: Default>() -> Response<B> {
+    let mut response = empty(StatusCode::SERVICE_UNAVAILABLE);
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+    response
+}
+
+fn empty<B: Default>(status: StatusCode) -> Response<B> {
+    let mut response = Response::new(B::default());
+    *response.status_mut() = status;
+    response
+}
+
+/// The answer for a request that reached a [`Session`] extractor or a [`require`] guard without a
+/// session: what its [`SessionLayer`] found, or, with no layer in front, a `500` (logged at error
+/// level).
+fn missing_session<B: Default>(extensions: &http::Extensions) -> Response<B> {
+    match extensions.get::<Checked>() {
+        Some(Checked::NoCredentials) => refusal(StatusCode::UNAUTHORIZED, Challenge::Bare),
+        Some(Checked::Refused) => refusal(StatusCode::UNAUTHORIZED, Challenge::InvalidToken),
+        None => {
+            tracing::error!(
+                "a Session extractor or require guard runs on a route no SessionLayer covers; \
+                 add the layer (SessionLayer::new(client)) around the route"
+            );
+            empty(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    }
+}
+
+/// What a handler gets when it asks for a [`Session`] the request does not have: `401` when an
+/// optional [`SessionLayer`] found none (with a bare challenge if no token came), `500` when no
+/// layer covers the route.
 #[derive(Debug)]
-pub struct NoSession;
+pub struct NoSession {
+    answer: Response<()>,
+}
+
+impl NoSession {
+    /// The status this rejection answers with.
+    pub fn status(&self) -> StatusCode {
+        self.answer.status()
+    }
+}
 
 impl axum_core::response::IntoResponse for NoSession {
     fn into_response(self) -> axum_core::response::Response {
-        refusal(StatusCode::UNAUTHORIZED, "invalid_token")
+        let (parts, ()) = self.answer.into_parts();
+        axum_core::response::Response::from_parts(parts, axum_core::body::Body::empty())
     }
 }
 
@@ -208,7 +308,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
     type Rejection = NoSession;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Session>().cloned().ok_or(NoSession)
+        match parts.extensions.get::<Session>() {
+            Some(session) => Ok(session.clone()),
+            None => Err(NoSession {
+                answer: missing_session(&parts.extensions),
+            }),
+        }
     }
 }
 
@@ -314,10 +419,10 @@ pub mod require {
 
         fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
             let verdict = match request.extensions().get::<Session>() {
-                None => Some(refusal(StatusCode::UNAUTHORIZED, "invalid_token")),
+                None => Some(missing_session(request.extensions())),
                 Some(session) if !(self.check)(session) => {
                     tracing::debug!(user = session.user_id(), "session lacks a required grant");
-                    Some(refusal(StatusCode::FORBIDDEN, "insufficient_scope"))
+                    Some(refusal(StatusCode::FORBIDDEN, Challenge::InsufficientScope))
                 }
                 Some(_) => None,
             };

@@ -29,22 +29,25 @@ mod keys;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod middleware;
+#[cfg(feature = "axum")]
+mod responses;
+mod strict_json;
 mod token;
 mod verified;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use cache::FAILED_FETCH_BACKOFF;
+pub use cache::{FAILED_FETCH_BACKOFF, MAX_FAILED_FETCH_BACKOFF};
 pub use claims::{Session, TenantAccess};
 pub use config::{
-    DEFAULT_KEYS_TTL, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_UNKNOWN_KEY_COOLDOWN,
-    DEFAULT_VERIFIED_TOKENS, SessionConfig,
+    DEFAULT_KEY_FETCH_TIMEOUT, DEFAULT_KEYS_TTL, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_BYTES,
+    DEFAULT_UNKNOWN_KEY_COOLDOWN, DEFAULT_VERIFIED_TOKENS, SessionConfig,
 };
 pub use error::{Drn, SessionError};
 
 use crate::{Client, RefreshJwt, Response, types};
-use cache::{KeyCache, KeySource};
+use cache::{FetchError, KeyCache, KeySource};
 use keys::KeySet;
 use verified::{Entry, VerifiedTokens};
 
@@ -80,7 +83,7 @@ impl Sessions {
         Sessions {
             verified: VerifiedTokens::new(config.verified_tokens),
             config,
-            keys: KeySource::Fetched(cache),
+            keys: KeySource::Fetched(Box::new(cache)),
         }
     }
 }
@@ -214,7 +217,10 @@ async fn validate_token(
     if remembered && let Some(hit) = sessions.verified.get(token) {
         let keys = keys_for(client, &hit.kid).await?;
         if Arc::ptr_eq(&keys, &hit.keys) {
-            return match hit.session.check_times(&sessions.config, now()) {
+            return match hit
+                .session
+                .check_times(&sessions.config, sessions.config.clock.unix_seconds())
+            {
                 Ok(()) => Ok(hit.session),
                 Err(expired) => {
                     sessions.verified.forget(token);
@@ -227,7 +233,7 @@ async fn validate_token(
     let keys = keys_for(client, &unverified.kid).await?;
     let kid: Box<str> = unverified.kid.as_str().into();
     let claims = unverified.verify(keys.key(&kid)?)?;
-    let now = now();
+    let now = sessions.config.clock.unix_seconds();
     let session = claims::check(
         claims,
         token,
@@ -247,22 +253,57 @@ async fn validate_token(
     Ok(session)
 }
 
-/// The key set to verify a token signed by `kid` with.
+/// The key set to verify a token signed by `kid` with; starts a background refresh when the
+/// held set is due one.
 async fn keys_for(client: &Client, kid: &str) -> Result<Arc<KeySet>, SessionError> {
-    match &client.inner.sessions.keys {
-        KeySource::Static(keys) => Ok(Arc::clone(keys)),
-        KeySource::Fetched(cache) => cache.keys_for(kid, || fetch_keys(client)).await,
+    let cache = match &client.inner.sessions.keys {
+        KeySource::Static(keys) => return Ok(Arc::clone(keys)),
+        KeySource::Fetched(cache) => cache,
+    };
+    let lookup = cache.keys_for(kid, || fetch_keys(client)).await?;
+    if lookup.refresh_due {
+        start_refresh(client, cache);
     }
+    Ok(lookup.keys)
 }
 
-/// The project's keys, through the generated operation.
-async fn fetch_keys(client: &Client) -> Result<KeySet, String> {
-    let answer = client
-        .get_jwks(client.project_id().as_str())
-        .send()
-        .await
-        .map_err(|error| error.to_string())?;
+/// Runs the refresh this caller claimed on the current runtime, without waiting for it.
+fn start_refresh(client: &Client, cache: &KeyCache) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        cache.abandon_refresh();
+        return;
+    };
+    let client = client.clone();
+    runtime.spawn(async move {
+        if let KeySource::Fetched(cache) = &client.inner.sessions.keys {
+            cache.refresh(|| fetch_keys(&client)).await;
+        }
+    });
+}
+
+/// The project's keys, through the generated operation, within the configured budget
+/// ([`SessionConfig::key_fetch_timeout`]) whatever the client's timeout and retries are.
+async fn fetch_keys(client: &Client) -> Result<KeySet, FetchError> {
+    let project_id = client.project_id().as_str();
+    let url = format!("{}/v2/keys/{project_id}", client.base_url());
+    let budget = client.inner.sessions.config.key_fetch_timeout;
+    let answer = match tokio::time::timeout(budget, client.get_jwks(project_id).send()).await {
+        Err(_) => {
+            return Err(FetchError::Unavailable(format!(
+                "GET {url} gave no answer within {budget:?}"
+            )));
+        }
+        Ok(Err(error)) if error.status() == Some(reqwest::StatusCode::NOT_FOUND) => {
+            return Err(FetchError::Misconfigured(format!(
+                "Descope has no keys for project id `{project_id}` (GET {url} answered 404): is \
+                 the project id right, and the base URL its region's?"
+            )));
+        }
+        Ok(Err(error)) => return Err(FetchError::Unavailable(format!("GET {url}: {error}"))),
+        Ok(Ok(answer)) => answer,
+    };
     KeySet::from_jwks(&answer.keys)
+        .map_err(|why| FetchError::Unavailable(format!("GET {url}: {why}")))
 }
 
 /// Unix seconds now.

@@ -2,19 +2,25 @@
 //!
 //! The order is deliberate: the size is checked before anything is decoded, the header's
 //! algorithm is refused before a key is looked up (`none` and HMAC never reach a verifier), the
-//! algorithm must be the key's own, and the claims are parsed only once the signature holds.
-//! The crypto backend is chosen here, at compile time, by this crate's features, and called
-//! directly: jsonwebtoken's process-wide provider is never consulted, so no combination of
-//! features in an application can make validation panic.
+//! algorithm must be the key's own, every part must be base64url before the signature is
+//! checked (so a mangled token reads as malformed, not forged), and the claims are parsed only
+//! once the signature holds. A header or payload that names a member twice is refused: parsers
+//! disagree on which one counts (RFC 7519 §4 lets the last win; a gateway in front may read the
+//! first), so a token that means two things means nothing.
+//!
+//! The signature is checked by the key's own verifier, made once when the key set is read
+//! (`keys`): with aws-lc-rs, a key parsed once; with RustCrypto, jsonwebtoken's verifier for the
+//! backend chosen at compile time by this crate's features. jsonwebtoken's process-wide provider
+//! is never consulted, so no combination of features in an application can make validation
+//! panic.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::crypto::CryptoProvider;
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::error::SessionError;
 use super::keys::{Key, parse_algorithm};
+use super::strict_json;
 
 #[cfg(not(any(feature = "jwt-aws-lc", feature = "jwt-rust-crypto")))]
 compile_error!(
@@ -22,34 +28,14 @@ compile_error!(
      `jwt-aws-lc` (the default) or `jwt-rust-crypto`"
 );
 
-/// The backend that verifies signatures. aws-lc-rs when its feature is on (also when both are,
-/// through feature unification), else the pure-Rust RustCrypto crates.
-#[cfg(feature = "jwt-aws-lc")]
-fn provider() -> &'static CryptoProvider {
-    &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER
-}
-
-#[cfg(all(feature = "jwt-rust-crypto", not(feature = "jwt-aws-lc")))]
-fn provider() -> &'static CryptoProvider {
-    &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER
-}
-
-/// The header fields that matter; any others are ignored.
-#[derive(Deserialize)]
-struct Header {
-    alg: String,
-    kid: Option<String>,
-    /// Extensions the token says must be understood; none are, so any makes it unacceptable.
-    crit: Option<Value>,
-}
-
 /// A token whose shape is right, not yet verified.
 pub(crate) struct Unverified<'t> {
     pub(crate) algorithm: jsonwebtoken::Algorithm,
     pub(crate) kid: String,
     /// `header.payload`, what the signature covers.
     signing_input: &'t str,
-    payload: &'t str,
+    /// The payload's bytes, decoded but not yet read as JSON.
+    payload: Vec<u8>,
     signature: Vec<u8>,
 }
 
@@ -77,19 +63,25 @@ pub(crate) fn parse(token: &str, max_bytes: usize) -> Result<Unverified<'_>, Ses
         ));
     }
     let header = decode(header).map_err(|why| malformed(&format!("the header {why}")))?;
-    let header: Header = serde_json::from_slice(&header)
-        .map_err(|_| malformed("the header is not a JSON object with a string `alg`"))?;
-    let algorithm =
-        parse_algorithm(&header.alg).map_err(|_| SessionError::UnsupportedAlgorithm(header.alg))?;
-    if header.crit.is_some() {
+    let header =
+        strict_json::object(&header).map_err(|why| malformed(&format!("the header {why}")))?;
+    let algorithm = match header.get("alg") {
+        Some(Value::String(alg)) => {
+            parse_algorithm(alg).map_err(|_| SessionError::UnsupportedAlgorithm(alg.clone()))?
+        }
+        _ => return Err(malformed("the header has no string `alg`")),
+    };
+    if header.contains_key("crit") {
+        // Extensions the token says must be understood; none are, so any makes it unacceptable.
         return Err(malformed(
             "the header lists critical extensions (`crit`), which are not supported",
         ));
     }
-    let kid = header
-        .kid
-        .filter(|kid| !kid.is_empty())
-        .ok_or_else(|| malformed("the header has no `kid` naming the signing key"))?;
+    let kid = match header.get("kid") {
+        Some(Value::String(kid)) if !kid.is_empty() => kid.clone(),
+        _ => return Err(malformed("the header has no `kid` naming the signing key")),
+    };
+    let payload = decode(payload).map_err(|why| malformed(&format!("the payload {why}")))?;
     let signature = decode(signature).map_err(|why| malformed(&format!("the signature {why}")))?;
     if signature.is_empty() {
         return Err(malformed("the signature is empty"));
@@ -113,15 +105,11 @@ impl Unverified<'_> {
                 kid: self.kid,
             });
         }
-        let verifier = (provider().verifier_factory)(&self.algorithm, &key.key)
-            .map_err(|_| SessionError::BadSignature)?;
-        verifier
-            .verify(self.signing_input.as_bytes(), &self.signature)
-            .map_err(|_| SessionError::BadSignature)?;
-        let payload = decode(self.payload)
-            .map_err(|why| SessionError::Malformed(format!("the payload {why}")))?;
-        serde_json::from_slice(&payload)
-            .map_err(|_| SessionError::Malformed("the payload is not a JSON object".to_owned()))
+        if !key.verifies(self.signing_input.as_bytes(), &self.signature) {
+            return Err(SessionError::BadSignature);
+        }
+        strict_json::object(&self.payload)
+            .map_err(|why| SessionError::Malformed(format!("the payload {why}")))
     }
 }
 

@@ -1,5 +1,6 @@
 //! An axum app behind `SessionLayer`: the session from the header or the cookie, the refusals
-//! with their RFC 6750 challenges, role guards, the optional layer, and a refresh through the
+//! with their RFC 6750 challenges, 503 for a session that cannot be checked, 500 for a route
+//! no layer covers, role guards, the optional layer, and a refresh through the
 //! layer that sets the new cookie.
 
 use axum::Router;
@@ -8,7 +9,9 @@ use axum::routing::get;
 use descope_client::Session;
 use descope_client::session::middleware::{SessionLayer, require};
 use descope_client::{Client, RetryPolicy, SessionConfig};
-use descope_shape_tests::{CannedResponse, RecordingServer};
+use std::time::Duration;
+
+use descope_shape_tests::{Behaviour, CannedResponse, RecordingServer};
 use http::{Request, StatusCode};
 use serde_json::json;
 use tower::ServiceExt;
@@ -41,6 +44,7 @@ fn app(client: &Client) -> Router {
 struct Answer {
     status: StatusCode,
     challenge: Option<String>,
+    retry_after: Option<String>,
     cookies: Vec<String>,
     body: String,
 }
@@ -60,6 +64,10 @@ async fn get_with(app: &Router, path: &str, headers: &[(&str, String)]) -> Answe
         .headers()
         .get("www-authenticate")
         .map(|v| v.to_str().unwrap().to_owned());
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
     let cookies = response
         .headers()
         .get_all("set-cookie")
@@ -72,6 +80,7 @@ async fn get_with(app: &Router, path: &str, headers: &[(&str, String)]) -> Answe
     Answer {
         status,
         challenge,
+        retry_after,
         cookies,
         body: String::from_utf8(body.to_vec()).unwrap(),
     }
@@ -119,16 +128,131 @@ async fn a_missing_or_bad_session_is_401_with_the_challenge() {
     let forged = TestKey::generate(Alg::Es256, "k1").sign(&session_claims());
     let refresh_as_session = key.sign(&refresh_claims());
     for headers in [
-        vec![],
         vec![("authorization", format!("Bearer {expired}"))],
         vec![("authorization", format!("Bearer {forged}"))],
         vec![("authorization", format!("Bearer {refresh_as_session}"))],
-        vec![("authorization", "Basic dXNlcjpwYXNz".to_owned())],
+        vec![("cookie", format!("DS={forged}"))],
     ] {
         let answer = get_with(&app, "/me", &headers).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{headers:?}");
         assert_eq!(answer.challenge.as_deref(), Some(INVALID));
         assert!(answer.body.is_empty(), "no reason goes to the caller");
+    }
+}
+
+#[tokio::test]
+async fn a_request_without_credentials_gets_the_bare_challenge() {
+    let (_key, _server, app) = setup().await;
+    // RFC 6750 §3.1: no authentication, no error code.
+    for headers in [
+        vec![],
+        vec![("authorization", "Basic dXNlcjpwYXNz".to_owned())],
+        vec![("cookie", "theme=dark; DS=".to_owned())],
+    ] {
+        for path in ["/me", "/admin"] {
+            let answer = get_with(&app, path, &headers).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::UNAUTHORIZED,
+                "{path} {headers:?}"
+            );
+            assert_eq!(
+                answer.challenge.as_deref(),
+                Some("Bearer"),
+                "{path} {headers:?}"
+            );
+        }
+    }
+}
+
+/// An app whose keys come from `server`, which the test makes fail.
+async fn app_fetching_keys(server: &RecordingServer) -> Router {
+    let client = Client::builder(PROJECT)
+        .base_url(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .sessions(SessionConfig::default().key_fetch_timeout(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    app(&client)
+}
+
+#[tokio::test]
+async fn a_session_that_cannot_be_checked_is_503_with_retry_after_not_401() {
+    let key = TestKey::generate(Alg::Es256, "k1");
+    let token = key.sign(&session_claims());
+    let bearer = [("authorization", format!("Bearer {token}"))];
+    for (outage, what) in [
+        (Behaviour::Reset, "keys endpoint unreachable"),
+        (
+            Behaviour::Stall(Duration::from_secs(5)),
+            "keys endpoint silent",
+        ),
+        (
+            Behaviour::Answer(CannedResponse {
+                status: 404,
+                headers: Vec::new(),
+                body: b"{}".to_vec(),
+            }),
+            "wrong project id",
+        ),
+    ] {
+        let server = RecordingServer::start().await;
+        server.script(vec![outage]);
+        let app = app_fetching_keys(&server).await;
+        let answer = get_with(&app, "/me", &bearer).await;
+        assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE, "{what}");
+        assert_eq!(answer.retry_after.as_deref(), Some("5"), "{what}");
+        assert_eq!(answer.challenge, None, "{what}: not a token problem");
+        // The optional layer lets the request through without a session.
+        assert_eq!(
+            get_with(&app, "/maybe", &bearer).await.body,
+            "anonymous",
+            "{what}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_descope_could_not_answer_is_503() {
+    let (key, server, app) = setup().await;
+    let expired = key.sign(&with(session_claims(), json!({"exp": now() - 60})));
+    let refresh = key.sign(&refresh_claims());
+    let cookies = [("cookie", format!("DS={expired}; DSR={refresh}"))];
+    server.respond_with(CannedResponse {
+        status: 502,
+        headers: Vec::new(),
+        body: b"<html>bad gateway</html>".to_vec(),
+    });
+    let answer = get_with(&app, "/me", &cookies).await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+    // Descope refusing the refresh JWT is the token's fault: 401.
+    server.respond_with(CannedResponse {
+        status: 401,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: br#"{"errorCode": "E061004", "errorDescription": "expired"}"#.to_vec(),
+    });
+    let answer = get_with(&app, "/me", &cookies).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.challenge.as_deref(), Some(INVALID));
+}
+
+#[tokio::test]
+async fn a_session_extractor_without_the_layer_is_a_500_not_a_401() {
+    let (key, _server, _app) = setup().await;
+    let unguarded = Router::new().route("/me", get(me)).route(
+        "/admin",
+        get(|| async { "admin" }).layer(require::roles(&["admin"])),
+    );
+    let token = key.sign(&session_claims());
+    for path in ["/me", "/admin"] {
+        let answer = get_with(
+            &unguarded,
+            path,
+            &[("authorization", format!("Bearer {token}"))],
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        assert_eq!(answer.challenge, None, "{path}");
     }
 }
 

@@ -1,7 +1,7 @@
 //! The key cache against a loopback server playing `GET /v2/keys/{projectId}`: how many fetches
 //! each situation costs, and what validation does when the key set is down, garbage or rotated.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use descope_client::{Client, RetryPolicy, SessionConfig, SessionError};
 use descope_shape_tests::{Behaviour, CannedResponse, RecordingServer};
@@ -143,9 +143,15 @@ async fn rotated_keys_are_found_without_a_restart_and_dropped_ones_stop_working(
         .unwrap();
     assert_eq!(fetches(&server), 2);
 
-    // Then the old key is withdrawn: once the TTL has passed, its tokens are refused.
+    // Then the old key is withdrawn: once the held set is due a refresh, the next validation
+    // starts one in the background; after it, the old key's tokens are refused.
     server.respond_with(serving(jwks(&[&new])));
     tokio::time::sleep(Duration::from_millis(400)).await;
+    client
+        .validate_session(&new.sign(&session_claims()))
+        .await
+        .unwrap();
+    settle().await;
     let error = client
         .validate_session(&old.sign(&session_claims()))
         .await
@@ -160,19 +166,29 @@ async fn rotated_keys_are_found_without_a_restart_and_dropped_ones_stop_working(
         .unwrap();
 }
 
-#[tokio::test]
-async fn held_keys_keep_serving_while_the_key_set_is_down() {
-    let key = TestKey::generate(Alg::EdDsa, "k1");
-    let server = RecordingServer::start().await;
-    server.respond_with(serving(jwks(&[&key])));
-    let client = client(
-        &server,
-        SessionConfig::default().keys_ttl(Duration::from_millis(100)),
-    );
-    let token = key.sign(&session_claims());
-    client.validate_session(&token).await.unwrap();
-    assert_eq!(fetches(&server), 1);
+/// Validates `token` `times` times and gives the longest any one validation took.
+async fn slowest_of(client: &Client, token: &str, times: usize) -> Duration {
+    let mut slowest = Duration::ZERO;
+    for _ in 0..times {
+        let started = Instant::now();
+        client
+            .validate_session(token)
+            .await
+            .expect("the held keys still verify");
+        slowest = slowest.max(started.elapsed());
+    }
+    slowest
+}
 
+/// Lets a background refresh the test started run to its end.
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
+#[tokio::test]
+async fn held_keys_keep_serving_while_the_key_set_is_down_and_no_request_waits() {
+    let key = TestKey::generate(Alg::EdDsa, "k1");
+    let token = key.sign(&session_claims());
     for outage in [
         Behaviour::Reset,
         Behaviour::Answer(CannedResponse {
@@ -181,19 +197,148 @@ async fn held_keys_keep_serving_while_the_key_set_is_down() {
             body: b"<html>down</html>".to_vec(),
         }),
         Behaviour::Answer(serving("not json".to_owned())),
+        Behaviour::Stall(Duration::from_secs(30)),
+        Behaviour::Late(Duration::from_secs(30), serving("{}".to_owned())),
     ] {
-        server.script(vec![outage]);
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        for _ in 0..5 {
-            client
-                .validate_session(&token)
-                .await
-                .expect("stale keys still verify");
-        }
-        // One refetch was attempted; the failure backs the next one off.
+        let server = RecordingServer::start().await;
+        server.respond_with(serving(jwks(&[&key])));
+        // The client's own retries (10 s of them) and timeout (60 s) are the defaults: no
+        // request may wait for them. A background fetch gives up after 300 ms.
+        let client = Client::builder(PROJECT)
+            .base_url(&server.base_url)
+            .sessions(
+                SessionConfig::default()
+                    .keys_ttl(Duration::from_millis(100))
+                    .key_fetch_timeout(Duration::from_millis(300)),
+            )
+            .build()
+            .unwrap();
+        client.validate_session(&token).await.unwrap();
         assert_eq!(fetches(&server), 1);
-        tokio::time::sleep(descope_client::session::FAILED_FETCH_BACKOFF).await;
+
+        server.script(vec![outage.clone()]);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let slowest = slowest_of(&client, &token, 20).await;
+        assert!(
+            slowest < Duration::from_millis(250),
+            "{outage:?}: a validation waited {slowest:?}"
+        );
+        // One background refresh ran (its attempts are the client's retries) and failed.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert!(!server.take().is_empty(), "{outage:?}: a refresh was tried");
+        // Its failure backs the next one off: more validations start none.
+        slowest_of(&client, &token, 20).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(server.take().len(), 0, "{outage:?}: backing off");
     }
+}
+
+#[tokio::test]
+async fn keys_are_refreshed_in_the_background_before_they_expire() {
+    let old = TestKey::generate(Alg::Es256, "old");
+    let server = RecordingServer::start().await;
+    server.respond_with(serving(jwks(&[&old])));
+    let client = client(
+        &server,
+        SessionConfig::default().keys_ttl(Duration::from_millis(400)),
+    );
+    let token = old.sign(&session_claims());
+    client.validate_session(&token).await.unwrap();
+    assert_eq!(fetches(&server), 1);
+    // Before three quarters of the TTL: nothing.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    client.validate_session(&token).await.unwrap();
+    settle().await;
+    assert_eq!(fetches(&server), 0);
+    // After: one refetch, in the background, whatever the number of validations.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    slowest_of(&client, &token, 10).await;
+    settle().await;
+    assert_eq!(fetches(&server), 1);
+}
+
+#[tokio::test]
+async fn a_cold_cache_gives_up_within_the_key_fetch_budget() {
+    let key = TestKey::generate(Alg::Es256, "k1");
+    let token = key.sign(&session_claims());
+    let budget = Duration::from_millis(500);
+    for outage in [
+        Behaviour::Stall(Duration::from_secs(30)),
+        Behaviour::Late(Duration::from_secs(30), serving(jwks(&[&key]))),
+        // With the default retry policy, 503s would be retried for about 10 s.
+        Behaviour::Answer(CannedResponse {
+            status: 503,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }),
+    ] {
+        let server = RecordingServer::start().await;
+        server.script(vec![outage.clone()]);
+        let client = Client::builder(PROJECT)
+            .base_url(&server.base_url)
+            .sessions(SessionConfig::default().key_fetch_timeout(budget))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let error = client.validate_session(&token).await.unwrap_err();
+        let waited = started.elapsed();
+        assert!(
+            matches!(error, SessionError::KeysUnavailable(_)),
+            "{outage:?}: {error}"
+        );
+        assert!(
+            waited >= budget && waited < budget * 3,
+            "{outage:?}: refused after {waited:?}"
+        );
+        assert!(
+            error.to_string().contains(&format!("/v2/keys/{PROJECT}")),
+            "{outage:?}: the error names the URL: {error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_slow_key_server_is_waited_for_within_the_budget() {
+    let key = TestKey::generate(Alg::Rs256, "k1");
+    let server = RecordingServer::start().await;
+    server.script(vec![Behaviour::Late(
+        Duration::from_millis(300),
+        serving(jwks(&[&key])),
+    )]);
+    let client = client(
+        &server,
+        SessionConfig::default().key_fetch_timeout(Duration::from_secs(2)),
+    );
+    let started = Instant::now();
+    client
+        .validate_session(&key.sign(&session_claims()))
+        .await
+        .unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn a_wrong_project_id_is_a_configuration_error_that_names_it() {
+    let key = TestKey::generate(Alg::Es256, "k1");
+    let server = RecordingServer::start().await;
+    server.respond_with(CannedResponse {
+        status: 404,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: br#"{"errorCode": "E011003", "errorDescription": "Project not found"}"#.to_vec(),
+    });
+    let client = client(&server, SessionConfig::default());
+    let error = client
+        .validate_session(&key.sign(&session_claims()))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, SessionError::Misconfigured(_)), "{error}");
+    let text = error.to_string();
+    assert!(text.contains(&format!("project id `{PROJECT}`")), "{text}");
+    assert!(
+        text.contains(&format!("{}/v2/keys/{PROJECT}", server.base_url)),
+        "{text}"
+    );
+    assert!(error.is_server_fault());
 }
 
 #[tokio::test]
@@ -203,7 +348,7 @@ async fn a_cold_cache_without_keys_says_why() {
     for (behaviour, expected) in [
         (
             Behaviour::Reset,
-            "the project's public keys are unavailable: GetJwks",
+            "the project's public keys are unavailable: GET http://",
         ),
         (
             Behaviour::Answer(CannedResponse {

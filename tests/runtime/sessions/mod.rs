@@ -5,4 +5,6 @@ mod axum_app;
 mod forge;
 mod key_cache;
 mod refresh;
+mod responses;
+mod strict;
 mod validation;

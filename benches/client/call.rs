@@ -5,7 +5,7 @@
 //! two figures is the client's own overhead (building headers, the retry copy, the tracing span,
 //! the typed body). The target is an overhead within 5 %.
 //!
-//! Run with `cargo bench -p descope-client --bench call`; the figures and the machine they came
+//! Run with `cargo bench -p descope-client-benches --bench call`; the figures and the machine they came
 //! from are in `BENCHMARKS.md`. Before measuring, the setup sends one request from each side and
 //! panics unless the server saw the same method, path, header set and body bytes from both.
 
@@ -124,10 +124,7 @@ impl HandWritten {
             .header(CONTENT_TYPE, JSON)
             .header(ACCEPT, JSON)
             .header(SDK_NAME, HeaderValue::from_static("rust"))
-            .header(
-                SDK_VERSION,
-                HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
-            )
+            .header(SDK_VERSION, HeaderValue::from_static(client_version()))
             .header(PROJECT_ID_HEADER, HeaderValue::from_static(PROJECT_ID))
             .body(self.body)
             .send()
@@ -313,4 +310,9 @@ fn parse(head: &[u8], body: &[u8]) -> Recorded {
             .collect(),
         body: body.to_vec(),
     }
+}
+
+/// The client's version, as its `User-Agent` carries it (`descope-client-rust/<version>`).
+fn client_version() -> &'static str {
+    USER_AGENT.rsplit('/').next().unwrap_or_default()
 }
