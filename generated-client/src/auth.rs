@@ -50,14 +50,10 @@ impl fmt::Debug for CommonHeaders {
 /// Every header a call sends, or why the call cannot be made.
 pub(crate) fn headers(state: &ClientState, operation: &Operation) -> Result<HeaderMap, String> {
     let mut headers = state.headers.0.clone();
-    let refresh_jwt = state
-        .refresh_jwt
-        .as_ref()
-        .filter(|jwt| !jwt.expose().is_empty());
-    let session_jwt = state
-        .session_jwt
-        .as_ref()
-        .filter(|jwt| !jwt.expose().is_empty());
+    // An empty token counts as none only where a token is optional; where one is required, an
+    // empty one is reported as empty, not as missing.
+    let (refresh_jwt, session_jwt) = (state.refresh_jwt.as_ref(), state.session_jwt.as_ref());
+    let refused = |invalid: crate::InvalidToken| format!("{}: {invalid}", operation.method_name);
     let user_token = match (operation.credential, refresh_jwt, session_jwt) {
         (Credential::None, _, _) => {
             headers.remove(AUTHORIZATION);
@@ -65,12 +61,13 @@ pub(crate) fn headers(state: &ClientState, operation: &Operation) -> Result<Head
         }
         // The common headers already carry `Bearer <ProjectId>`.
         (Credential::ProjectId, _, _) | (Credential::ProjectIdOrRefreshJwt, None, _) => None,
+        (Credential::ProjectIdOrRefreshJwt, Some(jwt), _) if jwt.expose().is_empty() => None,
         (Credential::ProjectIdOrRefreshJwt | Credential::ProjectIdAndRefreshJwt, Some(jwt), _) => {
-            jwt.check().map_err(|invalid| invalid.to_string())?;
+            jwt.check().map_err(refused)?;
             Some(jwt.expose())
         }
         (Credential::ProjectIdAndSessionJwt, _, Some(jwt)) => {
-            jwt.check().map_err(|invalid| invalid.to_string())?;
+            jwt.check().map_err(refused)?;
             Some(jwt.expose())
         }
         (Credential::ProjectIdAndRefreshJwt, None, _) => {

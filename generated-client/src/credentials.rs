@@ -80,6 +80,17 @@ macro_rules! user_token {
                 &self.0
             }
 
+            /// The token itself, to hand back to the user (in a cookie or a JSON answer). It is
+            /// a secret: keep it out of logs.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The token itself, as an owned string; see [`as_str`](Self::as_str).
+            pub fn into_string(self) -> String {
+                self.0
+            }
+
             /// Checks that the token is made of a JWT's characters (base64url and dots) and is
             /// not empty, as it must be before it is sent.
             pub fn check(&self) -> Result<(), InvalidToken> {
