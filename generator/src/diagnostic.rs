@@ -67,7 +67,8 @@ pub enum Rule {
     /// Every operation has an `operationId` in PascalCase ASCII whose method name is neither a
     /// Rust keyword nor one of the client's own methods.
     OperationId,
-    /// No two operations share an `operationId`, or a method name (ids differing only in case).
+    /// No two operations share an `operationId`, a method name (ids differing only in case) or
+    /// a builder name (`get_1x`, `get1x`); in the curated spec, no two ids differ only in case.
     DuplicateOperationId,
     /// Path items are written inline, not as `$ref`.
     PathItemRef,
@@ -95,6 +96,9 @@ pub enum Rule {
     /// Every operation names its API group: one tag, declared at the top with a description and
     /// spelled as a cargo feature (the client compiles a group only with its feature).
     Group,
+    /// The operations and types the hand-written runtime uses (`generated-client/src/session/`,
+    /// `paging.rs`) exist in the shape it uses, in each API group the spec has.
+    RuntimeNeeds,
     /// progenitor refused or failed on the spec.
     Progenitor,
     /// The generator broke one of its own invariants: a bug to report, not a spec problem.
@@ -121,6 +125,7 @@ impl Rule {
             Rule::Examples => "examples",
             Rule::Documentation => "documentation",
             Rule::Group => "group",
+            Rule::RuntimeNeeds => "runtime-needs",
             Rule::Progenitor => "progenitor",
             Rule::Internal => "internal",
         }
@@ -129,7 +134,10 @@ impl Rule {
     /// Whether the whole rule is curated-slice policy: what this project asks of its own spec so
     /// the client is documented, tested and safe to use, but which progenitor does not need to
     /// produce compiling code. Repair mode (`generate_foreign`) drops these. Rules that mix both
-    /// kinds mark their policy halves with `Report::push_policy` instead.
+    /// kinds mark their policy halves with `Report::push_policy` instead. `runtime-needs` is
+    /// dropped with them: only this project's own crate has the hand-written modules it guards
+    /// (relaxed fixtures compile over a stand-in without them, repair mode over progenitor's
+    /// runtime).
     pub fn is_policy(self) -> bool {
         matches!(
             self,
@@ -139,6 +147,7 @@ impl Rule {
                 | Rule::Examples
                 | Rule::Documentation
                 | Rule::Group
+                | Rule::RuntimeNeeds
         )
     }
 }

@@ -49,3 +49,71 @@ fn what_breaks_progenitor_is_still_reported() {
             .contains("error responses use different bodies")
     );
 }
+
+/// One operation whose responses are `responses` (YAML flow mappings keyed by status), typed
+/// bodies by `$ref` to `A` or `E`.
+fn with_responses(responses: &str) -> String {
+    format!(
+        r#"
+openapi: 3.0.3
+info: {{title: t, version: "1"}}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      responses: {{{responses}}}
+components:
+  schemas:
+    A: {{type: object, properties: {{a: {{type: string}}}}}}
+    E: {{type: object, properties: {{e: {{type: string}}}}}}
+"#
+    )
+}
+
+const A: &str =
+    "{description: a, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}";
+const E: &str =
+    "{description: e, content: {application/json: {schema: {$ref: '#/components/schemas/E'}}}}";
+
+#[test]
+fn statuses_are_read_as_progenitor_files_them() {
+    let outcome =
+        |responses: String| generate_foreign(&with_responses(&responses), "f.yaml").outcome;
+    // progenitor files 3xx and 1xx (but 101) under neither successes nor errors.
+    assert!(
+        outcome(format!(
+            r#""200": {A}, "302": {{description: r}}, "4XX": {E}"#
+        ))
+        .is_ok()
+    );
+    assert!(
+        outcome(format!(
+            r#""199": {{description: i}}, "200": {A}, "5XX": {E}"#
+        ))
+        .is_ok()
+    );
+    // A 101 is the success, an upgrade; beside typed errors it is fine.
+    assert!(outcome(format!(r#""101": {{description: u}}, "4XX": {E}"#)).is_ok());
+    // A `default` is a success too, unless it comes right after `2XX`.
+    assert!(outcome(format!(r#""2XX": {A}, default: {E}"#)).is_ok());
+    let both = outcome(format!(r#""200": {A}, default: {E}"#)).unwrap_err();
+    assert!(
+        both.0[0]
+            .message
+            .contains("success responses use different bodies"),
+        "{both}"
+    );
+    // A 101 beside a typed 200: two success kinds, on which progenitor asserts.
+    let upgrade = outcome(format!(r#""101": {{description: u}}, "200": {A}"#)).unwrap_err();
+    assert!(
+        upgrade.0[0].message.contains("a protocol upgrade"),
+        "{upgrade}"
+    );
+    // Errors of two kinds: a body that is not JSON beside a typed one.
+    let raw = r#"{description: t, content: {text/plain: {schema: {type: string}}}}"#;
+    let errors = outcome(format!(r#""200": {A}, "400": {raw}, "5XX": {E}"#)).unwrap_err();
+    assert!(
+        errors.0[0].message.contains("a body that is not JSON"),
+        "{errors}"
+    );
+}

@@ -5,18 +5,28 @@
 //! `<name>.expected`, the full `Diagnostics` text the generator prints for it. A new case is a
 //! new pair of files; `UPDATE_GOLDENS=1 cargo test -p descope-generator --test corpus` writes
 //! the goldens, which are then read and reviewed like code.
+//!
+//! A case named `repair-<name>` is read by repair mode (`generate_foreign`) instead, and its
+//! golden is what `cargo xtask generate --repair` prints: one line per repair, then either the
+//! diagnostics that remain or the methods of the plain client that came out. Such a case holds a
+//! foreign shape repair mode must take (or repair), so accepting it is its expected outcome;
+//! `cargo xtask corpus --dir` compiles the client.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use descope_generator::{Settings, generate};
+use descope_generator::{Settings, generate, generate_foreign};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
 /// How diagnostics name the specs: relative to the repository, as `cargo xtask` names its spec.
 const SHOWN_DIR: &str = "generator/tests/corpus";
 const GOLDEN: &str = "expected";
+/// The prefix of the cases read by repair mode.
+const REPAIR: &str = "repair-";
+/// The last line of a repair case whose client came out.
+const GENERATED: &str = "repair mode generated lib.rs";
 
 /// The corpus's files by case name (the file stem): its spec and its golden, either may be absent.
 #[derive(Default)]
@@ -57,19 +67,18 @@ fn diagnose(spec: &Path) -> Result<String, String> {
         "{SHOWN_DIR}/{}",
         spec.file_name().unwrap().to_string_lossy()
     );
+    let repair_mode = spec
+        .file_name()
+        .is_some_and(|name| name.to_string_lossy().starts_with(REPAIR));
+    if repair_mode {
+        return repaired(&text, &shown);
+    }
     // A panic would abort every later case; it is caught and reported as this case's failure.
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         generate(&text, &shown, &Settings::default())
     }));
     match outcome {
-        Err(payload) => Err(format!(
-            "the generator panicked: {}",
-            payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default()
-        )),
+        Err(payload) => Err(panicked(payload.as_ref())),
         Ok(Ok(files)) => Err(format!(
             "the spec was accepted and generated {} file(s); a corpus spec must be refused",
             files.len()
@@ -79,6 +88,54 @@ fn diagnose(spec: &Path) -> Result<String, String> {
         }
         Ok(Err(diagnostics)) => Ok(format!("{diagnostics}\n")),
     }
+}
+
+/// What repair mode prints for one spec: its repairs, then the remaining diagnostics or the
+/// methods of the client it wrote.
+fn repaired(text: &str, shown: &str) -> Result<String, String> {
+    let foreign = panic::catch_unwind(AssertUnwindSafe(|| generate_foreign(text, shown)))
+        .map_err(|payload| panicked(payload.as_ref()))?;
+    let mut out: String = foreign
+        .repairs
+        .iter()
+        .map(|repair| format!("{repair}\n"))
+        .collect();
+    match foreign.outcome {
+        Err(diagnostics) => out.push_str(&format!("{diagnostics}\n")),
+        Ok(files) => {
+            let client = files
+                .iter()
+                .find(|file| file.name == "lib.rs")
+                .ok_or("repair mode wrote no lib.rs")?;
+            // The operations' methods: those of the `impl Client` blocks, one level in.
+            let mut methods: Vec<&str> = Vec::new();
+            let mut in_client = false;
+            for line in client.contents.lines() {
+                match line {
+                    "impl Client {" => in_client = true,
+                    "}" => in_client = false,
+                    _ if in_client => methods.extend(
+                        line.strip_prefix("    pub fn ")
+                            .and_then(|rest| rest.split(['(', '<']).next()),
+                    ),
+                    _ => {}
+                }
+            }
+            out.push_str(&format!("methods: {}\n{GENERATED}\n", methods.join(", ")));
+        }
+    }
+    Ok(out)
+}
+
+fn panicked(payload: &(dyn std::any::Any + Send)) -> String {
+    format!(
+        "the generator panicked: {}",
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    )
 }
 
 fn diff(expected: &str, actual: &str) -> String {
@@ -155,6 +212,10 @@ fn every_golden_names_file_rule_and_fix() {
         let Some(golden) = case.golden else { continue };
         let text = fs::read_to_string(&golden).unwrap();
         let problems: Vec<&str> = text.lines().filter(|l| l.starts_with("error[")).collect();
+        if name.starts_with(REPAIR) && text.ends_with(&format!("{GENERATED}\n")) {
+            assert!(problems.is_empty(), "{name}: a client and problems");
+            continue;
+        }
         assert!(!problems.is_empty(), "{name}: no `error[rule]` line");
         assert_eq!(
             problems.len(),

@@ -32,6 +32,79 @@ fn a_duplicate_operation_id() {
 }
 
 #[test]
+fn an_id_in_capitals_names_the_builder_as_progenitor_does() {
+    // progenitor names the builder from the method name (`signupmagiclinkemail`), not the id.
+    let mut spec = valid_spec();
+    at(&mut spec, OPERATION)["operationId"] = json!("VERIFYOTPEMAIL");
+    let client = client_of(&spec.to_string(), "spec.json");
+    assert!(client.contains("pub struct Verifyotpemail<'a>"), "{client}");
+    assert!(client.contains("builder::Verifyotpemail::new(self)"));
+    assert!(!client.contains("builder::VERIFYOTPEMAIL"));
+}
+
+#[test]
+fn ids_that_become_one_builder_are_duplicates_in_every_policy() {
+    // Method names `get_1x` and `get1x`, but one builder, `Get1x`.
+    let mut spec = valid_spec();
+    let copy = at(&mut spec, "/paths/~1v1~1auth~1otp~1verify~1email").clone();
+    spec["paths"]["/v1/auth/otp/verify/sms"] = copy;
+    at(&mut spec, OPERATION)["operationId"] = json!("get_1x");
+    spec["paths"]["/v1/auth/otp/verify/sms"]["post"]["operationId"] = json!("get1x");
+    let relaxed = Settings {
+        policy: Policy::Relaxed,
+        ..Settings::default()
+    };
+    let d = generate(&spec.to_string(), "spec.json", &relaxed).unwrap_err();
+    assert_rule(
+        &d,
+        Rule::DuplicateOperationId,
+        "becomes the builder `Get1x`",
+    );
+    assert_rule(&d, Rule::DuplicateOperationId, "/v1/auth/otp/verify/sms");
+}
+
+#[test]
+fn ids_in_other_letter_case_are_duplicates_only_by_policy() {
+    let mut spec = valid_spec();
+    let copy = at(&mut spec, "/paths/~1v1~1auth~1otp~1verify~1email").clone();
+    spec["paths"]["/v1/auth/otp/verify/sms"] = copy;
+    spec["paths"]["/v1/auth/otp/verify/sms"]["post"]["operationId"] = json!("VERIFYOTPEMAIL");
+    let d = run(&spec).unwrap_err();
+    assert_rule(&d, Rule::DuplicateOperationId, "only in letter case");
+    let relaxed = Settings {
+        policy: Policy::Relaxed,
+        ..Settings::default()
+    };
+    generate(&spec.to_string(), "spec.json", &relaxed).expect("distinct Rust names generate");
+}
+
+#[test]
+fn the_runtime_s_needs_hold_in_a_curated_spec_of_their_group_only() {
+    // The valid spec's one operation, in the `session` group: the session code's operations and
+    // types are missing.
+    let mut spec = valid_spec();
+    spec["tags"][0]["name"] = json!("session");
+    at(&mut spec, OPERATION)["tags"] = json!(["session"]);
+    let d = run(&spec).unwrap_err();
+    assert_rule(&d, Rule::RuntimeNeeds, "no operation `GetJwks`");
+    assert_rule(&d, Rule::RuntimeNeeds, "session/mod.rs");
+    assert!(d.0.iter().all(|d| d.rule == Rule::RuntimeNeeds), "{d}");
+    // Relaxed fixtures compile over a stand-in without the session code; repair mode over
+    // progenitor's runtime.
+    let relaxed = Settings {
+        policy: Policy::Relaxed,
+        ..Settings::default()
+    };
+    generate(&spec.to_string(), "spec.json", &relaxed).expect("relaxed drops the rule");
+    let foreign = descope_generator::generate_foreign(&spec.to_string(), "spec.json");
+    foreign
+        .outcome
+        .expect("repair mode does not apply the rule");
+    // Without the group, nothing of it is needed.
+    run(&valid_spec()).unwrap();
+}
+
+#[test]
 fn a_missing_security_requirement() {
     let d = refused(|s| {
         at(s, OPERATION).as_object_mut().unwrap().remove("security");

@@ -319,12 +319,14 @@ mod tests {
             "Status": {"type": "string"},
             "Tenant": {"type": "object"},
         }}});
-        let nullable = |name: &str| {
-            json!({"nullable": true, "allOf": [{"$ref": format!("#/components/schemas/{name}")}]})
-        };
+        let nullable = |name: &str| json!({"nullable": true, "allOf": [{"$ref": format!("#/components/schemas/{name}")}]});
         assert_eq!(type_of(&spec, &nullable("Status")), "string");
         assert_eq!(type_of(&spec, &nullable("Tenant")), "object Tenant");
         let two = json!({"allOf": [{"type": "string"}, {"type": "integer"}]});
-        assert_eq!(type_of(&spec, &two), "any", "a real combination stays unnamed");
+        assert_eq!(
+            type_of(&spec, &two),
+            "any",
+            "a real combination stays unnamed"
+        );
     }
 }

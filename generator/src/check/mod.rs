@@ -13,7 +13,8 @@
 //! (`x-descope-sensitive`) and `extensible_enums` (`x-extensible-enum`). On the typed model:
 //! `operations`, one file per family (operation ids, documentation, parameters, request body,
 //! responses, security). Together they also guard progenitor, which panics or silently drops
-//! meaning on some inputs (see ARCHITECTURE.md).
+//! meaning on some inputs (see ARCHITECTURE.md). Last, on both: `runtime_needs`, what the
+//! hand-written runtime above the generated code calls and reads.
 
 pub(crate) mod docs;
 pub(crate) mod examples;
@@ -22,6 +23,7 @@ pub(crate) mod keys;
 pub(crate) mod open_schemas;
 pub(crate) mod operations;
 pub(crate) mod references;
+pub(crate) mod runtime_needs;
 pub(crate) mod rust_names;
 mod schema_keywords;
 mod sensitive;
@@ -44,6 +46,7 @@ pub(crate) fn model(spec: &Spec, policy: Policy) -> Result<Model, Diagnostics> {
     let rust_names = rust_names::rust_names(&spec.raw, &mut report);
     let sensitive = sensitive::sensitive_fields(&spec.raw, &rust_names, &mut report);
     let extensible_enums = extensible_enums::extensible_enums(&spec.raw, &mut report);
+    runtime_needs::check(&spec.raw, &operations, &rust_names, &mut report);
     report.into_result()?;
     let docs = SpecDocs::read(&spec.raw, &rust_names, &operations);
     Ok(Model {

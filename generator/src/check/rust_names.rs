@@ -36,6 +36,26 @@ pub(crate) fn rust_names(root: &Value, report: &mut Report) -> BTreeMap<String, 
                 );
                 continue;
             };
+            if GENERATED_NAMES.contains(&chosen) || PRIMITIVE_TYPES.contains(&chosen) {
+                report.push(
+                    location,
+                    Rule::Structure,
+                    format!(
+                        "`x-rust-name: {chosen}` of property {wire_name} is a name the generated \
+                         code of the type already uses"
+                    ),
+                    format!(
+                        "choose a name that says what the property holds, such as `{chosen}_value`; \
+                         the generated types already spell {} and the primitive types' names",
+                        GENERATED_NAMES
+                            .iter()
+                            .map(|name| format!("`{name}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                continue;
+            }
             let derived = crate::model::rust_identifier(wire_name);
             match renames.get(&derived) {
                 Some(earlier) if earlier != chosen => report.push(
@@ -88,6 +108,33 @@ fn field_names(
         }
     }
 }
+
+/// The snake_case names progenitor writes into the code of every type with properties, other
+/// than its fields: its `builder()` constructor, and the variables, calls and attributes of the
+/// builder's setters and conversions. A property renamed to one of them would be renamed into
+/// that code as well, which the rename pass (`emit/rename.rs`) cannot tell apart from its own
+/// error; its test holds this list to what progenitor writes for the curated spec.
+pub(crate) const GENERATED_NAMES: &[&str] = &[
+    // The type's constructor of its builder, and the builder's setters and conversions.
+    "builder",
+    "value",
+    "e",
+    "format",
+    "map_err",
+    "to_string",
+    "try_into",
+    // Attributes.
+    "derive",
+    "doc",
+    "serde",
+];
+
+/// The primitive types, which fields are written with: all of them, as other specs use other
+/// formats than the curated one. Reserved like [`GENERATED_NAMES`].
+pub(crate) const PRIMITIVE_TYPES: &[&str] = &[
+    "bool", "char", "str", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64",
+    "u128", "usize", "f32", "f64",
+];
 
 fn is_snake_identifier(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_lowercase())

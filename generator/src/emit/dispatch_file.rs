@@ -18,11 +18,11 @@ pub(crate) fn emit(client: &syn::File, model: &Model) -> Result<String, String> 
     let builders: BTreeMap<String, BTreeMap<String, syn::Type>> = builder_fields(client);
     let mut entries = Vec::new();
     for operation in &model.operations {
+        let builder = operation.builder_name();
         let fields = builders
-            .get(&operation.operation_id)
-            .ok_or_else(|| format!("the client has no builder {}", operation.operation_id))?;
+            .get(&builder)
+            .ok_or_else(|| format!("the client has no builder {builder}"))?;
         let method = operation.method_name();
-        let builder = &operation.operation_id;
         let body = match operation.request_body {
             None => "()".to_owned(),
             Some(_) => {

@@ -19,9 +19,9 @@ use crate::model::Operation;
 
 /// Gates the client's items by the groups of the operations that use them.
 pub(crate) fn apply(file: &mut syn::File, operations: &[Operation]) {
-    let by_builder: BTreeMap<&str, &str> = operations
+    let by_builder: BTreeMap<String, &str> = operations
         .iter()
-        .filter_map(|o| Some((o.operation_id.as_str(), o.group.as_deref()?)))
+        .filter_map(|o| Some((o.builder_name(), o.group.as_deref()?)))
         .collect();
     let all: BTreeSet<&str> = by_builder.values().copied().collect();
     if all.is_empty() {

@@ -39,6 +39,8 @@ pub(crate) fn apply(
             })
             .collect(),
         in_trait_impl: false,
+        #[cfg(test)]
+        met: BTreeSet::new(),
     };
     let mut owners = BTreeSet::new();
     for_each_type_item(file, &mut |item| {
@@ -119,10 +121,15 @@ struct Renamer<'a> {
     /// Inside an impl of a trait, whose method names are the trait's (`Default::default`), not
     /// the spec's.
     in_trait_impl: bool,
+    /// Every identifier the pass met, for the test that the spec check reserves them all.
+    #[cfg(test)]
+    met: BTreeSet<String>,
 }
 
 impl Renamer<'_> {
     fn rename(&mut self, ident: &mut proc_macro2::Ident) {
+        #[cfg(test)]
+        self.met.insert(ident.to_string());
         let mut chosen = None;
         for rename in &mut self.names {
             if *ident == rename.derived {
@@ -251,4 +258,79 @@ fn has_serde_rename(attrs: &[syn::Attribute]) -> bool {
         .iter()
         .filter(|attr| attr.path().is_ident("serde"))
         .any(|attr| attr.meta.to_token_stream().to_string().contains("rename"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::check::rust_names::{GENERATED_NAMES, PRIMITIVE_TYPES};
+
+    /// The check refuses an `x-rust-name` that is one of [`GENERATED_NAMES`] before this pass
+    /// would meet it as an existing name (an internal error). The list holds if every name the
+    /// pass meets in the types of the curated spec (the richest at hand), other than a type's
+    /// own fields, is on it.
+    #[test]
+    fn every_name_the_generated_types_spell_is_refused_by_the_check() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../openapi/descope-auth.yaml"
+        ))
+        .unwrap();
+        let spec = crate::load(&text, "openapi/descope-auth.yaml").unwrap();
+        let mut report = Report::new("openapi/descope-auth.yaml");
+        let tokens =
+            crate::progenitor_stage::generate(&spec.typed, &Default::default(), &mut report)
+                .unwrap();
+        let mut file = crate::render::parse(tokens, "client", &mut report).unwrap();
+
+        let mut fields: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for_each_type_item(&mut file, &mut |item| {
+            if let Item::Struct(item) = item {
+                let names = item.fields.iter().filter_map(|f| f.ident.as_ref());
+                fields
+                    .entry(item.ident.to_string())
+                    .or_default()
+                    .extend(names.map(ToString::to_string));
+            }
+        });
+        let mut unreserved = BTreeSet::new();
+        for_each_type_item(&mut file, &mut |item| {
+            let owner = match item {
+                Item::Struct(item) => Some(item.ident.to_string()),
+                Item::Impl(item) => last_segment(&item.self_ty),
+                _ => None,
+            };
+            let Some(own_fields) = owner.and_then(|owner| fields.get(&owner)) else {
+                return;
+            };
+            if own_fields.is_empty() {
+                return;
+            }
+            let mut renamer = Renamer {
+                names: Vec::new(),
+                in_trait_impl: false,
+                met: BTreeSet::new(),
+            };
+            renamer.visit_item_mut(item);
+            unreserved.extend(renamer.met.into_iter().filter(|name| {
+                !own_fields.contains(name)
+                    && name.starts_with(|c: char| c.is_ascii_lowercase())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                    // A keyword (`self`) is no `x-rust-name` the check lets through anyway.
+                    && syn::parse_str::<syn::Ident>(name).is_ok()
+                    && !GENERATED_NAMES.contains(&name.as_str())
+                    && !PRIMITIVE_TYPES.contains(&name.as_str())
+            }));
+        });
+        assert!(
+            unreserved.is_empty(),
+            "add these to GENERATED_NAMES (or PRIMITIVE_TYPES) in check/rust_names.rs: \
+             {unreserved:?}"
+        );
+        assert!(!fields.is_empty());
+    }
 }

@@ -23,7 +23,9 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostics, Location, Report, Rule};
 use crate::pointer::location_of;
-use strict::{DUPLICATE_KEY, Ordered, parse_raw, repeated_yaml_key, to_json};
+use strict::{
+    DUPLICATE_KEY, EXPANDS_TOO_FAR, MAX_EXPANSION, Ordered, parse_raw, repeated_yaml_key, to_json,
+};
 use typed::{catch_quietly, locate_structure_error, parse_typed};
 
 /// A parsed spec: the raw document and the typed view of the same text.
@@ -78,6 +80,14 @@ fn load_trees(text: &str, file: &str) -> Result<(Value, Ordered), Diagnostics> {
                     location = repeated_yaml_key(text, &message, location);
                 }
                 "keep one of the two entries; parsers disagree on which one wins".to_owned()
+            } else if message.contains(EXPANDS_TOO_FAR) {
+                // The YAML reader's own limit counts aliases, not what they repeat.
+                format!(
+                    "an alias (`*name`) repeats what its anchor (`&name`) holds, and these repeat \
+                     more than {} MiB, as an alias bomb does; write the repeated parts out, or \
+                     share them with `$ref`",
+                    MAX_EXPANSION >> 20
+                )
             } else if message.contains("repetition limit exceeded") {
                 // The YAML reader stops an alias bomb before it expands; it has no position.
                 "the file's aliases (`*name`) would expand into more nodes than any spec has, as \
@@ -201,6 +211,27 @@ mod tests {
         let error = load(&text, "bomb.yaml").unwrap_err();
         assert_eq!(error.0[0].rule, Rule::Syntax);
         assert!(error.0[0].help.contains("alias bomb"), "{error}");
+    }
+
+    #[test]
+    fn one_large_anchored_string_aliased_many_times_is_refused_for_its_size() {
+        // 100 kB repeated 20,000 times is 2 GB: few aliases for the reader's repetition limit,
+        // far too much to copy.
+        let mut text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: v}}\npaths: {{}}\nx-text: &text {}\n",
+            "x".repeat(100_000)
+        );
+        text.push_str(&format!(
+            "x-copies: [{}]\n",
+            vec!["*text"; 20_000].join(", ")
+        ));
+        let error = load(&text, "big.yaml").unwrap_err();
+        assert_eq!(error.0.len(), 1, "{error}");
+        assert_eq!(error.0[0].rule, Rule::Syntax);
+        assert!(error.0[0].message.contains("64 MiB"), "{error}");
+        assert!(error.0[0].help.contains("alias bomb"), "{error}");
+        // Repair mode reads the text the same way.
+        assert!(crate::generate_foreign(&text, "big.yaml").outcome.is_err());
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod docs;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::{ToShoutySnakeCase, ToSnakeCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 pub use docs::SpecDocs;
 
@@ -176,6 +176,23 @@ impl Parameter {
 /// progenitor's snake-case identifier for a wire name: characters that cannot continue an
 /// identifier become word breaks, a leading digit gets `_`, and a keyword gets a trailing `_`.
 pub(crate) fn rust_identifier(name: &str) -> String {
+    progenitor_identifier(name, Case::Snake)
+}
+
+/// progenitor's `UpperCamelCase` identifier for a name (its `sanitize` with `Case::Pascal`), as
+/// it names an operation's builder from the operation's snake-case name.
+pub(crate) fn type_identifier(name: &str) -> String {
+    progenitor_identifier(name, Case::Pascal)
+}
+
+/// The two cases progenitor's `sanitize` writes identifiers in.
+#[derive(Clone, Copy)]
+enum Case {
+    Snake,
+    Pascal,
+}
+
+fn progenitor_identifier(name: &str, case: Case) -> String {
     let cleaned: String = name
         .chars()
         .filter(|c| *c != '\'')
@@ -187,16 +204,25 @@ pub(crate) fn rust_identifier(name: &str) -> String {
             }
         })
         .collect();
-    let mut snake = cleaned.to_snake_case();
-    match snake.chars().next() {
-        None => snake = "x".to_owned(),
-        Some(first) if !(first.is_alphabetic() || first == '_') => snake.insert(0, '_'),
+    let mut identifier = match case {
+        Case::Snake => cleaned.to_snake_case(),
+        Case::Pascal => cleaned.to_upper_camel_case(),
+    };
+    match identifier.chars().next() {
+        None => {
+            identifier = match case {
+                Case::Snake => "x",
+                Case::Pascal => "X",
+            }
+            .to_owned();
+        }
+        Some(first) if !(first.is_alphabetic() || first == '_') => identifier.insert(0, '_'),
         Some(_) => {}
     }
-    if syn::parse_str::<syn::Ident>(&snake).is_err() {
-        snake.push('_');
+    if syn::parse_str::<syn::Ident>(&identifier).is_err() {
+        identifier.push('_');
     }
-    snake
+    identifier
 }
 
 /// How a request body is encoded on the wire.
@@ -258,6 +284,13 @@ impl Operation {
     /// generator checks after generation that both agree (see `emit`).
     pub fn method_name(&self) -> String {
         self.operation_id.to_snake_case()
+    }
+
+    /// The operation's builder in the generated `builder` module: progenitor names it from the
+    /// method name in UpperCamelCase, so `VERIFYOTPEMAIL` (method `verifyotpemail`) has the
+    /// builder `Verifyotpemail`, not one named like the id.
+    pub fn builder_name(&self) -> String {
+        type_identifier(&self.method_name())
     }
 
     /// The name of the operation's constant in the generated `operations.rs`.

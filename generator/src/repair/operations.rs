@@ -1,8 +1,9 @@
 //! Repairs of paths and operations: OPTIONS and TRACE operations removed (reqwest cannot send
 //! them as progenitor writes them); path items without operations removed; every operation
 //! given a unique, usable operationId (named from method and path where the spec's is missing,
-//! a duplicate, a keyword or a client method) and at least one response; fields OpenAPI does
-//! not know removed; parameters whose Rust names clash reduced to the first.
+//! a duplicate of an earlier one's method or builder name, a keyword or a client method) and at
+//! least one response; fields OpenAPI does not know removed; parameters whose Rust names clash
+//! reduced to the first.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,6 +15,7 @@ use super::names::name_from_method_and_path;
 use crate::check::keys::OPERATION_FIELDS;
 use crate::check::operations::operation_id::CLIENT_METHODS;
 use crate::diagnostic::Location;
+use crate::model::type_identifier;
 use crate::pointer::{METHODS, escape_pointer};
 
 /// Gives every operation a unique, usable `operationId` and at least one response.
@@ -21,8 +23,9 @@ pub(super) fn repair_operations(raw: &mut Value, repairs: &mut Vec<Repair>) {
     let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
-    // First pass: the method names the spec's own ids claim, so a generated name never takes
-    // one that a later operation holds legitimately.
+    // First pass: the builder names the spec's own ids claim, so a generated name never takes
+    // one that a later operation holds legitimately. The builder name is the coarsest of the
+    // Rust names an id becomes (see `builder_name`), so ids apart in it are apart in all.
     let mut claimed: BTreeSet<String> = BTreeSet::new();
     for item in paths.values() {
         for method in &METHODS {
@@ -31,12 +34,13 @@ pub(super) fn repair_operations(raw: &mut Value, repairs: &mut Vec<Repair>) {
                 .and_then(|op| op.get("operationId"))
                 .and_then(Value::as_str)
             {
-                claimed.insert(id.to_snake_case());
+                claimed.insert(builder_name(id));
             }
         }
     }
-    // Second pass, in path order: the first holder of a method name keeps it.
-    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    // Second pass, in path order: the first holder of a builder name keeps it (with its id and
+    // place, for the report).
+    let mut taken: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else {
             continue;
@@ -58,16 +62,27 @@ pub(super) fn repair_operations(raw: &mut Value, repairs: &mut Vec<Repair>) {
                     && !CLIENT_METHODS.contains(&snake.as_str())
             });
             let new_id = match (id.as_deref(), usable) {
-                (Some(id), Some(_)) => match taken.get(&id.to_snake_case()) {
+                (Some(id), Some(_)) => match taken.get(&builder_name(id)) {
                     None => None,
-                    Some(first) => {
+                    Some((first_id, first)) => {
                         let new = unique_name(method, path, &claimed, &taken);
-                        repairs.push(Repair {
-                            location: location(Some(id)),
-                            message: format!(
+                        let message = if first_id.to_snake_case() == id.to_snake_case() {
+                            format!(
                                 "duplicate operationId `{id}` (first used by {first}) renamed \
                                  `{new}` (from method and path)"
-                            ),
+                            )
+                        } else {
+                            // Distinct methods, one builder: `get_1x` and `get1x` are both `Get1x`.
+                            format!(
+                                "operationId `{id}` becomes the builder `{}`, as `{first_id}` \
+                                 (first used by {first}) does; renamed `{new}` (from method and \
+                                 path)",
+                                builder_name(id)
+                            )
+                        };
+                        repairs.push(Repair {
+                            location: location(Some(id)),
+                            message,
                         });
                         Some(new)
                     }
@@ -103,8 +118,11 @@ pub(super) fn repair_operations(raw: &mut Value, repairs: &mut Vec<Repair>) {
                 None => id.unwrap_or_default(),
             };
             taken.insert(
-                final_id.to_snake_case(),
-                format!("{} {path}", method.to_uppercase()),
+                builder_name(&final_id),
+                (
+                    final_id.clone(),
+                    format!("{} {path}", method.to_uppercase()),
+                ),
             );
 
             let unknown: Vec<String> = operation
@@ -239,15 +257,22 @@ fn unique_name(
     method: &str,
     path: &str,
     claimed: &BTreeSet<String>,
-    taken: &BTreeMap<String, String>,
+    taken: &BTreeMap<String, (String, String)>,
 ) -> String {
     let base = name_from_method_and_path(method, path);
     let free = |name: &String| {
-        let snake = name.to_snake_case();
-        !claimed.contains(&snake) && !taken.contains_key(&snake)
+        let builder = builder_name(name);
+        !claimed.contains(&builder) && !taken.contains_key(&builder)
     };
     std::iter::once(base.clone())
         .chain((2..).map(|n| format!("{base}{n}")))
         .find(free)
         .unwrap_or(base)
+}
+
+/// The builder progenitor names an operation with: its method name (the id in snake_case) in
+/// UpperCamelCase. Two ids with one method name share it; so do ids whose method names differ
+/// only by an underscore before a digit, whose builders then clash.
+fn builder_name(id: &str) -> String {
+    type_identifier(&id.to_snake_case())
 }

@@ -62,6 +62,36 @@ fn ids_differing_only_in_case_are_duplicates() {
 }
 
 #[test]
+fn ids_whose_builders_clash_are_duplicates() {
+    // Methods `get_1x` and `get1x`, but progenitor's builder `Get1x` for both.
+    let raw = json!({"paths": {
+        "/a": {"get": {"operationId": "get_1x", "responses": {"200": {"description": "ok"}}}},
+        "/b": {"get": {"operationId": "get1x", "responses": {"200": {"description": "ok"}}}}
+    }});
+    let (fixed, repairs) = repair(raw);
+    assert_eq!(fixed["paths"]["/a"]["get"]["operationId"], "get_1x");
+    assert_eq!(fixed["paths"]["/b"]["get"]["operationId"], "GetB");
+    assert_eq!(
+        messages(&repairs),
+        [
+            "repaired: operation get1x (GET /b): operationId `get1x` becomes the builder \
+              `Get1x`, as `get_1x` (first used by GET /a) does; renamed `GetB` (from method and \
+              path)"
+        ]
+    );
+}
+
+#[test]
+fn ids_in_other_letter_case_with_distinct_rust_names_are_kept() {
+    let raw = json!({"paths": {
+        "/a": {"post": {"operationId": "SignUpMagicLinkEmail", "responses": {"200": {"description": "ok"}}}},
+        "/b": {"post": {"operationId": "SIGNUPMAGICLINKEMAIL", "responses": {"200": {"description": "ok"}}}}
+    }});
+    let (_, repairs) = repair(raw);
+    assert!(repairs.is_empty(), "{repairs:?}");
+}
+
+#[test]
 fn a_generated_name_never_takes_an_id_the_spec_uses_later() {
     let raw = json!({"paths": {
         "/a": {"get": {"responses": {"200": {"description": "ok"}}}},

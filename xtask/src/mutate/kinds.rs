@@ -17,7 +17,7 @@ const MEDIA_TYPES: [&str; 6] = [
     "application/vnd.api+json",
 ];
 
-/// The kinds of change, taken in turn so that any sample of at least nine covers them all.
+/// The kinds of change, taken in turn so that any sample of at least ten covers them all.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Mutation {
     DeleteKey,
@@ -28,10 +28,11 @@ pub(super) enum Mutation {
     MediaType,
     InvalidBytes,
     AliasBomb,
+    LargeAlias,
     LongString,
 }
 
-pub(super) const MUTATIONS: [Mutation; 9] = [
+pub(super) const MUTATIONS: [Mutation; 10] = [
     Mutation::DeleteKey,
     Mutation::SwapType,
     Mutation::DuplicateKey,
@@ -40,6 +41,7 @@ pub(super) const MUTATIONS: [Mutation; 9] = [
     Mutation::MediaType,
     Mutation::InvalidBytes,
     Mutation::AliasBomb,
+    Mutation::LargeAlias,
     Mutation::LongString,
 ];
 
@@ -315,6 +317,18 @@ pub(super) fn mutate(kind: Mutation, text: &str, tree: &Value, random: &mut Seed
             Mutant {
                 what: format!("YAML alias bomb at the {place}"),
                 bytes: bytes.into_bytes(),
+            }
+        }
+        Mutation::LargeAlias => {
+            // Few aliases, so under the YAML reader's repetition limit, but 2 GB if expanded.
+            let copies = vec!["*text"; 20_000].join(", ");
+            let extension = format!(
+                "x-text: &text {}\nx-copies: [{copies}]\n",
+                "mutant".repeat(100_000 / 6)
+            );
+            Mutant {
+                what: "one 100 kB string aliased 20,000 times (2 GB if expanded)".to_owned(),
+                bytes: format!("{text}{extension}").into_bytes(),
             }
         }
         Mutation::LongString => {

@@ -2,14 +2,15 @@
 //! diagnostic or in a client that compiles.
 //!
 //! Each mutant changes `openapi/descope-auth.yaml` one way, in turn through every kind of
-//! [`Mutation`](kinds::Mutation): a key deleted, a value of another type, a duplicated YAML key, a new operation of
-//! every HTTP method, a parameter in every location, another media type, bytes that are not UTF-8,
-//! a YAML alias bomb, a very long string. The curated pipeline and repair mode both read every
-//! mutant, each within a time limit. What holds: a refusal whose every diagnostic is a rule of the
-//! documented set other than `internal` (an internal diagnostic is a generator bug), or a client
-//! that `cargo check` accepts (the curated one over the stand-in runtime, the repaired one with
-//! progenitor's dependencies). A panic, a hang, an internal diagnostic or a client that does not
-//! compile fails the run. The same seed gives the same mutants.
+//! [`Mutation`](kinds::Mutation): a key deleted, a value of another type, a duplicated YAML key,
+//! a new operation of every HTTP method, a parameter in every location, another media type, bytes
+//! that are not UTF-8, a YAML alias bomb, one large string aliased many times, a very long
+//! string. The curated pipeline and repair mode both read every mutant, each within a time
+//! limit. What holds: a refusal whose every diagnostic is a rule of the documented set other than
+//! `internal` (an internal diagnostic is a generator bug), or a client that `cargo check` accepts
+//! (the curated one over the stand-in runtime, the repaired one with progenitor's dependencies).
+//! A panic, a hang, an internal diagnostic or a client that does not compile fails the run. The
+//! same seed gives the same mutants.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;

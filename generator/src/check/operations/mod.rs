@@ -24,16 +24,20 @@ use heck::ToSnakeCase;
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::diagnostic::{Location, Report, Rule};
-use crate::model::Operation;
+use crate::model::{Operation, type_identifier};
 use crate::pointer::escape_pointer;
 use checker::OperationChecker;
 
 /// Checks the typed view of the spec and returns its operations when every rule holds.
 pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
     let mut operations = Vec::new();
-    // By method name: two ids that differ only in case (`VerifyOtpEmail`, `VerifyOTPEmail`)
-    // become the same method, which is as much a clash as the same id twice.
-    let mut seen_methods: BTreeMap<String, (String, Location)> = BTreeMap::new();
+    // By builder name, the coarsest of the Rust names an id becomes: ids with one method name
+    // (`VerifyOtpEmail`, `VerifyOTPEmail`) share it, and so do ids whose method names differ
+    // only by an underscore before a digit (`get_1x`, `get1x` both give `Get1x`).
+    let mut seen_builders: BTreeMap<String, (String, Location)> = BTreeMap::new();
+    // By the id in lower case: ids that differ only in letter case and still give distinct
+    // Rust names (`SignUpMagicLinkEmail`, `SIGNUPMAGICLINKEMAIL`) read as one id.
+    let mut seen_lowercase: BTreeMap<String, (String, Location)> = BTreeMap::new();
 
     for (path, item) in spec.paths.paths.iter() {
         let item = match item {
@@ -60,7 +64,8 @@ pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
                 continue;
             };
             let method_name = operation_id.to_snake_case();
-            match seen_methods.get(&method_name) {
+            let builder_name = type_identifier(&method_name);
+            match seen_builders.get(&builder_name) {
                 Some((first_id, first)) if *first_id == operation_id => {
                     checker.fail(
                         Rule::DuplicateOperationId,
@@ -69,7 +74,7 @@ pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
                     );
                     continue;
                 }
-                Some((_, first)) => {
+                Some((first_id, first)) if first_id.to_snake_case() == method_name => {
                     checker.fail(
                         Rule::DuplicateOperationId,
                         format!(
@@ -81,8 +86,39 @@ pub(crate) fn check(spec: &OpenAPI, report: &mut Report) -> Vec<Operation> {
                     );
                     continue;
                 }
+                Some((_, first)) => {
+                    checker.fail(
+                        Rule::DuplicateOperationId,
+                        format!(
+                            "operationId {operation_id} becomes the builder `{builder_name}`, as \
+                             {first} does"
+                        ),
+                        "give each operation an operationId whose words differ, not only its \
+                         underscores; progenitor names the builder from the method name in \
+                         UpperCamelCase",
+                    );
+                    continue;
+                }
                 None => {
-                    seen_methods.insert(method_name, (operation_id.clone(), location));
+                    seen_builders.insert(builder_name, (operation_id.clone(), location.clone()));
+                }
+            }
+            match seen_lowercase.get(&operation_id.to_lowercase()) {
+                // Distinct Rust names, so only the curated spec's policy: one id, one spelling.
+                Some((_, first)) => checker.policy(
+                    Rule::DuplicateOperationId,
+                    format!(
+                        "operationId {operation_id} differs from the id of {first} only in \
+                         letter case"
+                    ),
+                    "give each operation an operationId that differs in more than letter case; \
+                     ids that read alike name different methods, builders and constants",
+                ),
+                None => {
+                    seen_lowercase.insert(
+                        operation_id.to_lowercase(),
+                        (operation_id.clone(), location),
+                    );
                 }
             }
             checker.documentation(operation);

@@ -119,7 +119,7 @@ impl Plan<'_> {
             let (name, ty) = (&argument.name, &argument.ty);
             inputs.push(parse_quote!(#name: impl ::std::convert::Into<#ty>));
         }
-        let builder = format_ident!("{}", self.operation.operation_id);
+        let builder = format_ident!("{}", self.operation.builder_name());
         let body_map = if body_values.is_empty() {
             TokenStream::new()
         } else {
