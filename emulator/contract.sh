@@ -8,10 +8,15 @@ cd "$(dirname "$0")/.."
 
 ST="${ST:-st}"
 PROJECT_ID=P2Contract
+# The management API is called with the project's management key, everything else with the
+# project id alone: two runs, split by the management tags.
+MANAGEMENT_KEY=K2Contract
+MANAGEMENT_TAGS=(users tenants roles)
 cargo build -q -p descope-emulator
 # A free loopback port, chosen by the kernel.
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"${CARGO_TARGET_DIR:-target}/debug/descope-emulator" --port "$PORT" --project-id "$PROJECT_ID" &
+"${CARGO_TARGET_DIR:-target}/debug/descope-emulator" --port "$PORT" --project-id "$PROJECT_ID" \
+  --management-key "$MANAGEMENT_KEY" >/dev/null &
 EMULATOR_PID=$!
 trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
 up=""
@@ -24,8 +29,20 @@ if [ -z "$up" ]; then
   exit 1
 fi
 
+CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
+include=() exclude=()
+for tag in "${MANAGEMENT_TAGS[@]}"; do include+=(--include-tag "$tag"); exclude+=(--exclude-tag "$tag"); done
+
+echo "== sign-in and session operations, with Bearer <ProjectId>"
 "$ST" run openapi/descope-auth.yaml \
   --url "http://127.0.0.1:$PORT" \
   --header "Authorization: Bearer $PROJECT_ID" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --checks "$CHECKS" "${exclude[@]}" \
+  "$@"
+
+echo "== management operations, with Bearer <ProjectId>:<ManagementKey>"
+"$ST" run openapi/descope-auth.yaml \
+  --url "http://127.0.0.1:$PORT" \
+  --header "Authorization: Bearer $PROJECT_ID:$MANAGEMENT_KEY" \
+  --checks "$CHECKS" "${include[@]}" \
   "$@"

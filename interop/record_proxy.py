@@ -20,8 +20,10 @@ answer goes back, so a driver that has its answer can read the line.
 
 `normalize` turns such a file into the committed form: only the keys the SDK sent (no
 `response`), and every volatile value replaced by a stable placeholder: JWTs anywhere, one-time
-codes and magic-link tokens in verify bodies (numbered by first appearance), the project id, the
-host and port, and headers that name the machine's runtime version or a random session id.
+codes and magic-link tokens in verify bodies (numbered by first appearance), the ids the emulator
+makes for users, tenants, roles and permissions (`<user-id-1>`, in bodies, paths and queries), the
+project id, the host and port, and headers that name the machine's runtime version or a random
+session id.
 Login ids need nothing: the drivers derive them from fixed counters.
 """
 
@@ -33,6 +35,7 @@ import http.client
 import json
 import os
 import re
+import socket
 import sys
 import threading
 import urllib.parse
@@ -40,6 +43,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 JWT_RE = re.compile(r"^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 JWT_SEARCH_RE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+# The ids the emulator makes (`new_id` in emulator/src/api/management/mod.rs: a prefix and 32
+# hex digits) for users, tenants created without an id, roles and permissions, which the
+# management drivers send back.
+GENERATED_ID_RE = re.compile(r"(?<![A-Za-z0-9])(U|T|ROL|PERM)[0-9a-f]{32}(?![A-Za-z0-9])")
+GENERATED_ID_KINDS = {"U": "user-id", "T": "tenant-id", "ROL": "role-id", "PERM": "permission-id"}
 HOP_BY_HOP = {
     "connection",
     "keep-alive",
@@ -95,6 +103,16 @@ class Placeholders:
             for item in value:
                 self.see_jwts(item)
 
+    def replace_ids(self, value):
+        """Every id the emulator made, in strings, keys and lists, by its kind."""
+        if isinstance(value, str):
+            return GENERATED_ID_RE.sub(lambda m: self.name(GENERATED_ID_KINDS[m.group(1)], m.group(0)), value)
+        if isinstance(value, dict):
+            return {self.replace_ids(key): self.replace_ids(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.replace_ids(item) for item in value]
+        return value
+
     def replace_jwts(self, value, prefix: str = ""):
         if isinstance(value, str):
             return JWT_SEARCH_RE.sub(lambda m: self.name(prefix + jwt_kind(m.group(0)), m.group(0)), value)
@@ -141,6 +159,12 @@ def serve(args: argparse.Namespace) -> None:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            # The answer goes out in two writes (head, then body): without this, Nagle's
+            # algorithm holds the body until the client's delayed ACK (~40 ms per request).
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, format, *arguments):  # noqa: A002 - the base class's name
             pass
@@ -267,9 +291,11 @@ def normalize(lines: list[str]) -> list[str]:
         # The proxy already numbered the JWTs of the Authorization header; any other JWT
         # (none is expected in a request body) gets a placeholder of its own.
         body = names.replace_jwts(body, prefix="body-")
+        body = names.replace_ids(body)
+        path = names.replace_ids(path)
         query = record.get("query")
         if query:
-            query = JWT_SEARCH_RE.sub("<jwt>", query)
+            query = names.replace_ids(JWT_SEARCH_RE.sub("<jwt>", query))
         out.append(
             json.dumps(
                 {

@@ -3,16 +3,22 @@
 # interop/python/requirements.txt and interop/node/package-lock.json), unchanged, against the
 # emulator, each through a recording proxy (interop/record_proxy.py) on loopback.
 #
-# Usage: interop/run.sh [--record] [--only python|node]
+# Usage: interop/run.sh [--record] [--only python|node] [--part auth|mgmt]
 #   --record       also write the normalized recordings to interop/recorded/<sdk>.jsonl
 #                  (without it they go to the build directory only, and a difference from the
 #                  committed ones is pointed out)
 #   --only SDK     run one SDK
+#   --part PART    run one driver per SDK: `auth` (drive.py, drive.mjs: OTP, magic link,
+#                  sessions) or `mgmt` (drive_mgmt.py, drive_mgmt.mjs: the management API with
+#                  the management key); not with --record, whose files hold both
 #
 # Needs python3 (with venv and pip), node and npm, and cargo; the SDKs are installed once under
 # ${CARGO_TARGET_DIR:-target}/interop/ (venv/ and node/) from the package registries and reused
 # while the pinned files are unchanged. INTEROP_EMULATOR=/path/to/descope-emulator skips the
 # build and runs that binary. Every request goes to 127.0.0.1 only.
+#
+# Per SDK, one emulator (started with --management-key) and one proxy serve both drivers, the
+# auth one first, so the SDK's recording holds both, in that order.
 #
 # Prints one line per call (`PASS python sign_up_otp email`, `FAIL node verify_magic_link sms:
 # <reason>`, `SKIP ...` for a call that needs one that failed), then `N passed, N failed` per SDK
@@ -23,16 +29,23 @@ root="$PWD"
 
 record=""
 only=""
+part=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --record) record=yes ;;
     --only) only="${2:?--only needs python or node}"; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --part) part="${2:?--part needs auth or mgmt}"; shift ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "interop/run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
 case "$only" in ""|python|node) ;; *) echo "interop/run.sh: --only takes python or node" >&2; exit 2 ;; esac
+case "$part" in ""|auth|mgmt) ;; *) echo "interop/run.sh: --part takes auth or mgmt" >&2; exit 2 ;; esac
+if [ -n "$part" ] && [ -n "$record" ]; then
+  echo "interop/run.sh: --record needs both parts (the recordings hold both); drop --part" >&2
+  exit 2
+fi
 
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$root/$target" ;; esac
@@ -42,6 +55,9 @@ mkdir -p "$work"
 # One project id for both SDKs (28 characters: the SDKs keep the default host for it, and the
 # base URL option overrides the host anyway); the emulator accepts any id without `:`.
 PROJECT_ID="P2InteropSdkEmulatorTest0001"
+# The management key the emulator is started with and the management drivers are given (the
+# recordings show it as `<key>`).
+MANAGEMENT_KEY="K2InteropManagementKey0001"
 # The SDKs read these from the environment; none may point them elsewhere or add a key.
 unset DESCOPE_BASE_URI DESCOPE_PROJECT_ID DESCOPE_PUBLIC_KEY DESCOPE_MANAGEMENT_KEY \
   DESCOPE_AUTH_MANAGEMENT_KEY 2>/dev/null || true
@@ -115,11 +131,12 @@ declare -A passed failed skipped
 summary_sdks=()
 
 run_sdk() {  # sdk
-  local sdk="$1" dir="$work/run/$1" port proxy_port status=0
+  local sdk="$1" dir="$work/run/$1" port proxy_port
   rm -rf "$dir"
   mkdir -p "$dir"
   port="$(free_port)"
-  "$emulator" --port "$port" --project-id "$PROJECT_ID" >"$dir/emulator.log" 2>&1 &
+  "$emulator" --port "$port" --project-id "$PROJECT_ID" --management-key "$MANAGEMENT_KEY" \
+    >"$dir/emulator.log" 2>&1 &
   pids+=("$!")
   wait_for_port "$port" "the emulator (log: $dir/emulator.log)" "$!"
   python3 interop/record_proxy.py serve --target "http://127.0.0.1:$port" --sdk "$sdk" \
@@ -135,23 +152,40 @@ run_sdk() {  # sdk
   local args=(--base-url "http://127.0.0.1:$proxy_port" --emulator-url "http://127.0.0.1:$port"
     --project-id "$PROJECT_ID" --recording "$dir/raw.jsonl")
   step "$sdk SDK against the emulator (http://127.0.0.1:$port, through the proxy on $proxy_port)"
-  case "$sdk" in
-    python) timeout 900 "$work/venv/bin/python" interop/python/drive.py "${args[@]}" >"$dir/output.txt" 2>"$dir/stderr.txt" || status=$? ;;
-    node)
-      cp interop/node/drive.mjs "$work/node/drive.mjs"
-      timeout 900 node "$work/node/drive.mjs" "${args[@]}" >"$dir/output.txt" 2>"$dir/stderr.txt" || status=$? ;;
-  esac
-  # Per call lines only; the driver's own total is recomputed below.
-  grep -E '^(PASS|FAIL|SKIP|INFO) ' "$dir/output.txt" || true
-  passed[$sdk]=$(grep -c '^PASS ' "$dir/output.txt" || true)
-  failed[$sdk]=$(grep -c '^FAIL ' "$dir/output.txt" || true)
-  skipped[$sdk]=$(grep -c '^SKIP ' "$dir/output.txt" || true)
-  # A driver that did not reach its own total line stopped early.
-  if ! grep -q "^$sdk: " "$dir/output.txt" || { [ "$status" -ne 0 ] && [ "${failed[$sdk]}" -eq 0 ]; }; then
-    echo "FAIL $sdk driver: stopped with status $status before the end (stderr: $dir/stderr.txt)"
-    sed 's/^/    /' "$dir/stderr.txt" | tail -20
-    failed[$sdk]=$((failed[$sdk] + 1))
-  fi
+  passed[$sdk]=0 failed[$sdk]=0 skipped[$sdk]=0
+  local driver out err status
+  for driver in auth mgmt; do
+    [ -z "$part" ] || [ "$part" = "$driver" ] || continue
+    out="$dir/output-$driver.txt" err="$dir/stderr-$driver.txt" status=0
+    case "$sdk/$driver" in
+      python/auth) timeout 900 "$work/venv/bin/python" interop/python/drive.py "${args[@]}" >"$out" 2>"$err" || status=$? ;;
+      python/mgmt)
+        timeout 900 "$work/venv/bin/python" interop/python/drive_mgmt.py "${args[@]}" \
+          --management-key "$MANAGEMENT_KEY" >"$out" 2>"$err" || status=$? ;;
+      node/auth)
+        cp interop/node/drive.mjs "$work/node/drive.mjs"
+        timeout 900 node "$work/node/drive.mjs" "${args[@]}" >"$out" 2>"$err" || status=$? ;;
+      node/mgmt)
+        cp interop/node/drive.mjs interop/node/drive_mgmt.mjs "$work/node/"
+        timeout 900 node "$work/node/drive_mgmt.mjs" "${args[@]}" \
+          --management-key "$MANAGEMENT_KEY" >"$out" 2>"$err" || status=$? ;;
+    esac
+    # Per call lines only; the driver's own total is recomputed below.
+    grep -E '^(PASS|FAIL|SKIP|INFO) ' "$out" || true
+    local p f s
+    p=$(grep -c '^PASS ' "$out" || true)
+    f=$(grep -c '^FAIL ' "$out" || true)
+    s=$(grep -c '^SKIP ' "$out" || true)
+    # A driver that did not reach its own total line stopped early.
+    if ! grep -q "^$sdk: " "$out" || { [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; }; then
+      echo "FAIL $sdk $driver driver: stopped with status $status before the end (stderr: $err)"
+      sed 's/^/    /' "$err" | tail -20
+      f=$((f + 1))
+    fi
+    passed[$sdk]=$((passed[$sdk] + p))
+    failed[$sdk]=$((failed[$sdk] + f))
+    skipped[$sdk]=$((skipped[$sdk] + s))
+  done
   cleanup
 
   mkdir -p "$work/recorded"
@@ -160,7 +194,7 @@ run_sdk() {  # sdk
     mkdir -p interop/recorded
     cp "$work/recorded/$sdk.jsonl" "interop/recorded/$sdk.jsonl"
     echo "recorded: interop/recorded/$sdk.jsonl ($(wc -l <"$work/recorded/$sdk.jsonl") requests)"
-  elif [ -f "interop/recorded/$sdk.jsonl" ] && ! cmp -s "$work/recorded/$sdk.jsonl" "interop/recorded/$sdk.jsonl"; then
+  elif [ -z "$part" ] && [ -f "interop/recorded/$sdk.jsonl" ] && ! cmp -s "$work/recorded/$sdk.jsonl" "interop/recorded/$sdk.jsonl"; then
     echo "note: what the $sdk SDK sent differs from interop/recorded/$sdk.jsonl:"
     diff "interop/recorded/$sdk.jsonl" "$work/recorded/$sdk.jsonl" | head -20 | sed 's/^/    /' || true
     echo "    (diff -u interop/recorded/$sdk.jsonl $work/recorded/$sdk.jsonl; interop/run.sh --record to accept)"

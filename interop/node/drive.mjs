@@ -16,12 +16,15 @@
 //
 // The delivery methods are read from the SDK's own objects (`Object.keys(sdk.otp.signUp)`), so a
 // method the SDK adds or drops shows up here without editing this file.
+//
+// drive_mgmt.mjs imports the harness below (Suite, data, ...); importing this file runs nothing.
 
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import DescopeClient from '@descope/node-sdk';
 
-const SDK = 'node';
-const FAILED = Symbol('failed');
+export const SDK = 'node';
+export const FAILED = Symbol('failed');
 
 const REDIRECT_URI = 'https://app.example.com/interop/verify';
 const TEMPLATE_OPTIONS = { greeting: 'Hello', product: 'Interop' };
@@ -31,25 +34,25 @@ const CUSTOM_CLAIMS = { plan: 'pro', seats: 3, beta: true };
 const TENANT_ID = 'T2interopNode';
 const TENANT_NAME = 'Interop Node Tenant';
 
-class Check extends Error {}
+export class Check extends Error {}
 // An SdkResponse with ok=false: the emulator refused the request.
-class Refused extends Check {}
+export class Refused extends Check {}
 
-function parseArgs(argv) {
+export function parseArgs(argv, required = []) {
   const args = {};
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     args[key] = argv[i + 1];
   }
-  for (const needed of ['baseUrl', 'emulatorUrl', 'projectId', 'recording']) {
+  for (const needed of ['baseUrl', 'emulatorUrl', 'projectId', 'recording', ...required]) {
     if (!args[needed]) throw new Error(`--${needed} is required`);
   }
   return args;
 }
 
-const oneLine = (text) => String(text).split(/\s+/).join(' ');
+export const oneLine = (text) => String(text).split(/\s+/).join(' ');
 
-class Suite {
+export class Suite {
   constructor(emulatorUrl, recording) {
     this.emulatorUrl = emulatorUrl.replace(/\/$/, '');
     this.recording = recording;
@@ -170,13 +173,13 @@ class Suite {
   }
 }
 
-function describe(error) {
+export function describe(error) {
   if (error instanceof Check) return `Check: ${oneLine(error.message)}`;
   return `${error?.name || 'Error'}: ${oneLine(error?.message ?? error)}`;
 }
 
 // An SdkResponse that must be ok; returns its data.
-function data(response) {
+export function data(response) {
   if (!response || typeof response !== 'object' || !('ok' in response)) {
     throw new Check(`not an SdkResponse: ${JSON.stringify(response)}`);
   }
@@ -610,10 +613,13 @@ async function main() {
   return suite.failed || suite.skipped ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.log(`FAIL ${SDK} driver: ${describe(error)}`);
-    process.exit(2);
-  },
-);
+// Run as a program only, not when drive_mgmt.mjs imports the harness.
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      console.log(`FAIL ${SDK} driver: ${describe(error)}`);
+      process.exit(2);
+    },
+  );
+}
