@@ -3,6 +3,8 @@
 //! client, one printed step at a time.
 //! Tokens are shown by their first characters only.
 
+use std::process::ExitCode;
+
 use descope_client::{Client, Error};
 use descope_emulator::{EmulatorConfig, start};
 
@@ -19,7 +21,17 @@ fn preview(secret: Option<&str>) -> String {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let emulator = start(EmulatorConfig::default()).await;
     println!(
         "1. emulator running at {} for project {}",
@@ -66,9 +78,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // Magic link by email, to add an address to the same user.
-    let as_user = client.with_refresh_jwt(signed_in.refresh_jwt.clone().unwrap_or_default());
-    let sent = as_user
-        .update_email_magic_link(phone, "jane@example.com")
+    let refresh_jwt = signed_in.refresh_jwt.clone().unwrap_or_default();
+    let sent = client
+        .update_email_magic_link(&refresh_jwt, phone, "jane@example.com")
         .add_to_login_ids(true)
         .uri("https://app.example.com/verify")
         .send()
@@ -100,16 +112,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // The session: renew it, read the user as stored, sign out.
-    let session = client.with_refresh_jwt(updated.refresh_jwt.clone().unwrap_or_default());
-    let renewed = session.refresh().send().await?;
+    let refresh_jwt = updated.refresh_jwt.clone().unwrap_or_default();
+    let renewed = client.refresh(&refresh_jwt).send().await?;
     println!(
         "10. refresh: new session JWT {}",
         preview(renewed.session_jwt.as_deref())
     );
-    let me = session.me().send().await?;
+    let me = client.me(&refresh_jwt).send().await?;
     println!("11. me: login ids {:?}", me.login_ids);
-    session.logout().send().await?;
-    if let Err(Error::Service(error)) = &session.refresh().send().await {
+    client.logout(&refresh_jwt).send().await?;
+    if let Err(Error::Service(error)) = &client.refresh(&refresh_jwt).send().await {
         println!(
             "12. after logout the refresh JWT is refused: {} {:?}",
             error.status, error.code

@@ -85,6 +85,12 @@ impl ApiError {
         Self::new(503, "E010000", "Service unavailable", message.into())
     }
 
+    /// `E010000`, 500: a defect of the emulator itself (a request schema that does not
+    /// compile), which a retry cannot mend: not 503, which the Python SDK retries.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(500, "E010000", "Internal error", message.into())
+    }
+
     /// `E061102`, 401: wrong, expired or never-sent code.
     pub fn wrong_code(message: impl Into<String>) -> Self {
         Self::new(401, "E061102", "Wrong OTP code", message.into())
@@ -134,8 +140,8 @@ impl ApiError {
     }
 
     /// `E011004`, 404: a tenant, role or permission that management names does not exist.
-    /// Descope documents no code for these; the draft decisions (`openapi/drafts/`) chose
-    /// `E011004` with the missing object in the message.
+    /// Descope documents no code for these; the emulator answers `E011004` with the missing
+    /// object in the message (`openapi/README.md`, §4.46).
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(404, "E011004", "Not found", message.into())
     }
@@ -194,6 +200,95 @@ impl ApiError {
             "Request is malformed",
             format!("{method} is not allowed here; use {}", allowed.join(" or ")),
         )
+    }
+
+    /// `E011003`, 403: the `Host` header names neither loopback nor an allowed host: a web page
+    /// whose name resolves to 127.0.0.1 (DNS rebinding) or a name the emulator was not told
+    /// of. The message names the host and how to allow it.
+    pub fn host_refused(host: &str) -> Self {
+        let name = match host.strip_prefix('[') {
+            Some(rest) => rest
+                .split_once(']')
+                .map_or(host, |(inside, _)| &host[..inside.len() + 2]),
+            None => host.split_once(':').map_or(host, |(name, _)| name),
+        };
+        let allow = if crate::setup::config::check_allowed_host(name).is_ok() {
+            format!(
+                "to reach it as {name:?} (a container's name, say), start it with \
+                 --allowed-host {name} (EmulatorConfig::allowed_hosts)"
+            )
+        } else {
+            "call it at http://127.0.0.1:<port>, or at a host name given with --allowed-host \
+             NAME (EmulatorConfig::allowed_hosts)"
+                .to_owned()
+        };
+        Self::new(
+            403,
+            "E011003",
+            "Host not allowed",
+            format!(
+                "the Host {host:?} is refused: the emulator answers only requests for \
+                 127.0.0.1, localhost or [::1] (any port) and the names it is given, so that no \
+                 web page can reach it under a name of its own; {allow}"
+            ),
+        )
+    }
+
+    /// `E011003`, 403: a change to the admin API from a web page of another origin.
+    pub fn origin_refused(origin: &str, method: &str, path: &str) -> Self {
+        Self::new(
+            403,
+            "E011003",
+            "Origin not allowed",
+            format!(
+                "{method} {path} from Origin {origin:?} is refused: the test-only API takes \
+                 changes from scripts and tests (no Origin) or from pages on 127.0.0.1, \
+                 localhost, [::1] or an --allowed-host name, never from other web pages"
+            ),
+        )
+    }
+
+    /// `E011001`, 415: a change to the admin API without `Content-Type: application/json`,
+    /// which a web page could send without the browser asking the emulator first.
+    pub fn admin_needs_json(method: &str, path: &str, content_type: Option<&str>) -> Self {
+        let sent = content_type.map_or("no Content-Type".to_owned(), |v| format!("{v:?}"));
+        Self::new(
+            415,
+            "E011001",
+            "Unsupported media type",
+            format!(
+                "{method} {path} needs Content-Type: application/json, even without a body (it \
+                 came with {sent}): a change a web page could send without it is refused"
+            ),
+        )
+    }
+
+    /// `E011001`, 415: an operation's body under a content type other than JSON.
+    pub fn not_json_content(content_type: Option<&str>) -> Self {
+        let sent =
+            content_type.map_or("without a Content-Type".to_owned(), |v| format!("as {v:?}"));
+        Self::new(
+            415,
+            "E011001",
+            "Unsupported media type",
+            format!("the body came {sent}; send it as Content-Type: application/json"),
+        )
+    }
+
+    /// `E011001`, 413: the body is over the limit.
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            413,
+            "E011001",
+            "Request is too large",
+            format!("the body is larger than {limit} bytes"),
+        )
+    }
+
+    /// `E010000`, 500: the call was made, but the state file could not be written (a full
+    /// disk, a directory made read-only); the next change tries again.
+    pub fn not_saved(message: impl Into<String>) -> Self {
+        Self::new(500, "E010000", "State not saved", message.into())
     }
 
     /// The JSON body; `errorMessage` only when there is one, as Descope does.

@@ -40,6 +40,14 @@
 //!   (refresh, try-refresh, logout, logout-all) may be absent or empty, and operations without
 //!   one (`me`, `me/history`, validate, keys, the management loads) do not read it. Every
 //!   answer is a JSON body, `{}` where the spec's 200 is an empty object.
+//! - **Who may call** (a loopback server is reachable from every page the developer has
+//!   open): every request's `Host` must be `127.0.0.1`, `localhost` or `[::1]` (any port or
+//!   none) or one of [`EmulatorConfig::allowed_hosts`] (`--allowed-host NAME`, such as a
+//!   docker-compose service name), else 403 `E011003` naming the host and the flag that allows
+//!   it: this stops DNS rebinding (a request without `Host`, which no browser sends, passes). An
+//!   operation's body must be sent as `application/json` (parameters allowed), else 415
+//!   `E011001`; a blank or absent body has no type to check. Bodies over 64 KiB (1 MiB for
+//!   management calls) are 413 `E011001`.
 //! - **Authorization** is what each operation's `security` says: `Bearer <ProjectId>`,
 //!   `Bearer <ProjectId>:<RefreshJWT>`, `Bearer <ProjectId>:<SessionJWT>` (validate),
 //!   `Bearer <ProjectId>:<ManagementKey>` (management; [`Emulator::management_key`]), or
@@ -136,6 +144,15 @@
 //! (`--no-admin`) every `/emulator/…` path answers 404 exactly as an unknown path does; the
 //! Rust methods still work. Each endpoint has a Rust twin.
 //!
+//! So that no web page can change them (CSRF), every `POST`, `PUT`, `PATCH` and `DELETE` here
+//! must carry `Content-Type: application/json`, **even without a body** (`POST
+//! /emulator/reset`, `DELETE /emulator/outbox`), else 415 `E011001`: a page can have the browser
+//! send a form, a `text/plain` body or none anywhere without a CORS preflight, but not JSON, and
+//! the emulator grants no preflight. A change with an `Origin` that is not loopback or an
+//! allowed host (`null` included) is 403 `E011003`. Reads need neither. The outbox is indexed
+//! by login id: [`Emulator::last_message_for`] and `?loginId=` cost the same however many
+//! messages were sent (it grows until cleared or reset, as before).
+//!
 //! | endpoint | does | Rust |
 //! | --- | --- | --- |
 //! | `GET /emulator/outbox[?loginId=…]` | what would have been sent | [`Emulator::outbox`] |
@@ -179,6 +196,34 @@
 //! "restored": {users, fixedCodes, rateLimit}}`
 //! ([`ResetReport`]).
 //!
+//! # State file
+//!
+//! With [`EmulatorConfig::state_file`] (`--state FILE`) the durable state lasts across
+//! restarts. At start it is loaded from the file when the file exists; a file that cannot be
+//! read or is not a state this emulator wrote (empty, not JSON, another format, another
+//! project id) stops the start ([`try_start`] answers `InvalidData` naming the file and the
+//! problem; the binary exits 1) and is left untouched: never an empty state in its place. Then,
+//! and after every call that changed it (before the call is answered; through the Rust methods
+//! too), it is written to a temporary file in the same directory, synced and renamed over the
+//! file (mode 0600 on Unix), so a `kill -9` loses nothing answered and the file is always whole.
+//! The binary saves once more on Ctrl-C or SIGTERM ([`Emulator::save_state`]). A save that fails
+//! answers the call 500 `E010000` naming the file (the change stands in memory; the next save
+//! tries again).
+//!
+//! Kept: users (with roles, tenants, custom attributes, history, password digests, passkeys and
+//! provider tokens), tenants, roles, permissions, attribute definitions, fixed codes; the
+//! signing keys with their private keys and the retired ones, and the live refresh JWTs, so
+//! tokens issued before a restart still verify and refresh (and revoked ones stay revoked); the
+//! management key made at start ([`EmulatorConfig::management_key`] wins over it); the clock
+//! offset, so those tokens' times stay in the past. Not kept: codes and links in flight, SSO
+//! setup links, the outbox, the rate limit and its window (the configuration's is in force at
+//! every start). The file therefore holds secrets (private keys, the management key, salted
+//! SHA-256 password digests, provider tokens): it is for development, not for real users. The
+//! configuration's users are added when the file does not hold them (a saved one is kept as
+//! saved) and its fixed codes apply again; a reset forgets what the file held, and is saved. A
+//! configured [`EmulatorConfig::signing_algorithm`] other than the saved key's makes a new key,
+//! the saved one retired as by a rotation.
+//!
 //! # Error statuses
 //!
 //! | code | status | when |
@@ -196,13 +241,24 @@
 //! | `E062108` | 404 | sign-in (or verify) of an unknown login id; management: no user has that login id or user id |
 //! | `E062110` | 403 | a disabled user signs in, verifies or presents a refresh JWT (the emulator's code: Descope documents none) |
 //! | `E064001` | 401 | a revoked refresh JWT: after logout, logout-all, `revokeOtherSessions`, rotation, or management's `LogoutUser` or deletion of the user |
+//! | `E011003` | 403 | a `Host` that is neither loopback nor an allowed host ("Host not allowed"); an admin change from another `Origin` ("Origin not allowed") |
+//! | `E011001` | 413 | a body over the limit (64 KiB; 1 MiB for management calls) |
+//! | `E011001` | 415 | an operation's body not sent as `application/json`; an admin change without `Content-Type: application/json` |
 //! | `E130429` | 429 | over the rate limit in force ([`EmulatorConfig::rate_limit`], `PUT /emulator/rate-limit`), with `Retry-After` in seconds |
+//! | `E011001` | 501 | an operation of the spec without a behaviour yet (a test keeps this from happening) |
+//! | `E010000` | 500 | the call was made but the state file could not be written ("State not saved"); a defect of the emulator (a request schema that does not compile) |
 //! | `E010000` | 503 | the machine's random source or crypto library failed |
+//!
+//! Every answer is a JSON body (`{}` at least, for the Node SDK, which parses every body), and
+//! no ordinary error is 503 or 520–530, which the Python SDK retries with 5 s sleeps: 503 only
+//! for a failing machine. The only answers without a JSON body are hyper's own, for bytes that
+//! are not HTTP or headers over its limit.
 
 mod admin;
 mod api;
 mod emulator;
 mod error;
+mod guard;
 #[rustfmt::skip]
 mod generated {
     //! Written by `cargo xtask generate`: the client's operation table, byte for byte.
@@ -219,8 +275,8 @@ pub use emulator::{Emulator, start, try_start};
 pub use error::ApiError;
 pub use setup::cli;
 pub use setup::config::{
-    EmulatorConfig, MAX_DURATION, RateLimit, SigningAlgorithm, TokenDelivery, check_cookie_domain,
-    check_project_id,
+    EmulatorConfig, MAX_DURATION, RateLimit, SigningAlgorithm, TokenDelivery, check_allowed_host,
+    check_cookie_domain, check_project_id,
 };
 pub use setup::seed::{SeedError, SeedUser, check_fixed_code};
 pub use setup::users_file::{load_users, users_from_json};

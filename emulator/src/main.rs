@@ -1,7 +1,8 @@
-//! `descope-emulator [FLAG]...`: runs the emulator on 127.0.0.1 until Ctrl-C. `--help` lists
+//! `descope-emulator [FLAG]...`: runs the emulator on 127.0.0.1 until Ctrl-C or SIGTERM (exit 0;
+//! with `--state FILE`, once the state is saved to it, or 1 if it cannot be). `--help` lists
 //! every flag with its default (exit 0); a bad command line is refused with clap's error, which
 //! names the flag and suggests the nearest one (exit 2); a failure to start, such as a port in
-//! use, exits 1.
+//! use or a state file that cannot be loaded, exits 1.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -24,8 +25,16 @@ fn main() -> ExitCode {
 async fn serve(config: EmulatorConfig) -> ExitCode {
     let admin = config.admin_api;
     let seeded = config.users.len();
+    let port = config.port;
     let emulator = match try_start(config).await {
         Ok(emulator) => emulator,
+        Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
+            eprintln!(
+                "descope-emulator: cannot start: port {port} on 127.0.0.1 is in use (another \
+                 emulator?); choose another with --port N, or --port 0 for a free one"
+            );
+            return ExitCode::FAILURE;
+        }
         Err(error) => {
             eprintln!("descope-emulator: cannot start: {error}");
             return ExitCode::FAILURE;
@@ -44,15 +53,41 @@ async fn serve(config: EmulatorConfig) -> ExitCode {
     } else {
         String::new()
     };
+    let kept = match &emulator.config().state_file {
+        Some(path) => format!("; state kept in {}", path.display()),
+        None => String::new(),
+    };
     // One line, written without panicking: whoever started the emulator may have stopped
     // reading its output (a test reads the address and closes the pipe), which must not stop it.
     let _ = writeln!(
         std::io::stdout(),
-        "descope-emulator listening on {base} (project {}, {} keys, {seeded} seeded users); {admin}{key}",
+        "descope-emulator listening on {base} (project {}, {} keys, {seeded} seeded users); {admin}{key}{kept}",
         emulator.project_id(),
         emulator.config().signing_algorithm.jose_name(),
     );
-    // Runs until interrupted; a failure to listen for the signal also ends it.
-    let _ = tokio::signal::ctrl_c().await;
+    stopped().await;
+    // Every change was saved as it was made; this last save makes sure the file is there and
+    // whole, and tells if it cannot be.
+    if let Err(error) = emulator.save_state() {
+        eprintln!("descope-emulator: {error}");
+        return ExitCode::FAILURE;
+    }
     ExitCode::SUCCESS
+}
+
+/// Waits for Ctrl-C or, on Unix, SIGTERM (what `kill`, Docker and CI runners send), so either
+/// ends the emulator with status 0. A failure to listen for a signal also ends the wait.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

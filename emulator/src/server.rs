@@ -2,9 +2,16 @@
 //! spec's route table, the `Authorization` check, body reading, and the JSON answers (with the
 //! token cookies when the project delivers tokens in cookies).
 //!
-//! Every failure is answered with Descope's error body; the only answers that are not are
-//! hyper's own bare 400 for bytes that are not HTTP at all, and closed connections after the
-//! header or body deadlines (so a stalled client cannot hold a task forever).
+//! Before routing, `guard` checks the `Host` of every request (DNS rebinding) and that a change
+//! to the admin API could not have come from another web page. With a state file, every call
+//! that is not a `GET` is followed by a save (skipped when nothing durable changed) before it
+//! is answered.
+//!
+//! Every failure is answered with Descope's error body, and never with 503 or 520–530, which
+//! the Python SDK retries (503 only when the machine's random source or crypto library fails);
+//! the only answers that are not JSON are hyper's own bare ones for bytes that are not HTTP at
+//! all or headers over its limit, and closed connections after the header or body deadlines
+//! (so a stalled client cannot hold a task forever).
 
 use std::convert::Infallible;
 use std::net::IpAddr;
@@ -26,6 +33,7 @@ use crate::admin;
 use crate::api::routes::{Found, Route};
 use crate::api::{self, Behaviour, SessionAction};
 use crate::error::ApiError;
+use crate::guard;
 use crate::operations::Credential;
 use crate::setup::config::{EmulatorConfig, TokenDelivery};
 use crate::state::{Shared, State, unix};
@@ -91,15 +99,40 @@ async fn connection(stream: TcpStream, peer: IpAddr, shared: Arc<Shared>) {
 async fn handle(
     request: Request<Incoming>,
     peer: IpAddr,
-    shared: &Shared,
+    shared: &Arc<Shared>,
 ) -> Response<Full<Bytes>> {
-    match route(request, peer, shared).await {
-        Ok(reply) => json_response(StatusCode::OK, &reply.body, None, &reply.cookies),
-        Err(error) => {
-            let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
-            json_response(status, &error.body(), error.retry_after, &[])
-        }
+    if let Err(error) = guard::check_host(request.headers(), request.uri(), &shared.config) {
+        return error_response(&error);
     }
+    let reads_only = matches!(*request.method(), Method::GET | Method::HEAD);
+    let mut outcome = route(request, peer, shared).await;
+    if !reads_only
+        && shared.store.is_some()
+        && let Err(error) = save(shared).await
+        && outcome.is_ok()
+    {
+        outcome = Err(error);
+    }
+    match outcome {
+        Ok(reply) => json_response(StatusCode::OK, &reply.body, None, &reply.cookies),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// Writes the state file (if what it would hold changed) off the async workers; the call's
+/// answer waits for it, so an answered change is on disk.
+async fn save(shared: &Arc<Shared>) -> Result<(), ApiError> {
+    let saving = Arc::clone(shared);
+    match tokio::task::spawn_blocking(move || saving.save(false)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(ApiError::not_saved(error.to_string())),
+        Err(_) => Err(ApiError::not_saved("the state file could not be written")),
+    }
+}
+
+fn error_response(error: &ApiError) -> Response<Full<Bytes>> {
+    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
+    json_response(status, &error.body(), error.retry_after, &[])
 }
 
 fn json_response(
@@ -135,9 +168,12 @@ async fn route(
     let query = request.uri().query().map(str::to_owned);
     // Without the admin API, `/emulator/…` paths fall through to the spec's routes: 404.
     if shared.config.admin_api && (path == "/emulator" || path.starts_with("/emulator/")) {
+        if guard::is_change(&method) {
+            guard::check_admin_change(&method, &path, request.headers(), &shared.config)?;
+        }
         let body = match method {
-            Method::POST => read_json(request, false, false, MAX_BODY).await?,
-            Method::PUT | Method::PATCH => read_json(request, true, false, MAX_BODY).await?,
+            Method::POST => read_json(request, false, false, MAX_BODY, None).await?,
+            Method::PUT | Method::PATCH => read_json(request, true, false, MAX_BODY, None).await?,
             _ => Value::Object(Map::new()),
         };
         let answer = admin::handle(shared, &method, &path, query.as_deref(), &body).await?;
@@ -163,6 +199,9 @@ async fn route(
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
+    // A body under another type is refused once read, if it is not blank.
+    let not_json = (!guard::declares_json(request.headers()))
+        .then(|| ApiError::not_json_content(guard::content_type(request.headers())));
     shared.state().count_call()?;
     let lenient = action == Some(SessionAction::TryRefresh);
     // Refused before the body is read; checked again below under the lock that runs the call,
@@ -184,7 +223,7 @@ async fn route(
             } else {
                 MAX_BODY
             };
-            let body = read_json(request, spec.required, spec.array, limit).await?;
+            let body = read_json(request, spec.required, spec.array, limit, not_json).await?;
             shared.routes.validate(spec, &body)?;
             body
         }
@@ -313,26 +352,30 @@ fn authorize(
 }
 
 /// The body as a JSON object (or, when `array`, a JSON array: the operation's schema is one),
-/// read within `limit` bytes and the deadline. When the body is optional, an absent or blank
-/// one stands for `{}` (Descope's Go SDK sends none).
+/// read within `limit` bytes (413 beyond) and the deadline. When the body is optional, an
+/// absent or blank one stands for `{}` (Descope's Go SDK sends none). `not_json` is the refusal
+/// (415) for a body that is not blank, when the request did not declare it JSON.
 async fn read_json(
     request: Request<Incoming>,
     required: bool,
     array: bool,
     limit: usize,
+    not_json: Option<ApiError>,
 ) -> Result<Value, ApiError> {
     let collect = Limited::new(request.into_body(), limit).collect();
     let bytes = match tokio::time::timeout(READ_DEADLINE, collect).await {
         Err(_) => return Err(ApiError::malformed("the body did not arrive in time")),
         Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => {
-            return Err(ApiError::malformed(format!(
-                "the body is larger than {limit} bytes"
-            )));
+            return Err(ApiError::too_large(limit));
         }
         Ok(Err(_)) => return Err(ApiError::malformed("the body could not be read")),
         Ok(Ok(collected)) => collected.to_bytes(),
     };
-    if !required && bytes.iter().all(u8::is_ascii_whitespace) {
+    let blank = bytes.iter().all(u8::is_ascii_whitespace);
+    if let (false, Some(refusal)) = (blank, not_json) {
+        return Err(refusal);
+    }
+    if !required && blank {
         return Ok(Value::Object(Map::new()));
     }
     let body: Value = serde_json::from_slice(&bytes)

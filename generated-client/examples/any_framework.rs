@@ -3,12 +3,24 @@
 //! Against the local emulator:
 //!     descope-emulator --fixed-code jane@example.com=123456
 //!     cargo run --example any_framework
+use std::process::ExitCode;
+
 use descope_client::Client;
 use descope_client::reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use descope_client::session::{cookies::CookieOptions, extract};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::builder("P2Emulator")
         .base_url("http://127.0.0.1:4000")
         .build()?;

@@ -1,11 +1,22 @@
 //! Every setting of a client, at the values you would most likely change.
 //!
 //! `cargo run --example configuration` builds the client and says where it will call.
+use std::process::ExitCode;
 use std::time::Duration;
 
 use descope_client::{Client, RetryPolicy, SessionConfig};
 
-fn main() -> Result<(), descope_client::BuildError> {
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), descope_client::BuildError> {
     let client = Client::builder("P2abcdefghijklmnopqrstuvwxyz")
         .timeout(Duration::from_secs(10)) // each attempt, connect to last byte; default 60 s
         .connect_timeout(Duration::from_secs(3)) // default 60 s

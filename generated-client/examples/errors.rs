@@ -1,10 +1,22 @@
 //! Tell the service's answers apart by their error code, and transport failures from both.
 //!
 //! Against the local emulator: `descope-emulator`, then `cargo run --example errors`.
+use std::process::ExitCode;
+
 use descope_client::{Client, Error, ErrorCode};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::builder("P2Emulator")
         .base_url("http://127.0.0.1:4000")
         .build()?;

@@ -4,6 +4,8 @@
 //! Against the local emulator:
 //!     descope-emulator --fixed-code jane@example.com=123456
 //!     cargo run --example expire_session
+use std::process::ExitCode;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
@@ -14,7 +16,17 @@ use descope_client::{Client, SessionConfig, SessionError};
 const EMULATOR: &str = "http://127.0.0.1:4000";
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // The seconds the test has moved time forward; the client's clock adds them to the system's.
     let ahead = Arc::new(AtomicU64::new(0));
     let seen = Arc::clone(&ahead);

@@ -5,6 +5,8 @@
 //!     cargo run --example protect_api --features axum
 //! then call http://127.0.0.1:3000/profile with `Authorization: Bearer <session JWT>` or the
 //! `DS` cookie. For your project, set DESCOPE_PROJECT_ID=P2... as well.
+use std::process::ExitCode;
+
 use axum::{Router, routing::get};
 use descope_client::session::middleware::{SessionLayer, require};
 use descope_client::{Client, Session};
@@ -18,7 +20,17 @@ async fn reports(session: Session) -> String {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let client = match std::env::var("DESCOPE_PROJECT_ID") {
         Ok(project_id) => Client::new(project_id)?,
         Err(_) => Client::builder("P2Emulator")

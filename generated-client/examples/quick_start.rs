@@ -4,10 +4,22 @@
 //!     descope-emulator --fixed-code jane@example.com=123456
 //!     echo 123456 | cargo run --example quick_start
 //! Against your project: DESCOPE_PROJECT_ID=P2... cargo run --example quick_start you@example.com
+use std::process::ExitCode;
+
 use descope_client::{Client, Error, ErrorCode};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // Descope itself when DESCOPE_PROJECT_ID is set, else the emulator on its default port.
     let client = match std::env::var("DESCOPE_PROJECT_ID") {
         Ok(project_id) => Client::new(project_id)?,

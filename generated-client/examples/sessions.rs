@@ -4,10 +4,22 @@
 //!     descope-emulator --fixed-code jane@example.com=123456
 //!     echo 123456 | cargo run --example sessions
 //! Against your project: DESCOPE_PROJECT_ID=P2... cargo run --example sessions you@example.com
+use std::process::ExitCode;
+
 use descope_client::Client;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let client = match std::env::var("DESCOPE_PROJECT_ID") {
         Ok(project_id) => Client::new(project_id)?,
         Err(_) => Client::builder("P2Emulator")
@@ -25,35 +37,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::io::stdin().read_line(&mut code)?;
     let signed_in = client.verify_otp_email(&email, code.trim()).await?;
 
-    // Calls on behalf of the user go through a client carrying their refresh JWT; without one
-    // they fail with `Error::InvalidRequest` before anything is sent.
-    let mut user =
-        client.try_with_refresh_jwt(signed_in.refresh_jwt.clone().unwrap_or_default())?;
+    // Calls on behalf of the user take their refresh JWT first, as the official SDKs' do.
+    let mut refresh_jwt = signed_in.refresh_jwt.clone().unwrap_or_default();
 
-    // A new session JWT. Projects that rotate refresh tokens send a new refresh JWT too, which
-    // replaces the old one from then on. Tokens a project delivers in the `DS` / `DSR` cookies
-    // are read from them into the same fields.
-    let refreshed = user.refresh().await?;
-    if let Some(rotated) = refreshed.refresh_jwt.clone() {
-        user = client.try_with_refresh_jwt(rotated)?;
+    // A new session JWT, validated locally. Projects that rotate refresh tokens send a new
+    // refresh JWT too, which replaces the old one from then on (`refresh_session` does both).
+    let refreshed = client.refresh_session(&refresh_jwt).await?;
+    if let Some(rotated) = refreshed.rotated_refresh_jwt {
+        refresh_jwt = rotated.into_string();
     }
-    let session = client
-        .validate_session(refreshed.session_jwt.as_deref().unwrap_or_default())
-        .await?;
     println!(
         "Session of {} with roles {:?}",
-        session.user_id(),
-        session.roles()
+        refreshed.session.user_id(),
+        refreshed.session.roles()
     );
 
     // The user as Descope holds them now, and where they signed in from.
-    let me = user.me().await?;
+    let me = client.me(&refresh_jwt).await?;
     println!(
         "Email {} verified: {:?}",
         me.email.as_deref().unwrap_or("?"),
         me.verified_email
     );
-    let history = user.me_auth_history().await?;
+    let history = client.me_auth_history(&refresh_jwt).await?;
     println!("{} sign-ins", history.entries().len());
 
     // Act in one of the user's tenants: the new session JWT names it in its `dct` claim.
@@ -62,7 +68,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .first()
         .and_then(|tenant| tenant.tenant_id.clone())
     {
-        let selected = user.select_tenant(tenant).await?;
+        let selected = client.select_tenant(&refresh_jwt, tenant).await?;
         let session = client
             .validate_session(selected.session_jwt.as_deref().unwrap_or_default())
             .await?;
@@ -70,12 +76,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // Start changing the user's email: a magic link goes to the new address.
-    user.update_email_magic_link(&email, "jane.doe@example.org")
+    client
+        .update_email_magic_link(&refresh_jwt, &email, "jane.doe@example.org")
         .uri("http://localhost:3000/verify")
         .await?;
 
     // Sign out of this session (`logout_all` signs out of every session of the user).
-    user.logout().await?;
+    client.logout(&refresh_jwt).await?;
     println!("Signed out");
     Ok(())
 }

@@ -10,6 +10,7 @@ use reqwest::header::{
 };
 
 use crate::ClientState;
+use crate::call::UserJwt;
 use crate::credentials::ProjectId;
 use crate::operations::{Credential, Operation};
 
@@ -48,11 +49,20 @@ impl fmt::Debug for CommonHeaders {
 }
 
 /// Every header a call sends, or why the call cannot be made.
-pub(crate) fn headers(state: &ClientState, operation: &Operation) -> Result<HeaderMap, String> {
+pub(crate) fn headers(
+    state: &ClientState,
+    operation: &Operation,
+    given: Option<&UserJwt>,
+) -> Result<HeaderMap, String> {
     let mut headers = state.headers.0.clone();
     // An empty token counts as none only where a token is optional; where one is required, an
     // empty one is reported as empty, not as missing.
-    let (refresh_jwt, session_jwt) = (state.refresh_jwt.as_ref(), state.session_jwt.as_ref());
+    // A token given to the call (`logout(refresh_jwt)`) wins over the client's.
+    let (refresh_jwt, session_jwt) = match given {
+        Some(UserJwt::Refresh(jwt)) => (Some(jwt), state.session_jwt.as_ref()),
+        Some(UserJwt::Session(jwt)) => (state.refresh_jwt.as_ref(), Some(jwt)),
+        None => (state.refresh_jwt.as_ref(), state.session_jwt.as_ref()),
+    };
     let refused = |invalid: crate::InvalidToken| format!("{}: {invalid}", operation.method_name);
     let user_token = match (operation.credential, refresh_jwt, session_jwt) {
         (Credential::None, _, _) => {
@@ -72,15 +82,15 @@ pub(crate) fn headers(state: &ClientState, operation: &Operation) -> Result<Head
         }
         (Credential::ProjectIdAndRefreshJwt, None, _) => {
             return Err(format!(
-                "{} acts on a signed-in user and needs their refresh JWT: call it on \
-                 `client.with_refresh_jwt(refresh_jwt)`",
+                "{} acts on a signed-in user and needs their refresh JWT: pass it to the \
+                 client's method, or build the call on `client.with_refresh_jwt(refresh_jwt)`",
                 operation.method_name
             ));
         }
         (Credential::ProjectIdAndSessionJwt, _, None) => {
             return Err(format!(
-                "{} checks a session and needs its session JWT: call it on \
-                 `client.with_session_jwt(session_jwt)`",
+                "{} checks a session and needs its session JWT: pass it to the client's \
+                 method, or build the call on `client.with_session_jwt(session_jwt)`",
                 operation.method_name
             ));
         }
@@ -159,20 +169,20 @@ mod tests {
 
     #[test]
     fn unauthenticated_operations_send_no_authorization() {
-        let headers = headers(&with_session("s"), &KEYS).unwrap();
+        let headers = headers(&with_session("s"), &KEYS, None).unwrap();
         assert!(!headers.contains_key(AUTHORIZATION));
         assert_eq!(headers[PROJECT_ID], "P2test");
     }
 
     #[test]
     fn session_operations_send_the_session_jwt_and_refuse_without_one() {
-        let sent = headers(&with_session("s"), &VALIDATE).unwrap();
+        let sent = headers(&with_session("s"), &VALIDATE, None).unwrap();
         assert_eq!(sent[AUTHORIZATION], "Bearer P2test:s");
         assert!(sent[AUTHORIZATION].is_sensitive());
-        let error = headers(&state(Some("r")), &VALIDATE).unwrap_err();
+        let error = headers(&state(Some("r")), &VALIDATE, None).unwrap_err();
         assert!(error.contains("with_session_jwt"), "{error}");
-        assert!(headers(&with_session(""), &VALIDATE).is_err());
-        let refused = headers(&with_session("a\nb"), &VALIDATE).unwrap_err();
+        assert!(headers(&with_session(""), &VALIDATE, None).is_err());
+        let refused = headers(&with_session("a\nb"), &VALIDATE, None).unwrap_err();
         assert!(
             refused.contains("SessionJwt holds a character"),
             "{refused}"
@@ -193,11 +203,11 @@ mod tests {
             management_key: Some(crate::credentials::ManagementKey::new("K2key").unwrap()),
             ..state(Some("r"))
         };
-        let sent = headers(&with_key, &CREATE_USER).unwrap();
+        let sent = headers(&with_key, &CREATE_USER, None).unwrap();
         assert_eq!(sent[AUTHORIZATION], "Bearer P2test:K2key");
         assert!(sent[AUTHORIZATION].is_sensitive());
         // A user's refresh JWT is never a management credential.
-        let error = headers(&state(Some("r")), &CREATE_USER).unwrap_err();
+        let error = headers(&state(Some("r")), &CREATE_USER, None).unwrap_err();
         assert!(
             error.contains("needs the project's management key"),
             "{error}"
@@ -207,7 +217,7 @@ mod tests {
 
     fn bearer(state: &ClientState, method: &str) -> Result<String, String> {
         let operation = crate::operations::by_method_name(method).unwrap();
-        headers(state, operation).map(|h| h[AUTHORIZATION].to_str().unwrap().to_owned())
+        headers(state, operation, None).map(|h| h[AUTHORIZATION].to_str().unwrap().to_owned())
     }
 
     #[test]
@@ -248,7 +258,7 @@ mod tests {
 
     #[test]
     fn the_header_value_is_marked_sensitive() {
-        let headers = headers(&state(None), &crate::operations::VERIFY_MAGIC_LINK).unwrap();
+        let headers = headers(&state(None), &crate::operations::VERIFY_MAGIC_LINK, None).unwrap();
         assert!(headers[AUTHORIZATION].is_sensitive());
         assert!(!headers.contains_key("api-version"));
     }

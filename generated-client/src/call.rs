@@ -26,6 +26,15 @@ pub(crate) struct Call {
     pub(crate) content_type: Option<HeaderValue>,
     /// The first value that cannot be sent: the call is refused with it.
     problem: Option<String>,
+    /// The signed-in user's token the method was given (`logout(refresh_jwt)`); it wins over
+    /// the one the client carries.
+    pub(crate) user_jwt: Option<UserJwt>,
+}
+
+/// A signed-in user's token, given to one call.
+pub(crate) enum UserJwt {
+    Refresh(crate::RefreshJwt),
+    Session(crate::SessionJwt),
 }
 
 impl Call {
@@ -38,7 +47,24 @@ impl Call {
             body: None,
             content_type: None,
             problem: None,
+            user_jwt: None,
         }
+    }
+
+    /// Authenticates the call with this refresh JWT, when one is given, instead of the client's.
+    pub(crate) fn refresh_jwt(mut self, jwt: Option<crate::RefreshJwt>) -> Self {
+        if let Some(jwt) = jwt {
+            self.user_jwt = Some(UserJwt::Refresh(jwt));
+        }
+        self
+    }
+
+    /// Authenticates the call with this session JWT, when one is given, instead of the client's.
+    pub(crate) fn session_jwt(mut self, jwt: Option<crate::SessionJwt>) -> Self {
+        if let Some(jwt) = jwt {
+            self.user_jwt = Some(UserJwt::Session(jwt));
+        }
+        self
     }
 
     /// Puts `value` where the path says `{name}`.

@@ -56,14 +56,14 @@
 //!
 //! ```no_run
 //! # async fn run(client: descope_client::Client) -> Result<(), descope_client::Error> {
-//! client.update_phone_magic_link_sms("jane@example.com", "+14155550123").send().await?;
+//! client.update_phone_magic_link_sms("eyJ.refresh.jwt", "jane@example.com", "+14155550123").send().await?;
 //! # Ok(())
 //! # }
 //! ```
 //!
 //! ```compile_fail
 //! # async fn run(client: descope_client::Client) -> Result<(), descope_client::Error> {
-//! client.update_phone_magic_link_sms("jane@example.com").send().await?;
+//! client.update_phone_magic_link_sms("eyJ.refresh.jwt", "jane@example.com").send().await?;
 //! # Ok(())
 //! # }
 //! ```
@@ -72,14 +72,41 @@
 //!
 //! ```no_run
 //! # async fn run(client: descope_client::Client) -> Result<(), descope_client::Error> {
-//! client.select_tenant("T2abc").send().await?;
+//! client.select_tenant("eyJ.refresh.jwt", "T2abc").send().await?;
 //! # Ok(())
 //! # }
 //! ```
 //!
 //! ```compile_fail
 //! # async fn run(client: descope_client::Client) -> Result<(), descope_client::Error> {
-//! client.select_tenant().send().await?;
+//! client.select_tenant("eyJ.refresh.jwt").send().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A call that acts for a signed-in user needs their refresh JWT, first.
+//!
+//! ```no_run
+//! # async fn run(client: descope_client::Client) -> Result<(), descope_client::Error> {
+//! client.logout("eyJ.refresh.jwt").send().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ```compile_fail
+//! # async fn run(client: descope_client::Client) -> Result<(), descope_client::Error> {
+//! client.logout().send().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A required list takes any iterator of anything that converts into its items.
+//!
+//! ```no_run
+//! # #[cfg(feature = "users")]
+//! # async fn run(client: descope_client::Client) -> Result<(), descope_client::Error> {
+//! client.add_user_roles("jane@example.com", ["editor", "viewer"]).send().await?;
+//! client.add_user_roles("jane@example.com", vec!["editor".to_owned()]).send().await?;
 //! # Ok(())
 //! # }
 //! ```

@@ -19,14 +19,15 @@ impl Client {
         ClientBuilder::new(project_id)
     }
 
-    /// A copy of this client that acts for the signed-in user holding `refresh_jwt`.
+    /// A copy of this client that acts for the signed-in user holding `refresh_jwt`: a sign-in
+    /// on it is a step-up or MFA sign-in, which adds a factor to the user's session.
     ///
-    /// Calls whose spec requires the user's refresh JWT (email and phone updates) work only on
-    /// such a client; sign-in on it is a step-up or MFA sign-in. The copy shares the HTTP
-    /// connection pool, so making one per request is cheap. A token that is empty or holds a
-    /// character no JWT has is never sent: calls that need it are refused with
-    /// `Error::InvalidRequest` ([`try_with_refresh_jwt`](Self::try_with_refresh_jwt) refuses it
-    /// at once).
+    /// Calls that always act for a user take their refresh JWT as their first argument instead
+    /// (`client.logout(refresh_jwt)`, `client.me(refresh_jwt)`); a builder made with `new` on
+    /// this copy takes its token. The copy shares the HTTP connection pool, so making one per
+    /// request is cheap. A token that is empty or holds a character no JWT has is never sent:
+    /// calls that need it are refused with `Error::InvalidRequest`
+    /// ([`try_with_refresh_jwt`](Self::try_with_refresh_jwt) refuses it at once).
     pub fn with_refresh_jwt(&self, refresh_jwt: impl Into<RefreshJwt>) -> Client {
         let mut client = self.clone();
         client.inner.refresh_jwt = Some(refresh_jwt.into());
@@ -44,10 +45,11 @@ impl Client {
         Ok(self.with_refresh_jwt(refresh_jwt))
     }
 
-    /// A copy of this client that presents `session_jwt`, for the calls that ask the service
-    /// about a session ([`validate_session_remotely`](Self::validate_session_remotely); their
-    /// docs name the credential). Like [`with_refresh_jwt`](Self::with_refresh_jwt), it shares
-    /// the connection pool.
+    /// A copy of this client that presents `session_jwt` on calls built with a builder's `new`
+    /// that ask the service about a session. The method
+    /// ([`validate_session_remotely`](Self::validate_session_remotely)) takes the token as its
+    /// argument instead. Like [`with_refresh_jwt`](Self::with_refresh_jwt), it shares the
+    /// connection pool.
     pub fn with_session_jwt(&self, session_jwt: impl Into<SessionJwt>) -> Client {
         let mut client = self.clone();
         client.inner.session_jwt = Some(session_jwt.into());
@@ -137,8 +139,8 @@ impl Client {
         session::validate_and_refresh_session(self, session_jwt.into(), refresh_jwt.into()).await
     }
 
-    /// Every user a search matches, page after page, as a stream (see [`UserSearch`]): the
-    /// filters of `request` (a [`types::SearchUsersRequest`] or its builder), and each next page
+    /// Every user a search matches, page after page, as a stream (see [`UserSearch`](crate::UserSearch)): the
+    /// filters of `request` (a [`SearchUsersRequest`](crate::types::SearchUsersRequest) or its builder), and each next page
     /// asked for only when the last one is used up. A management call, like
     /// [`search_users`](Self::search_users), which it calls once a page.
     #[cfg(feature = "users")]

@@ -115,6 +115,12 @@ macro_rules! user_token {
                 $name(token.to_owned())
             }
         }
+
+        impl From<&String> for $name {
+            fn from(token: &String) -> Self {
+                $name(token.clone())
+            }
+        }
     };
 }
 

@@ -74,9 +74,10 @@ async fn exchange(client: &Client, mut call: Call) -> Result<Answer, Error> {
     })?;
     // Shared, not copied, by every attempt.
     let request_body = call.body.take().map(bytes::Bytes::from);
+    let user_jwt = call.user_jwt.take();
     let request_headers = || {
-        let mut headers =
-            auth::headers(&client.inner, operation).map_err(|reason| refused(operation, reason))?;
+        let mut headers = auth::headers(&client.inner, operation, user_jwt.as_ref())
+            .map_err(|reason| refused(operation, reason))?;
         if request_body.is_none() {
             headers.remove(CONTENT_TYPE);
         } else if let Some(content_type) = &call.content_type {

@@ -1,12 +1,56 @@
-//! A typed client for Descope's authentication API: one-time codes, magic links and sessions.
+//! A typed client for Descope's API, for Rust backends: validate session JWTs locally and
+//! protect routes, sign users in with one-time codes or magic links, and manage users,
+//! tenants, roles and permissions.
 //!
 //! The operations, request and response types are generated from the curated OpenAPI spec in
-//! the repository's `openapi/` directory; this crate adds how a client is built and how each
-//! call authenticates.
+//! the repository's `openapi/` directory; this crate adds how a client is built, how each call
+//! authenticates, and session validation.
 //!
-//! # Example
+//! # Validate a session
 //!
-//! Send a one-time code by email, then verify the code the user typed:
+//! A request's session JWT (from `Authorization: Bearer …` or the `DS` cookie) is checked
+//! locally against the project's public keys, fetched once and cached: no call to Descope per
+//! request.
+//!
+//! ```no_run
+//! use descope_client::Client;
+//!
+//! # async fn run(session_jwt: &str) -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new("P2abcdefghijklmnopqrstuvwxyz")?;
+//! let session = client.validate_session(session_jwt).await?;
+//! println!("{} has roles {:?}", session.user_id(), session.roles());
+//! if session.has_tenant_roles("T2acme", &["admin"]) {
+//!     println!("and administers T2acme");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! With the `axum` feature, `session::middleware`'s `SessionLayer` does it for every route
+//! (refreshing an expired session from the `DSR` cookie), handlers take the
+//! [`session::Session`] as an extractor, and `require::roles(..)` guards a route:
+//!
+//! ```no_run
+//! # #[cfg(feature = "axum")]
+//! # fn app(client: descope_client::Client) -> axum::Router {
+//! # use axum::{Router, routing::get};
+//! # use descope_client::session::{Session, middleware::{SessionLayer, require}};
+//! # async fn me(session: Session) -> String { session.user_id().to_owned() }
+//! # async fn admin(session: Session) -> String { session.user_id().to_owned() }
+//! Router::new()
+//!     .route("/admin", get(admin).layer(require::roles(&["admin"])))
+//!     .route("/me", get(me))
+//!     .layer(SessionLayer::new(client))
+//! # }
+//! ```
+//!
+//! What a token must carry to be accepted, and why, is on [`session`]; the errors are
+//! [`session::SessionError`].
+//!
+//! # Sign a user in
+//!
+//! Send a one-time code by email, verify the code the user typed, then act for the user with
+//! their refresh JWT:
 //!
 //! ```no_run
 //! use descope_client::Client;
@@ -20,14 +64,59 @@
 //! let signed_in = client.verify_otp_email("jane@example.com", "123456").await?;
 //! let refresh_jwt = signed_in.refresh_jwt.clone().unwrap_or_default();
 //!
-//! // Calls on a signed-in user carry their refresh JWT.
-//! client
-//!     .with_refresh_jwt(refresh_jwt)
-//!     .update_phone_otp_sms("jane@example.com", "+14155550123")
-//!     .await?;
+//! // Calls that act for the signed-in user take their refresh JWT first.
+//! let me = client.me(&refresh_jwt).await?;
+//! println!("signed in as {}", me.user_id.as_deref().unwrap_or("?"));
+//! client.logout(&refresh_jwt).await?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Manage users, tenants and roles
+//!
+//! The management API (the `users`, `tenants` and `roles` features, or `management` for all)
+//! authenticates with the project's management key, from the builder or the
+//! `DESCOPE_MANAGEMENT_KEY` environment variable:
+//!
+//! ```no_run
+//! # #[cfg(feature = "users")]
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use descope_client::{Client, types};
+//! use futures_util::StreamExt;
+//!
+//! let client = Client::builder("P2abcdefghijklmnopqrstuvwxyz")
+//!     .management_key(std::env::var("DESCOPE_MANAGEMENT_KEY")?)
+//!     .build()?;
+//! client.create_user("jane@example.com").email("jane@example.com").await?;
+//! client.add_user_roles("jane@example.com", ["editor"]).await?;
+//!
+//! let search = types::SearchUsersRequest::builder().emails(["jane@example.com"]);
+//! let mut users = std::pin::pin!(client.search_all_users(search));
+//! while let Some(user) = users.next().await {
+//!     println!("{:?}", user?.login_ids);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Coming from another SDK
+//!
+//! | Descope's Node SDK | Python SDK | Go SDK | this crate |
+//! | --- | --- | --- | --- |
+//! | `validateSession(token)` | `validate_session(token)` | `Auth.ValidateSessionWithToken(ctx, token)` | `client.validate_session(token)` |
+//! | `refreshSession(refreshToken)` | `refresh_session(refresh_token)` | `Auth.RefreshSessionWithToken(ctx, token)` | `client.refresh_session(refresh_jwt)` |
+//! | `validateAndRefreshSession(s, r)` | `validate_and_refresh_session(s, r)` | `Auth.ValidateAndRefreshSessionWithTokens(ctx, s, r)` | `client.validate_and_refresh_session(Some(s), Some(r))` |
+//! | `otp.signUpOrIn.email(loginId)` | `otp.sign_up_or_in(DeliveryMethod.EMAIL, login_id)` | `Auth.OTP().SignUpOrIn(ctx, descope.MethodEmail, loginID, nil)` | `client.sign_up_or_in_otp_email(login_id)` |
+//! | `otp.verify.email(loginId, code)` | `otp.verify_code(DeliveryMethod.EMAIL, login_id, code)` | `Auth.OTP().VerifyCode(ctx, descope.MethodEmail, loginID, code, w)` | `client.verify_otp_email(login_id, code)` |
+//! | `magicLink.signIn.email(loginId, uri)` | `magiclink.sign_in(DeliveryMethod.EMAIL, login_id, uri)` | `Auth.MagicLink().SignIn(ctx, descope.MethodEmail, loginID, uri, r, nil)` | `client.sign_in_magic_link_email(login_id).uri(uri)` |
+//! | `magicLink.verify(token)` | `magiclink.verify(token)` | `Auth.MagicLink().Verify(ctx, token, w)` | `client.verify_magic_link(token)` |
+//! | `me(refreshToken)` | `me(refresh_token)` | `Auth.Me(r)` | `client.me(refresh_jwt)` |
+//! | `logout(refreshToken)` | `logout(refresh_token)` | `Auth.Logout(r, w)` | `client.logout(refresh_jwt)` |
+//! | `management.user.create(loginId, …)` | `mgmt.user.create(login_id, …)` | `Management.User().Create(ctx, loginID, user)` | `client.create_user(login_id)` and setters |
+//! | `management.user.load(loginId)` | `mgmt.user.load(login_id)` | `Management.User().Load(ctx, loginID)` | `client.load_user().login_id(login_id)` |
+//! | `management.user.searchAll(…)` | `mgmt.user.search_all(…)` | `Management.User().SearchAll(ctx, options)` | `client.search_all_users(request)` (a stream over every page) |
+//! | `management.tenant.create(name)` | `mgmt.tenant.create(name)` | `Management.Tenant().Create(ctx, tenant)` | `client.create_tenant(name)` |
+//! | `management.role.create(name, …)` | `mgmt.role.create(name, …)` | `Management.Role().Create(ctx, name, description, permissions, tenantID)` | `client.create_role(name)` and setters |
 //!
 //! # Calls
 //!

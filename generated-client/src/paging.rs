@@ -25,7 +25,7 @@ type Page<'c> =
 /// use descope_client::types::SearchUsersRequest;
 /// use futures_util::StreamExt;
 ///
-/// let request = SearchUsersRequest::builder().tenant_ids(vec!["T2abc".to_owned()]);
+/// let request = SearchUsersRequest::builder().tenant_ids(["T2abc"]);
 /// let mut users = client.search_all_users(request);
 /// while let Some(user) = users.next().await {
 ///     let user = user?;
@@ -40,7 +40,8 @@ type Page<'c> =
 #[must_use = "a stream does nothing until polled"]
 pub struct UserSearch<'c> {
     client: &'c Client,
-    request: types::builder::SearchUsersRequest,
+    /// The filters, built once; a builder that does not build is the stream's first item.
+    request: Result<types::SearchUsersRequest, String>,
     page_size: i32,
     next_page: i32,
     /// The users of the last page not yet handed out.
@@ -67,7 +68,8 @@ impl<'c> UserSearch<'c> {
     pub(crate) fn new(client: &'c Client, request: types::builder::SearchUsersRequest) -> Self {
         UserSearch {
             client,
-            request,
+            request: types::SearchUsersRequest::try_from(request)
+                .map_err(|error| error.to_string()),
             page_size: DEFAULT_PAGE_SIZE,
             next_page: 0,
             buffered: Vec::new().into_iter(),
@@ -91,14 +93,20 @@ impl<'c> UserSearch<'c> {
     }
 
     fn ask_for_next_page(&mut self) -> Page<'c> {
-        let body = self
-            .request
-            .clone()
-            .page(Some(self.next_page))
-            .limit(Some(self.page_size))
-            .offset(None);
+        let body = self.request.clone().map(|mut body| {
+            body.page = Some(self.next_page);
+            body.limit = Some(self.page_size);
+            body.offset = None;
+            body
+        });
         self.next_page += 1;
-        Box::pin(builder::SearchUsers::new(self.client).body(body).send())
+        match body {
+            Ok(body) => Box::pin(builder::SearchUsers::new(self.client).body(body).send()),
+            Err(reason) => Box::pin(std::future::ready(Err(Error::invalid_body(
+                &crate::operations::SEARCH_USERS,
+                reason,
+            )))),
+        }
     }
 }
 

@@ -69,5 +69,8 @@ fn every_compile_fail_example_is_its_passing_twin_minus_one_argument() {
         );
         pairs += 1;
     }
-    assert_eq!(pairs, 7, "the families and the optional-field case");
+    assert_eq!(
+        pairs, 8,
+        "the families, the user token and the optional-field case"
+    );
 }

@@ -35,8 +35,7 @@ async fn tasks(
 
     // task: update-phone
     client
-        .with_refresh_jwt(refresh_jwt)
-        .update_phone_otp_sms(login_id, phone)
+        .update_phone_otp_sms(refresh_jwt, login_id, phone)
         .await?;
     // end
 
@@ -49,7 +48,7 @@ async fn tasks(
     // end
 
     // task: logout
-    client.with_refresh_jwt(refresh_jwt).logout().await?;
+    client.logout(refresh_jwt).await?;
     // end
 
     // task: errors

@@ -158,7 +158,9 @@ fn a_session_jwt_bearer_operation() {
     *at(&mut spec, &format!("{OPERATION}/security")) = json!([{"Session": []}]);
     let (client, operations) = generated(&spec);
     assert!(operations.contains("credential: Credential::ProjectIdAndSessionJwt"));
-    assert!(client.contains(".with_session_jwt(session_jwt)"));
+    // The method takes the session JWT first, and `send` hands it to the call.
+    assert!(client.contains("session_jwt: impl ::std::convert::Into<crate::SessionJwt>"));
+    assert!(client.contains(".session_jwt(session_jwt)"));
 }
 
 #[test]

@@ -227,8 +227,7 @@ async fn a_token_that_is_not_a_jwt_is_never_sent() {
         "ключ.ключ.ключ",
     ] {
         let error = plain
-            .with_refresh_jwt(bad)
-            .update_email_otp("jane@example.com", "jane@example.org")
+            .update_email_otp(bad, "jane@example.com", "jane@example.org")
             .send()
             .await
             .unwrap_err();

@@ -32,6 +32,26 @@ pub(crate) use call::Call;
 #[derive(Clone, Debug, Default)]
 pub struct ClientState;
 
+/// Stands in for `descope_client::RefreshJwt`.
+#[derive(Clone, Debug)]
+pub struct RefreshJwt(String);
+
+/// Stands in for `descope_client::SessionJwt`.
+#[derive(Clone, Debug)]
+pub struct SessionJwt(String);
+
+impl From<String> for RefreshJwt {
+    fn from(token: String) -> Self {
+        RefreshJwt(token)
+    }
+}
+
+impl From<String> for SessionJwt {
+    fn from(token: String) -> Self {
+        SessionJwt(token)
+    }
+}
+
 /// Stands in for `descope_client::Error`.
 #[derive(Debug)]
 pub struct Error;

@@ -21,15 +21,27 @@ use crate::state::user::{Membership, ProviderToken, User};
 use crate::state::{ResetReport, Shared, State, unix};
 use crate::tokens::keys::SigningKey;
 
-/// Seeds `config`'s users and fixed codes into a state that holds none; returns how many of
-/// each. Fails only if the random source does (the configuration was checked at start).
+/// Seeds `config`'s users and fixed codes; returns how many users were added and how many
+/// fixed codes are in force. A seeded user whose login id the state already holds (loaded from
+/// a state file) is kept as it was saved, but its fixed code applies again. Fails only if the
+/// random source does (the configuration was checked at start).
 pub fn prepare(state: &mut State, config: &EmulatorConfig) -> Result<(usize, usize), ApiError> {
+    let mut added = 0;
     for user in &config.users {
+        if state.logins.contains_key(&user.login_id) {
+            if let Some(code) = &user.fixed_code {
+                state
+                    .fixed_codes
+                    .insert(user.login_id.clone(), code.clone());
+            }
+            continue;
+        }
         add_user(state, user)?;
+        added += 1;
     }
     // Explicit fixed codes win over the users' own.
     state.fixed_codes.extend(config.fixed_codes.clone());
-    Ok((config.users.len(), state.fixed_codes.len()))
+    Ok((added, state.fixed_codes.len()))
 }
 
 /// Forgets users, codes, links, the outbox, refresh JWTs, fixed codes, the clock offset and

@@ -23,7 +23,12 @@ use crate::url::query_param;
 
 /// Every endpoint: its path, its methods, and what it does (for `--help`), in the order the
 /// docs list them.
-pub const ROUTES: [(&str, &[&str], &str); 14] = [
+pub const ROUTES: [(&str, &[&str], &str); 15] = [
+    (
+        "/emulator/health",
+        &["GET"],
+        "GET: {\"status\": \"ready\", \"projectId\"}, once it listens (wait on it before the first call)",
+    ),
     (
         "/emulator/outbox",
         &["GET", "DELETE"],
@@ -112,15 +117,20 @@ pub async fn handle(
     }
     let config = &shared.config;
     match (method.as_str(), path) {
+        ("GET", "/emulator/health") => {
+            Ok(json!({"status": "ready", "projectId": config.project_id}))
+        }
         ("GET", "/emulator/outbox") => {
             let login_id = query_param(query, "loginId");
             let state = shared.state();
-            let messages = state
-                .outbox
-                .iter()
-                .filter(|message| login_id.as_deref().is_none_or(|id| message.login_id == id))
-                .map(|message| message.to_json())
-                .collect();
+            let messages = match login_id.as_deref() {
+                Some(login_id) => state
+                    .outbox
+                    .for_login(login_id)
+                    .map(|m| m.to_json())
+                    .collect(),
+                None => state.outbox.iter().map(|m| m.to_json()).collect(),
+            };
             Ok(Value::Array(messages))
         }
         ("DELETE", "/emulator/outbox") => {

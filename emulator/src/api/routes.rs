@@ -191,7 +191,7 @@ impl Routes {
             })
             .as_ref()
             .map_err(|error| {
-                ApiError::unavailable(format!(
+                ApiError::internal(format!(
                     "the request schema of {} does not compile: {error}",
                     body.operation_id
                 ))

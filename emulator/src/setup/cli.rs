@@ -7,6 +7,7 @@
 
 use std::ffi::OsString;
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
@@ -75,6 +76,8 @@ impl Flags {
             config.admin_api = false;
         }
         config.management_key = self.management_key;
+        config.allowed_hosts = self.allowed_host;
+        config.state_file = self.state;
         // A login id given twice keeps its last code.
         let fixed = self.fixed_code.into_iter().map(|f| (f.login_id, f.code));
         config.fixed_codes.extend(fixed);
@@ -185,6 +188,16 @@ pub(crate) struct Flags {
           help = absent("the management key management calls must carry after the project id",
                         "a random one, printed at start"))]
     pub management_key: Option<String>,
+    #[arg(long, value_name = "NAME", value_parser = values::allowed_host,
+          help = absent("a Host name accepted besides 127.0.0.1, localhost and [::1] (any port), \
+                         such as the emulator's docker-compose service name; repeatable",
+                        &none_if_empty(&join(defaults().allowed_hosts.iter()))))]
+    pub allowed_host: Vec<String>,
+    #[arg(long, value_name = "FILE", value_parser = values::state_file,
+          help = absent("keep users, tenants, roles, keys... in FILE: loaded at start if it \
+                         exists, saved after every change and at exit",
+                        "none: in memory only"))]
+    pub state: Option<PathBuf>,
 }
 
 fn defaults() -> EmulatorConfig {
@@ -239,8 +252,15 @@ fn after_help() -> String {
          \"verifiedEmail\", \"verifiedPhone\", \"roles\", \"permissions\", \"tenants\": \
          [{\"tenantId\", \"tenantName\", \"roles\", \"permissions\"}], \"fixedCode\"}. \
          A login id that is an email or a phone number is also the user's email or phone.\n\
+         FILE (--state): users, tenants, roles, permissions, fixed codes, signing keys, live \
+         refresh JWTs, the management key and the clock; not the outbox or codes in flight. \
+         It holds secrets (mode 0600). A file that cannot be loaded stops the start (exit 1).\n\
+         \nEvery request must be for Host 127.0.0.1, localhost or [::1] (any port) or an \
+         --allowed-host NAME (403 otherwise); bodies are JSON (Content-Type: application/json; \
+         415 otherwise).\n\
          \nTest-only admin API: no authentication, never rate-limited; for tests on your own \
-         machine only (--no-admin removes it):\n",
+         machine only (--no-admin removes it). POST, PUT, PATCH and DELETE need Content-Type: \
+         application/json even without a body, and no Origin but loopback's:\n",
     );
     for (path, _, what) in ROUTES {
         text.push_str(&format!("  {path:<24} {what}\n"));
@@ -262,7 +282,7 @@ mod tests {
     /// needs a file, is tested apart.
     type Case = (&'static [&'static str], fn(&EmulatorConfig) -> bool);
 
-    const ACCEPTED: [Case; 17] = [
+    const ACCEPTED: [Case; 19] = [
         (&["--management-key", "K2local"], |c| {
             c.management_key.as_deref() == Some("K2local")
         }),
@@ -302,11 +322,18 @@ mod tests {
             |c| c.fixed_codes["a=b@x.io"] == "123456" && c.fixed_codes["+14155550123"] == "000000",
         ),
         (&["--no-admin"], |c| !c.admin_api),
+        (
+            &["--allowed-host", "emulator", "--allowed-host=my_app.local"],
+            |c| c.allowed_hosts == ["emulator", "my_app.local"],
+        ),
+        (&["--state", "state.json"], |c| {
+            c.state_file.as_deref() == Some(std::path::Path::new("state.json"))
+        }),
     ];
 
     /// At least one refused value per flag: the arguments (split at spaces) `=>` what clap's
     /// error says.
-    const REFUSED: [&str; 30] = [
+    const REFUSED: [&str; 34] = [
         "--management-key a:b => '--management-key <KEY>': not a management key",
         "--port http => invalid value 'http' for '--port <N>': not a port number",
         "--port 70000 => '70000' for '--port <N>': not a port number",
@@ -333,6 +360,10 @@ mod tests {
         "--fixed-code jane=12345 => \"12345\" is not a six-digit code",
         "--users /nonexistent.json => '--users <FILE.json>': /nonexistent.json: cannot",
         "--no-admin=yes => unexpected value 'yes' for '--no-admin' found",
+        "--allowed-host emulator:4000 => '--allowed-host <NAME>': \"emulator:4000\" is not a host",
+        "--allowed-host http://emulator => \"http://emulator\" is not a host name",
+        "--state= => '--state <FILE>': the path of the state file is empty",
+        "--state / => '--state <FILE>': / is a directory",
         "--porrt 1 => tip: a similar argument exists: '--port'",
         "--project P2X => tip: a similar argument exists: '--project-id'",
         "--frobnicate => unexpected argument '--frobnicate' found",

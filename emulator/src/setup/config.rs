@@ -3,6 +3,7 @@
 //! the configuration without importing `lib.rs`.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Serialize, Serializer};
@@ -131,10 +132,32 @@ pub struct EmulatorConfig {
     /// signing up.
     #[serde(serialize_with = "login_ids")]
     pub users: Vec<SeedUser>,
+    /// Host names requests may carry in their `Host` header besides loopback (`127.0.0.1`,
+    /// `localhost`, `[::1]`), with any port: the name other containers reach the emulator by,
+    /// such as `emulator` in docker-compose. Any other `Host` is answered 403, so that a web
+    /// page whose name is made to resolve to 127.0.0.1 (DNS rebinding) cannot read the outbox
+    /// or call the API. Names also count as allowed origins for the admin API's changes.
+    /// Default: none.
+    pub allowed_hosts: Vec<String>,
+    /// Where the durable state (users, tenants, roles, permissions, attribute definitions,
+    /// fixed codes, signing keys, live refresh JWTs, the management key, the clock offset) is
+    /// kept: loaded at start when the file exists (a file that cannot be read or parsed stops
+    /// the start with an error naming it), written after every call that changed it, atomically
+    /// (a temporary file in the same directory, synced, renamed over it). Default: none, the
+    /// state lives in memory only.
+    #[serde(serialize_with = "optional_path")]
+    pub state_file: Option<PathBuf>,
 }
 
 fn seconds<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_u64(duration.as_secs())
+}
+
+fn optional_path<S: Serializer>(path: &Option<PathBuf>, serializer: S) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(path) => serializer.serialize_str(&path.to_string_lossy()),
+        None => serializer.serialize_none(),
+    }
 }
 
 fn login_ids<S: Serializer>(users: &[SeedUser], serializer: S) -> Result<S::Ok, S::Error> {
@@ -162,6 +185,8 @@ impl Default for EmulatorConfig {
             management_key: None,
             fixed_codes: BTreeMap::new(),
             users: Vec::new(),
+            allowed_hosts: Vec::new(),
+            state_file: None,
         }
     }
 }
@@ -171,15 +196,15 @@ impl Default for EmulatorConfig {
 /// would overflow and panic.
 pub const MAX_DURATION: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
-/// A project id the bearer can carry: non-empty ASCII without `:` (the bearer's separator)
-/// or whitespace.
+/// A project id as `descope-client` accepts one (the same rule, so an id the emulator takes is
+/// one every client can use): 1 to 63 ASCII letters and digits, as every Descope project id is.
 pub fn check_project_id(id: &str) -> Result<(), String> {
-    let usable = !id.is_empty() && id.bytes().all(|b| b.is_ascii_graphic() && b != b':');
+    let usable = (1..=63).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric());
     if usable {
         Ok(())
     } else {
         Err(format!(
-            "{id:?} is not a project id (non-empty ASCII, no ':' or spaces)"
+            "{id:?} is not a project id (1 to 63 letters and digits, such as P2Emulator)"
         ))
     }
 }
@@ -192,6 +217,40 @@ pub fn check_management_key(key: &str) -> Result<(), String> {
         // The key is not shown: it is a secret.
         Err("not a management key (non-empty ASCII, no ':' or spaces)".to_owned())
     }
+}
+
+/// A name `--allowed-host` takes: a host name or IPv4 address (letters, digits, `-`, `_` and
+/// `.`), without a port (every port is allowed) or a scheme.
+pub fn check_allowed_host(name: &str) -> Result<(), String> {
+    let usable = !name.is_empty()
+        && name.len() <= 253
+        && name.bytes().any(|b| b != b'.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+    if usable {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name:?} is not a host name (letters, digits, '-', '_' and '.', without a port: \
+             every port is allowed)"
+        ))
+    }
+}
+
+/// A state file's path: not empty, and not a directory.
+pub fn check_state_file(path: &Path) -> Result<(), String> {
+    if path.as_os_str().is_empty() {
+        return Err("the path of the state file is empty".to_owned());
+    }
+    if path.is_dir() {
+        return Err(format!(
+            "{} is a directory; name a file in it, such as {}",
+            path.display(),
+            path.join("descope-emulator-state.json").display()
+        ));
+    }
+    Ok(())
 }
 
 /// A cookie domain: empty (none), or a host name of letters, digits, `-` and `.`.
@@ -209,12 +268,19 @@ pub fn check_cookie_domain(domain: &str) -> Result<(), String> {
 }
 
 impl EmulatorConfig {
-    /// Why this configuration cannot run, if it cannot: a bad project id or cookie domain, a
-    /// duration beyond a century, a fixed code that is not six digits, or a seed user that is
-    /// malformed or shares its login id with another.
+    /// Why this configuration cannot run, if it cannot: a bad project id, cookie domain or
+    /// allowed host, a state file path that is empty or a directory, a duration beyond a
+    /// century, a fixed code that is not six digits, or a seed user that is malformed or shares
+    /// its login id with another.
     pub fn check(&self) -> Result<(), String> {
         check_project_id(&self.project_id).map_err(|e| format!("project_id: {e}"))?;
         check_cookie_domain(&self.cookie_domain).map_err(|e| format!("cookie_domain: {e}"))?;
+        for name in &self.allowed_hosts {
+            check_allowed_host(name).map_err(|e| format!("allowed_hosts: {e}"))?;
+        }
+        if let Some(path) = &self.state_file {
+            check_state_file(path).map_err(|e| format!("state_file: {e}"))?;
+        }
         if let Some(key) = &self.management_key {
             check_management_key(key).map_err(|e| format!("management_key: {e}"))?;
         }

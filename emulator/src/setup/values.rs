@@ -2,15 +2,15 @@
 //! reading into a configuration (`cli`): the types clap fills in, and the parser of each value,
 //! whose refusals clap shows beside the flag's name.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
 
 use crate::setup::config::{
-    MAX_DURATION, RateLimit, SigningAlgorithm, check_cookie_domain, check_management_key,
-    check_project_id,
+    MAX_DURATION, RateLimit, SigningAlgorithm, check_allowed_host, check_cookie_domain,
+    check_management_key, check_project_id, check_state_file,
 };
 use crate::setup::seed::{SeedUser, check_fixed_code};
 use crate::setup::users_file::load_users;
@@ -66,6 +66,17 @@ pub(crate) fn management_key(text: &str) -> Result<String, String> {
 
 pub(crate) fn cookie_domain(text: &str) -> Result<String, String> {
     check_cookie_domain(text).map(|()| text.to_owned())
+}
+
+pub(crate) fn allowed_host(text: &str) -> Result<String, String> {
+    check_allowed_host(text).map(|()| text.to_owned())
+}
+
+/// `--state FILE`: only the path is checked here; the file is read when the emulator starts,
+/// and a file that cannot be read or parsed stops it then (exit status 1).
+pub(crate) fn state_file(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    check_state_file(&path).map(|()| path)
 }
 
 /// A TTL or window: at least a second.

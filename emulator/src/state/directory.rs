@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::time::SystemTime;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::state::user::{Membership, User};
@@ -23,7 +24,8 @@ pub struct Directory {
     pub admin_links: HashMap<[u8; 32], AdminLink>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Tenant {
     pub id: String,
     pub name: String,
@@ -45,7 +47,8 @@ pub struct Tenant {
     pub settings: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Role {
     pub id: String,
     pub name: String,
@@ -58,7 +61,8 @@ pub struct Role {
     pub private: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Permission {
     pub id: String,
     pub name: String,
@@ -68,7 +72,8 @@ pub struct Permission {
 }
 
 /// A custom user attribute definition.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Attribute {
     pub name: String,
     pub display_name: String,

@@ -2,10 +2,11 @@
 //! what management defines beside them (tenants, roles, permissions, attribute definitions:
 //! `directory`), pending codes and links, the outbox, the live refresh JWTs, the signing keys,
 //! the clock offset, the rate limit with its window, and the fixed codes. One `Mutex` guards it
-//! all; no lock is held across an `.await`.
+//! all; no lock is held across an `.await`. `persist` keeps the durable part in a state file.
 
 pub mod directory;
 pub mod outbox;
+pub mod persist;
 pub mod secret;
 pub mod user;
 
@@ -18,7 +19,7 @@ use crate::error::ApiError;
 use crate::setup::config::{EmulatorConfig, RateLimit};
 use crate::state::directory::Directory;
 use crate::state::outbox::Channel;
-use crate::state::outbox::OutboxMessage;
+use crate::state::outbox::Outbox;
 use crate::state::user::User;
 use crate::tokens::keys::KeyRing;
 
@@ -29,6 +30,8 @@ pub struct Shared {
     pub management_key: String,
     pub routes: Routes,
     pub state: Mutex<State>,
+    /// The state file, when the configuration names one ([`Shared::save`]).
+    pub store: Option<persist::Store>,
 }
 
 impl Shared {
@@ -150,7 +153,7 @@ pub struct State {
     next_seq: u64,
     pub codes: HashMap<(String, Channel), PendingCode>,
     pub links: HashMap<[u8; 32], PendingLink>,
-    pub outbox: Vec<OutboxMessage>,
+    pub outbox: Outbox,
     pub refresh_tokens: RefreshTokens,
     pub keys: KeyRing,
     /// Added to the system clock; moved forward by `Emulator::advance_clock`.
@@ -204,7 +207,7 @@ impl State {
             next_seq: 0,
             codes: HashMap::new(),
             links: HashMap::new(),
-            outbox: Vec::new(),
+            outbox: Outbox::default(),
             refresh_tokens: RefreshTokens::default(),
             keys,
             clock_offset: Duration::ZERO,

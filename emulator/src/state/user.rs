@@ -6,14 +6,17 @@
 use std::fmt;
 use std::net::IpAddr;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
 use crate::state::directory::Directory;
 use crate::state::outbox::Channel;
 
-/// A user as the emulator keeps it.
-#[derive(Debug, Clone, Default)]
+/// A user as the emulator keeps it (and as a state file holds it: camelCase, every field
+/// optional when read).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct User {
     pub id: String,
     pub login_ids: Vec<String>,
@@ -66,7 +69,8 @@ pub struct User {
 
 /// A user's status. Only `Disabled` changes behaviour: such a user can neither sign in nor
 /// refresh. An `Invited` user becomes `Enabled` at the first completed sign-in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
     #[default]
     Enabled,
@@ -97,11 +101,42 @@ impl Status {
 }
 
 /// A password set through management: its salted SHA-256 (none for an imported hash, which
-/// the emulator cannot check), and whether it is expired. `Debug` shows neither.
-#[derive(Clone, PartialEq, Eq)]
+/// the emulator cannot check), and whether it is expired. `Debug` shows neither; a state file
+/// holds the digest in hex.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Password {
+    #[serde(rename = "sha256", with = "hex_digest")]
     pub digest: Option<[u8; 32]>,
     pub expired: bool,
+}
+
+/// A digest as 64 hex digits (or `null`).
+mod hex_digest {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(digest: &Option<[u8; 32]>, s: S) -> Result<S::Ok, S::Error> {
+        match digest {
+            Some(digest) => s.serialize_str(&crate::state::secret::hex(digest)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[u8; 32]>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(d)? else {
+            return Ok(None);
+        };
+        let invalid = || D::Error::custom("a SHA-256 digest must be 64 hex digits");
+        if text.len() != 64 {
+            return Err(invalid());
+        }
+        let mut digest = [0u8; 32];
+        for (byte, pair) in digest.iter_mut().zip(text.as_bytes().chunks(2)) {
+            let pair = std::str::from_utf8(pair).map_err(|_| invalid())?;
+            *byte = u8::from_str_radix(pair, 16).map_err(|_| invalid())?;
+        }
+        Ok(Some(digest))
+    }
 }
 
 impl fmt::Debug for Password {
@@ -113,7 +148,8 @@ impl fmt::Debug for Password {
 }
 
 /// A passkey imported through management (`ImportUserPasskeys`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Passkey {
     pub id: String,
     pub rp_id: String,
@@ -124,7 +160,8 @@ pub struct Passkey {
 
 /// A device remembered at sign-in. The emulator's flows remember none, so the list is empty
 /// unless a future flow adds to it; management lists and removes them all the same.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TrustedDevice {
     pub id: String,
     pub name: String,
@@ -134,7 +171,8 @@ pub struct TrustedDevice {
 
 /// The token a social provider issued to the user (`GetUserProviderToken`). `Debug` hides
 /// the tokens.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ProviderToken {
     pub provider: String,
     pub provider_user_id: String,
@@ -158,7 +196,8 @@ impl fmt::Debug for ProviderToken {
 
 /// A user's place in one tenant: the key of the JWTs' `tenants` claim with its roles and
 /// permissions, and an entry of `userTenants` and `me/tenants`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Membership {
     pub tenant_id: String,
     /// `tenantName` in `userTenants`, `name` in `me/tenants`; a tenant created through
@@ -171,7 +210,8 @@ pub struct Membership {
 }
 
 /// One completed sign-in, for `GET /v1/auth/me/history` and the management history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Login {
     pub time: i64,
     pub ip: IpAddr,

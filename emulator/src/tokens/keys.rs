@@ -6,6 +6,7 @@
 use std::fmt;
 use std::time::SystemTime;
 
+use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::KeySize;
 use aws_lc_rs::signature::{
@@ -23,12 +24,13 @@ enum Private {
     Ed(Ed25519KeyPair),
 }
 
-/// One key pair with its id and its public JWK.
+/// One key pair with its id, its public JWK, and its private key as PKCS#8 (for a state file).
 pub struct SigningKey {
     kid: String,
     algorithm: SigningAlgorithm,
     private: Private,
     jwk: Value,
+    pkcs8: Vec<u8>,
 }
 
 // The private key never shows.
@@ -46,11 +48,39 @@ impl SigningKey {
     /// of milliseconds, so callers on the async runtime run it off the lock.
     pub fn generate(algorithm: SigningAlgorithm) -> Option<SigningKey> {
         let kid = crate::state::secret::id()?;
+        let private = match algorithm {
+            SigningAlgorithm::Rs256 => Private::Rsa(RsaKeyPair::generate(KeySize::Rsa2048).ok()?),
+            SigningAlgorithm::Es256 => {
+                Private::Ec(EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).ok()?)
+            }
+            SigningAlgorithm::EdDsa => Private::Ed(Ed25519KeyPair::generate().ok()?),
+        };
+        SigningKey::assemble(kid, algorithm, private)
+    }
+
+    /// A key saved with [`pkcs8`](Self::pkcs8), under its id; `None` when the bytes are not a
+    /// private key of that algorithm.
+    pub fn from_pkcs8(
+        kid: String,
+        algorithm: SigningAlgorithm,
+        pkcs8: &[u8],
+    ) -> Option<SigningKey> {
+        let private = match algorithm {
+            SigningAlgorithm::Rs256 => Private::Rsa(RsaKeyPair::from_pkcs8(pkcs8).ok()?),
+            SigningAlgorithm::Es256 => {
+                Private::Ec(EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8).ok()?)
+            }
+            SigningAlgorithm::EdDsa => Private::Ed(Ed25519KeyPair::from_pkcs8(pkcs8).ok()?),
+        };
+        SigningKey::assemble(kid, algorithm, private)
+    }
+
+    /// The key with its public JWK and its PKCS#8 encoding.
+    fn assemble(kid: String, algorithm: SigningAlgorithm, private: Private) -> Option<SigningKey> {
         let alg = algorithm.jose_name();
         // Members in the order Descope's JWKS lists them (alphabetical).
-        let (private, jwk) = match algorithm {
-            SigningAlgorithm::Rs256 => {
-                let key = RsaKeyPair::generate(KeySize::Rsa2048).ok()?;
+        let (jwk, pkcs8) = match &private {
+            Private::Rsa(key) => {
                 let public = key.public_key();
                 let jwk = json!({
                     "alg": alg,
@@ -60,10 +90,10 @@ impl SigningKey {
                     "n": jwt::b64(public.modulus().big_endian_without_leading_zero()),
                     "use": "sig",
                 });
-                (Private::Rsa(key), jwk)
+                let der: Pkcs8V1Der<'static> = key.as_der().ok()?;
+                (jwk, der.as_ref().to_vec())
             }
-            SigningAlgorithm::Es256 => {
-                let key = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).ok()?;
+            Private::Ec(key) => {
                 // Uncompressed SEC 1 point: 0x04 then 32 bytes of x and 32 of y.
                 let point = key.public_key().as_ref();
                 let (x, y) = point.get(1..33).zip(point.get(33..65))?;
@@ -76,10 +106,9 @@ impl SigningKey {
                     "x": jwt::b64(x),
                     "y": jwt::b64(y),
                 });
-                (Private::Ec(key), jwk)
+                (jwk, key.to_pkcs8v1().ok()?.as_ref().to_vec())
             }
-            SigningAlgorithm::EdDsa => {
-                let key = Ed25519KeyPair::generate().ok()?;
+            Private::Ed(key) => {
                 let jwk = json!({
                     "alg": alg,
                     "crv": "Ed25519",
@@ -88,7 +117,7 @@ impl SigningKey {
                     "use": "sig",
                     "x": jwt::b64(key.public_key().as_ref()),
                 });
-                (Private::Ed(key), jwk)
+                (jwk, key.to_pkcs8v1().ok()?.as_ref().to_vec())
             }
         };
         Some(SigningKey {
@@ -96,11 +125,21 @@ impl SigningKey {
             algorithm,
             private,
             jwk,
+            pkcs8,
         })
     }
 
     pub fn kid(&self) -> &str {
         &self.kid
+    }
+
+    pub fn algorithm(&self) -> SigningAlgorithm {
+        self.algorithm
+    }
+
+    /// The private key, PKCS#8 (v1) DER: what a state file keeps.
+    pub fn pkcs8(&self) -> &[u8] {
+        &self.pkcs8
     }
 
     /// `header.claims.signature`; `None` only if the crypto library fails.
@@ -160,6 +199,16 @@ impl KeyRing {
         kid
     }
 
+    /// The retired keys with the instant each goes, oldest first.
+    pub fn retired(&self) -> &[(SigningKey, SystemTime)] {
+        &self.retired
+    }
+
+    /// A ring as a state file held it: the current key and the retired ones with their ends.
+    pub fn restore(current: SigningKey, retired: Vec<(SigningKey, SystemTime)>) -> KeyRing {
+        KeyRing { current, retired }
+    }
+
     /// The keys that verify tokens at `now`: the current one, then the retired ones not yet
     /// dropped (newest first).
     fn live(&self, now: SystemTime) -> impl Iterator<Item = &SigningKey> {
@@ -209,6 +258,11 @@ mod tests {
             let other = SigningKey::generate(algorithm).unwrap();
             assert!(jwt::verify_with_jwk(&other.jwk, &token).is_none());
             assert!(!format!("{key:?}").contains("private"), "{key:?}");
+            let again = SigningKey::from_pkcs8(key.kid.clone(), algorithm, key.pkcs8()).unwrap();
+            assert_eq!((&again.jwk, again.pkcs8()), (&key.jwk, key.pkcs8()));
+            let signed = again.sign(&claims).unwrap();
+            assert_eq!(jwt::verify_with_jwk(&key.jwk, &signed).unwrap(), claims);
+            assert!(SigningKey::from_pkcs8("k".into(), algorithm, &key.pkcs8()[1..]).is_none());
         }
     }
 

@@ -42,8 +42,7 @@ async fn roles_and_tenants_set_over_http_reach_me_and_the_tokens() {
     assert_eq!((status, &stored), (200, &user));
 
     let renewed = client
-        .with_refresh_jwt(refresh_of(&tokens))
-        .refresh()
+        .refresh(refresh_of(&tokens))
         .send()
         .await
         .unwrap()
@@ -122,8 +121,7 @@ async fn the_clock_and_key_rotation_endpoints_move_time_and_keys() {
     )
     .await;
     let expired = client
-        .with_session_jwt(session_of(&tokens))
-        .validate_session_remotely()
+        .validate_session_remotely(session_of(&tokens))
         .send()
         .await;
     assert!(expired.is_err());

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::support::call;
 
 /// Every flag the binary must take besides `--help` and `--version`.
-const FLAGS: [&str; 17] = [
+const FLAGS: [&str; 19] = [
     "--port",
     "--project-id",
     "--signing-algorithm",
@@ -31,6 +31,8 @@ const FLAGS: [&str; 17] = [
     "--fixed-code",
     "--users",
     "--no-admin",
+    "--allowed-host",
+    "--state",
 ];
 
 fn binary() -> Command {
@@ -141,7 +143,7 @@ fn bad_command_lines_exit_2_with_clap_s_error_naming_the_flag() {
         "[\n  {\"loginId\": \"a@b.c\", \"roles\": \"admin\"}\n]",
     );
     let not_json = TempFile::new("not-json.json", "[{\"loginId\": }]");
-    let refused: [(&[&str], &str); 12] = [
+    let refused: [(&[&str], &str); 13] = [
         (
             &["--frobnicate"],
             "unexpected argument '--frobnicate' found",
@@ -174,6 +176,11 @@ fn bad_command_lines_exit_2_with_clap_s_error_naming_the_flag() {
         (
             &["--no-admin=yes"],
             "unexpected value 'yes' for '--no-admin'",
+        ),
+        // The client's rule: letters and digits only.
+        (
+            &["--project-id", "my-project"],
+            "\"my-project\" is not a project id (1 to 63 letters and digits",
         ),
         (
             &["--users", malformed.path()],
@@ -258,6 +265,9 @@ async fn every_flag_takes_effect_in_the_running_binary() {
         "{}",
         running.line
     );
+    let (status, health) = call(&base, Method::GET, "/emulator/health", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(health, json!({"status": "ready", "projectId": "P2Cli"}));
     let (status, config) = call(&base, Method::GET, "/emulator/config", None).await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -270,6 +280,7 @@ async fn every_flag_takes_effect_in_the_running_binary() {
             "retiredKeyTtlSeconds": 60, "defaultRedirectUri": "http://localhost:5173/verify",
             "rateLimit": {"maxCalls": 1000, "windowSeconds": 60}, "adminApi": true,
             "fixedCodes": {"jane@example.com": "123456"}, "users": ["jane@example.com"],
+            "allowedHosts": [], "stateFile": null,
         })
     );
     let (_, limit) = call(&base, Method::GET, "/emulator/rate-limit", None).await;
@@ -338,7 +349,117 @@ fn a_port_in_use_exits_1() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.starts_with("descope-emulator: cannot start: "),
+        stderr.starts_with(&format!(
+            "descope-emulator: cannot start: port {port} on 127.0.0.1 is in use"
+        )),
         "{stderr}"
     );
+    assert!(stderr.contains("--port 0"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_it_with_status_0() {
+    let mut running = Running::start(&["--port", "0"]);
+    let pid = running.child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    let status = running.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+}
+
+/// A state file path in a directory of its own (removed with it).
+fn state_dir(name: &str) -> (crate::state_file::TempDir, String) {
+    let dir = crate::state_file::TempDir::new(name);
+    let path = dir.path().join("state.json").to_str().unwrap().to_owned();
+    (dir, path)
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_saves_the_state_before_exiting() {
+    let (_dir, path) = state_dir("sigterm");
+    let mut running = Running::start(&["--port", "0", "--state", &path]);
+    assert!(
+        running.line.ends_with(&format!("; state kept in {path}\n")),
+        "{}",
+        running.line
+    );
+    // Written at start; taken away, the save at exit writes it again.
+    std::fs::remove_file(&path).unwrap();
+    let pid = running.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = running.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    let saved: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(saved["projectId"], "P2Emulator");
+}
+
+#[tokio::test]
+async fn kill_9_loses_no_answered_change() {
+    let (_dir, path) = state_dir("kill9");
+    let running = Running::start(&["--port", "0", "--state", &path]);
+    let base = running.base_url();
+    let sam = json!({"loginId": "sam@example.com"});
+    assert_eq!(
+        call(&base, Method::POST, "/emulator/users", Some(sam))
+            .await
+            .0,
+        200
+    );
+    // `Running` kills with SIGKILL when dropped: no save at exit.
+    drop(running);
+    let again = Running::start(&["--port", "0", "--state", &path]);
+    let query = "/emulator/users?loginId=sam%40example.com";
+    assert_eq!(
+        call(&again.base_url(), Method::GET, query, None).await.0,
+        200
+    );
+}
+
+#[test]
+fn a_state_file_that_cannot_be_loaded_exits_1_naming_it() {
+    let (_dir, path) = state_dir("corrupt");
+    std::fs::write(&path, "{\"descopeEmulatorState\": 1, \"projectId\": ").unwrap();
+    let output = run(&["--port", "0", "--state", &path]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with(&format!(
+            "descope-emulator: cannot start: the state file {path} cannot be loaded: not JSON"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "{\"descopeEmulatorState\": 1, \"projectId\": "
+    );
+}
+
+#[tokio::test]
+async fn allowed_host_admits_that_name_only() {
+    let running = Running::start(&["--port", "0", "--allowed-host", "emulator"]);
+    let base = running.base_url();
+    let http = reqwest::Client::new();
+    for (host, status) in [
+        ("emulator:4000", 200),
+        ("emulator", 200),
+        ("other:4000", 403),
+    ] {
+        let answer = http
+            .get(format!("{base}/emulator/health"))
+            .header("Host", host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), status, "{host}");
+    }
+    let (_, config) = call(&base, Method::GET, "/emulator/config", None).await;
+    assert_eq!(config["allowedHosts"], json!(["emulator"]));
 }

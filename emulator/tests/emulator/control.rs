@@ -206,6 +206,7 @@ async fn the_rate_limit_switches_on_and_off_at_run_time() {
     }
     let empty = reqwest::Client::new()
         .put(format!("{base}/emulator/rate-limit"))
+        .header("Content-Type", "application/json")
         .send()
         .await
         .unwrap();
@@ -231,6 +232,7 @@ async fn without_the_admin_api_every_emulator_path_is_an_unknown_path() {
         (Method::PUT, "/emulator/fixed-codes"),
         (Method::PUT, "/emulator/rate-limit"),
         (Method::GET, "/emulator/config"),
+        (Method::GET, "/emulator/health"),
         (Method::GET, "/emulator"),
     ];
     for (method, path) in paths {

@@ -81,7 +81,7 @@ async fn with_cookie_delivery_the_client_reads_the_tokens_from_ds_and_dsr() {
     assert!(body["sessionExpiration"].is_i64());
 
     let as_user = client.with_refresh_jwt(refresh.as_str());
-    let renewed = as_user.refresh().send().await.unwrap().into_inner();
+    let renewed = client.refresh(&refresh).send().await.unwrap().into_inner();
     assert_eq!(claims_of(&session_of(&renewed))["drn"], "DS");
     let tried = as_user.try_refresh().send().await.unwrap().into_inner();
     assert!(tried.session_jwt.is_some());
@@ -92,13 +92,13 @@ async fn with_cookie_delivery_the_client_reads_the_tokens_from_ds_and_dsr() {
         ..TenantMembership::default()
     };
     emulator.add_user_to_tenant(&login_id, membership).unwrap();
-    let selected = as_user.select_tenant("T1").send().await.unwrap();
+    let selected = client.select_tenant(&refresh, "T1").send().await.unwrap();
     let selected_cookies = set_cookies(selected.headers());
     let new_refresh = cookie(&selected_cookies, "DSR", None);
     assert_eq!(claims_of(&new_refresh)["dct"], "T1");
     assert_eq!(selected.into_inner().refresh_jwt, Some(new_refresh));
 
-    let out = as_user.logout().send().await.unwrap();
+    let out = client.logout(&refresh).send().await.unwrap();
     let deletions = set_cookies(out.headers());
     assert_eq!(deletions.len(), 2);
     assert_eq!(cookie(&deletions, "DS", Some(0)), "");
@@ -164,12 +164,7 @@ async fn the_cookie_fields_and_domain_reach_the_body_and_every_set_cookie() {
     assert!(body["sessionExpiration"].is_i64());
 
     // The deletion cookies name the domain too, or a browser would keep the cookies.
-    let out = client
-        .with_refresh_jwt(refresh)
-        .logout()
-        .send()
-        .await
-        .unwrap();
+    let out = client.logout(refresh).send().await.unwrap();
     let deletions = set_cookies(out.headers());
     assert_eq!(deletions.len(), 2);
     assert!(

@@ -79,12 +79,7 @@ fn signature_holds(jwks: &types::Jwks, token: &str) -> bool {
 }
 
 async fn validates(client: &Client, session: &str) -> bool {
-    match client
-        .with_session_jwt(session)
-        .validate_session_remotely()
-        .send()
-        .await
-    {
+    match client.validate_session_remotely(session).send().await {
         Ok(_) => true,
         Err(Error::Service(error)) if error.status == 401 => false,
         Err(other) => panic!("unexpected failure: {other:?}"),
@@ -96,8 +91,7 @@ async fn a_refreshed_session_jwt_verifies_as_rs256_against_the_keys_from_get_jwk
     let Setup { emulator, client } = setup().await;
     let tokens = sign_in(&emulator, &client, &login_for(Channel::Email)).await;
     let renewed = client
-        .with_refresh_jwt(refresh_of(&tokens))
-        .refresh()
+        .refresh(refresh_of(&tokens))
         .send()
         .await
         .unwrap()
@@ -157,8 +151,7 @@ async fn a_rotated_key_verifies_until_retired_key_ttl_then_leaves_the_jwks() {
     );
 
     let renewed = client
-        .with_refresh_jwt(old_refresh.as_str())
-        .refresh()
+        .refresh(old_refresh.as_str())
         .send()
         .await
         .unwrap()
@@ -172,7 +165,7 @@ async fn a_rotated_key_verifies_until_retired_key_ttl_then_leaves_the_jwks() {
     assert_eq!(kids(&after), [new_kid.as_str()]);
     assert!(!validates(&client, &old_session).await, "its key is gone");
     assert!(validates(&client, &new_session).await);
-    let stale = client.with_refresh_jwt(old_refresh).refresh().send().await;
+    let stale = client.refresh(old_refresh).send().await;
     assert!(
         matches!(stale, Err(Error::Service(ref e)) if e.status == 401),
         "{stale:?}"

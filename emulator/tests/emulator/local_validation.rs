@@ -93,12 +93,7 @@ async fn refresh_session_renews_through_the_emulator_and_validates_the_result() 
 
     // After logout the refresh JWT is revoked at the emulator: the local check passes, the call
     // is refused.
-    client
-        .with_refresh_jwt(refresh_of(&tokens))
-        .logout()
-        .send()
-        .await
-        .unwrap();
+    client.logout(refresh_of(&tokens)).send().await.unwrap();
     let error = client
         .refresh_session(&refresh_of(&tokens))
         .await

@@ -2,9 +2,11 @@
 //! HTTP where the client would refuse to send what is tested).
 
 mod admin;
+mod answers;
 mod cli;
 mod control;
 mod cookies;
+mod guards;
 mod keys;
 mod local_validation;
 mod magic_link;
@@ -17,6 +19,7 @@ mod management_users;
 mod otp;
 mod seeding;
 mod sessions;
+mod state_file;
 mod support;
 mod updates;
 mod users;

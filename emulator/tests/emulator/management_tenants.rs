@@ -191,8 +191,7 @@ async fn members_get_default_roles_and_tenant_claims_and_lose_them_with_the_tena
     );
     // A tenant joined through management can be selected.
     let selected = client
-        .with_refresh_jwt(refresh_of(&tokens))
-        .select_tenant("T1")
+        .select_tenant(refresh_of(&tokens), "T1")
         .send()
         .await
         .unwrap()

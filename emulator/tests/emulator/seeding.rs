@@ -188,11 +188,7 @@ async fn seeded_users_sign_in_without_signing_up_with_their_roles_and_tenants() 
         (&json!(["admin"]), &json!(["users:write"]))
     );
     assert_eq!(claims["tenants"]["T1"]["roles"], json!(["member"]));
-    let selected = client
-        .with_refresh_jwt(refresh_of(&tokens))
-        .select_tenant("T1")
-        .send()
-        .await;
+    let selected = client.select_tenant(refresh_of(&tokens), "T1").send().await;
     assert_eq!(
         claims_of(&session_of(&selected.unwrap().into_inner()))["dct"],
         "T1"

@@ -70,8 +70,7 @@ async fn logout_revokes_only_the_refresh_jwt_it_is_called_with() {
     let second = refresh_of(&sign_in(&emulator, &client, &login_id).await);
 
     let out = client
-        .with_refresh_jwt(first.as_str())
-        .logout()
+        .logout(first.as_str())
         .send()
         .await
         .unwrap()
@@ -108,8 +107,7 @@ async fn logout_all_revokes_every_session_of_the_user_and_no_one_else_s() {
     let johns = refresh_of(&sign_in(&emulator, &client, &john).await);
 
     let out = client
-        .with_refresh_jwt(janes[1].as_str())
-        .logout_all()
+        .logout_all(janes[1].as_str())
         .send()
         .await
         .unwrap()
@@ -155,10 +153,10 @@ async fn validate_accepts_a_fresh_session_jwt_and_nothing_else() {
     let tokens = sign_in(&emulator, &client, &login_for(Channel::Email)).await;
     let session = session_of(&tokens);
     let validate = |token: String| {
-        let client = client.with_session_jwt(token);
+        let client = client.clone();
         async move {
             client
-                .validate_session_remotely()
+                .validate_session_remotely(token)
                 .send()
                 .await
                 .map(|r| r.into_inner())
@@ -218,12 +216,7 @@ async fn try_refresh_renews_with_a_valid_refresh_jwt_and_answers_empty_without()
         .send()
         .await;
     assert!(empty(&garbage.unwrap().into_inner()));
-    client
-        .with_refresh_jwt(token.as_str())
-        .logout()
-        .send()
-        .await
-        .unwrap();
+    client.logout(token.as_str()).send().await.unwrap();
     let revoked = client
         .with_refresh_jwt(token.as_str())
         .try_refresh()
@@ -245,8 +238,7 @@ async fn sign_in_options_revoke_other_sessions_and_name_only_member_tenants() {
             .login_options(options)
             .send()
     };
-    let refused =
-        sign_in_with(types::LoginOptions::builder().tenant_id(Some("T9".to_owned()))).await;
+    let refused = sign_in_with(types::LoginOptions::builder().tenant_id("T9")).await;
     match refused {
         Err(Error::Service(error)) => assert_eq!(
             (error.status.as_u16(), error.code),
@@ -255,7 +247,7 @@ async fn sign_in_options_revoke_other_sessions_and_name_only_member_tenants() {
         other => panic!("expected 403, got {other:?}"),
     }
 
-    sign_in_with(types::LoginOptions::builder().revoke_other_sessions(Some(true)))
+    sign_in_with(types::LoginOptions::builder().revoke_other_sessions(true))
         .await
         .unwrap();
     let code = code_for(&emulator, &login_id);

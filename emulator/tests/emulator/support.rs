@@ -340,8 +340,7 @@ pub fn unix_now(emulator: &Emulator) -> i64 {
 /// `refresh` with `refresh_jwt`; the answer's body.
 pub async fn refresh(client: &Client, refresh_jwt: &str) -> Result<types::JwtResponse, Error> {
     client
-        .with_refresh_jwt(refresh_jwt)
-        .refresh()
+        .refresh(refresh_jwt)
         .send()
         .await
         .map(|response| response.into_inner())
@@ -350,8 +349,7 @@ pub async fn refresh(client: &Client, refresh_jwt: &str) -> Result<types::JwtRes
 /// `me` with `refresh_jwt`; the answer's body.
 pub async fn me(client: &Client, refresh_jwt: &str) -> Result<types::ResponseUser, Error> {
     client
-        .with_refresh_jwt(refresh_jwt)
-        .me()
+        .me(refresh_jwt)
         .send()
         .await
         .map(|response| response.into_inner())
@@ -367,16 +365,21 @@ pub fn tenant(id: &str, name: &str, roles: &[&str]) -> TenantMembership {
     }
 }
 
-/// Sends `body` (when given) to `path` and returns the status and the JSON answer.
+/// Sends `body` (when given) to `path` and returns the status and the JSON answer. Every call
+/// but a `GET` says `Content-Type: application/json`, body or not, as the admin API's changes
+/// must.
 pub async fn call(
     base: &str,
     method: reqwest::Method,
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
+    let reads = method == reqwest::Method::GET;
     let mut request = reqwest::Client::new().request(method, format!("{base}{path}"));
-    if let Some(body) = body {
-        request = request.json(&body);
+    match body {
+        Some(body) => request = request.json(&body),
+        None if !reads => request = request.header("Content-Type", "application/json"),
+        None => {}
     }
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();

@@ -22,8 +22,9 @@ async fn signed_in(
         .unwrap()
 }
 
-fn acting_as(client: &Client, tokens: &types::JwtResponse) -> Client {
-    client.with_refresh_jwt(tokens.refresh_jwt.clone().unwrap())
+/// The refresh JWT an update is made with, for the user `tokens` signed in.
+fn acting_as(tokens: &types::JwtResponse) -> String {
+    tokens.refresh_jwt.clone().unwrap()
 }
 
 #[derive(Clone, Copy, Default)]
@@ -35,6 +36,7 @@ struct Options {
 /// An email update by OTP or magic link; returns the masked address.
 async fn update_email(
     client: &Client,
+    refresh_jwt: &str,
     link: bool,
     login_id: &str,
     email: &str,
@@ -42,7 +44,7 @@ async fn update_email(
 ) -> Result<String, Error> {
     if link {
         let sent = client
-            .update_email_magic_link(login_id, email)
+            .update_email_magic_link(refresh_jwt, login_id, email)
             .add_to_login_ids(options.add)
             .on_merge_use_existing(options.merge)
             .send()
@@ -50,7 +52,7 @@ async fn update_email(
         Ok(sent.into_inner().masked_email.unwrap_or_default())
     } else {
         let sent = client
-            .update_email_otp(login_id, email)
+            .update_email_otp(refresh_jwt, login_id, email)
             .add_to_login_ids(options.add)
             .on_merge_use_existing(options.merge)
             .send()
@@ -62,6 +64,7 @@ async fn update_email(
 /// A phone update by OTP or magic link over `channel`; returns the masked number.
 async fn update_phone(
     client: &Client,
+    refresh_jwt: &str,
     link: bool,
     channel: Channel,
     login_id: &str,
@@ -70,7 +73,7 @@ async fn update_phone(
     macro_rules! masked {
         ($method:ident) => {
             client
-                .$method(login_id, phone)
+                .$method(refresh_jwt, login_id, phone)
                 .send()
                 .await?
                 .into_inner()
@@ -116,6 +119,7 @@ async fn every_update_without_a_refresh_jwt_is_refused_before_sending() {
         refusals.push(
             update_email(
                 &client,
+                "",
                 link,
                 &login_id,
                 "new@example.com",
@@ -125,10 +129,10 @@ async fn every_update_without_a_refresh_jwt_is_refused_before_sending() {
         );
     }
     for channel in OTP_PHONE_UPDATE_CHANNELS {
-        refusals.push(update_phone(&client, false, channel, &login_id, "+14155550199").await);
+        refusals.push(update_phone(&client, "", false, channel, &login_id, "+14155550199").await);
     }
     for channel in LINK_PHONE_UPDATE_CHANNELS {
-        refusals.push(update_phone(&client, true, channel, &login_id, "+14155550199").await);
+        refusals.push(update_phone(&client, "", true, channel, &login_id, "+14155550199").await);
     }
     assert_eq!(refusals.len(), 9);
     for refusal in refusals {
@@ -158,15 +162,31 @@ async fn the_emulator_itself_refuses_updates_without_the_user_s_refresh_jwt() {
     assert_eq!(raw.status(), 401);
 
     // John's token does not let him change Jane's address.
-    let as_john = acting_as(&client, &johns);
-    let result = update_email(&as_john, false, &jane, "x@example.com", Options::default()).await;
+    let as_john = acting_as(&johns);
+    let result = update_email(
+        &client,
+        &as_john,
+        false,
+        &jane,
+        "x@example.com",
+        Options::default(),
+    )
+    .await;
     match result {
         Err(Error::Service(error)) => assert_eq!(error.status, 401),
         other => panic!("expected 401, got {other:?}"),
     }
     // Nor does a forged one.
-    let forged = client.with_refresh_jwt("e30.e30.e30");
-    let result = update_email(&forged, false, &john, "x@example.com", Options::default()).await;
+    let forged = "e30.e30.e30".to_owned();
+    let result = update_email(
+        &client,
+        &forged,
+        false,
+        &john,
+        "x@example.com",
+        Options::default(),
+    )
+    .await;
     assert!(
         matches!(result, Err(Error::Service(ref error)) if error.status == 401),
         "{result:?}"
@@ -183,10 +203,10 @@ async fn phone_updates_go_to_the_new_number_and_replace_the_old_on_verify() {
         for &channel in channels {
             let login_id = login_for(Channel::Email);
             let tokens = signed_in(&emulator, &client, Channel::Email, &login_id).await;
-            let mut as_user = acting_as(&client, &tokens);
+            let mut as_user = acting_as(&tokens);
             for _ in 0..2 {
                 let phone = login_for(Channel::Sms);
-                let masked = update_phone(&as_user, link, channel, &login_id, &phone)
+                let masked = update_phone(&client, &as_user, link, channel, &login_id, &phone)
                     .await
                     .unwrap();
                 assert!(masked.ends_with(&phone[phone.len() - 4..]), "{masked}");
@@ -209,7 +229,7 @@ async fn phone_updates_go_to_the_new_number_and_replace_the_old_on_verify() {
                     vec![login_id.clone()],
                     "not a login id without addToLoginIDs"
                 );
-                as_user = acting_as(&client, &tokens);
+                as_user = acting_as(&tokens);
             }
         }
     }
@@ -221,12 +241,19 @@ async fn email_updates_replace_the_address_on_verify() {
     for link in [false, true] {
         let login_id = login_for(Channel::Sms);
         let tokens = signed_in(&emulator, &client, Channel::Sms, &login_id).await;
-        let mut as_user = acting_as(&client, &tokens);
+        let mut as_user = acting_as(&tokens);
         for _ in 0..2 {
             let email = login_for(Channel::Email);
-            let masked = update_email(&as_user, link, &login_id, &email, Options::default())
-                .await
-                .unwrap();
+            let masked = update_email(
+                &client,
+                &as_user,
+                link,
+                &login_id,
+                &email,
+                Options::default(),
+            )
+            .await
+            .unwrap();
             assert!(masked.starts_with("u***@"), "{masked}");
             let tokens = verify_latest(&emulator, &client, Channel::Email, &login_id).await;
             let user = tokens.user.as_ref().unwrap();
@@ -234,7 +261,7 @@ async fn email_updates_replace_the_address_on_verify() {
                 (user.email.as_deref(), user.verified_email),
                 (Some(email.as_str()), Some(true))
             );
-            as_user = acting_as(&client, &tokens);
+            as_user = acting_as(&tokens);
         }
     }
 }
@@ -249,7 +276,7 @@ async fn add_to_login_ids_makes_the_new_address_a_login_id() {
         add: true,
         merge: false,
     };
-    update_email(&acting_as(&client, &tokens), false, &login_id, &email, add)
+    update_email(&client, &acting_as(&tokens), false, &login_id, &email, add)
         .await
         .unwrap();
     let updated = verify_latest(&emulator, &client, Channel::Email, &login_id).await;
@@ -284,9 +311,10 @@ async fn a_taken_login_id_needs_on_merge_use_existing() {
     let owner_id = assert_signed_in(&emulator, &owner).await;
     let login_id = login_for(Channel::Sms);
     let tokens = signed_in(&emulator, &client, Channel::Sms, &login_id).await;
-    let as_user = acting_as(&client, &tokens);
+    let as_user = acting_as(&tokens);
 
     let refused = update_email(
+        &client,
         &as_user,
         false,
         &login_id,
@@ -300,6 +328,7 @@ async fn a_taken_login_id_needs_on_merge_use_existing() {
     assert_eq!(error_code(refused), ErrorCode::UserAlreadyExists);
 
     update_email(
+        &client,
         &as_user,
         true,
         &login_id,

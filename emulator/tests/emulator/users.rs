@@ -67,7 +67,7 @@ async fn history_has_one_entry_per_sign_in() {
         .unwrap();
     client
         .sign_in_otp_email(login_id.as_str())
-        .login_options(types::LoginOptions::builder().tenant_id(Some("T1".to_owned())))
+        .login_options(types::LoginOptions::builder().tenant_id("T1"))
         .send()
         .await
         .unwrap();
@@ -78,8 +78,7 @@ async fn history_has_one_entry_per_sign_in() {
     assert_eq!(claims_of(&session_of(&last))["dct"], "T1");
 
     let history = client
-        .with_refresh_jwt(refresh_of(&last))
-        .me_auth_history()
+        .me_auth_history(refresh_of(&last))
         .send()
         .await
         .unwrap()
@@ -115,9 +114,9 @@ async fn my_tenants_answers_the_selected_tenant_or_the_listed_ones() {
     }
     // `dct` is sent only when given, `ids` only when not empty.
     let ask = |token: String, dct: Option<bool>, tenant_ids: &'static [&'static str]| {
-        let client = client.with_refresh_jwt(token);
+        let client = client.clone();
         async move {
-            let mut call = client.my_tenants().ids(tenant_ids.iter().copied());
+            let mut call = client.my_tenants(token).ids(tenant_ids.iter().copied());
             if let Some(dct) = dct {
                 call = call.dct(dct);
             }
@@ -131,8 +130,7 @@ async fn my_tenants_answers_the_selected_tenant_or_the_listed_ones() {
     assert!(none.tenants.is_empty(), "no tenant selected yet");
 
     let in_t2 = client
-        .with_refresh_jwt(token.as_str())
-        .select_tenant("T2")
+        .select_tenant(token.as_str(), "T2")
         .send()
         .await
         .unwrap()
@@ -162,10 +160,8 @@ async fn select_tenant_puts_dct_in_both_new_tokens_and_refuses_non_members() {
     emulator
         .add_user_to_tenant(&login_id, tenant("T1", "Acme", &["member"]))
         .unwrap();
-    let as_user = client.with_refresh_jwt(token.as_str());
-
-    let selected = as_user
-        .select_tenant("T1")
+    let selected = client
+        .select_tenant(token.as_str(), "T1")
         .send()
         .await
         .unwrap()
@@ -181,7 +177,7 @@ async fn select_tenant_puts_dct_in_both_new_tokens_and_refuses_non_members() {
     let renewed = refresh(&client, &refresh_jwt).await.unwrap();
     assert_eq!(claims_of(&session_of(&renewed))["dct"], "T1");
 
-    let refused = as_user.select_tenant("T9").send().await;
+    let refused = client.select_tenant(token.as_str(), "T9").send().await;
     match refused {
         Err(Error::Service(error)) => {
             assert_eq!(error.status, 403);

@@ -160,8 +160,7 @@ pub(crate) async fn refresh_session(
         .await
         .map_err(|error| SessionError::InvalidRefreshToken(Box::new(error)))?;
     let response = client
-        .with_refresh_jwt(refresh_jwt)
-        .refresh()
+        .refresh(refresh_jwt)
         .send()
         .await
         .map_err(SessionError::Refresh)?;

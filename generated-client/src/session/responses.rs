@@ -7,7 +7,7 @@
 //! // A failed logout answers for itself: 401 if Descope refused the refresh JWT, 502 if
 //! // Descope could not be reached.
 //! async fn logout(State(client): State<Client>, refresh_jwt: String) -> Result<(), descope_client::Error> {
-//!     client.with_refresh_jwt(refresh_jwt).logout().await?;
+//!     client.logout(refresh_jwt).await?;
 //!     Ok(())
 //! }
 //! ```

@@ -9,6 +9,25 @@ use syn::{ImplItem, Item};
 use super::syntax::doc_attribute;
 use crate::model::SpecDocs;
 
+/// What each of progenitor's top-level modules holds, in this crate's words.
+fn module_doc(module: &str) -> Option<&'static str> {
+    Some(match module {
+        "types" => {
+            "The request and response types of every operation, each field documented from the \
+             spec, and their builders (`types::builder`)."
+        }
+        "builder" => {
+            "Each operation's call, as the client's method of the same name returns it: a setter \
+             for every optional field, then `.await` (or `send`) to make the call. `new` and \
+             `body` build a call from a whole request made at run time."
+        }
+        "prelude" => {
+            "`use descope_client::prelude::*` brings the [`Client`](crate::Client) into scope."
+        }
+        _ => return None,
+    })
+}
+
 impl SpecDocs {
     /// Adds the docs the generated items lack.
     pub(crate) fn apply(&self, file: &mut syn::File) {
@@ -21,6 +40,13 @@ impl SpecDocs {
                 self.types(items);
             } else if module.ident == "builder" {
                 self.operation_builders(items);
+            }
+            // progenitor's own module docs are generic ("Items consumers will typically use…").
+            if let Some(text) = module_doc(&module.ident.to_string()) {
+                module
+                    .attrs
+                    .retain(|attribute| !attribute.path().is_ident("doc"));
+                module.attrs.insert(0, doc_attribute(text));
             }
         }
     }

@@ -65,10 +65,11 @@ pub(super) fn doc_example(operation: &Operation, shape: &CallShape, crate_name: 
             None => {
                 let ty = &argument.ty;
                 let ty = quote::quote!(#ty).to_string().replace(' ', "");
-                let ty = match ty.strip_prefix("types::") {
-                    Some(rest) => format!("{crate_name}::types::{rest}"),
-                    None => ty.replace("::std::string::String", "String"),
-                };
+                // Every generated type the parameter names, at any depth (`Vec<types::X>`).
+                let ty = ty
+                    .replace("::std::string::String", "String")
+                    .replace("types::", &format!("{crate_name}::types::"))
+                    .replace(&format!("::{crate_name}::"), &format!("{crate_name}::"));
                 parameters.push_str(&format!(", {name}: {ty}"));
                 arguments.push(name.to_string());
             }
@@ -80,23 +81,20 @@ pub(super) fn doc_example(operation: &Operation, shape: &CallShape, crate_name: 
             setters.push_str(&format!("\n    .{}({value})", setter.name));
         }
     }
-    let (credential_parameter, receiver) = match operation.credential {
-        Credential::ProjectIdAndRefreshJwt => (
-            ", refresh_jwt: String",
-            "client\n    .with_refresh_jwt(refresh_jwt)",
-        ),
-        Credential::ProjectIdAndSessionJwt => (
-            ", session_jwt: String",
-            "client\n    .with_session_jwt(session_jwt)",
-        ),
-        _ => ("", "client"),
+    // The signed-in user's token is the first argument (see `user_token`).
+    let credential_parameter = match shape.user_token {
+        Some(token) => {
+            arguments.insert(0, token.name().to_string());
+            format!(", {}: String", token.name())
+        }
+        None => String::new(),
     };
     let arguments = arguments.join(", ");
     format!(
         "```no_run\n\
          # async fn example(client: {crate_name}::Client{parameters}{credential_parameter})\n\
          # -> Result<(), {crate_name}::Error> {{\n\
-         let response = {receiver}\n    .{method}({arguments}){setters}\n    .await?;\n\
+         let response = client\n    .{method}({arguments}){setters}\n    .await?;\n\
          # Ok(())\n\
          # }}\n\
          ```"
@@ -114,14 +112,16 @@ pub(super) fn credential_doc(credential: Credential) -> String {
              step-up and MFA sign-in require."
         }
         Credential::ProjectIdAndRefreshJwt => {
-            "**Authentication:** `Bearer <ProjectId>:<RefreshJWT>`. Call it on a client made \
-             with [`Client::with_refresh_jwt`]; without one, `send` returns \
-             `Error::InvalidRequest` before any request is made."
+            "**Authentication:** `Bearer <ProjectId>:<RefreshJWT>`, with the signed-in user's \
+             refresh JWT, the method's first argument. (A builder made with `new` takes the \
+             one of a client made with [`Client::with_refresh_jwt`].) An empty or malformed \
+             token makes `send` return `Error::InvalidRequest` before any request is made."
         }
         Credential::ProjectIdAndSessionJwt => {
-            "**Authentication:** `Bearer <ProjectId>:<SessionJWT>`. Call it on a client made \
-             with [`Client::with_session_jwt`]; without one, `send` returns \
-             `Error::InvalidRequest` before any request is made."
+            "**Authentication:** `Bearer <ProjectId>:<SessionJWT>`, with the session JWT, the \
+             method's first argument. (A builder made with `new` takes the one of a client \
+             made with [`Client::with_session_jwt`].) An empty or malformed token makes `send` \
+             return `Error::InvalidRequest` before any request is made."
         }
         Credential::ProjectIdAndManagementKey => {
             "**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's \

@@ -36,6 +36,7 @@ mod docs;
 mod extensible_enums;
 mod groups;
 mod method_docs;
+mod nested_setters;
 pub(crate) mod operations_file;
 mod redact;
 mod rename;
@@ -43,6 +44,7 @@ pub(crate) mod request_schemas;
 mod send;
 mod standalone;
 mod syntax;
+mod user_token;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -69,12 +71,14 @@ pub(crate) fn client(
     // After the renames: the docs are keyed by the Rust names the spec chose.
     model.docs.apply(&mut file);
     redact::apply(&mut file, &model.sensitive, report);
+    nested_setters::apply(&mut file);
 
     let by_method_name: BTreeMap<String, &Operation> = model
         .operations
         .iter()
         .map(|operation| (operation.method_name(), operation))
         .collect();
+    user_token::add_builder_fields(&mut file, &by_method_name, report);
     let shapes = call_shape::apply(&mut file, &by_method_name, report);
     let mut constructors_found = false;
     let mut documented = BTreeSet::new();

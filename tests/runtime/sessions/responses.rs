@@ -13,7 +13,7 @@ use tower::ServiceExt;
 use super::forge::{Alg, PROJECT, TestKey, jwks, now, session_claims, with};
 
 async fn logout(State(client): State<Client>) -> Result<&'static str, descope_client::Error> {
-    client.with_refresh_jwt("eyJh.eyJz.c2ln").logout().await?;
+    client.logout("eyJh.eyJz.c2ln").await?;
     Ok("signed out")
 }
 

@@ -33,7 +33,7 @@ mod plan;
 mod read;
 
 pub(crate) use plan::CallShape;
-pub(crate) use read::{builder_fields, type_name};
+pub(crate) use read::{builder_fields, generic_argument, type_name};
 
 use std::collections::{BTreeMap, BTreeSet};
 

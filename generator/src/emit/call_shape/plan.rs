@@ -10,6 +10,8 @@ use syn::parse_quote;
 use syn::visit_mut::VisitMut;
 
 use super::read::{TypeField, generic_argument, map_arguments, type_name};
+use crate::emit::nested_setters::takes_the_value;
+use crate::emit::user_token::UserToken;
 use crate::model::Operation;
 
 /// One argument of an operation's client method.
@@ -34,6 +36,8 @@ pub(crate) struct Setter {
 /// What the pass made of one operation; the method docs' example is written from it.
 #[derive(Clone, Default)]
 pub(crate) struct CallShape {
+    /// The signed-in user's token, the method's first argument when the call acts for one.
+    pub user_token: Option<UserToken>,
     pub arguments: Vec<Argument>,
     pub setters: Vec<Setter>,
 }
@@ -53,7 +57,10 @@ pub(super) struct Plan<'p> {
 
 impl Plan<'_> {
     pub(super) fn shape(&self) -> Result<(CallShape, Vec<syn::ImplItemFn>, Call), String> {
-        let mut shape = CallShape::default();
+        let mut shape = CallShape {
+            user_token: UserToken::of(self.operation.credential),
+            ..CallShape::default()
+        };
         let mut parameter_setters = Vec::new();
         for parameter in self.operation.parameters.iter().filter(|p| p.required) {
             let name = parameter.rust_name();
@@ -73,6 +80,27 @@ impl Plan<'_> {
             });
         }
 
+        // A required body that is no object (a list of ids) is an argument itself, named after
+        // its schema: `UserIdList` becomes `user_ids`.
+        if self
+            .operation
+            .request_body
+            .as_ref()
+            .is_some_and(|r| r.required)
+            && let Some(body) = self.builder_fields.get("body")
+            && !quote!(#body).to_string().contains("builder ::")
+        {
+            let name = format_ident!("{}", plain_body_name(type_name(body).as_deref()));
+            let ty = self.qualified(body.clone());
+            parameter_setters.push(quote!(.body(::std::convert::Into::<#ty>::into(#name))));
+            shape.arguments.push(Argument {
+                name,
+                ty,
+                wire: "requestBody".to_owned(),
+                in_body: false,
+            });
+        }
+
         let mut body_values = Vec::new();
         let mut setters = Vec::new();
         let body = self.body_fields()?;
@@ -87,8 +115,18 @@ impl Plan<'_> {
                 };
                 let ty = self.qualified(ty);
                 let ident = &field.name;
-                let value = quote!(::std::convert::Into::<#ty>::into(#ident));
-                body_values.push(if optional {
+                // A list takes any iterator of anything that converts into its items
+                // (`["admin"]`, a `Vec<&str>`), as the list setters do.
+                let value = match generic_argument(&ty, "Vec") {
+                    Some(item) => quote!(#ident
+                        .into_iter()
+                        .map(::std::convert::Into::<#item>::into)
+                        .collect::<#ty>()),
+                    None => quote!(::std::convert::Into::<#ty>::into(#ident)),
+                };
+                // The body builder's setter takes the value itself (see `nested_setters`), but
+                // for a map, whose setter takes the `Option`.
+                body_values.push(if optional && !takes_the_value(&ty) {
                     quote!(.#ident(::std::option::Option::Some(#value)))
                 } else {
                     quote!(.#ident(#value))
@@ -115,9 +153,20 @@ impl Plan<'_> {
 
         let mut inputs: syn::punctuated::Punctuated<syn::FnArg, syn::Token![,]> =
             parse_quote!(&self);
+        let mut token_setter = TokenStream::new();
+        if let Some(token) = shape.user_token {
+            let (name, ty) = (token.name(), token.ty());
+            inputs.push(parse_quote!(#name: impl ::std::convert::Into<#ty>));
+            token_setter = quote!(call.#name = ::std::option::Option::Some(#name.into()););
+        }
         for argument in &shape.arguments {
             let (name, ty) = (&argument.name, &argument.ty);
-            inputs.push(parse_quote!(#name: impl ::std::convert::Into<#ty>));
+            inputs.push(match generic_argument(ty, "Vec").filter(|_| argument.in_body) {
+                Some(item) => parse_quote!(
+                    #name: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>
+                ),
+                None => parse_quote!(#name: impl ::std::convert::Into<#ty>),
+            });
         }
         let builder = format_ident!("{}", self.operation.builder_name());
         let body_map = if body_values.is_empty() {
@@ -125,9 +174,17 @@ impl Plan<'_> {
         } else {
             quote!(.body_map(move |body| body #(#body_values)*))
         };
-        let block = parse_quote!({
-            builder::#builder::new(self) #(#parameter_setters)* #body_map
-        });
+        let block = if token_setter.is_empty() {
+            parse_quote!({
+                builder::#builder::new(self) #(#parameter_setters)* #body_map
+            })
+        } else {
+            parse_quote!({
+                let mut call = builder::#builder::new(self) #(#parameter_setters)* #body_map;
+                #token_setter
+                call
+            })
+        };
         Ok((shape, setters, Call { inputs, block }))
     }
 
@@ -148,9 +205,16 @@ impl Plan<'_> {
     /// Two inputs of one Rust name, or a setter that would replace one of the builder's own
     /// methods, cannot be written.
     fn check_names(&self, shape: &CallShape) -> Result<(), String> {
-        let mut seen = BTreeMap::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        if let Some(token) = shape.user_token {
+            // The user's token comes first; a parameter or property of its name would clash.
+            seen.insert(
+                token.name().to_string(),
+                "the signed-in user's token".to_owned(),
+            );
+        }
         for argument in &shape.arguments {
-            if let Some(other) = seen.insert(argument.name.to_string(), &argument.wire) {
+            if let Some(other) = seen.insert(argument.name.to_string(), argument.wire.clone()) {
                 return Err(format!(
                     "`{other}` and `{}` both become the argument `{}`",
                     argument.wire, argument.name
@@ -184,25 +248,37 @@ impl Plan<'_> {
             None => (self.qualified(field.ty.clone()), false),
         };
         let name = &field.name;
+        let wrapped = optional && !takes_the_value(&inner);
         let set = |value: TokenStream| {
-            if optional {
+            if wrapped {
                 quote!(body.#name(::std::option::Option::Some(#value)))
             } else {
                 quote!(body.#name(#value))
             }
         };
         let mut setter: syn::ImplItemFn = if let Some(item) = generic_argument(&inner, "Vec") {
-            let set = set(quote!(values
-                .into_iter()
-                .map(::std::convert::Into::into)
-                .collect::<#inner>()));
+            // Items convert as a single value does: `&str` into a string, a nested type's
+            // builder into the type (which can fail, so the failure is kept for `send`).
+            let shown = type_name(&item).unwrap_or_else(|| "item".to_owned());
+            let set = set(quote!(values));
             parse_quote! {
                 pub fn #name<I>(mut self, values: I) -> Self
                 where
                     I: ::std::iter::IntoIterator,
-                    I::Item: ::std::convert::Into<#item>,
+                    I::Item: ::std::convert::TryInto<#item>,
+                    <I::Item as ::std::convert::TryInto<#item>>::Error: ::std::fmt::Display,
                 {
-                    self.body = self.body.map(|body| #set);
+                    self.body = self.body.and_then(|body| {
+                        let values = values
+                            .into_iter()
+                            .map(::std::convert::TryInto::try_into)
+                            .collect::<::std::result::Result<#inner, _>>()
+                            .map_err(|error| format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                #shown, #wire, error
+                            ))?;
+                        Ok(#set)
+                    });
                     self
                 }
             }
@@ -271,5 +347,30 @@ impl VisitMut for Qualify<'_> {
             path.segments.insert(0, parse_quote!(types));
         }
         syn::visit_mut::visit_type_path_mut(self, ty);
+    }
+}
+
+/// The argument's name for a whole body that is not an object: its schema's name in snake
+/// case, a trailing `List` read as a plural (`UserIdList` → `user_ids`); `body` without a name.
+fn plain_body_name(schema: Option<&str>) -> String {
+    let Some(schema) = schema else {
+        return "body".to_owned();
+    };
+    let snake = heck::ToSnakeCase::to_snake_case(schema);
+    match snake.strip_suffix("_list") {
+        Some(item) => format!("{item}s"),
+        None => snake,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_body_name;
+
+    #[test]
+    fn a_plain_body_is_named_after_its_schema() {
+        assert_eq!(plain_body_name(Some("UserIdList")), "user_ids");
+        assert_eq!(plain_body_name(Some("Batch")), "batch");
+        assert_eq!(plain_body_name(None), "body");
     }
 }

@@ -42,6 +42,7 @@ use syn::{Expr, ImplItem, Item, Stmt, parse_quote};
 
 use crate::diagnostic::Report;
 use crate::emit::syntax::{ReportedIds, internal, string_literal};
+use crate::emit::user_token::UserToken;
 use crate::model::Operation;
 
 /// Rewrites every `send` in `mod builder` and removes progenitor's assertion that the client
@@ -148,8 +149,18 @@ fn send_block(statements: &[Stmt], operation: &Operation) -> Result<syn::Block, 
     let mut block: syn::Block = parse_quote!({
         let #operation_ident = &super::super::operations::#constant;
     });
-    block.stmts.insert(0, destructuring);
+    let mut destructuring = destructuring;
     let mut call: Expr = parse_quote!(crate::Call::new(#operation_ident));
+    // The user's token the method took (see `user_token`): destructured too, and handed to the
+    // call, which prefers it to the client's.
+    if let Some(token) = UserToken::of(operation.credential) {
+        let name = token.name();
+        if let Stmt::Local(local) = &mut destructuring {
+            local.pat = parse_quote!(Self { #(#fields,)* #name });
+        }
+        call = method_call(call, &name.to_string(), vec![parse_quote!(#name)]);
+    }
+    block.stmts.insert(0, destructuring);
     for (field, statement) in inputs.iter().zip(&statements[1..]) {
         let input = &expected[&field.to_string()];
         let mut check = statement.clone();
