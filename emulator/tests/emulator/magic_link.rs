@@ -63,6 +63,31 @@ async fn without_a_uri_the_default_applies_and_a_query_is_kept() {
 }
 
 #[tokio::test]
+async fn a_null_uri_as_the_python_sdk_sends_it_means_the_default() {
+    let Setup {
+        emulator,
+        client: _,
+    } = setup().await;
+    let login_id = login_for(Channel::Email);
+    let answer = reqwest::Client::new()
+        .post(format!(
+            "{}/v1/auth/magiclink/signup-in/email",
+            emulator.base_url()
+        ))
+        .bearer_auth(emulator.project_id())
+        .json(&serde_json::json!({"loginId": login_id, "URI": null, "loginOptions": {}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200, "{:?}", answer.text().await);
+    let link = link_for(&emulator, &login_id);
+    assert!(
+        link.starts_with("http://localhost:3000/verify?t="),
+        "{link}"
+    );
+}
+
+#[tokio::test]
 async fn an_older_link_still_works_and_a_used_one_fails() {
     let Setup { emulator, client } = setup().await;
     for channel in LINK_CHANNELS {

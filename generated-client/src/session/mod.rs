@@ -17,6 +17,31 @@
 //! - `sub` (or `dsub`) naming the user, and claims of the types Descope writes.
 //!
 //! Tokens longer than [`SessionConfig::max_token_bytes`] are refused before parsing.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use descope_client::{Client, SessionConfig, SessionError};
+//!
+//! # async fn run(session_jwt: &str, refresh_jwt: &str) -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder("P2abcdefghijklmnopqrstuvwxyz")
+//!     .sessions(SessionConfig::default().audience("my-api").leeway(Duration::from_secs(10)))
+//!     .build()?;
+//!
+//! match client.validate_session(session_jwt).await {
+//!     Ok(session) => println!("{} may read: {}", session.user_id(), session.has_permissions(&["read"])),
+//!     // Expired or missing: the refresh JWT renews it, validated too.
+//!     Err(error) if error.is_expired_or_missing() => {
+//!         let renewed = client.refresh_session(refresh_jwt).await?;
+//!         println!("renewed for {}", renewed.session.user_id());
+//!     }
+//!     // Descope unreachable, or a wrong project id: not the user's fault.
+//!     Err(error) if error.is_server_fault() => println!("try again later: {error}"),
+//!     Err(SessionError::WrongAudience(audience)) => println!("not for {audience}"),
+//!     Err(error) => println!("refused: {error}"),
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 mod cache;
 mod claims;

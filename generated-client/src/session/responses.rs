@@ -24,6 +24,8 @@
 //! - [`SessionError`]: as [`SessionLayer`](super::middleware::SessionLayer) answers: 503 with
 //!   `Retry-After` when the session cannot be checked now, else 401 with the RFC 6750
 //!   challenge (bare when no token came).
+//! - [`InvalidToken`] (`try_with_refresh_jwt` given a token no JWT looks like): 401 with
+//!   `error="invalid_token"`, since the token came from the caller.
 //!
 //! Bodies never carry a token: service texts are already scrubbed of what the call sent.
 
@@ -34,8 +36,8 @@ use http::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 
 use super::SessionError;
 use super::middleware::RETRY_AFTER_SECONDS;
-use crate::Error;
 use crate::operations::Credential;
+use crate::{Error, InvalidToken};
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
@@ -98,6 +100,18 @@ impl IntoResponse for SessionError {
         response
             .headers_mut()
             .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        response
+    }
+}
+
+impl IntoResponse for InvalidToken {
+    fn into_response(self) -> Response {
+        tracing::debug!(reason = %self, "a token that is no JWT");
+        let mut response = status(StatusCode::UNAUTHORIZED);
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+        );
         response
     }
 }

@@ -22,6 +22,14 @@ async fn users(State(client): State<Client>) -> Result<&'static str, descope_cli
     Ok("loaded")
 }
 
+async fn as_user(
+    State(client): State<Client>,
+    token: String,
+) -> Result<&'static str, descope_client::InvalidToken> {
+    client.try_with_refresh_jwt(token)?;
+    Ok("a token")
+}
+
 async fn check(State(client): State<Client>, token: String) -> Result<String, SessionError> {
     Ok(client.validate_session(&token).await?.user_id().to_owned())
 }
@@ -74,6 +82,7 @@ fn app(server: &RecordingServer, key: &TestKey) -> Router {
         .route("/logout", get(logout))
         .route("/users", get(users))
         .route("/check", get(check))
+        .route("/as-user", get(as_user))
         .with_state(client)
 }
 
@@ -147,4 +156,25 @@ async fn a_session_error_answers_as_the_layer_does() {
     );
     let got = call(&app, "/check", String::new(), "www-authenticate").await;
     assert_eq!(got.header.as_deref(), Some("Bearer"));
+}
+
+#[tokio::test]
+async fn a_token_that_is_no_jwt_is_401() {
+    let key = TestKey::generate(Alg::Es256, "k1");
+    let server = RecordingServer::start().await;
+    let app = app(&server, &key);
+    let got = call(&app, "/as-user", "not a jwt".to_owned(), "www-authenticate").await;
+    assert_eq!(got.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        got.header.as_deref(),
+        Some(r#"Bearer error="invalid_token""#)
+    );
+    let got = call(
+        &app,
+        "/as-user",
+        "eyJh.eyJz.c2ln".to_owned(),
+        "www-authenticate",
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::OK);
 }
