@@ -57,6 +57,7 @@ async fn serve(config: EmulatorConfig) -> ExitCode {
         Some(path) => format!("; state kept in {}", path.display()),
         None => String::new(),
     };
+    let stopped = stop_signals();
     // One line, written without panicking: whoever started the emulator may have stopped
     // reading its output (a test reads the address and closes the pipe), which must not stop it.
     let _ = writeln!(
@@ -65,7 +66,7 @@ async fn serve(config: EmulatorConfig) -> ExitCode {
         emulator.project_id(),
         emulator.config().signing_algorithm.jose_name(),
     );
-    stopped().await;
+    stopped.await;
     // Every change was saved as it was made; this last save makes sure the file is there and
     // whole, and tells if it cannot be.
     if let Err(error) = emulator.save_state() {
@@ -76,18 +77,34 @@ async fn serve(config: EmulatorConfig) -> ExitCode {
 }
 
 /// Waits for Ctrl-C or, on Unix, SIGTERM (what `kill`, Docker and CI runners send), so either
-/// ends the emulator with status 0. A failure to listen for a signal also ends the wait.
-async fn stopped() {
+/// ends the emulator with status 0. On Unix the handlers are installed when this is called, not
+/// when it is first awaited: a signal sent as soon as the "listening" line is read must not meet
+/// the default handler, which ends the process without the last save. A failure to install them
+/// falls back to Ctrl-C alone.
+fn stop_signals() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
+        let handlers = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        );
+        async move {
+            match handlers {
+                (Ok(mut interrupt), Ok(mut terminate)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = terminate.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            return;
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
