@@ -79,6 +79,26 @@ impl ApiError {
         )
     }
 
+    /// `E011003`, 403: the request is understood and its parties known, but what it asks is
+    /// not allowed (an impersonator without the `Impersonate` permission, a user who has not
+    /// consented). Descope documents no code; `E011003` keeps it generic, as for a tenant the
+    /// user is not a member of.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(403, "E011003", "Forbidden", message.into())
+    }
+
+    /// `E011003`, 403: an access key that authenticates, exchanged from an address outside
+    /// its `permittedIps`. 403 as for a `Host` refused: the caller is known, the address may
+    /// not use the key.
+    pub fn address_refused(peer: std::net::IpAddr) -> Self {
+        Self::new(
+            403,
+            "E011003",
+            "Address not allowed",
+            format!("the access key may not be used from {peer}: it is not among its permittedIps"),
+        )
+    }
+
     /// `E010000`, 503: the machine failed (the random source, the crypto library). A 5XX, which
     /// the spec declares, rather than a weak secret or a misleading 4XX.
     pub fn unavailable(message: impl Into<String>) -> Self {

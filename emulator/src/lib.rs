@@ -1,5 +1,6 @@
-//! An in-memory emulator of Descope's OTP, magic-link and session API and of its management
-//! API for users, test users, tenants, roles and permissions, served over loopback HTTP from
+//! An in-memory emulator of Descope's OTP, magic-link, session and access-key API and of its
+//! management API for users, test users, tenants, roles, permissions, access keys and token
+//! administration, served over loopback HTTP from
 //! the same curated spec the `descope-client` crate is generated from: a library for Rust
 //! tests, and a binary (`descope-emulator`) that any official SDK can be pointed at.
 //!
@@ -50,8 +51,8 @@
 //!   management calls) are 413 `E011001`.
 //! - **Authorization** is what each operation's `security` says: `Bearer <ProjectId>`,
 //!   `Bearer <ProjectId>:<RefreshJWT>`, `Bearer <ProjectId>:<SessionJWT>` (validate),
-//!   `Bearer <ProjectId>:<ManagementKey>` (management; [`Emulator::management_key`]), or
-//!   nothing (the keys). Updates (and step-up/MFA sign-in) need a refresh JWT of the user who
+//!   `Bearer <ProjectId>:<ManagementKey>` (management; [`Emulator::management_key`]),
+//!   `Bearer <ProjectId>:<AccessKey>` (the access-key exchange), or nothing (the keys). Updates (and step-up/MFA sign-in) need a refresh JWT of the user who
 //!   owns the body's `loginId`.
 //! - **Codes** are six random digits (or a fixed code, below); only the latest per (login id, method) is valid; they
 //!   expire after [`EmulatorConfig::otp_ttl`]; the [`EmulatorConfig::max_otp_attempts`]-th wrong
@@ -84,6 +85,51 @@
 //!   `tenant/select` issues tokens whose `dct` is the tenant; validate answers
 //!   `{"parsedJWT": claims}` for a valid session JWT; try-refresh answers `{}` without a usable
 //!   refresh JWT.
+//! - **Access keys**: `POST /v1/auth/accesskey/exchange` with `Bearer <ProjectId>:<cleartext>`
+//!   answers `{keyId, sessionJwt, expiration}`: a session JWT living
+//!   [`EmulatorConfig::session_ttl`] (no refresh JWT) with `sub` the key id, `roles`,
+//!   `permissions` and `tenants` from the key's roles (a key bound to a user, `userId`, acts
+//!   with that user's, and is refused once the user is gone), the key's custom claims then
+//!   `loginOptions.customClaims`, and `dct` from `loginOptions.selectedTenant`, which must be one
+//!   of the key's tenants (403 `E011003`). No `amr`: no sign-in method was used. The key must be
+//!   known, active and unexpired (`expireTime`, unix seconds, 0 never), else 401 `E011003`, and
+//!   the caller's address must match an entry of its `permittedIps` (addresses or CIDR ranges,
+//!   IPv4 or IPv6; none means anywhere), else 403 `E011003`. Management creates keys (the
+//!   cleartext, 64 hex digits, is answered by create and rotate only; the emulator keeps its
+//!   SHA-256), loads, searches (every filter given: `tenantIds`, `text` in the name, id or
+//!   description ignoring case, `boundUserId`, `creatingUser` against `createdBy`,
+//!   `customAttributes`; creation order, `sort` not applied), updates (fields given replace,
+//!   absent or `null` ones stay), rotates, (de)activates and deletes them (batches act on each id
+//!   they know and skip the others; an empty `ids` is 400 `E011002`), and imports them with the
+//!   `cleartext` they had (all or nothing; an id taken or a `:` in a cleartext refuses the
+//!   batch). Roles must exist at project level, tenants must exist with roles a member can hold,
+//!   a bound user must exist (the users' rules and codes). `createdBy` is empty for keys created
+//!   with the management key.
+//! - **Token administration** (management key): `UpdateJWT` re-signs a valid session JWT of
+//!   this project with its claims, `roles`, `permissions` and `tenants` read again from its user
+//!   (when it is a stored user's), and `customClaims` added with their JSON types (a claim the
+//!   emulator sets, or `act`, `danu`, `su`, is never taken from a caller); new `iat` and `jti`,
+//!   `exp` `refreshDuration` seconds from now (else [`EmulatorConfig::session_ttl`]); another
+//!   JWT is 401 `E011003`. `Impersonate` needs the impersonator (`impersonatorId`, a login or
+//!   user id) to hold the `Impersonate` permission at project level, or in `selectedTenant`
+//!   when given, else in a tenant of the user (403 `E011003`), and with `validateConsent` a
+//!   consent of the user (`UpdateUserImpersonationConsent`) ending after now (403 `E011003`);
+//!   it answers `{jwt}`, the user's refresh JWT with `act: {"sub": <impersonator's user id>}`
+//!   (RFC 8693's actor claim; Descope names none and no SDK reads it), which the session JWTs
+//!   refreshed from it carry too; `ImpersonateStepup` (or `stepup: true`) adds `su: true`.
+//!   `StopImpersonation` takes such a refresh JWT (not one: 400 `E011004`), revokes it and
+//!   answers `{jwt}`, a refresh JWT of the impersonator. The backend `GenerateJWTSignIn`,
+//!   `GenerateJWTSignUp` (a taken login id is 400 `E062107`) and `GenerateJWTSignUpOrIn` answer
+//!   as a verify does (tokens, cookie fields, `firstSeen`, `user`; an entry in the history;
+//!   empty `amr`); `stepup` and `mfa` need the user's refresh JWT in `jwt` (401 `E011003`), and
+//!   `stepup` adds `su: true`; `selectedTenantId` (or the Node SDK's `tenantId`) must be one of
+//!   the user's tenants and becomes `dct`. `Anonymous` answers session and refresh JWTs of a user
+//!   stored nowhere: `sub` a fresh `A…` id, `danu: true` (Descope's mark,
+//!   docs.descope.com/anonymous-users), `roles` (existing project roles) with their
+//!   permissions, `dct` the `selectedTenant` as given; refreshing works, `me` is 404.
+//!   `refreshDuration` (seconds) sets the refresh JWT's lifetime in all of these, the session
+//!   JWT never outliving it. Tokens of these calls stay in the body whatever the
+//!   [`TokenDelivery`].
 //! - **Cookies**: every token answer carries, as the service's do, `cookieDomain`
 //!   ([`EmulatorConfig::cookie_domain`], empty when unset), `cookiePath` (`/`), `cookieMaxAge`
 //!   and `cookieExpiration` (the refresh cookie's lifetime and expiry), `sessionExpiration`,
@@ -185,14 +231,14 @@
 //! missing) or `E011003`, the message naming the field as a JSON pointer (`/tenants/0/roles`).
 //! `PUT` and `PATCH` need a body.
 //!
-//! **Reset** forgets users (and their history, roles and tenants), tenants, roles, permissions
-//! and custom attribute definitions, pending codes and links,
+//! **Reset** forgets users (and their history, roles and tenants), tenants, roles, permissions,
+//! custom attribute definitions and access keys, pending codes and links,
 //! the outbox, the refresh JWTs (presented again they answer 401 `E064001`), the fixed codes,
 //! the rate-limit window and the clock offset; it keeps the signing keys, so applications'
 //! cached JWKS stay right. Then it seeds [`EmulatorConfig::users`] again (with new user ids),
 //! and puts back [`EmulatorConfig::fixed_codes`] and [`EmulatorConfig::rate_limit`]. It
 //! answers `{"cleared": {users, codes, links, outboxMessages, refreshTokens, tenants, roles,
-//! permissions, customAttributes, fixedCodes, clockOffsetSeconds, rateWindowCalls},
+//! permissions, customAttributes, accessKeys, fixedCodes, clockOffsetSeconds, rateWindowCalls},
 //! "restored": {users, fixedCodes, rateLimit}}`
 //! ([`ResetReport`]).
 //!
@@ -211,7 +257,8 @@
 //! tries again).
 //!
 //! Kept: users (with roles, tenants, custom attributes, history, password digests, passkeys and
-//! provider tokens), tenants, roles, permissions, attribute definitions, fixed codes; the
+//! provider tokens), tenants, roles, permissions, attribute definitions, access keys (the
+//! SHA-256 of their cleartexts), fixed codes; the
 //! signing keys with their private keys and the retired ones, and the live refresh JWTs, so
 //! tokens issued before a restart still verify and refresh (and revoked ones stay revoked); the
 //! management key made at start ([`EmulatorConfig::management_key`] wins over it); the clock
@@ -229,17 +276,17 @@
 //! | code | status | when |
 //! | --- | --- | --- |
 //! | `E011001` | 400 | body not JSON or not an object (not an array, for the management history); also 404/405 for unknown paths and methods |
-//! | `E011002` | 400 | a required field or query parameter is missing (the message names it); `me/tenants` with neither `dct: true` nor `ids`; a management call naming its user, role or permission by neither key; empty `userIds`, `identifiers`, or `DeletePermissions` filter |
+//! | `E011002` | 400 | a required field or query parameter is missing (the message names it); `me/tenants` with neither `dct: true` nor `ids`; a management call naming its user, role or permission by neither key; empty `userIds`, `identifiers`, or `DeletePermissions` filter; an empty `ids` in an access-key batch |
 //! | `E011003` | 400 | the body breaks the schema (the message gives the field's path; negative `limit`, `page`, `offset`); `me/tenants` with both `dct: true` and `ids`; an unknown `status`, `authType`, `deliveryMethod` or attribute type; both `name` and `id` |
-//! | `E011003` | 401 | bad or missing bearer, wrong project; a refresh or session JWT that is forged, expired, of the other kind, of another project, signed by a dropped key, or whose user was merged away; an unknown, used or expired magic link |
-//! | `E011003` | 403 | `tenant/select` or `loginOptions.tenantId` naming a tenant the user is not a member of |
-//! | `E011004` | 400 | an email without `@`, a phone that is not 6–15 digits, a user without that contact; a refresh with `externalToken` (not emulated); management: a tenant, role, permission or attribute definition whose id or name is taken, a reference to one that does not exist (a user's role or tenant, a role's permission, default roles), a user not in the tenant whose roles change, a role of another tenant, an attribute value of the wrong type, the last login id, codes for a user who is not a test user, a tenant with sub-tenants, bad lifetimes or units in tenant settings |
-//! | `E011004` | 404 | management: the tenant, role or permission named does not exist (also a role's tenant, a tenant's parent), or the user holds no token from that provider |
+//! | `E011003` | 401 | bad or missing bearer, wrong project; a refresh or session JWT that is forged, expired, of the other kind, of another project, signed by a dropped key, or whose user was merged away; an unknown, used or expired magic link; an access key that is unknown, deactivated or expired (or whose bound user is gone); `UpdateJWT`'s `jwt` not a valid session JWT; `StopImpersonation`'s not a live refresh JWT; a backend `stepup`/`mfa` sign-in without the user's refresh JWT |
+//! | `E011003` | 403 | `tenant/select` or `loginOptions.tenantId` naming a tenant the user is not a member of (also the tenant selected by an access-key exchange, an impersonation or a backend sign-in); an access key exchanged from an address outside its `permittedIps` ("Address not allowed"); an impersonator without the `Impersonate` permission, or impersonation with `validateConsent` of a user without a current consent ("Forbidden") |
+//! | `E011004` | 400 | an email without `@`, a phone that is not 6–15 digits, a user without that contact; a refresh with `externalToken` (not emulated); management: a tenant, role, permission or attribute definition whose id or name is taken, a reference to one that does not exist (a user's role or tenant, a role's permission, default roles), a user not in the tenant whose roles change, a role of another tenant, an attribute value of the wrong type, the last login id, codes for a user who is not a test user, a tenant with sub-tenants, bad lifetimes or units in tenant settings; an access key's role or tenant that does not exist, a `permittedIps` entry that is no address or CIDR range, an imported key whose id is taken or whose cleartext holds `:`; an anonymous session's role that does not exist; `StopImpersonation` of a JWT with no `act` |
+//! | `E011004` | 404 | management: the tenant, role or permission named does not exist (also a role's tenant, a tenant's parent), or the user holds no token from that provider; no access key has the id (load, update, rotate, (de)activate, delete) |
 //! | `E061102` | 401 | wrong, expired or never-sent code |
 //! | `E061103` | 401 | too many wrong codes; the code is burnt until a new one is sent |
 //! | `E062107` | 400 | sign-up of a registered login id; an update conflicting with another user; management: a login id (or a `newLoginId`, an additional login id, a sign-up link's) that another user holds, or an email or phone that is another user's login id with `failOnConflict` |
-//! | `E062108` | 404 | sign-in (or verify) of an unknown login id; management: no user has that login id or user id |
-//! | `E062110` | 403 | a disabled user signs in, verifies or presents a refresh JWT (the emulator's code: Descope documents none) |
+//! | `E062108` | 404 | sign-in (or verify) of an unknown login id; management: no user has that login id or user id (also an access key's `userId`, an impersonator or impersonated user, a backend sign-in) |
+//! | `E062110` | 403 | a disabled user signs in (also through the backend sign-ins), verifies, presents a refresh JWT, is impersonated or ends an impersonation as the impersonator (the emulator's code: Descope documents none) |
 //! | `E064001` | 401 | a revoked refresh JWT: after logout, logout-all, `revokeOtherSessions`, rotation, or management's `LogoutUser` or deletion of the user |
 //! | `E011003` | 403 | a `Host` that is neither loopback nor an allowed host ("Host not allowed"); an admin change from another `Origin` ("Origin not allowed") |
 //! | `E011001` | 413 | a body over the limit (64 KiB; 1 MiB for management calls) |

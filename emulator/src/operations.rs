@@ -19,6 +19,8 @@ pub enum Credential {
     ProjectIdAndSessionJwt,
     /// `Bearer <ProjectId>:<ManagementKey>`: the management API.
     ProjectIdAndManagementKey,
+    /// `Bearer <ProjectId>:<AccessKey>`: the access-key exchange.
+    ProjectIdAndAccessKey,
 }
 
 /// One operation of the spec.

@@ -192,8 +192,11 @@ async fn route(
     let action = match behaviour {
         Behaviour::Keys => return keys(shared, &path, &parameters, query.as_deref()),
         Behaviour::Session(action) => Some(action),
-        Behaviour::Auth { .. } | Behaviour::Management(_) => None,
+        Behaviour::Auth { .. } | Behaviour::Management(_) | Behaviour::AccessKeyExchange => None,
     };
+    // Only the sign-in and session operations deliver tokens in cookies: management's and the
+    // exchange's answers go to a backend, which reads them from the body.
+    let cookie_tokens = matches!(behaviour, Behaviour::Auth { .. } | Behaviour::Session(_));
     let header = request
         .headers()
         .get(AUTHORIZATION)
@@ -250,9 +253,10 @@ async fn route(
         (TokenDelivery::Cookies, Some(SessionAction::Logout | SessionAction::LogoutAll)) => {
             tokens::deletion_cookies(&config.cookie_domain)
         }
-        (TokenDelivery::Cookies, _) => {
+        (TokenDelivery::Cookies, _) if cookie_tokens => {
             tokens::into_cookies(&mut answer, now, &config.cookie_domain)
         }
+        (TokenDelivery::Cookies, _) => Vec::new(),
     };
     Ok(Reply {
         body: answer,
@@ -326,6 +330,12 @@ fn authorize(
         };
     }
     match (credential, jwt) {
+        (Credential::ProjectIdAndAccessKey, Some(key)) if parts.next().is_none() => {
+            Ok(Bearer::AccessKey(tokens::GivenSecret(key.to_owned())))
+        }
+        (Credential::ProjectIdAndAccessKey, _) => Err(ApiError::unauthorized(
+            "this call needs an access key: Bearer <ProjectId>:<AccessKey>",
+        )),
         (Credential::ProjectIdAndRefreshJwt, None) => Err(ApiError::unauthorized(
             "this call needs the user's refresh JWT",
         )),

@@ -61,7 +61,13 @@ pub(crate) fn headers(
     let (refresh_jwt, session_jwt) = match given {
         Some(UserJwt::Refresh(jwt)) => (Some(jwt), state.session_jwt.as_ref()),
         Some(UserJwt::Session(jwt)) => (state.refresh_jwt.as_ref(), Some(jwt)),
-        None => (state.refresh_jwt.as_ref(), state.session_jwt.as_ref()),
+        None | Some(UserJwt::AccessKey(_)) => {
+            (state.refresh_jwt.as_ref(), state.session_jwt.as_ref())
+        }
+    };
+    let access_key = match given {
+        Some(UserJwt::AccessKey(key)) => Some(key),
+        _ => None,
     };
     let refused = |invalid: crate::InvalidToken| format!("{}: {invalid}", operation.method_name);
     let user_token = match (operation.credential, refresh_jwt, session_jwt) {
@@ -94,6 +100,18 @@ pub(crate) fn headers(
                 operation.method_name
             ));
         }
+        (Credential::ProjectIdAndAccessKey, _, _) => match access_key {
+            Some(key) => {
+                key.check().map_err(refused)?;
+                Some(key.expose())
+            }
+            None => {
+                return Err(format!(
+                    "{} authenticates with an access key: pass it to the client's method",
+                    operation.method_name
+                ));
+            }
+        },
         (Credential::ProjectIdAndManagementKey, _, _) => match &state.management_key {
             Some(key) => Some(key.expose()),
             None => {

@@ -35,6 +35,8 @@ pub(crate) struct Call {
 pub(crate) enum UserJwt {
     Refresh(crate::RefreshJwt),
     Session(crate::SessionJwt),
+    /// Not a JWT but given the same way: a machine client's key, for the exchange.
+    AccessKey(crate::AccessKey),
 }
 
 impl Call {
@@ -55,6 +57,14 @@ impl Call {
     pub(crate) fn refresh_jwt(mut self, jwt: Option<crate::RefreshJwt>) -> Self {
         if let Some(jwt) = jwt {
             self.user_jwt = Some(UserJwt::Refresh(jwt));
+        }
+        self
+    }
+
+    /// Authenticates the call with this access key, when one is given.
+    pub(crate) fn access_key(mut self, key: Option<crate::AccessKey>) -> Self {
+        if let Some(key) = key {
+            self.user_jwt = Some(UserJwt::AccessKey(key));
         }
         self
     }

@@ -104,6 +104,44 @@ impl Client {
     }
 
     #[cfg(feature = "session")]
+    /// Validates a machine client's access key: exchanges it at Descope for a session JWT
+    /// (`POST /v1/auth/accesskey/exchange`), which is validated locally like a user's, and
+    /// returns the session, whose [`kind`](Session::kind) is
+    /// [`SessionKind::AccessKey`](crate::SessionKind::AccessKey) and whose
+    /// [`user_id`](Session::user_id) is the key's id. The key's roles and tenants are the
+    /// session's.
+    ///
+    /// The exchange is remembered by the SHA-256 of the key until its JWT expires, so a service
+    /// that receives the same key on every request calls Descope about once per JWT lifetime,
+    /// not per request. The price: a key deactivated at Descope is still accepted here until
+    /// then (at most the project's access-key session timeout); a capacity of 0
+    /// ([`SessionConfig::verified_tokens`](crate::SessionConfig::verified_tokens)) exchanges on
+    /// every call, as the official SDKs do.
+    ///
+    /// An empty key is [`SessionError::Missing`]; a refused exchange is
+    /// [`SessionError::Exchange`], a server fault when Descope did not answer
+    /// ([`SessionError::is_server_fault`]).
+    ///
+    /// ```no_run
+    /// # async fn run(client: descope_client::Client, access_key: &str) {
+    /// match client.validate_access_key(access_key).await {
+    ///     Ok(machine) if machine.has_permissions(&["reports:read"]) => {
+    ///         println!("access key {} may read reports", machine.user_id())
+    ///     }
+    ///     Ok(machine) => println!("access key {} may not", machine.user_id()),
+    ///     Err(error) if error.is_server_fault() => println!("try again later: {error}"),
+    ///     Err(error) => println!("refused: {error}"),
+    /// }
+    /// # }
+    /// ```
+    pub async fn validate_access_key(
+        &self,
+        access_key: impl Into<crate::AccessKey>,
+    ) -> Result<Session, SessionError> {
+        session::validate_access_key(self, access_key.into()).await
+    }
+
+    #[cfg(feature = "session")]
     /// Renews a session with its refresh JWT. The refresh JWT is checked locally first (as
     /// Descope's Go SDK does), so an expired or forged one costs no call; the new session JWT
     /// is validated like any other.

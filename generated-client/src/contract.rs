@@ -23,6 +23,7 @@ const _: fn(Call, &()) -> Call = |call, body| call.json(body);
 const _: fn(Call, &()) -> Call = |call, body| call.form(body);
 const _: fn(Call, Option<crate::RefreshJwt>) -> Call = Call::refresh_jwt;
 const _: fn(Call, Option<crate::SessionJwt>) -> Call = Call::session_jwt;
+const _: fn(Call, Option<crate::AccessKey>) -> Call = Call::access_key;
 
 /// Every `send` ends in `Client::execute`, typed by the operation's success body.
 #[allow(dead_code, reason = "a signature check; nothing calls it")]

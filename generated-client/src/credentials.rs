@@ -208,6 +208,67 @@ mod tests {
     }
 }
 
+/// An access key's cleartext, with which a machine client authenticates
+/// (`Bearer <ProjectId>:<AccessKey>` on the exchange). A secret: its `Debug` never shows it, and
+/// it cannot be read back from here.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessKey(String);
+
+impl AccessKey {
+    /// Holds an access key; see [`AccessKey::check`].
+    pub fn new(key: impl Into<String>) -> Self {
+        AccessKey(key.into())
+    }
+
+    /// Checks that the key can go into a bearer: not empty, printable ASCII without spaces or
+    /// `:` (the bearer's separator), as it must be before it is sent.
+    pub fn check(&self) -> Result<(), InvalidToken> {
+        if self.0.is_empty() {
+            return Err(InvalidToken("the access key is empty".to_owned()));
+        }
+        match self
+            .0
+            .bytes()
+            .position(|b| !b.is_ascii_graphic() || b == b':')
+        {
+            // The character is not shown: it is part of a secret.
+            Some(at) => Err(InvalidToken(format!(
+                "the access key holds a character a bearer cannot carry (at position {at})"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The key itself, for building the `Authorization` header.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AccessKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessKey(<redacted>)")
+    }
+}
+
+impl From<String> for AccessKey {
+    fn from(key: String) -> Self {
+        AccessKey(key)
+    }
+}
+
+impl From<&str> for AccessKey {
+    fn from(key: &str) -> Self {
+        AccessKey(key.to_owned())
+    }
+}
+
+impl From<&String> for AccessKey {
+    fn from(key: &String) -> Self {
+        AccessKey(key.clone())
+    }
+}
+
 /// The project's management key, which every management call carries after the project id
 /// (`Bearer <ProjectId>:<ManagementKey>`). A secret: its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]

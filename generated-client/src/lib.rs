@@ -1,6 +1,6 @@
-//! A typed client for Descope's API, for Rust backends: validate session JWTs locally and
-//! protect routes, sign users in with one-time codes or magic links, and manage users,
-//! tenants, roles and permissions.
+//! A typed client for Descope's API, for Rust backends: validate session JWTs and machine
+//! clients' access keys locally and protect routes, sign users in with one-time codes or magic
+//! links, and manage users, tenants, roles, permissions, access keys and tokens.
 //!
 //! The operations, request and response types are generated from the curated OpenAPI spec in
 //! the repository's `openapi/` directory; this crate adds how a client is built, how each call
@@ -44,6 +44,11 @@
 //! # }
 //! ```
 //!
+//! Machine clients send an access key instead: `client.validate_access_key(key)` exchanges it at
+//! Descope once and validates the session JWT it gives like a user's, remembering it until it
+//! expires; `SessionLayer::new(client).accept(Accept::AccessKeys)` (or `UsersAndAccessKeys`)
+//! does it in the middleware, and [`Session::kind`](session::Session::kind) tells which it was.
+//!
 //! What a token must carry to be accepted, and why, is on [`session`]; the errors are
 //! [`session::SessionError`].
 //!
@@ -74,9 +79,9 @@
 //!
 //! # Manage users, tenants and roles
 //!
-//! The management API (the `users`, `tenants` and `roles` features, or `management` for all)
-//! authenticates with the project's management key, from the builder or the
-//! `DESCOPE_MANAGEMENT_KEY` environment variable:
+//! The management API (the `users`, `tenants`, `roles`, `access-keys` and `tokens` features, or
+//! `management` for all) authenticates with the project's management key, from the builder or
+//! the `DESCOPE_MANAGEMENT_KEY` environment variable:
 //!
 //! ```no_run
 //! # #[cfg(feature = "users")]
@@ -117,6 +122,11 @@
 //! | `management.user.searchAll(…)` | `mgmt.user.search_all(…)` | `Management.User().SearchAll(ctx, options)` | `client.search_all_users(request)` (a stream over every page) |
 //! | `management.tenant.create(name)` | `mgmt.tenant.create(name)` | `Management.Tenant().Create(ctx, tenant)` | `client.create_tenant(name)` |
 //! | `management.role.create(name, …)` | `mgmt.role.create(name, …)` | `Management.Role().Create(ctx, name, description, permissions, tenantID)` | `client.create_role(name)` and setters |
+//! | `exchangeAccessKey(accessKey)` | `exchange_access_key(access_key)` | `Auth.ExchangeAccessKey(ctx, accessKey, loginOptions)` | `client.validate_access_key(access_key)` (remembered), or `client.exchange_access_key(access_key)` for the raw answer |
+//! | `management.accessKey.create(name, …)` | `mgmt.access_key.create(name, …)` | `Management.AccessKey().Create(ctx, name, …)` | `client.create_access_key(name)` and setters (the answer's `cleartext` is shown once) |
+//! | `management.jwt.update(jwt, claims)` | `mgmt.jwt.update_jwt(jwt, custom_claims)` | `Management.JWT().UpdateJWTWithCustomClaims(ctx, jwt, claims, 0)` | `client.update_jwt(jwt).custom_claims(claims)` |
+//! | `management.jwt.impersonate(impersonatorId, loginId, validateConsent)` | `mgmt.jwt.impersonate(impersonator_id, login_id, validate_consent)` | `Management.JWT().Impersonate(ctx, impersonatorID, loginID, validateConsent, …)` | `client.impersonate(impersonator_id, login_id, validate_consent)` |
+//! | `management.jwt.signIn(loginId)` | `mgmt.jwt.sign_in(login_id)` | `Management.JWT().SignIn(ctx, loginID, options)` | `client.generate_jwt_sign_in(login_id)` |
 //!
 //! # Calls
 //!
@@ -208,7 +218,7 @@ pub use config::{
     DEFAULT_TIMEOUT, MANAGEMENT_KEY_VARIABLE, USER_AGENT, base_url_for_project,
 };
 pub use credentials::{
-    InvalidProjectId, InvalidToken, ManagementKey, ProjectId, RefreshJwt, SessionJwt,
+    AccessKey, InvalidProjectId, InvalidToken, ManagementKey, ProjectId, RefreshJwt, SessionJwt,
 };
 pub use error::{
     DecodeError, Error, ErrorCode, InvalidRequest, MAX_ERROR_TEXT_CHARS, ServiceError,
@@ -220,7 +230,9 @@ pub use paging::{DEFAULT_PAGE_SIZE, UserSearch};
 pub use response::Response;
 pub use retry::{MAX_HONOURED_RETRY_AFTER, RetryPolicy};
 #[cfg(feature = "session")]
-pub use session::{CheckedSession, RefreshedSession, Session, SessionConfig, SessionError};
+pub use session::{
+    CheckedSession, RefreshedSession, Session, SessionConfig, SessionError, SessionKind,
+};
 
 /// The HTTP client this crate is built on, re-exported: its types appear in this API
 /// (`reqwest::Client` for [`ClientBuilder::http_client`], `StatusCode`, `HeaderMap`, the source

@@ -19,6 +19,9 @@ pub enum Credential {
     /// `Authorization: Bearer <ProjectId>:<ManagementKey>`, the management API; refused before
     /// sending when the client has no management key.
     ProjectIdAndManagementKey,
+    /// `Authorization: Bearer <ProjectId>:<AccessKey>`, the access-key exchange: the key given
+    /// to the call; refused before sending without one.
+    ProjectIdAndAccessKey,
 }
 
 /// One operation of the spec.

@@ -74,11 +74,23 @@ fn outcome<T: serde::Serialize + std::fmt::Debug>(result: Result<Response<T>, Er
     }
 }
 
+/// The builder a call starts from: the operation's bare builder, or, for an operation that takes
+/// an access key (`with access_key` in the table), its method given the placeholder key, since
+/// the builder has no public setter for the key.
+macro_rules! start {
+    ($client:expr, $method:ident, $builder:ident) => {
+        descope_client::builder::$builder::new($client)
+    };
+    ($client:expr, $method:ident, $builder:ident, access_key) => {
+        $client.$method(crate::requests::ACCESS_KEY)
+    };
+}
+
 /// The operation builder with every documented input set, or why the spec's examples do not
 /// fit it.
 macro_rules! builder {
-    ($client:expr, $builder:ident, $inputs:expr, $body:tt $([$($param:ident: $ty:ty = $wire:literal),*])?) => {{
-        let builder = descope_client::builder::$builder::new($client);
+    ($start:expr, $inputs:expr, $body:tt $([$($param:ident: $ty:ty = $wire:literal),*])?) => {{
+        let builder = $start;
         $($(
             let builder = builder.$param(parameter::<$ty>($inputs, $wire)?);
         )*)?
@@ -129,7 +141,7 @@ fn parameter<T: serde::de::DeserializeOwned>(inputs: &Inputs, wire: &str) -> Res
 }
 
 macro_rules! operations {
-    ($($method:ident => $builder:ident($body:tt) $([$($param:ident: $ty:ty = $wire:literal),*])?,)*) => {
+    ($($method:ident => $builder:ident($body:tt) $(with $token:ident)? $([$($param:ident: $ty:ty = $wire:literal),*])?,)*) => {
         /// Method names this module can call.
         pub const COVERED: &[&str] = &[$(stringify!($method)),*];
 
@@ -141,7 +153,7 @@ macro_rules! operations {
             let prepared = async {
                 match method_name {
                     $(stringify!($method) => {
-                        let (builder, _) = builder!(client, $builder, inputs, $body $([$($param: $ty = $wire),*])?)?;
+                        let (builder, _) = builder!(start!(client, $method, $builder $(, $token)?), inputs, $body $([$($param: $ty = $wire),*])?)?;
                         Ok(outcome(builder.send().await))
                     })*
                     other => Err(format!("no call is written for `{other}` in dispatch.rs")),
@@ -154,7 +166,7 @@ macro_rules! operations {
         pub fn describe(client: &Client, method_name: &str, inputs: &Inputs) -> Result<String, String> {
             match method_name {
                 $(stringify!($method) => {
-                    let (builder, values) = builder!(client, $builder, inputs, $body $([$($param: $ty = $wire),*])?)?;
+                    let (builder, values) = builder!(start!(client, $method, $builder $(, $token)?), inputs, $body $([$($param: $ty = $wire),*])?)?;
                     Ok(format!("{values} {builder:?} {builder:#?}"))
                 })*
                 other => Err(format!("no call is written for `{other}` in dispatch.rs")),

@@ -19,6 +19,7 @@ pub const PROJECT_ID: &str = "P2PlaceholderProjectId";
 pub const REFRESH_JWT: &str = "placeholder.refresh.jwt";
 pub const SESSION_JWT: &str = "placeholder.session.jwt";
 pub const MANAGEMENT_KEY: &str = "K2PlaceholderManagementKey";
+pub const ACCESS_KEY: &str = "K2PlaceholderAccessKey";
 
 /// A client of the placeholder project, with its placeholder management key, that carries a
 /// signed-in user's placeholder tokens.
@@ -117,6 +118,7 @@ async fn every_operation_sends_the_documented_request() {
         let with_refresh = format!("Bearer {PROJECT_ID}:{REFRESH_JWT}");
         let with_session = format!("Bearer {PROJECT_ID}:{SESSION_JWT}");
         let with_key = format!("Bearer {PROJECT_ID}:{MANAGEMENT_KEY}");
+        let with_access_key = format!("Bearer {PROJECT_ID}:{ACCESS_KEY}");
         let expected = match operation.credential {
             Credential::None => (None, None),
             Credential::ProjectId => (Some(with_project.clone()), Some(with_project)),
@@ -124,6 +126,10 @@ async fn every_operation_sends_the_documented_request() {
             Credential::ProjectIdAndRefreshJwt => (None, Some(with_refresh)),
             Credential::ProjectIdAndSessionJwt => (None, Some(with_session)),
             Credential::ProjectIdAndManagementKey => (None, Some(with_key)),
+            // The access key is the call's argument: both clients send it.
+            Credential::ProjectIdAndAccessKey => {
+                (Some(with_access_key.clone()), Some(with_access_key))
+            }
         };
         if (bearer_of(0), bearer_of(1)) != expected {
             failures.push(format!(

@@ -40,6 +40,16 @@ pub struct RefreshJwt(String);
 #[derive(Clone, Debug)]
 pub struct SessionJwt(String);
 
+/// Stands in for `descope_client::AccessKey`.
+#[derive(Clone, Debug)]
+pub struct AccessKey(String);
+
+impl From<String> for AccessKey {
+    fn from(key: String) -> Self {
+        AccessKey(key)
+    }
+}
+
 impl From<String> for RefreshJwt {
     fn from(token: String) -> Self {
         RefreshJwt(token)

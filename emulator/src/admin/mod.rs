@@ -391,6 +391,7 @@ fn reset_json(report: &ResetReport) -> Value {
             "roles": report.roles,
             "permissions": report.permissions,
             "customAttributes": report.custom_attributes,
+            "accessKeys": report.access_keys,
             "fixedCodes": report.fixed_codes,
             "clockOffsetSeconds": report.clock_offset.as_secs(),
             "rateWindowCalls": report.rate_window_calls,

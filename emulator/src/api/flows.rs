@@ -376,6 +376,7 @@ fn finish(
         amr: vec![channel.as_str().to_owned()],
         dct,
         custom_claims: options.custom_claims,
+        anonymous_roles: None,
     };
     let issued = tokens::issue(state, context.config, &grant, true)?;
     let refresh_exp = issued.refresh.as_ref().map_or(now, |(_, exp)| *exp);

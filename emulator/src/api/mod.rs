@@ -1,15 +1,17 @@
 //! What the emulator does for each operation of Descope's API: [`Behaviour::of`] gives every
 //! operation of the generated table its behaviour, and [`call`] runs it on the state. The route
 //! table (`routes`) finds the operation of a request; `flows` (sign-up, sign-in, verify),
-//! `updates` (email and phone changes), `sessions` (refresh, sign-out, the user's details) and
-//! `management` (users, test users, tenants, roles and permissions, with the management key)
-//! do the work, with what they share in `context`.
+//! `updates` (email and phone changes), `sessions` (refresh, sign-out, the user's details),
+//! `exchange` (an access key for a session JWT) and `management` (users, test users, tenants,
+//! roles and permissions, access keys and token administration, with the management key) do
+//! the work, with what they share in `context`.
 //!
 //! An operation without a behaviour is answered with a "not emulated" error naming it, never a
 //! 404; a test requires every operation of the table to have one, so a new operation in the spec
 //! fails the tests until the emulator serves it.
 
 pub(crate) mod context;
+mod exchange;
 mod flows;
 pub(crate) mod management;
 pub(crate) mod routes;
@@ -73,6 +75,8 @@ pub enum Behaviour {
     Session(SessionAction),
     /// The project's JWKS.
     Keys,
+    /// The access-key exchange (`Bearer <ProjectId>:<AccessKey>`).
+    AccessKeyExchange,
     /// The management API (`Bearer <ProjectId>:<ManagementKey>`).
     Management(Management),
 }
@@ -147,6 +151,7 @@ impl Behaviour {
             op::SELECT_TENANT => Behaviour::Session(SelectTenant),
             op::VALIDATE_SESSION_REMOTELY => Behaviour::Session(Validate),
             op::GET_JWKS => Behaviour::Keys,
+            op::EXCHANGE_ACCESS_KEY => Behaviour::AccessKeyExchange,
             _ => return Management::of(operation).map(Behaviour::Management),
         })
     }
@@ -177,6 +182,7 @@ pub fn call(
         }
         Behaviour::Session(action) => sessions::call(state, config, action, bearer, body),
         Behaviour::Keys => Err(ApiError::malformed("the keys take no call")),
+        Behaviour::AccessKeyExchange => exchange::call(state, config, peer, bearer, body),
         // Authorization already required the management key.
         Behaviour::Management(action) => {
             let context = Context {

@@ -103,7 +103,8 @@ fn signed_in(
         .as_ref()
         .map_or(presented.exp, |(_, exp)| *exp);
     let mut answer = tokens::answer(issued, refresh_exp, now, &config.cookie_domain);
-    if with_user {
+    // An anonymous user (management's `Anonymous`) has no details to answer.
+    if with_user && !tokens::is_anonymous(&presented.grant.custom_claims) {
         answer.insert("firstSeen".into(), json!(false));
         answer.insert(
             "user".into(),

@@ -2,6 +2,22 @@
 // Do not edit it by hand; change the spec or the generator, then run `cargo xtask generate`.
 
 use crate::operations::{Credential, Operation};
+///`ActivateAccessKey`: `POST /v1/mgmt/accesskey/activate`.
+pub const ACTIVATE_ACCESS_KEY: Operation = Operation {
+    operation_id: "ActivateAccessKey",
+    method_name: "activate_access_key",
+    http_method: "POST",
+    path: "/v1/mgmt/accesskey/activate",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`ActivateAccessKeys`: `POST /v1/mgmt/accesskey/activate/batch`.
+pub const ACTIVATE_ACCESS_KEYS: Operation = Operation {
+    operation_id: "ActivateAccessKeys",
+    method_name: "activate_access_keys",
+    http_method: "POST",
+    path: "/v1/mgmt/accesskey/activate/batch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
 ///`AddUserRoles`: `POST /v2/mgmt/user/update/role/add`.
 pub const ADD_USER_ROLES: Operation = Operation {
     operation_id: "AddUserRoles",
@@ -34,12 +50,28 @@ pub const ADD_USER_TENANT: Operation = Operation {
     path: "/v1/mgmt/user/update/tenant/add",
     credential: Credential::ProjectIdAndManagementKey,
 };
+///`Anonymous`: `POST /v1/mgmt/auth/anonymous`.
+pub const ANONYMOUS: Operation = Operation {
+    operation_id: "Anonymous",
+    method_name: "anonymous",
+    http_method: "POST",
+    path: "/v1/mgmt/auth/anonymous",
+    credential: Credential::ProjectIdAndManagementKey,
+};
 ///`ConfigureTenantSettings`: `POST /v1/mgmt/tenant/settings`.
 pub const CONFIGURE_TENANT_SETTINGS: Operation = Operation {
     operation_id: "ConfigureTenantSettings",
     method_name: "configure_tenant_settings",
     http_method: "POST",
     path: "/v1/mgmt/tenant/settings",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`CreateAccessKey`: `POST /v1/mgmt/accesskey/create`.
+pub const CREATE_ACCESS_KEY: Operation = Operation {
+    operation_id: "CreateAccessKey",
+    method_name: "create_access_key",
+    http_method: "POST",
+    path: "/v1/mgmt/accesskey/create",
     credential: Credential::ProjectIdAndManagementKey,
 };
 ///`CreatePermission`: `POST /v1/mgmt/permission/create`.
@@ -114,6 +146,38 @@ pub const CREATE_USERS: Operation = Operation {
     path: "/v1/mgmt/user/create/batch",
     credential: Credential::ProjectIdAndManagementKey,
 };
+///`DeactivateAccessKey`: `POST /v1/mgmt/accesskey/deactivate`.
+pub const DEACTIVATE_ACCESS_KEY: Operation = Operation {
+    operation_id: "DeactivateAccessKey",
+    method_name: "deactivate_access_key",
+    http_method: "POST",
+    path: "/v1/mgmt/accesskey/deactivate",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`DeactivateAccessKeys`: `POST /v1/mgmt/accesskey/deactivate/batch`.
+pub const DEACTIVATE_ACCESS_KEYS: Operation = Operation {
+    operation_id: "DeactivateAccessKeys",
+    method_name: "deactivate_access_keys",
+    http_method: "POST",
+    path: "/v1/mgmt/accesskey/deactivate/batch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`DeleteAccessKey`: `POST /v1/mgmt/accesskey/delete`.
+pub const DELETE_ACCESS_KEY: Operation = Operation {
+    operation_id: "DeleteAccessKey",
+    method_name: "delete_access_key",
+    http_method: "POST",
+    path: "/v1/mgmt/accesskey/delete",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`DeleteAccessKeys`: `POST /v1/mgmt/accesskey/delete/batch`.
+pub const DELETE_ACCESS_KEYS: Operation = Operation {
+    operation_id: "DeleteAccessKeys",
+    method_name: "delete_access_keys",
+    http_method: "POST",
+    path: "/v1/mgmt/accesskey/delete/batch",
+    credential: Credential::ProjectIdAndManagementKey,
+};
 ///`DeleteAllTestUsers`: `DELETE /v1/mgmt/user/test/delete/all`.
 pub const DELETE_ALL_TEST_USERS: Operation = Operation {
     operation_id: "DeleteAllTestUsers",
@@ -186,6 +250,14 @@ pub const DELETE_USERS: Operation = Operation {
     path: "/v1/mgmt/user/delete/batch",
     credential: Credential::ProjectIdAndManagementKey,
 };
+///`ExchangeAccessKey`: `POST /v1/auth/accesskey/exchange`.
+pub const EXCHANGE_ACCESS_KEY: Operation = Operation {
+    operation_id: "ExchangeAccessKey",
+    method_name: "exchange_access_key",
+    http_method: "POST",
+    path: "/v1/auth/accesskey/exchange",
+    credential: Credential::ProjectIdAndAccessKey,
+};
 ///`ExpireUserPassword`: `POST /v1/mgmt/user/password/expire`.
 pub const EXPIRE_USER_PASSWORD: Operation = Operation {
     operation_id: "ExpireUserPassword",
@@ -208,6 +280,30 @@ pub const GENERATE_ENCHANTED_LINK_FOR_TEST_USER: Operation = Operation {
     method_name: "generate_enchanted_link_for_test_user",
     http_method: "POST",
     path: "/v1/mgmt/tests/generate/enchantedlink",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GenerateJwtSignIn`: `POST /v1/mgmt/auth/signin`.
+pub const GENERATE_JWT_SIGN_IN: Operation = Operation {
+    operation_id: "GenerateJwtSignIn",
+    method_name: "generate_jwt_sign_in",
+    http_method: "POST",
+    path: "/v1/mgmt/auth/signin",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GenerateJwtSignUp`: `POST /v1/mgmt/auth/signup`.
+pub const GENERATE_JWT_SIGN_UP: Operation = Operation {
+    operation_id: "GenerateJwtSignUp",
+    method_name: "generate_jwt_sign_up",
+    http_method: "POST",
+    path: "/v1/mgmt/auth/signup",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`GenerateJwtSignUpOrIn`: `POST /v1/mgmt/auth/signup-in`.
+pub const GENERATE_JWT_SIGN_UP_OR_IN: Operation = Operation {
+    operation_id: "GenerateJwtSignUpOrIn",
+    method_name: "generate_jwt_sign_up_or_in",
+    http_method: "POST",
+    path: "/v1/mgmt/auth/signup-in",
     credential: Credential::ProjectIdAndManagementKey,
 };
 ///`GenerateMagicLinkForTestUser`: `POST /v1/mgmt/tests/generate/magiclink`.
@@ -306,6 +402,30 @@ pub const GET_USERS_AUTH_HISTORY_V2: Operation = Operation {
     path: "/v2/mgmt/user/history",
     credential: Credential::ProjectIdAndManagementKey,
 };
+///`Impersonate`: `POST /v1/mgmt/impersonate`.
+pub const IMPERSONATE: Operation = Operation {
+    operation_id: "Impersonate",
+    method_name: "impersonate",
+    http_method: "POST",
+    path: "/v1/mgmt/impersonate",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`ImpersonateStepup`: `POST /v1/mgmt/impersonate/stepup`.
+pub const IMPERSONATE_STEPUP: Operation = Operation {
+    operation_id: "ImpersonateStepup",
+    method_name: "impersonate_stepup",
+    http_method: "POST",
+    path: "/v1/mgmt/impersonate/stepup",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`ImportAccessKeys`: `POST /v1/mgmt/accesskey/import`.
+pub const IMPORT_ACCESS_KEYS: Operation = Operation {
+    operation_id: "ImportAccessKeys",
+    method_name: "import_access_keys",
+    http_method: "POST",
+    path: "/v1/mgmt/accesskey/import",
+    credential: Credential::ProjectIdAndManagementKey,
+};
 ///`ImportUserPasskeys`: `POST /v1/mgmt/user/passkeys/import`.
 pub const IMPORT_USER_PASSKEYS: Operation = Operation {
     operation_id: "ImportUserPasskeys",
@@ -328,6 +448,14 @@ pub const LIST_USER_TRUSTED_DEVICES: Operation = Operation {
     method_name: "list_user_trusted_devices",
     http_method: "POST",
     path: "/v1/mgmt/user/trusteddevices/list",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`LoadAccessKey`: `GET /v1/mgmt/accesskey`.
+pub const LOAD_ACCESS_KEY: Operation = Operation {
+    operation_id: "LoadAccessKey",
+    method_name: "load_access_key",
+    http_method: "GET",
+    path: "/v1/mgmt/accesskey",
     credential: Credential::ProjectIdAndManagementKey,
 };
 ///`LoadAllPermissions`: `GET /v1/mgmt/permission/all`.
@@ -520,6 +648,22 @@ pub const REVOKE_TENANT_SSO_ADMIN_LINK: Operation = Operation {
     method_name: "revoke_tenant_sso_admin_link",
     http_method: "POST",
     path: "/v1/mgmt/tenant/adminlinks/sso/revoke",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`RotateAccessKey`: `POST /v1/mgmt/accesskey/rotate`.
+pub const ROTATE_ACCESS_KEY: Operation = Operation {
+    operation_id: "RotateAccessKey",
+    method_name: "rotate_access_key",
+    http_method: "POST",
+    path: "/v1/mgmt/accesskey/rotate",
+    credential: Credential::ProjectIdAndManagementKey,
+};
+///`SearchAccessKeys`: `POST /v1/mgmt/accesskey/search`.
+pub const SEARCH_ACCESS_KEYS: Operation = Operation {
+    operation_id: "SearchAccessKeys",
+    method_name: "search_access_keys",
+    http_method: "POST",
+    path: "/v1/mgmt/accesskey/search",
     credential: Credential::ProjectIdAndManagementKey,
 };
 ///`SearchRoles`: `POST /v1/mgmt/role/search`.
@@ -794,6 +938,14 @@ pub const SIGN_UP_OTP_WHATSAPP: Operation = Operation {
     path: "/v1/auth/otp/signup/whatsapp",
     credential: Credential::ProjectId,
 };
+///`StopImpersonation`: `POST /v1/mgmt/stop/impersonation`.
+pub const STOP_IMPERSONATION: Operation = Operation {
+    operation_id: "StopImpersonation",
+    method_name: "stop_impersonation",
+    http_method: "POST",
+    path: "/v1/mgmt/stop/impersonation",
+    credential: Credential::ProjectIdAndManagementKey,
+};
 ///`TryRefresh`: `POST /v1/auth/try-refresh`.
 pub const TRY_REFRESH: Operation = Operation {
     operation_id: "TryRefresh",
@@ -801,6 +953,14 @@ pub const TRY_REFRESH: Operation = Operation {
     http_method: "POST",
     path: "/v1/auth/try-refresh",
     credential: Credential::ProjectIdOrRefreshJwt,
+};
+///`UpdateAccessKey`: `POST /v1/mgmt/accesskey/update`.
+pub const UPDATE_ACCESS_KEY: Operation = Operation {
+    operation_id: "UpdateAccessKey",
+    method_name: "update_access_key",
+    http_method: "POST",
+    path: "/v1/mgmt/accesskey/update",
+    credential: Credential::ProjectIdAndManagementKey,
 };
 ///`UpdateEmailMagicLink`: `POST /v1/auth/magiclink/update/email`.
 pub const UPDATE_EMAIL_MAGIC_LINK: Operation = Operation {
@@ -817,6 +977,14 @@ pub const UPDATE_EMAIL_OTP: Operation = Operation {
     http_method: "POST",
     path: "/v1/auth/otp/update/email",
     credential: Credential::ProjectIdAndRefreshJwt,
+};
+///`UpdateJwt`: `POST /v1/mgmt/jwt/update`.
+pub const UPDATE_JWT: Operation = Operation {
+    operation_id: "UpdateJwt",
+    method_name: "update_jwt",
+    http_method: "POST",
+    path: "/v1/mgmt/jwt/update",
+    credential: Credential::ProjectIdAndManagementKey,
 };
 ///`UpdatePermission`: `POST /v1/mgmt/permission/update`.
 pub const UPDATE_PERMISSION: Operation = Operation {
@@ -1068,11 +1236,15 @@ pub const VERIFY_OTP_WHATSAPP: Operation = Operation {
 };
 /// Every operation of the spec, sorted by method name.
 pub const OPERATIONS: &[Operation] = &[
+    ACTIVATE_ACCESS_KEY,
+    ACTIVATE_ACCESS_KEYS,
     ADD_USER_ROLES,
     ADD_USER_ROLES_V1,
     ADD_USER_SSO_APPS,
     ADD_USER_TENANT,
+    ANONYMOUS,
     CONFIGURE_TENANT_SETTINGS,
+    CREATE_ACCESS_KEY,
     CREATE_PERMISSION,
     CREATE_PERMISSIONS,
     CREATE_ROLE,
@@ -1082,6 +1254,10 @@ pub const OPERATIONS: &[Operation] = &[
     CREATE_USER,
     CREATE_USER_CUSTOM_ATTRIBUTES,
     CREATE_USERS,
+    DEACTIVATE_ACCESS_KEY,
+    DEACTIVATE_ACCESS_KEYS,
+    DELETE_ACCESS_KEY,
+    DELETE_ACCESS_KEYS,
     DELETE_ALL_TEST_USERS,
     DELETE_PERMISSION,
     DELETE_PERMISSIONS,
@@ -1091,9 +1267,13 @@ pub const OPERATIONS: &[Operation] = &[
     DELETE_USER,
     DELETE_USER_CUSTOM_ATTRIBUTES,
     DELETE_USERS,
+    EXCHANGE_ACCESS_KEY,
     EXPIRE_USER_PASSWORD,
     GENERATE_EMBEDDED_LINK,
     GENERATE_ENCHANTED_LINK_FOR_TEST_USER,
+    GENERATE_JWT_SIGN_IN,
+    GENERATE_JWT_SIGN_UP,
+    GENERATE_JWT_SIGN_UP_OR_IN,
     GENERATE_MAGIC_LINK_FOR_TEST_USER,
     GENERATE_OTP_FOR_TEST_USER,
     GENERATE_SIGN_UP_EMBEDDED_LINK,
@@ -1106,9 +1286,13 @@ pub const OPERATIONS: &[Operation] = &[
     GET_USER_PROVIDER_TOKEN,
     GET_USERS_AUTH_HISTORY,
     GET_USERS_AUTH_HISTORY_V2,
+    IMPERSONATE,
+    IMPERSONATE_STEPUP,
+    IMPORT_ACCESS_KEYS,
     IMPORT_USER_PASSKEYS,
     LIST_USER_PASSKEYS,
     LIST_USER_TRUSTED_DEVICES,
+    LOAD_ACCESS_KEY,
     LOAD_ALL_PERMISSIONS,
     LOAD_ALL_ROLES,
     LOAD_ALL_TENANTS,
@@ -1133,6 +1317,8 @@ pub const OPERATIONS: &[Operation] = &[
     REMOVE_USER_TOTP_SEED,
     REMOVE_USER_TRUSTED_DEVICES,
     REVOKE_TENANT_SSO_ADMIN_LINK,
+    ROTATE_ACCESS_KEY,
+    SEARCH_ACCESS_KEYS,
     SEARCH_ROLES,
     SEARCH_TENANTS,
     SEARCH_TEST_USERS,
@@ -1167,9 +1353,12 @@ pub const OPERATIONS: &[Operation] = &[
     SIGN_UP_OTP_SMS,
     SIGN_UP_OTP_VOICE,
     SIGN_UP_OTP_WHATSAPP,
+    STOP_IMPERSONATION,
     TRY_REFRESH,
+    UPDATE_ACCESS_KEY,
     UPDATE_EMAIL_MAGIC_LINK,
     UPDATE_EMAIL_OTP,
+    UPDATE_JWT,
     UPDATE_PERMISSION,
     UPDATE_PERMISSIONS,
     UPDATE_PHONE_MAGIC_LINK_IM,

@@ -1,9 +1,11 @@
 //! The emulator's memory: users (with roles, tenants and sign-in history) and their login ids,
 //! what management defines beside them (tenants, roles, permissions, attribute definitions:
-//! `directory`), pending codes and links, the outbox, the live refresh JWTs, the signing keys,
+//! `directory`), access keys (`access_keys`), pending codes and links, the outbox, the live
+//! refresh JWTs, the signing keys,
 //! the clock offset, the rate limit with its window, and the fixed codes. One `Mutex` guards it
 //! all; no lock is held across an `.await`. `persist` keeps the durable part in a state file.
 
+pub mod access_keys;
 pub mod directory;
 pub mod outbox;
 pub mod persist;
@@ -17,6 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::api::routes::Routes;
 use crate::error::ApiError;
 use crate::setup::config::{EmulatorConfig, RateLimit};
+use crate::state::access_keys::AccessKeys;
 use crate::state::directory::Directory;
 use crate::state::outbox::Channel;
 use crate::state::outbox::Outbox;
@@ -149,6 +152,8 @@ pub struct State {
     pub logins: HashMap<String, String>,
     /// Tenants, roles, permissions and attribute definitions.
     pub directory: Directory,
+    /// Access keys (management's, exchanged for session JWTs).
+    pub access_keys: AccessKeys,
     /// The creation order the next user gets.
     next_seq: u64,
     pub codes: HashMap<(String, Channel), PendingCode>,
@@ -185,6 +190,7 @@ pub struct ResetReport {
     pub roles: usize,
     pub permissions: usize,
     pub custom_attributes: usize,
+    pub access_keys: usize,
     pub fixed_codes: usize,
     /// The clock offset undone: the clock is the system's again.
     pub clock_offset: Duration,
@@ -204,6 +210,7 @@ impl State {
             users: HashMap::new(),
             logins: HashMap::new(),
             directory: Directory::default(),
+            access_keys: AccessKeys::default(),
             next_seq: 0,
             codes: HashMap::new(),
             links: HashMap::new(),
@@ -226,6 +233,7 @@ impl State {
             roles,
             permissions,
             custom_attributes,
+            access_keys: self.access_keys.keys.len(),
             users: self.users.len(),
             codes: self.codes.len(),
             links: self.links.len(),
@@ -240,6 +248,7 @@ impl State {
         self.users.clear();
         self.logins.clear();
         self.directory = Directory::default();
+        self.access_keys = AccessKeys::default();
         self.codes.clear();
         self.links.clear();
         self.outbox.clear();

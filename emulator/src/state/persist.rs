@@ -2,7 +2,8 @@
 //! lasts across restarts, its JSON form, reading it at start and writing it atomically.
 //!
 //! Durable: users (with their roles, tenants, history, password digests, passkeys and provider
-//! tokens), tenants, roles, permissions, attribute definitions, fixed codes, the signing keys
+//! tokens), tenants, roles, permissions, attribute definitions, access keys (their cleartexts'
+//! SHA-256, never the cleartexts), fixed codes, the signing keys
 //! (current and retired, private keys included, so tokens issued before a restart still
 //! verify), the live refresh JWTs (so they still refresh, and revoked ones stay revoked), the
 //! management key, and the clock offset (so those tokens' times stay in the past). Not durable:
@@ -27,6 +28,7 @@ use serde_json::Value;
 
 use crate::setup::config::{EmulatorConfig, MAX_DURATION, SigningAlgorithm, check_management_key};
 use crate::setup::seed::check_fixed_code;
+use crate::state::access_keys::{AccessKey, AccessKeys};
 use crate::state::directory::{Attribute, Directory, Permission, Role, Tenant};
 use crate::state::user::User;
 use crate::state::{RefreshTokens, Shared, State, unix};
@@ -117,6 +119,8 @@ struct Snapshot<'a> {
     roles: &'a [Role],
     permissions: &'a [Permission],
     custom_attributes: &'a [Attribute],
+    /// In creation order.
+    access_keys: &'a [AccessKey],
     fixed_codes: &'a BTreeMap<String, String>,
     /// By `jti`.
     refresh_tokens: Vec<SavedRefresh>,
@@ -146,6 +150,8 @@ pub struct Saved {
     permissions: Vec<Permission>,
     #[serde(default)]
     custom_attributes: Vec<Attribute>,
+    #[serde(default)]
+    access_keys: Vec<AccessKey>,
     #[serde(default)]
     fixed_codes: BTreeMap<String, String>,
     #[serde(default)]
@@ -194,6 +200,7 @@ fn snapshot(state: &State, project_id: &str, management_key: &str) -> io::Result
         roles: &state.directory.roles,
         permissions: &state.directory.permissions,
         custom_attributes: &state.directory.attributes,
+        access_keys: &state.access_keys.keys,
         fixed_codes: &state.fixed_codes,
         refresh_tokens,
     };
@@ -391,6 +398,9 @@ impl Saved {
             attributes: self.custom_attributes,
             admin_links: HashMap::new(),
         };
+        state.access_keys = AccessKeys {
+            keys: self.access_keys,
+        };
         for (login_id, code) in &self.fixed_codes {
             check_fixed_code(code)
                 .map_err(|problem| format!("fixedCodes[{login_id:?}]: {problem}"))?;
@@ -451,6 +461,16 @@ mod tests {
         });
         state.fixed_codes.insert("jane".into(), "123456".into());
         state
+            .access_keys
+            .keys
+            .push(crate::state::access_keys::AccessKey {
+                id: "K2a".into(),
+                name: "job".into(),
+                digest: Some(crate::state::secret::token_hash("the-key-cleartext")),
+                active: true,
+                ..Default::default()
+            });
+        state
             .refresh_tokens
             .insert("j1".into(), "U1".into(), i64::MAX, 0);
         state.clock_offset = Duration::from_millis(61_500);
@@ -471,6 +491,18 @@ mod tests {
         assert_eq!(key, "K2key");
         assert_eq!(loaded.logins["jane"], "U1");
         assert!(loaded.refresh_tokens.is_live("j1"));
+        assert_eq!(
+            loaded
+                .access_keys
+                .by_cleartext("the-key-cleartext")
+                .unwrap()
+                .id,
+            "K2a"
+        );
+        assert!(
+            !text.contains("the-key-cleartext"),
+            "only the digest is kept"
+        );
         assert_eq!(snapshot(&loaded, "P2Emulator", "K2key").unwrap(), bytes);
     }
 

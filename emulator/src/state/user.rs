@@ -111,7 +111,7 @@ pub struct Password {
 }
 
 /// A digest as 64 hex digits (or `null`).
-mod hex_digest {
+pub(crate) mod hex_digest {
     use serde::de::Error;
     use serde::{Deserialize, Deserializer, Serializer};
 

@@ -9,7 +9,9 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
 use crate::setup::config::EmulatorConfig;
+use crate::state::directory::Directory;
 use crate::state::secret;
+use crate::state::user::User;
 use crate::state::{State, unix};
 
 /// Who a token is for and what it carries beyond the user's current roles and tenants.
@@ -24,6 +26,10 @@ pub struct Grant {
     /// refresh JWT, so every session JWT refreshed from it carries them too. They never
     /// replace the claims of [`RESERVED`].
     pub custom_claims: Map<String, Value>,
+    /// An anonymous user's project roles (management's `Anonymous`): such a user is stored
+    /// nowhere, so the roles travel in the refresh JWT. `None` for stored users, whose roles
+    /// are read from them at each issue.
+    pub anonymous_roles: Option<Vec<String>>,
 }
 
 /// The claims the emulator sets itself; a custom claim of one of these names is dropped.
@@ -60,6 +66,18 @@ pub enum Bearer {
     Session(Value),
     /// The project's management key.
     Management,
+    /// An access key's cleartext, as given (the exchange checks it).
+    AccessKey(GivenSecret),
+}
+
+/// A secret a caller presented, such as an access key's cleartext; its `Debug` shows nothing.
+#[derive(Clone, PartialEq)]
+pub struct GivenSecret(pub String);
+
+impl std::fmt::Debug for GivenSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GivenSecret(<redacted>)")
+    }
 }
 
 impl Bearer {
@@ -87,14 +105,32 @@ pub fn issue(
     grant: &Grant,
     with_refresh: bool,
 ) -> Result<Issued, ApiError> {
+    issue_lasting(state, config, grant, with_refresh, None)
+}
+
+/// [`issue`], with the refresh JWT living `refresh_seconds` instead of
+/// [`EmulatorConfig::refresh_ttl`] when given (management's `refreshDuration`); the session
+/// JWT never outlives it.
+pub fn issue_lasting(
+    state: &mut State,
+    config: &EmulatorConfig,
+    grant: &Grant,
+    with_refresh: bool,
+    refresh_seconds: Option<i64>,
+) -> Result<Issued, ApiError> {
     let now = unix(state.now());
-    let session_exp = now.saturating_add(seconds(config.session_ttl));
+    let refresh_exp =
+        now.saturating_add(refresh_seconds.unwrap_or_else(|| seconds(config.refresh_ttl)));
+    let mut session_exp = now.saturating_add(seconds(config.session_ttl));
+    if refresh_seconds.is_some() {
+        session_exp = session_exp.min(refresh_exp);
+    }
     let session = sign(
         state,
         &claims(state, config, grant, jwt::SESSION, now, session_exp)?,
     )?;
     let refresh = if with_refresh {
-        let exp = now.saturating_add(seconds(config.refresh_ttl));
+        let exp = refresh_exp;
         let claims = claims(state, config, grant, jwt::REFRESH, now, exp)?;
         let token = sign(state, &claims)?;
         let jti = claims["jti"].as_str().unwrap_or_default().to_owned();
@@ -112,7 +148,7 @@ pub fn issue(
     })
 }
 
-fn seconds(duration: std::time::Duration) -> i64 {
+pub(crate) fn seconds(duration: std::time::Duration) -> i64 {
     i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
 }
 
@@ -130,12 +166,21 @@ fn claims(
     iat: i64,
     exp: i64,
 ) -> Result<Value, ApiError> {
-    let user = state
-        .users
-        .get(&grant.user_id)
-        .ok_or_else(ApiError::user_not_found)?;
-    let jti = secret::id().ok_or_else(|| ApiError::unavailable("the random source failed"))?;
-    let directory = &state.directory;
+    // An anonymous user (management's `Anonymous`) is stored nowhere: no roles, no tenants.
+    let anonymous;
+    let user = match state.users.get(&grant.user_id) {
+        Some(user) => user,
+        None if is_anonymous(&grant.custom_claims) => {
+            anonymous = User {
+                id: grant.user_id.clone(),
+                roles: grant.anonymous_roles.clone().unwrap_or_default(),
+                ..User::default()
+            };
+            &anonymous
+        }
+        None => return Err(ApiError::user_not_found()),
+    };
+    let jti = new_jti()?;
     let mut claims: Map<String, Value> = grant
         .custom_claims
         .iter()
@@ -149,15 +194,34 @@ fn claims(
         "exp": exp,
         "drn": drn,
         "amr": grant.amr,
-        "roles": user.roles,
-        "permissions": directory.project_permissions(user),
         "jti": jti,
     });
     if let Value::Object(standard) = standard {
         claims.extend(standard);
     }
-    if !user.tenants.is_empty() {
-        let tenants: Map<String, Value> = user
+    access_claims(&state.directory, user, &mut claims);
+    if let Some(tenant) = &grant.dct {
+        claims.insert("dct".into(), json!(tenant));
+    }
+    if user.test {
+        claims.insert("tu".into(), json!(true));
+    }
+    Ok(Value::Object(claims))
+}
+
+/// Sets `roles` and `permissions` (project level, always present) and `tenants` (`{id: {roles,
+/// permissions}}`, only when `holder` has tenants; removed otherwise) from `holder`'s current
+/// roles as `directory` defines them. The holder is a user, or an access key seen as one.
+pub(crate) fn access_claims(directory: &Directory, holder: &User, claims: &mut Map<String, Value>) {
+    claims.insert("roles".into(), json!(holder.roles));
+    claims.insert(
+        "permissions".into(),
+        json!(directory.project_permissions(holder)),
+    );
+    if holder.tenants.is_empty() {
+        claims.remove("tenants");
+    } else {
+        let tenants: Map<String, Value> = holder
             .tenants
             .iter()
             .map(|m| {
@@ -168,16 +232,23 @@ fn claims(
             .collect();
         claims.insert("tenants".into(), Value::Object(tenants));
     }
-    if let Some(tenant) = &grant.dct {
-        claims.insert("dct".into(), json!(tenant));
-    }
-    if user.test {
-        claims.insert("tu".into(), json!(true));
-    }
-    Ok(Value::Object(claims))
 }
 
-fn sign(state: &State, claims: &Value) -> Result<String, ApiError> {
+/// `danu: true`, Descope's mark of an anonymous user's JWTs (docs.descope.com/anonymous-users).
+pub const ANONYMOUS: &str = "danu";
+
+/// Whether these claims are an anonymous user's.
+pub fn is_anonymous(claims: &Map<String, Value>) -> bool {
+    claims.get(ANONYMOUS) == Some(&Value::Bool(true))
+}
+
+/// A fresh `jti`.
+pub(crate) fn new_jti() -> Result<String, ApiError> {
+    secret::id().ok_or_else(|| ApiError::unavailable("the random source failed"))
+}
+
+/// Signs `claims` with the current key.
+pub(crate) fn sign(state: &State, claims: &Value) -> Result<String, ApiError> {
     state
         .keys
         .current()
@@ -202,7 +273,9 @@ pub fn check_refresh(
     if !state.refresh_tokens.is_live(&jti) {
         return Err(ApiError::revoked());
     }
+    let anonymous = claims.get(ANONYMOUS) == Some(&Value::Bool(true));
     match state.users.get(&user_id) {
+        None if anonymous => {}
         None => {
             return Err(ApiError::unauthorized(
                 "the refresh JWT's user no longer exists",
@@ -218,20 +291,24 @@ pub fn check_refresh(
         .filter(|(name, _)| !RESERVED.contains(&name.as_str()))
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
-    let amr = claims
-        .get("amr")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect();
+    let strings = |name: &str| -> Vec<String> {
+        claims
+            .get(name)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    };
+    let amr = strings("amr");
     Ok(Presented {
         grant: Grant {
             user_id,
             amr,
             dct: text("dct"),
             custom_claims,
+            anonymous_roles: anonymous.then(|| strings("roles")),
         },
         jti,
         exp: claims

@@ -67,7 +67,7 @@ async fn reset_forgets_the_state_keeps_the_keys_and_restores_the_configuration()
         json!({
             "cleared": {
                 "users": 3, "codes": 0, "links": 1, "outboxMessages": 3, "refreshTokens": 2,
-                "tenants": 0, "roles": 0, "permissions": 0, "customAttributes": 0,
+                "tenants": 0, "roles": 0, "permissions": 0, "customAttributes": 0, "accessKeys": 0,
                 "fixedCodes": 3, "clockOffsetSeconds": 60, "rateWindowCalls": 5,
             },
             "restored": {

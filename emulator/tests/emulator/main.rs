@@ -1,6 +1,7 @@
 //! Every flow of the emulator, through the generated `descope-client` over loopback (and raw
 //! HTTP where the client would refuse to send what is tested).
 
+mod access_keys;
 mod admin;
 mod answers;
 mod cli;
@@ -21,6 +22,7 @@ mod seeding;
 mod sessions;
 mod state_file;
 mod support;
+mod token_admin;
 mod updates;
 mod users;
 mod wire;

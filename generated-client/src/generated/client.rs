@@ -4,6 +4,320 @@
 ///The request and response types of every operation, each field documented from the spec, and their builders (`types::builder`).
 #[allow(clippy::all)]
 pub mod types {
+    #[cfg(feature = "access-keys")]
+    ///An access key as stored: everything but its secret, which is shown only on creation and rotation. Every field is optional: the service leaves out empty values.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
+    pub struct AccessKeyDetails {
+        ///Id of the user the key is bound to, whose roles it then acts with; empty for an unbound key.
+        #[serde(
+            rename = "boundUserId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub bound_user_id: ::std::option::Option<::std::string::String>,
+        ///Client id of the key; its use is not documented.
+        #[serde(
+            rename = "clientId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        ///Who created the key.
+        #[serde(
+            rename = "createdBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        ///Creation time in unix seconds.
+        #[serde(
+            rename = "createdTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_time: ::std::option::Option<i64>,
+        ///Values of the key's custom attributes, by name.
+        #[serde(
+            rename = "customAttributes",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub custom_attributes: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        ///Claims added to every session JWT the key is exchanged for.
+        #[serde(
+            rename = "customClaims",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub custom_claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Free text about the key.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the key can be changed; published description only.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub editable: ::std::option::Option<bool>,
+        ///Expiry in unix seconds; 0 when the key never expires.
+        #[serde(
+            rename = "expireTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expire_time: ::std::option::Option<i64>,
+        ///The key's id, the subject of the session JWTs it is exchanged for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///The key's tenants and its roles in each; they take precedence over `roleNames`.
+        #[serde(
+            rename = "keyTenants",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub key_tenants: ::std::vec::Vec<AccessKeyTenant>,
+        ///Display name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///IP addresses or CIDR ranges the key may be exchanged from; empty for anywhere.
+        #[serde(
+            rename = "permittedIps",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub permitted_ips: ::std::vec::Vec<::std::string::String>,
+        ///Project-level roles of the key.
+        #[serde(
+            rename = "roleNames",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub role_names: ::std::vec::Vec<::std::string::String>,
+        ///Whether the key can be exchanged. No source lists the values (the Python SDK's management keys use `active` and `inactive`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl AccessKeyDetails {
+        ///A builder of [`AccessKeyDetails`], with every field at its default.
+        pub fn builder() -> builder::AccessKeyDetails {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Names one access key by its id.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
+    pub struct AccessKeyIdRequest {
+        ///Id of the access key.
+        pub id: ::std::string::String,
+    }
+    #[cfg(feature = "access-keys")]
+    impl AccessKeyIdRequest {
+        ///A builder of [`AccessKeyIdRequest`], with every field at its default.
+        pub fn builder() -> builder::AccessKeyIdRequest {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Names several access keys by their ids.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
+    pub struct AccessKeyIdsRequest {
+        ///Ids of the access keys; the Go SDK refuses an empty list.
+        pub ids: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl AccessKeyIdsRequest {
+        ///A builder of [`AccessKeyIdsRequest`], with every field at its default.
+        pub fn builder() -> builder::AccessKeyIdsRequest {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Access keys, under `keys` (the SDKs read them there).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
+    pub struct AccessKeyList {
+        ///The keys, without their secrets.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub keys: ::std::vec::Vec<AccessKeyDetails>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl AccessKeyList {
+        ///A builder of [`AccessKeyList`], with every field at its default.
+        pub fn builder() -> builder::AccessKeyList {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "session")]
+    ///What to put in the session JWT an access key is exchanged for.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
+    pub struct AccessKeyLoginOptions {
+        ///Claims to add to the session JWT: strings, numbers or booleans (both SDKs send numbers as numbers).
+        #[serde(
+            rename = "customClaims",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub custom_claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Id of one of the key's tenants to select, as a user selects a tenant: the JWT then names it as the current tenant.
+        #[serde(
+            rename = "selectedTenant",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub selected_tenant: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "session")]
+    impl AccessKeyLoginOptions {
+        ///A builder of [`AccessKeyLoginOptions`], with every field at its default.
+        pub fn builder() -> builder::AccessKeyLoginOptions {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///One access key, under `key` (the SDKs read it there).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
+    pub struct AccessKeyResponse {
+        ///An access key as stored: everything but its secret, which is shown only on creation and rotation. Every field is optional: the service leaves out empty values.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<AccessKeyDetails>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl AccessKeyResponse {
+        ///A builder of [`AccessKeyResponse`], with every field at its default.
+        pub fn builder() -> builder::AccessKeyResponse {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///A tenant of an access key, with the key's roles in it. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
+    pub struct AccessKeyTenant {
+        ///The key's roles in the tenant.
+        #[serde(
+            rename = "roleNames",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub role_names: ::std::vec::Vec<::std::string::String>,
+        ///Id of the tenant.
+        #[serde(
+            rename = "tenantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tenant_id: ::std::option::Option<::std::string::String>,
+        ///Name of the tenant.
+        #[serde(
+            rename = "tenantName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tenant_name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl AccessKeyTenant {
+        ///A builder of [`AccessKeyTenant`], with every field at its default.
+        pub fn builder() -> builder::AccessKeyTenant {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///The tokens of an anonymous session; no user details. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[non_exhaustive]
+    pub struct AnonymousJwtResponse {
+        ///Domain for the cookies that would carry the tokens.
+        #[serde(
+            rename = "cookieDomain",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cookie_domain: ::std::option::Option<::std::string::String>,
+        ///Refresh cookie expiry in unix seconds.
+        #[serde(
+            rename = "cookieExpiration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cookie_expiration: ::std::option::Option<i64>,
+        ///Refresh cookie lifetime in seconds.
+        #[serde(
+            rename = "cookieMaxAge",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cookie_max_age: ::std::option::Option<i32>,
+        ///Path for the same cookies.
+        #[serde(
+            rename = "cookiePath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cookie_path: ::std::option::Option<::std::string::String>,
+        ///The refresh JWT.
+        #[serde(
+            rename = "refreshJwt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_jwt: ::std::option::Option<::std::string::String>,
+        ///The session JWT.
+        #[serde(
+            rename = "sessionJwt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_jwt: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl ::std::fmt::Debug for AnonymousJwtResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AnonymousJwtResponse")
+                .field("cookie_domain", &self.cookie_domain)
+                .field("cookie_expiration", &self.cookie_expiration)
+                .field("cookie_max_age", &self.cookie_max_age)
+                .field("cookie_path", &self.cookie_path)
+                .field("refresh_jwt", &self.refresh_jwt.as_ref().map(|_| "<redacted>"))
+                .field("session_jwt", &self.session_jwt.as_ref().map(|_| "<redacted>"))
+                .finish()
+        }
+    }
+    #[cfg(feature = "tokens")]
+    impl AnonymousJwtResponse {
+        ///A builder of [`AnonymousJwtResponse`], with every field at its default.
+        pub fn builder() -> builder::AnonymousJwtResponse {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Body of the anonymous session. Every field is optional and may be `null`; the Node SDK sends `{}` when given nothing.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
+    pub struct AnonymousRequest {
+        ///Claims to add to the session JWT.
+        #[serde(
+            rename = "customClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_claims: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///Lifetime of the refresh JWT in seconds; 0 or absent for the project's.
+        #[serde(
+            rename = "refreshDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_duration: ::std::option::Option<i32>,
+        ///Roles to put in the session JWT (published description only; no SDK sends it).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Tenant to select in the session.
+        #[serde(
+            rename = "selectedTenant",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub selected_tenant: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl AnonymousRequest {
+        ///A builder of [`AnonymousRequest`], with every field at its default.
+        pub fn builder() -> builder::AnonymousRequest {
+            Default::default()
+        }
+    }
     #[cfg(feature = "users")]
     ///The Argon2 variant of a hash.
     ///
@@ -89,12 +403,12 @@ pub mod types {
                 .map(Self::from)
         }
     }
-    #[cfg(feature = "users")]
-    ///A tenant to put a user in, with the user's roles in it.
+    #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
+    ///A tenant to put a user or an access key in, with its roles in it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct AssociatedTenant {
-        ///The user's roles in this tenant; may be empty (the Python SDK sends `[]`).
+        ///The user's or key's roles in this tenant; may be empty (the Python SDK sends `[]`).
         #[serde(
             rename = "roleNames",
             default,
@@ -105,7 +419,7 @@ pub mod types {
         #[serde(rename = "tenantId")]
         pub tenant_id: ::std::string::String,
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
     impl AssociatedTenant {
         ///A builder of [`AssociatedTenant`], with every field at its default.
         pub fn builder() -> builder::AssociatedTenant {
@@ -391,6 +705,70 @@ pub mod types {
     impl BatchUser {
         ///A builder of [`BatchUser`], with every field at its default.
         pub fn builder() -> builder::BatchUser {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Body of access-key creation. Only `name` is required; every other field may be left out or sent as `null` (the Python SDK sends `null` for each argument it was not given).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
+    pub struct CreateAccessKeyRequest {
+        ///Values of the key's custom attributes, by name.
+        #[serde(
+            rename = "customAttributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_attributes: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///Claims to add to every session JWT the key is exchanged for: strings, numbers or booleans.
+        #[serde(
+            rename = "customClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_claims: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///Free text about the key.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Expiry in unix seconds; 0 or absent for a key that never expires. Both SDKs send a number (the published description says a string).
+        #[serde(
+            rename = "expireTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expire_time: ::std::option::Option<i64>,
+        ///Tenants of the key, each with the key's roles in it; they take precedence over `roleNames`.
+        #[serde(
+            rename = "keyTenants",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub key_tenants: ::std::option::Option<::std::vec::Vec<AssociatedTenant>>,
+        ///Display name of the new key.
+        pub name: ::std::string::String,
+        ///IP addresses or CIDR ranges the key may be exchanged from; absent or empty for anywhere.
+        #[serde(
+            rename = "permittedIps",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub permitted_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Project-level roles of the key; ignored for tenants listed in `keyTenants` and for a key bound to a user.
+        #[serde(
+            rename = "roleNames",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Binds the key to this user: it then acts with the user's roles and tenants, and the other authorizations are ignored.
+        #[serde(
+            rename = "userId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl CreateAccessKeyRequest {
+        ///A builder of [`CreateAccessKeyRequest`], with every field at its default.
+        pub fn builder() -> builder::CreateAccessKeyRequest {
             Default::default()
         }
     }
@@ -730,6 +1108,34 @@ pub mod types {
             Default::default()
         }
     }
+    #[cfg(feature = "access-keys")]
+    ///An access key with its secret, from creation or rotation: the only answers that carry `cleartext`. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[non_exhaustive]
+    pub struct CreatedAccessKey {
+        ///The secret a machine client exchanges for session JWTs (as `Bearer <ProjectId>:<cleartext>`). Store it at once: it is not shown again.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cleartext: ::std::option::Option<::std::string::String>,
+        ///An access key as stored: everything but its secret, which is shown only on creation and rotation. Every field is optional: the service leaves out empty values.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<AccessKeyDetails>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl ::std::fmt::Debug for CreatedAccessKey {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreatedAccessKey")
+                .field("cleartext", &self.cleartext.as_ref().map(|_| "<redacted>"))
+                .field("key", &self.key)
+                .finish()
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    impl CreatedAccessKey {
+        ///A builder of [`CreatedAccessKey`], with every field at its default.
+        pub fn builder() -> builder::CreatedAccessKey {
+            Default::default()
+        }
+    }
     #[cfg(feature = "users")]
     ///Body of `DeleteUserCustomAttributes`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -881,8 +1287,8 @@ pub mod types {
                 .map(Self::from)
         }
     }
-    #[cfg(feature = "users")]
-    ///Details of the user to sign up. Every field is optional and may be `null`. The Python SDK writes the name parts in snake case (`given_name`, `middle_name`, `family_name`), which pass through as extra keys; the service's reading of them is not documented.
+    #[cfg(any(feature = "tokens", feature = "users"))]
+    ///Details of the user to sign up, for the sign-up embedded link and the backend sign-up. Every field is optional and may be `null`. For the embedded link, the Python SDK writes the name parts in snake case (`given_name`, `middle_name`, `family_name`), which pass through as extra keys; the service's reading of them is not documented.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
     pub struct EmbeddedLinkSignUpUser {
@@ -914,14 +1320,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "tokens", feature = "users"))]
     impl EmbeddedLinkSignUpUser {
         ///A builder of [`EmbeddedLinkSignUpUser`], with every field at its default.
         pub fn builder() -> builder::EmbeddedLinkSignUpUser {
             Default::default()
         }
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     ///An empty JSON object, the answer of management calls that return nothing.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -929,7 +1335,7 @@ pub mod types {
     pub struct EmptyObject(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     impl ::std::ops::Deref for EmptyObject {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
         fn deref(
@@ -938,14 +1344,14 @@ pub mod types {
             &self.0
         }
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     impl ::std::convert::From<EmptyObject>
     for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         fn from(value: EmptyObject) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     impl ::std::convert::From<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     > for EmptyObject {
@@ -978,6 +1384,63 @@ pub mod types {
     impl ErrorResponse {
         ///A builder of [`ErrorResponse`], with every field at its default.
         pub fn builder() -> builder::ErrorResponse {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "session")]
+    ///Optional body of the access-key exchange. The Python SDK sends `{"loginOptions": {}}`, the Node SDK `{}`, and the Go SDK leaves `loginOptions` out when it has none.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
+    pub struct ExchangeAccessKeyRequest {
+        ///What to put in the session JWT an access key is exchanged for.
+        #[serde(
+            rename = "loginOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub login_options: ::std::option::Option<AccessKeyLoginOptions>,
+    }
+    #[cfg(feature = "session")]
+    impl ExchangeAccessKeyRequest {
+        ///A builder of [`ExchangeAccessKeyRequest`], with every field at its default.
+        pub fn builder() -> builder::ExchangeAccessKeyRequest {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "session")]
+    ///The session JWT an access key was exchanged for. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[non_exhaustive]
+    pub struct ExchangeAccessKeyResponse {
+        ///When the session JWT expires, in unix seconds (the JS SDK types it as a number; the published description names the field without declaring it).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expiration: ::std::option::Option<i64>,
+        ///Id of the access key, which is also the `sub` of the session JWT.
+        #[serde(
+            rename = "keyId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub key_id: ::std::option::Option<::std::string::String>,
+        ///The session JWT that authorizes the machine client; validate it locally like a user's. The Node, Python and Go SDKs read only this field.
+        #[serde(
+            rename = "sessionJwt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_jwt: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "session")]
+    impl ::std::fmt::Debug for ExchangeAccessKeyResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ExchangeAccessKeyResponse")
+                .field("expiration", &self.expiration)
+                .field("key_id", &self.key_id)
+                .field("session_jwt", &self.session_jwt.as_ref().map(|_| "<redacted>"))
+                .finish()
+        }
+    }
+    #[cfg(feature = "session")]
+    impl ExchangeAccessKeyResponse {
+        ///A builder of [`ExchangeAccessKeyResponse`], with every field at its default.
+        pub fn builder() -> builder::ExchangeAccessKeyResponse {
             Default::default()
         }
     }
@@ -1265,7 +1728,7 @@ pub mod types {
         ///How long the token stays valid, in seconds; 0 or absent means the project's magic-link expiry.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timeout: ::std::option::Option<i32>,
-        ///Details of the user to sign up. Every field is optional and may be `null`. The Python SDK writes the name parts in snake case (`given_name`, `middle_name`, `family_name`), which pass through as extra keys; the service's reading of them is not documented.
+        ///Details of the user to sign up, for the sign-up embedded link and the backend sign-up. Every field is optional and may be `null`. For the embedded link, the Python SDK writes the name parts in snake case (`given_name`, `middle_name`, `family_name`), which pass through as extra keys; the service's reading of them is not documented.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user: ::std::option::Option<EmbeddedLinkSignUpUser>,
     }
@@ -1569,6 +2032,72 @@ pub mod types {
             Default::default()
         }
     }
+    #[cfg(feature = "tokens")]
+    ///Body of both impersonation calls. Every optional field may be `null` (the Python SDK sends `null` for each argument it was not given).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
+    pub struct ImpersonateRequest {
+        ///Claims to add to the JWTs of the impersonated session.
+        #[serde(
+            rename = "customClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_claims: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///Login id or user id of the user who impersonates; they need the `Impersonate` permission.
+        #[serde(rename = "impersonatorId")]
+        pub impersonator_id: ::std::string::String,
+        ///A login id of the user to impersonate.
+        #[serde(rename = "loginId")]
+        pub login_id: ::std::string::String,
+        ///Lifetime of the returned refresh JWT in seconds; 0 or absent for the project's.
+        #[serde(
+            rename = "refreshDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_duration: ::std::option::Option<i32>,
+        ///Tenant to select in the impersonated session; the impersonator's permission is then checked in that tenant.
+        #[serde(
+            rename = "selectedTenant",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub selected_tenant: ::std::option::Option<::std::string::String>,
+        ///Published description only; its effect is not documented.
+        #[serde(
+            rename = "sessionCookieName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_cookie_name: ::std::option::Option<::std::string::String>,
+        ///True for a stepped-up session, as the step-up impersonation gives; sent by the Python SDK only, and not in the published description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stepup: ::std::option::Option<bool>,
+        ///True to fail unless the user has consented to impersonation; false to impersonate regardless.
+        #[serde(rename = "validateConsent")]
+        pub validate_consent: bool,
+    }
+    #[cfg(feature = "tokens")]
+    impl ImpersonateRequest {
+        ///A builder of [`ImpersonateRequest`], with every field at its default.
+        pub fn builder() -> builder::ImpersonateRequest {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Access keys to import with their existing secrets.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
+    pub struct ImportAccessKeysRequest {
+        ///The keys to import.
+        pub keys: ::std::vec::Vec<ImportedAccessKey>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl ImportAccessKeysRequest {
+        ///A builder of [`ImportAccessKeysRequest`], with every field at its default.
+        pub fn builder() -> builder::ImportAccessKeysRequest {
+            Default::default()
+        }
+    }
     #[cfg(feature = "users")]
     ///Body of `ImportUserPasskeys`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1584,6 +2113,89 @@ pub mod types {
     impl ImportUserPasskeysRequest {
         ///A builder of [`ImportUserPasskeysRequest`], with every field at its default.
         pub fn builder() -> builder::ImportUserPasskeysRequest {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///One access key to import: the fields of a created key and the secret it already has. `name` and `cleartext` are required (inferred: without a secret the entry would be a plain creation); no SDK sends this body.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[non_exhaustive]
+    pub struct ImportedAccessKey {
+        ///The secret the key already has, which machine clients keep exchanging.
+        pub cleartext: ::std::string::String,
+        ///Values of the key's custom attributes, by name.
+        #[serde(
+            rename = "customAttributes",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub custom_attributes: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        ///Claims to add to every session JWT the key is exchanged for.
+        #[serde(
+            rename = "customClaims",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub custom_claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Expiry in unix seconds; 0 or absent for never (the published description says a string, as for creation).
+        #[serde(
+            rename = "expireTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expire_time: ::std::option::Option<i64>,
+        ///Tenants of the key, each with the key's roles in it.
+        #[serde(
+            rename = "keyTenants",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub key_tenants: ::std::vec::Vec<AssociatedTenant>,
+        ///Display name of the key.
+        pub name: ::std::string::String,
+        ///IP addresses or CIDR ranges the key may be exchanged from.
+        #[serde(
+            rename = "permittedIps",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub permitted_ips: ::std::vec::Vec<::std::string::String>,
+        ///Project-level roles of the key.
+        #[serde(
+            rename = "roleNames",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub role_names: ::std::vec::Vec<::std::string::String>,
+        ///Binds the key to this user.
+        #[serde(
+            rename = "userId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl ::std::fmt::Debug for ImportedAccessKey {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ImportedAccessKey")
+                .field("cleartext", &"<redacted>")
+                .field("custom_attributes", &self.custom_attributes)
+                .field("custom_claims", &self.custom_claims)
+                .field("expire_time", &self.expire_time)
+                .field("key_tenants", &self.key_tenants)
+                .field("name", &self.name)
+                .field("permitted_ips", &self.permitted_ips)
+                .field("role_names", &self.role_names)
+                .field("user_id", &self.user_id)
+                .finish()
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    impl ImportedAccessKey {
+        ///A builder of [`ImportedAccessKey`], with every field at its default.
+        pub fn builder() -> builder::ImportedAccessKey {
             Default::default()
         }
     }
@@ -1646,7 +2258,14 @@ pub mod types {
             Default::default()
         }
     }
-    #[cfg(any(feature = "magic-link", feature = "otp", feature = "session"))]
+    #[cfg(
+        any(
+            feature = "magic-link",
+            feature = "otp",
+            feature = "session",
+            feature = "tokens"
+        )
+    )]
     ///A signed-in user's tokens and details. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     #[non_exhaustive]
@@ -1761,7 +2380,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user: ::std::option::Option<ResponseUser>,
     }
-    #[cfg(any(feature = "magic-link", feature = "otp", feature = "session"))]
+    #[cfg(
+        any(
+            feature = "magic-link",
+            feature = "otp",
+            feature = "session",
+            feature = "tokens"
+        )
+    )]
     impl ::std::fmt::Debug for JwtResponse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("JwtResponse")
@@ -1793,7 +2419,14 @@ pub mod types {
                 .finish()
         }
     }
-    #[cfg(any(feature = "magic-link", feature = "otp", feature = "session"))]
+    #[cfg(
+        any(
+            feature = "magic-link",
+            feature = "otp",
+            feature = "session",
+            feature = "tokens"
+        )
+    )]
     impl JwtResponse {
         ///A builder of [`JwtResponse`], with every field at its default.
         pub fn builder() -> builder::JwtResponse {
@@ -2208,6 +2841,175 @@ pub mod types {
     impl MagicLinkVerifyRequest {
         ///A builder of [`MagicLinkVerifyRequest`], with every field at its default.
         pub fn builder() -> builder::MagicLinkVerifyRequest {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///A JWT issued by a management call, under `jwt` (the SDKs read it there).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[non_exhaustive]
+    pub struct ManagementJwtResponse {
+        ///The JWT: a session JWT from the JWT update, a refresh JWT from impersonation and from stopping it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub jwt: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl ::std::fmt::Debug for ManagementJwtResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ManagementJwtResponse")
+                .field("jwt", &self.jwt.as_ref().map(|_| "<redacted>"))
+                .finish()
+        }
+    }
+    #[cfg(feature = "tokens")]
+    impl ManagementJwtResponse {
+        ///A builder of [`ManagementJwtResponse`], with every field at its default.
+        pub fn builder() -> builder::ManagementJwtResponse {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Body of the backend sign-in. Every optional field may be `null` (the Python SDK sends `null` for the options it was not given, and `false` for `stepup` and `mfa`). The Node SDK spreads its login options into the body, so a `tenantId` it is given arrives as an extra key.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[non_exhaustive]
+    pub struct ManagementSignInRequest {
+        ///Claims to add to the session JWT: strings, numbers or booleans.
+        #[serde(
+            rename = "customClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_claims: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///The user's current refresh JWT, required with `stepup` or `mfa`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub jwt: ::std::option::Option<::std::string::String>,
+        ///A login id of the existing user.
+        #[serde(rename = "loginId")]
+        pub login_id: ::std::string::String,
+        ///True to add a factor to the session of `jwt`; needs `jwt`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mfa: ::std::option::Option<bool>,
+        ///Lifetime of the refresh JWT in seconds; 0 or absent for the project's.
+        #[serde(
+            rename = "refreshDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_duration: ::std::option::Option<i32>,
+        ///True to sign the user out of every other session.
+        #[serde(
+            rename = "revokeOtherSessions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub revoke_other_sessions: ::std::option::Option<bool>,
+        ///Which kinds of other sessions to revoke (Go SDK only; the values are not documented).
+        #[serde(
+            rename = "revokeOtherSessionsTypes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub revoke_other_sessions_types: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Tenant to select in the session (published description only).
+        #[serde(
+            rename = "selectedTenantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub selected_tenant_id: ::std::option::Option<::std::string::String>,
+        ///Id of the SSO application the session is for (published description only).
+        #[serde(
+            rename = "ssoAppId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sso_app_id: ::std::option::Option<::std::string::String>,
+        ///True for a stepped-up session; needs `jwt`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stepup: ::std::option::Option<bool>,
+    }
+    #[cfg(feature = "tokens")]
+    impl ::std::fmt::Debug for ManagementSignInRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ManagementSignInRequest")
+                .field("custom_claims", &self.custom_claims)
+                .field("jwt", &self.jwt.as_ref().map(|_| "<redacted>"))
+                .field("login_id", &self.login_id)
+                .field("mfa", &self.mfa)
+                .field("refresh_duration", &self.refresh_duration)
+                .field("revoke_other_sessions", &self.revoke_other_sessions)
+                .field("revoke_other_sessions_types", &self.revoke_other_sessions_types)
+                .field("selected_tenant_id", &self.selected_tenant_id)
+                .field("sso_app_id", &self.sso_app_id)
+                .field("stepup", &self.stepup)
+                .finish()
+        }
+    }
+    #[cfg(feature = "tokens")]
+    impl ManagementSignInRequest {
+        ///A builder of [`ManagementSignInRequest`], with every field at its default.
+        pub fn builder() -> builder::ManagementSignInRequest {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Body of the backend sign-up and sign-up-or-in. Every optional field may be `null` (the Python SDK sends `null` for each one it was not given, `user`'s fields included). The Python SDK repeats `emailVerified`, `phoneVerified` and `ssoAppId` inside `user`, and the Node SDK puts `verifiedEmail`, `verifiedPhone` and `ssoAppIds` there instead of at the top: those keys pass through as extras, and whether the service reads them is not documented.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
+    pub struct ManagementSignUpRequest {
+        ///Claims to add to the session JWT: strings, numbers or booleans.
+        #[serde(
+            rename = "customClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_claims: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///True to count the user's email as verified.
+        #[serde(
+            rename = "emailVerified",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub email_verified: ::std::option::Option<bool>,
+        ///The login id of the user to sign up (or in).
+        #[serde(rename = "loginId")]
+        pub login_id: ::std::string::String,
+        ///True to count the user's phone as verified.
+        #[serde(
+            rename = "phoneVerified",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_verified: ::std::option::Option<bool>,
+        ///Lifetime of the refresh JWT in seconds; 0 or absent for the project's.
+        #[serde(
+            rename = "refreshDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_duration: ::std::option::Option<i32>,
+        ///Tenant to select in the session (published description only).
+        #[serde(
+            rename = "selectedTenantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub selected_tenant_id: ::std::option::Option<::std::string::String>,
+        ///Id of the SSO application the session is for.
+        #[serde(
+            rename = "ssoAppId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sso_app_id: ::std::option::Option<::std::string::String>,
+        ///Details of the user to sign up, for the sign-up embedded link and the backend sign-up. Every field is optional and may be `null`. For the embedded link, the Python SDK writes the name parts in snake case (`given_name`, `middle_name`, `family_name`), which pass through as extra keys; the service's reading of them is not documented.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<EmbeddedLinkSignUpUser>,
+        ///Tenants to put a new user in, with their roles (published description only).
+        #[serde(
+            rename = "userTenants",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_tenants: ::std::option::Option<::std::vec::Vec<AssociatedTenant>>,
+    }
+    #[cfg(feature = "tokens")]
+    impl ManagementSignUpRequest {
+        ///A builder of [`ManagementSignUpRequest`], with every field at its default.
+        pub fn builder() -> builder::ManagementSignUpRequest {
             Default::default()
         }
     }
@@ -3418,6 +4220,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -3600,6 +4403,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -4033,6 +4837,51 @@ pub mod types {
     impl RoleUpdateRequest {
         ///A builder of [`RoleUpdateRequest`], with every field at its default.
         pub fn builder() -> builder::RoleUpdateRequest {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Filters of the access-key search. A key must match every filter given; a filter left out, `null` or empty does not restrict.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
+    pub struct SearchAccessKeysRequest {
+        ///Return the keys bound to this user.
+        #[serde(
+            rename = "boundUserId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub bound_user_id: ::std::option::Option<::std::string::String>,
+        ///Return the keys created by this user.
+        #[serde(
+            rename = "creatingUser",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creating_user: ::std::option::Option<::std::string::String>,
+        ///Return the keys whose custom attributes have these values.
+        #[serde(
+            rename = "customAttributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_attributes: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///Sort keys, most significant first; the Go SDK sends its user-search sort entries here. Which fields a key search sorts by is not documented.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort: ::std::option::Option<::std::vec::Vec<UserSearchSort>>,
+        ///Return the keys of these tenants.
+        #[serde(
+            rename = "tenantIds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tenant_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Free-text filter (published description only; what it matches is not documented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl SearchAccessKeysRequest {
+        ///A builder of [`SearchAccessKeysRequest`], with every field at its default.
+        pub fn builder() -> builder::SearchAccessKeysRequest {
             Default::default()
         }
     }
@@ -4531,6 +5380,52 @@ pub mod types {
     impl SignUpUser {
         ///A builder of [`SignUpUser`], with every field at its default.
         pub fn builder() -> builder::SignUpUser {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Body of the call that ends an impersonation. Every optional field may be `null`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[non_exhaustive]
+    pub struct StopImpersonationRequest {
+        ///Claims to add to the impersonator's new JWTs.
+        #[serde(
+            rename = "customClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_claims: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///A JWT of the impersonated session.
+        pub jwt: ::std::string::String,
+        ///Lifetime of the returned refresh JWT in seconds; 0 or absent for the project's.
+        #[serde(
+            rename = "refreshDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_duration: ::std::option::Option<i32>,
+        ///Tenant to select in the impersonator's session.
+        #[serde(
+            rename = "selectedTenant",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub selected_tenant: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl ::std::fmt::Debug for StopImpersonationRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("StopImpersonationRequest")
+                .field("custom_claims", &self.custom_claims)
+                .field("jwt", &"<redacted>")
+                .field("refresh_duration", &self.refresh_duration)
+                .field("selected_tenant", &self.selected_tenant)
+                .finish()
+        }
+    }
+    #[cfg(feature = "tokens")]
+    impl StopImpersonationRequest {
+        ///A builder of [`StopImpersonationRequest`], with every field at its default.
+        pub fn builder() -> builder::StopImpersonationRequest {
             Default::default()
         }
     }
@@ -5572,6 +6467,64 @@ pub mod types {
                 .map(Self::from)
         }
     }
+    #[cfg(feature = "access-keys")]
+    ///Body of an access-key update: `id` and `name` are required, and every other field that is given replaces the stored value, while a field left out keeps it (the Python SDK's documentation; it, Go and Node send only what they are given).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
+    pub struct UpdateAccessKeyRequest {
+        ///Values of the key's custom attributes, by name.
+        #[serde(
+            rename = "customAttributes",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub custom_attributes: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        ///Claims to add to every session JWT the key is exchanged for.
+        #[serde(
+            rename = "customClaims",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub custom_claims: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Free text about the key.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Id of the key to update.
+        pub id: ::std::string::String,
+        ///Tenants of the key, each with the key's roles in it.
+        #[serde(
+            rename = "keyTenants",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub key_tenants: ::std::vec::Vec<AssociatedTenant>,
+        ///The key's name; send the current one to keep it.
+        pub name: ::std::string::String,
+        ///IP addresses or CIDR ranges the key may be exchanged from.
+        #[serde(
+            rename = "permittedIps",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub permitted_ips: ::std::vec::Vec<::std::string::String>,
+        ///Project-level roles of the key.
+        #[serde(
+            rename = "roleNames",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub role_names: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl UpdateAccessKeyRequest {
+        ///A builder of [`UpdateAccessKeyRequest`], with every field at its default.
+        pub fn builder() -> builder::UpdateAccessKeyRequest {
+            Default::default()
+        }
+    }
     #[cfg(feature = "magic-link")]
     ///Body of the magic-link email update: sends a link to the signed-in user's new email address; verifying the link's token completes the change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -5697,6 +6650,45 @@ pub mod types {
     impl UpdateEmailOtpRequest {
         ///A builder of [`UpdateEmailOtpRequest`], with every field at its default.
         pub fn builder() -> builder::UpdateEmailOtpRequest {
+            Default::default()
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Body of the JWT update. The Python SDK always sends `customClaims` and `refreshDuration` (`{}` and `0` by default), the Node SDK only when given.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[non_exhaustive]
+    pub struct UpdateJwtRequest {
+        ///Claims to add: strings, numbers or booleans (both SDKs send numbers and booleans as such).
+        #[serde(
+            rename = "customClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_claims: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///The session JWT to update.
+        pub jwt: ::std::string::String,
+        ///How long the new JWT is valid, in seconds; 0 or absent for the project's session lifetime.
+        #[serde(
+            rename = "refreshDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_duration: ::std::option::Option<i32>,
+    }
+    #[cfg(feature = "tokens")]
+    impl ::std::fmt::Debug for UpdateJwtRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UpdateJwtRequest")
+                .field("custom_claims", &self.custom_claims)
+                .field("jwt", &"<redacted>")
+                .field("refresh_duration", &self.refresh_duration)
+                .finish()
+        }
+    }
+    #[cfg(feature = "tokens")]
+    impl UpdateJwtRequest {
+        ///A builder of [`UpdateJwtRequest`], with every field at its default.
+        pub fn builder() -> builder::UpdateJwtRequest {
             Default::default()
         }
     }
@@ -6663,7 +7655,7 @@ pub mod types {
             Default::default()
         }
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     ///A sort key of a user search.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
@@ -6674,14 +7666,14 @@ pub mod types {
         ///The field to sort by.
         pub field: UserSortField,
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     impl UserSearchSort {
         ///A builder of [`UserSearchSort`], with every field at its default.
         pub fn builder() -> builder::UserSearchSort {
             Default::default()
         }
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     ///A field users can be sorted by.
     ///
     ///Descope may add values: one this crate does not know decodes as `Unknown`, keeping its text, rather than failing.
@@ -6709,7 +7701,7 @@ pub mod types {
         ///A value this crate does not know yet, as the service sent it. Values it knows always arrive as their own variant; make one from text with `From`, not with this variant.
         Unknown(::std::string::String),
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     impl UserSortField {
         ///The value as it goes on the wire.
         pub fn as_str(&self) -> &str {
@@ -6727,7 +7719,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     impl ::std::convert::From<&str> for UserSortField {
         fn from(value: &str) -> Self {
             match value {
@@ -6744,7 +7736,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     impl ::std::convert::From<::std::string::String> for UserSortField {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -6761,7 +7753,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     impl ::std::convert::From<UserSortField> for ::std::string::String {
         fn from(value: UserSortField) -> Self {
             match value {
@@ -6770,20 +7762,20 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     impl ::std::fmt::Display for UserSortField {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     impl ::std::str::FromStr for UserSortField {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(value.into())
         }
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     impl ::serde::Serialize for UserSortField {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -6792,7 +7784,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
-    #[cfg(feature = "users")]
+    #[cfg(any(feature = "access-keys", feature = "users"))]
     impl<'de> ::serde::Deserialize<'de> for UserSortField {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -6825,6 +7817,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -6850,6 +7843,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -6870,6 +7864,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -6889,6 +7884,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -6908,6 +7904,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -6924,6 +7921,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -6937,6 +7935,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -6951,6 +7950,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -6967,6 +7967,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -6983,6 +7984,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -7018,6 +8020,7 @@ pub mod types {
             feature = "magic-link",
             feature = "otp",
             feature = "session",
+            feature = "tokens",
             feature = "users"
         )
     )]
@@ -7218,7 +8221,1088 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
-        #[cfg(feature = "users")]
+        #[cfg(feature = "access-keys")]
+        ///A builder of [`super::AccessKeyDetails`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct AccessKeyDetails {
+            bound_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            custom_attributes: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            custom_claims: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            editable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            expire_time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            key_tenants: ::std::result::Result<
+                ::std::vec::Vec<super::AccessKeyTenant>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            permitted_ips: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            role_names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::default::Default for AccessKeyDetails {
+            fn default() -> Self {
+                Self {
+                    bound_user_id: Ok(Default::default()),
+                    client_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_time: Ok(Default::default()),
+                    custom_attributes: Ok(Default::default()),
+                    custom_claims: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    editable: Ok(Default::default()),
+                    expire_time: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    key_tenants: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    permitted_ips: Ok(Default::default()),
+                    role_names: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl AccessKeyDetails {
+            ///Id of the user the key is bound to, whose roles it then acts with; empty for an unbound key.
+            pub fn bound_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bound_user_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bound_user_id: {}", e
+                        )
+                    });
+                self
+            }
+            ///Client id of the key; its use is not documented.
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {}", e)
+                    });
+                self
+            }
+            ///Who created the key.
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {}", e)
+                    });
+                self
+            }
+            ///Creation time in unix seconds.
+            pub fn created_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_time = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_time: {}", e
+                        )
+                    });
+                self
+            }
+            ///Values of the key's custom attributes, by name.
+            pub fn custom_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_attributes: {e}"
+                        )
+                    });
+                self
+            }
+            ///Claims added to every session JWT the key is exchanged for.
+            pub fn custom_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_claims: {e}")
+                    });
+                self
+            }
+            ///Free text about the key.
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {}", e)
+                    });
+                self
+            }
+            ///Whether the key can be changed; published description only.
+            pub fn editable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for editable: {}", e)
+                    });
+                self
+            }
+            ///Expiry in unix seconds; 0 when the key never expires.
+            pub fn expire_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expire_time = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for expire_time: {}", e)
+                    });
+                self
+            }
+            ///The key's id, the subject of the session JWTs it is exchanged for.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for id: {}", e)
+                    });
+                self
+            }
+            ///The key's tenants and its roles in each; they take precedence over `roleNames`.
+            pub fn key_tenants<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<super::AccessKeyTenant>,
+                <I::Item as ::std::convert::TryInto<
+                    super::AccessKeyTenant,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.key_tenants = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<super::AccessKeyTenant>, _>,
+                    >()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key_tenants: {}", e)
+                    });
+                self
+            }
+            ///Display name.
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {}", e)
+                    });
+                self
+            }
+            ///IP addresses or CIDR ranges the key may be exchanged from; empty for anywhere.
+            pub fn permitted_ips<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.permitted_ips = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for permitted_ips: {}", e
+                        )
+                    });
+                self
+            }
+            ///Project-level roles of the key.
+            pub fn role_names<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.role_names = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_names: {}", e)
+                    });
+                self
+            }
+            ///Whether the key can be exchanged. No source lists the values (the Python SDK's management keys use `active` and `inactive`).
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::TryFrom<AccessKeyDetails> for super::AccessKeyDetails {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessKeyDetails,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    bound_user_id: value.bound_user_id?,
+                    client_id: value.client_id?,
+                    created_by: value.created_by?,
+                    created_time: value.created_time?,
+                    custom_attributes: value.custom_attributes?,
+                    custom_claims: value.custom_claims?,
+                    description: value.description?,
+                    editable: value.editable?,
+                    expire_time: value.expire_time?,
+                    id: value.id?,
+                    key_tenants: value.key_tenants?,
+                    name: value.name?,
+                    permitted_ips: value.permitted_ips?,
+                    role_names: value.role_names?,
+                    status: value.status?,
+                })
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::From<super::AccessKeyDetails> for AccessKeyDetails {
+            fn from(value: super::AccessKeyDetails) -> Self {
+                Self {
+                    bound_user_id: Ok(value.bound_user_id),
+                    client_id: Ok(value.client_id),
+                    created_by: Ok(value.created_by),
+                    created_time: Ok(value.created_time),
+                    custom_attributes: Ok(value.custom_attributes),
+                    custom_claims: Ok(value.custom_claims),
+                    description: Ok(value.description),
+                    editable: Ok(value.editable),
+                    expire_time: Ok(value.expire_time),
+                    id: Ok(value.id),
+                    key_tenants: Ok(value.key_tenants),
+                    name: Ok(value.name),
+                    permitted_ips: Ok(value.permitted_ips),
+                    role_names: Ok(value.role_names),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        ///A builder of [`super::AccessKeyIdRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct AccessKeyIdRequest {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::default::Default for AccessKeyIdRequest {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl AccessKeyIdRequest {
+            ///Id of the access key.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::TryFrom<AccessKeyIdRequest> for super::AccessKeyIdRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessKeyIdRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::From<super::AccessKeyIdRequest> for AccessKeyIdRequest {
+            fn from(value: super::AccessKeyIdRequest) -> Self {
+                Self { id: Ok(value.id) }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        ///A builder of [`super::AccessKeyIdsRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct AccessKeyIdsRequest {
+            ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::default::Default for AccessKeyIdsRequest {
+            fn default() -> Self {
+                Self {
+                    ids: Err("no value supplied for ids".to_string()),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl AccessKeyIdsRequest {
+            ///Ids of the access keys; the Go SDK refuses an empty list.
+            pub fn ids<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.ids = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ids: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::TryFrom<AccessKeyIdsRequest>
+        for super::AccessKeyIdsRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessKeyIdsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { ids: value.ids? })
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::From<super::AccessKeyIdsRequest> for AccessKeyIdsRequest {
+            fn from(value: super::AccessKeyIdsRequest) -> Self {
+                Self { ids: Ok(value.ids) }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        ///A builder of [`super::AccessKeyList`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct AccessKeyList {
+            keys: ::std::result::Result<
+                ::std::vec::Vec<super::AccessKeyDetails>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::default::Default for AccessKeyList {
+            fn default() -> Self {
+                Self {
+                    keys: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl AccessKeyList {
+            ///The keys, without their secrets.
+            pub fn keys<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<super::AccessKeyDetails>,
+                <I::Item as ::std::convert::TryInto<
+                    super::AccessKeyDetails,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.keys = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<
+                            ::std::vec::Vec<super::AccessKeyDetails>,
+                            _,
+                        >,
+                    >()
+                    .map_err(|e| {
+                        format!("error converting supplied value for keys: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::TryFrom<AccessKeyList> for super::AccessKeyList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessKeyList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { keys: value.keys? })
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::From<super::AccessKeyList> for AccessKeyList {
+            fn from(value: super::AccessKeyList) -> Self {
+                Self { keys: Ok(value.keys) }
+            }
+        }
+        #[cfg(feature = "session")]
+        ///A builder of [`super::AccessKeyLoginOptions`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct AccessKeyLoginOptions {
+            custom_claims: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            selected_tenant: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "session")]
+        impl ::std::default::Default for AccessKeyLoginOptions {
+            fn default() -> Self {
+                Self {
+                    custom_claims: Ok(Default::default()),
+                    selected_tenant: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "session")]
+        impl AccessKeyLoginOptions {
+            ///Claims to add to the session JWT: strings, numbers or booleans (both SDKs send numbers as numbers).
+            pub fn custom_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_claims: {e}")
+                    });
+                self
+            }
+            ///Id of one of the key's tenants to select, as a user selects a tenant: the JWT then names it as the current tenant.
+            pub fn selected_tenant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selected_tenant = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for selected_tenant: {}", e
+                        )
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "session")]
+        impl ::std::convert::TryFrom<AccessKeyLoginOptions>
+        for super::AccessKeyLoginOptions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessKeyLoginOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_claims: value.custom_claims?,
+                    selected_tenant: value.selected_tenant?,
+                })
+            }
+        }
+        #[cfg(feature = "session")]
+        impl ::std::convert::From<super::AccessKeyLoginOptions>
+        for AccessKeyLoginOptions {
+            fn from(value: super::AccessKeyLoginOptions) -> Self {
+                Self {
+                    custom_claims: Ok(value.custom_claims),
+                    selected_tenant: Ok(value.selected_tenant),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        ///A builder of [`super::AccessKeyResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct AccessKeyResponse {
+            key: ::std::result::Result<
+                ::std::option::Option<super::AccessKeyDetails>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::default::Default for AccessKeyResponse {
+            fn default() -> Self {
+                Self {
+                    key: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl AccessKeyResponse {
+            ///An access key as stored: everything but its secret, which is shown only on creation and rotation. Every field is optional: the service leaves out empty values.
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AccessKeyDetails>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::TryFrom<AccessKeyResponse> for super::AccessKeyResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessKeyResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { key: value.key? })
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::From<super::AccessKeyResponse> for AccessKeyResponse {
+            fn from(value: super::AccessKeyResponse) -> Self {
+                Self { key: Ok(value.key) }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        ///A builder of [`super::AccessKeyTenant`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct AccessKeyTenant {
+            role_names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            tenant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tenant_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::default::Default for AccessKeyTenant {
+            fn default() -> Self {
+                Self {
+                    role_names: Ok(Default::default()),
+                    tenant_id: Ok(Default::default()),
+                    tenant_name: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl AccessKeyTenant {
+            ///The key's roles in the tenant.
+            pub fn role_names<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.role_names = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_names: {}", e)
+                    });
+                self
+            }
+            ///Id of the tenant.
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant_id: {}", e)
+                    });
+                self
+            }
+            ///Name of the tenant.
+            pub fn tenant_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant_name: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::TryFrom<AccessKeyTenant> for super::AccessKeyTenant {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessKeyTenant,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    role_names: value.role_names?,
+                    tenant_id: value.tenant_id?,
+                    tenant_name: value.tenant_name?,
+                })
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::From<super::AccessKeyTenant> for AccessKeyTenant {
+            fn from(value: super::AccessKeyTenant) -> Self {
+                Self {
+                    role_names: Ok(value.role_names),
+                    tenant_id: Ok(value.tenant_id),
+                    tenant_name: Ok(value.tenant_name),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        ///A builder of [`super::AnonymousJwtResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone)]
+        #[non_exhaustive]
+        pub struct AnonymousJwtResponse {
+            cookie_domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cookie_expiration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            cookie_max_age: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            cookie_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refresh_jwt: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            session_jwt: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::fmt::Debug for AnonymousJwtResponse {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("AnonymousJwtResponse")
+                    .field("cookie_domain", &self.cookie_domain)
+                    .field("cookie_expiration", &self.cookie_expiration)
+                    .field("cookie_max_age", &self.cookie_max_age)
+                    .field("cookie_path", &self.cookie_path)
+                    .field("refresh_jwt", &"<redacted>")
+                    .field("session_jwt", &"<redacted>")
+                    .finish()
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::default::Default for AnonymousJwtResponse {
+            fn default() -> Self {
+                Self {
+                    cookie_domain: Ok(Default::default()),
+                    cookie_expiration: Ok(Default::default()),
+                    cookie_max_age: Ok(Default::default()),
+                    cookie_path: Ok(Default::default()),
+                    refresh_jwt: Ok(Default::default()),
+                    session_jwt: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl AnonymousJwtResponse {
+            ///Domain for the cookies that would carry the tokens.
+            pub fn cookie_domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cookie_domain = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cookie_domain: {}", e
+                        )
+                    });
+                self
+            }
+            ///Refresh cookie expiry in unix seconds.
+            pub fn cookie_expiration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cookie_expiration = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cookie_expiration: {}",
+                            e
+                        )
+                    });
+                self
+            }
+            ///Refresh cookie lifetime in seconds.
+            pub fn cookie_max_age<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cookie_max_age = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cookie_max_age: {}", e
+                        )
+                    });
+                self
+            }
+            ///Path for the same cookies.
+            pub fn cookie_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cookie_path = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for cookie_path: {}", e)
+                    });
+                self
+            }
+            ///The refresh JWT.
+            pub fn refresh_jwt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_jwt = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for refresh_jwt: {}", e)
+                    });
+                self
+            }
+            ///The session JWT.
+            pub fn session_jwt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_jwt = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for session_jwt: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::TryFrom<AnonymousJwtResponse>
+        for super::AnonymousJwtResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AnonymousJwtResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cookie_domain: value.cookie_domain?,
+                    cookie_expiration: value.cookie_expiration?,
+                    cookie_max_age: value.cookie_max_age?,
+                    cookie_path: value.cookie_path?,
+                    refresh_jwt: value.refresh_jwt?,
+                    session_jwt: value.session_jwt?,
+                })
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::From<super::AnonymousJwtResponse> for AnonymousJwtResponse {
+            fn from(value: super::AnonymousJwtResponse) -> Self {
+                Self {
+                    cookie_domain: Ok(value.cookie_domain),
+                    cookie_expiration: Ok(value.cookie_expiration),
+                    cookie_max_age: Ok(value.cookie_max_age),
+                    cookie_path: Ok(value.cookie_path),
+                    refresh_jwt: Ok(value.refresh_jwt),
+                    session_jwt: Ok(value.session_jwt),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        ///A builder of [`super::AnonymousRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct AnonymousRequest {
+            custom_claims: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            refresh_duration: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            roles: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            selected_tenant: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::default::Default for AnonymousRequest {
+            fn default() -> Self {
+                Self {
+                    custom_claims: Ok(Default::default()),
+                    refresh_duration: Ok(Default::default()),
+                    roles: Ok(Default::default()),
+                    selected_tenant: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl AnonymousRequest {
+            ///Claims to add to the session JWT.
+            pub fn custom_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_claims: {e}")
+                    });
+                self
+            }
+            ///Lifetime of the refresh JWT in seconds; 0 or absent for the project's.
+            pub fn refresh_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_duration = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_duration: {}", e
+                        )
+                    });
+                self
+            }
+            ///Roles to put in the session JWT (published description only; no SDK sends it).
+            pub fn roles<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.roles = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for roles: {}", e)
+                    });
+                self
+            }
+            ///Tenant to select in the session.
+            pub fn selected_tenant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selected_tenant = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for selected_tenant: {}", e
+                        )
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::TryFrom<AnonymousRequest> for super::AnonymousRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AnonymousRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_claims: value.custom_claims?,
+                    refresh_duration: value.refresh_duration?,
+                    roles: value.roles?,
+                    selected_tenant: value.selected_tenant?,
+                })
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::From<super::AnonymousRequest> for AnonymousRequest {
+            fn from(value: super::AnonymousRequest) -> Self {
+                Self {
+                    custom_claims: Ok(value.custom_claims),
+                    refresh_duration: Ok(value.refresh_duration),
+                    roles: Ok(value.roles),
+                    selected_tenant: Ok(value.selected_tenant),
+                }
+            }
+        }
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
         ///A builder of [`super::AssociatedTenant`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -7232,7 +9316,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
         impl ::std::default::Default for AssociatedTenant {
             fn default() -> Self {
                 Self {
@@ -7241,9 +9325,9 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
         impl AssociatedTenant {
-            ///The user's roles in this tenant; may be empty (the Python SDK sends `[]`).
+            ///The user's or key's roles in this tenant; may be empty (the Python SDK sends `[]`).
             pub fn role_names<I>(mut self, values: I) -> Self
             where
                 I: ::std::iter::IntoIterator,
@@ -7277,7 +9361,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
         impl ::std::convert::TryFrom<AssociatedTenant> for super::AssociatedTenant {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -7289,7 +9373,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
         impl ::std::convert::From<super::AssociatedTenant> for AssociatedTenant {
             fn from(value: super::AssociatedTenant) -> Self {
                 Self {
@@ -7721,10 +9805,12 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
         #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
         impl BatchUser {
             ///More login ids under the published description's key.
             pub fn additional_identifiers<I>(mut self, values: I) -> Self
@@ -8275,6 +10361,265 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "access-keys")]
+        ///A builder of [`super::CreateAccessKeyRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct CreateAccessKeyRequest {
+            custom_attributes: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            custom_claims: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            expire_time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            key_tenants: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AssociatedTenant>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            permitted_ips: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            role_names: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::default::Default for CreateAccessKeyRequest {
+            fn default() -> Self {
+                Self {
+                    custom_attributes: Ok(Default::default()),
+                    custom_claims: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    expire_time: Ok(Default::default()),
+                    key_tenants: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    permitted_ips: Ok(Default::default()),
+                    role_names: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
+        impl CreateAccessKeyRequest {
+            ///Values of the key's custom attributes, by name.
+            pub fn custom_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_attributes: {e}"
+                        )
+                    });
+                self
+            }
+            ///Claims to add to every session JWT the key is exchanged for: strings, numbers or booleans.
+            pub fn custom_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_claims: {e}")
+                    });
+                self
+            }
+            ///Free text about the key.
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {}", e)
+                    });
+                self
+            }
+            ///Expiry in unix seconds; 0 or absent for a key that never expires. Both SDKs send a number (the published description says a string).
+            pub fn expire_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expire_time = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for expire_time: {}", e)
+                    });
+                self
+            }
+            ///Tenants of the key, each with the key's roles in it; they take precedence over `roleNames`.
+            pub fn key_tenants<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<super::AssociatedTenant>,
+                <I::Item as ::std::convert::TryInto<
+                    super::AssociatedTenant,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.key_tenants = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<
+                            ::std::vec::Vec<super::AssociatedTenant>,
+                            _,
+                        >,
+                    >()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for key_tenants: {}", e)
+                    });
+                self
+            }
+            ///Display name of the new key.
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            ///IP addresses or CIDR ranges the key may be exchanged from; absent or empty for anywhere.
+            pub fn permitted_ips<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.permitted_ips = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for permitted_ips: {}", e
+                        )
+                    });
+                self
+            }
+            ///Project-level roles of the key; ignored for tenants listed in `keyTenants` and for a key bound to a user.
+            pub fn role_names<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.role_names = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_names: {}", e)
+                    });
+                self
+            }
+            ///Binds the key to this user: it then acts with the user's roles and tenants, and the other authorizations are ignored.
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::TryFrom<CreateAccessKeyRequest>
+        for super::CreateAccessKeyRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateAccessKeyRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_attributes: value.custom_attributes?,
+                    custom_claims: value.custom_claims?,
+                    description: value.description?,
+                    expire_time: value.expire_time?,
+                    key_tenants: value.key_tenants?,
+                    name: value.name?,
+                    permitted_ips: value.permitted_ips?,
+                    role_names: value.role_names?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::From<super::CreateAccessKeyRequest>
+        for CreateAccessKeyRequest {
+            fn from(value: super::CreateAccessKeyRequest) -> Self {
+                Self {
+                    custom_attributes: Ok(value.custom_attributes),
+                    custom_claims: Ok(value.custom_claims),
+                    description: Ok(value.description),
+                    expire_time: Ok(value.expire_time),
+                    key_tenants: Ok(value.key_tenants),
+                    name: Ok(value.name),
+                    permitted_ips: Ok(value.permitted_ips),
+                    role_names: Ok(value.role_names),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
         #[cfg(feature = "users")]
         ///A builder of [`super::CreateUserCustomAttributesRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
@@ -8570,10 +10915,12 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
         #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
         impl CreateUserRequest {
             ///More login ids under the published description's key.
             pub fn additional_identifiers<I>(mut self, values: I) -> Self
@@ -9466,6 +11813,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -9560,6 +11908,90 @@ pub mod types {
                     additional_errors: Ok(value.additional_errors),
                     created_users: Ok(value.created_users),
                     failed_users: Ok(value.failed_users),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        ///A builder of [`super::CreatedAccessKey`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone)]
+        #[non_exhaustive]
+        pub struct CreatedAccessKey {
+            cleartext: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            key: ::std::result::Result<
+                ::std::option::Option<super::AccessKeyDetails>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::fmt::Debug for CreatedAccessKey {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("CreatedAccessKey")
+                    .field("cleartext", &"<redacted>")
+                    .field("key", &self.key)
+                    .finish()
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::default::Default for CreatedAccessKey {
+            fn default() -> Self {
+                Self {
+                    cleartext: Ok(Default::default()),
+                    key: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl CreatedAccessKey {
+            ///The secret a machine client exchanges for session JWTs (as `Bearer <ProjectId>:<cleartext>`). Store it at once: it is not shown again.
+            pub fn cleartext<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cleartext = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for cleartext: {}", e)
+                    });
+                self
+            }
+            ///An access key as stored: everything but its secret, which is shown only on creation and rotation. Every field is optional: the service leaves out empty values.
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AccessKeyDetails>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::TryFrom<CreatedAccessKey> for super::CreatedAccessKey {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatedAccessKey,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cleartext: value.cleartext?,
+                    key: value.key?,
+                })
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::From<super::CreatedAccessKey> for CreatedAccessKey {
+            fn from(value: super::CreatedAccessKey) -> Self {
+                Self {
+                    cleartext: Ok(value.cleartext),
+                    key: Ok(value.key),
                 }
             }
         }
@@ -9754,7 +12186,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "tokens", feature = "users"))]
         ///A builder of [`super::EmbeddedLinkSignUpUser`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -9784,7 +12216,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "tokens", feature = "users"))]
         impl ::std::default::Default for EmbeddedLinkSignUpUser {
             fn default() -> Self {
                 Self {
@@ -9797,7 +12229,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "tokens", feature = "users"))]
         impl EmbeddedLinkSignUpUser {
             ///Contact email address.
             pub fn email<T>(mut self, value: T) -> Self
@@ -9884,7 +12316,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "tokens", feature = "users"))]
         impl ::std::convert::TryFrom<EmbeddedLinkSignUpUser>
         for super::EmbeddedLinkSignUpUser {
             type Error = super::error::ConversionError;
@@ -9901,7 +12333,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "tokens", feature = "users"))]
         impl ::std::convert::From<super::EmbeddedLinkSignUpUser>
         for EmbeddedLinkSignUpUser {
             fn from(value: super::EmbeddedLinkSignUpUser) -> Self {
@@ -10007,6 +12439,172 @@ pub mod types {
                     error_code: Ok(value.error_code),
                     error_description: Ok(value.error_description),
                     error_message: Ok(value.error_message),
+                }
+            }
+        }
+        #[cfg(feature = "session")]
+        ///A builder of [`super::ExchangeAccessKeyRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct ExchangeAccessKeyRequest {
+            login_options: ::std::result::Result<
+                ::std::option::Option<super::AccessKeyLoginOptions>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "session")]
+        impl ::std::default::Default for ExchangeAccessKeyRequest {
+            fn default() -> Self {
+                Self {
+                    login_options: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "session")]
+        impl ExchangeAccessKeyRequest {
+            ///What to put in the session JWT an access key is exchanged for.
+            pub fn login_options<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AccessKeyLoginOptions>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.login_options = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for login_options: {}", e
+                        )
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "session")]
+        impl ::std::convert::TryFrom<ExchangeAccessKeyRequest>
+        for super::ExchangeAccessKeyRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExchangeAccessKeyRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    login_options: value.login_options?,
+                })
+            }
+        }
+        #[cfg(feature = "session")]
+        impl ::std::convert::From<super::ExchangeAccessKeyRequest>
+        for ExchangeAccessKeyRequest {
+            fn from(value: super::ExchangeAccessKeyRequest) -> Self {
+                Self {
+                    login_options: Ok(value.login_options),
+                }
+            }
+        }
+        #[cfg(feature = "session")]
+        ///A builder of [`super::ExchangeAccessKeyResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone)]
+        #[non_exhaustive]
+        pub struct ExchangeAccessKeyResponse {
+            expiration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            key_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            session_jwt: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "session")]
+        impl ::std::fmt::Debug for ExchangeAccessKeyResponse {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("ExchangeAccessKeyResponse")
+                    .field("expiration", &self.expiration)
+                    .field("key_id", &self.key_id)
+                    .field("session_jwt", &"<redacted>")
+                    .finish()
+            }
+        }
+        #[cfg(feature = "session")]
+        impl ::std::default::Default for ExchangeAccessKeyResponse {
+            fn default() -> Self {
+                Self {
+                    expiration: Ok(Default::default()),
+                    key_id: Ok(Default::default()),
+                    session_jwt: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "session")]
+        impl ExchangeAccessKeyResponse {
+            ///When the session JWT expires, in unix seconds (the JS SDK types it as a number; the published description names the field without declaring it).
+            pub fn expiration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for expiration: {}", e)
+                    });
+                self
+            }
+            ///Id of the access key, which is also the `sub` of the session JWT.
+            pub fn key_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for key_id: {}", e)
+                    });
+                self
+            }
+            ///The session JWT that authorizes the machine client; validate it locally like a user's. The Node, Python and Go SDKs read only this field.
+            pub fn session_jwt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_jwt = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for session_jwt: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "session")]
+        impl ::std::convert::TryFrom<ExchangeAccessKeyResponse>
+        for super::ExchangeAccessKeyResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExchangeAccessKeyResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    expiration: value.expiration?,
+                    key_id: value.key_id?,
+                    session_jwt: value.session_jwt?,
+                })
+            }
+        }
+        #[cfg(feature = "session")]
+        impl ::std::convert::From<super::ExchangeAccessKeyResponse>
+        for ExchangeAccessKeyResponse {
+            fn from(value: super::ExchangeAccessKeyResponse) -> Self {
+                Self {
+                    expiration: Ok(value.expiration),
+                    key_id: Ok(value.key_id),
+                    session_jwt: Ok(value.session_jwt),
                 }
             }
         }
@@ -10922,6 +13520,7 @@ pub mod types {
         }
         #[cfg(any(feature = "magic-link", feature = "otp", feature = "users"))]
         #[cfg(feature = "users")]
+        #[cfg(any(feature = "tokens", feature = "users"))]
         impl GenerateSignUpEmbeddedLinkRequest {
             ///True to count the new user's email as verified.
             pub fn email_verified<T>(mut self, value: T) -> Self
@@ -10998,7 +13597,7 @@ pub mod types {
                     });
                 self
             }
-            ///Details of the user to sign up. Every field is optional and may be `null`. The Python SDK writes the name parts in snake case (`given_name`, `middle_name`, `family_name`), which pass through as extra keys; the service's reading of them is not documented.
+            ///Details of the user to sign up, for the sign-up embedded link and the backend sign-up. Every field is optional and may be `null`. For the embedded link, the Python SDK writes the name parts in snake case (`given_name`, `middle_name`, `family_name`), which pass through as extra keys; the service's reading of them is not documented.
             pub fn user<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EmbeddedLinkSignUpUser>,
@@ -12138,6 +14737,282 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
+        ///A builder of [`super::ImpersonateRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct ImpersonateRequest {
+            custom_claims: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            impersonator_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            login_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            refresh_duration: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            selected_tenant: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            session_cookie_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            stepup: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            validate_consent: ::std::result::Result<bool, ::std::string::String>,
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::default::Default for ImpersonateRequest {
+            fn default() -> Self {
+                Self {
+                    custom_claims: Ok(Default::default()),
+                    impersonator_id: Err(
+                        "no value supplied for impersonator_id".to_string(),
+                    ),
+                    login_id: Err("no value supplied for login_id".to_string()),
+                    refresh_duration: Ok(Default::default()),
+                    selected_tenant: Ok(Default::default()),
+                    session_cookie_name: Ok(Default::default()),
+                    stepup: Ok(Default::default()),
+                    validate_consent: Err(
+                        "no value supplied for validate_consent".to_string(),
+                    ),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ImpersonateRequest {
+            ///Claims to add to the JWTs of the impersonated session.
+            pub fn custom_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_claims: {e}")
+                    });
+                self
+            }
+            ///Login id or user id of the user who impersonates; they need the `Impersonate` permission.
+            pub fn impersonator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.impersonator_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for impersonator_id: {e}"
+                        )
+                    });
+                self
+            }
+            ///A login id of the user to impersonate.
+            pub fn login_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.login_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for login_id: {e}")
+                    });
+                self
+            }
+            ///Lifetime of the returned refresh JWT in seconds; 0 or absent for the project's.
+            pub fn refresh_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_duration = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_duration: {}", e
+                        )
+                    });
+                self
+            }
+            ///Tenant to select in the impersonated session; the impersonator's permission is then checked in that tenant.
+            pub fn selected_tenant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selected_tenant = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for selected_tenant: {}", e
+                        )
+                    });
+                self
+            }
+            ///Published description only; its effect is not documented.
+            pub fn session_cookie_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_cookie_name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for session_cookie_name: {}",
+                            e
+                        )
+                    });
+                self
+            }
+            ///True for a stepped-up session, as the step-up impersonation gives; sent by the Python SDK only, and not in the published description.
+            pub fn stepup<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stepup = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for stepup: {}", e)
+                    });
+                self
+            }
+            ///True to fail unless the user has consented to impersonation; false to impersonate regardless.
+            pub fn validate_consent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.validate_consent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for validate_consent: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::TryFrom<ImpersonateRequest> for super::ImpersonateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImpersonateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_claims: value.custom_claims?,
+                    impersonator_id: value.impersonator_id?,
+                    login_id: value.login_id?,
+                    refresh_duration: value.refresh_duration?,
+                    selected_tenant: value.selected_tenant?,
+                    session_cookie_name: value.session_cookie_name?,
+                    stepup: value.stepup?,
+                    validate_consent: value.validate_consent?,
+                })
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::From<super::ImpersonateRequest> for ImpersonateRequest {
+            fn from(value: super::ImpersonateRequest) -> Self {
+                Self {
+                    custom_claims: Ok(value.custom_claims),
+                    impersonator_id: Ok(value.impersonator_id),
+                    login_id: Ok(value.login_id),
+                    refresh_duration: Ok(value.refresh_duration),
+                    selected_tenant: Ok(value.selected_tenant),
+                    session_cookie_name: Ok(value.session_cookie_name),
+                    stepup: Ok(value.stepup),
+                    validate_consent: Ok(value.validate_consent),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        ///A builder of [`super::ImportAccessKeysRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct ImportAccessKeysRequest {
+            keys: ::std::result::Result<
+                ::std::vec::Vec<super::ImportedAccessKey>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::default::Default for ImportAccessKeysRequest {
+            fn default() -> Self {
+                Self {
+                    keys: Err("no value supplied for keys".to_string()),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ImportAccessKeysRequest {
+            ///The keys to import.
+            pub fn keys<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<super::ImportedAccessKey>,
+                <I::Item as ::std::convert::TryInto<
+                    super::ImportedAccessKey,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.keys = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<
+                            ::std::vec::Vec<super::ImportedAccessKey>,
+                            _,
+                        >,
+                    >()
+                    .map_err(|e| {
+                        format!("error converting supplied value for keys: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::TryFrom<ImportAccessKeysRequest>
+        for super::ImportAccessKeysRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImportAccessKeysRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { keys: value.keys? })
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::From<super::ImportAccessKeysRequest>
+        for ImportAccessKeysRequest {
+            fn from(value: super::ImportAccessKeysRequest) -> Self {
+                Self { keys: Ok(value.keys) }
+            }
+        }
         #[cfg(feature = "users")]
         ///A builder of [`super::ImportUserPasskeysRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
@@ -12220,6 +15095,267 @@ pub mod types {
                 Self {
                     devices: Ok(value.devices),
                     login_id: Ok(value.login_id),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        ///A builder of [`super::ImportedAccessKey`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone)]
+        #[non_exhaustive]
+        pub struct ImportedAccessKey {
+            cleartext: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            custom_attributes: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            custom_claims: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            expire_time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            key_tenants: ::std::result::Result<
+                ::std::vec::Vec<super::AssociatedTenant>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            permitted_ips: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            role_names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::fmt::Debug for ImportedAccessKey {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("ImportedAccessKey")
+                    .field("cleartext", &"<redacted>")
+                    .field("custom_attributes", &self.custom_attributes)
+                    .field("custom_claims", &self.custom_claims)
+                    .field("expire_time", &self.expire_time)
+                    .field("key_tenants", &self.key_tenants)
+                    .field("name", &self.name)
+                    .field("permitted_ips", &self.permitted_ips)
+                    .field("role_names", &self.role_names)
+                    .field("user_id", &self.user_id)
+                    .finish()
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::default::Default for ImportedAccessKey {
+            fn default() -> Self {
+                Self {
+                    cleartext: Err("no value supplied for cleartext".to_string()),
+                    custom_attributes: Ok(Default::default()),
+                    custom_claims: Ok(Default::default()),
+                    expire_time: Ok(Default::default()),
+                    key_tenants: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    permitted_ips: Ok(Default::default()),
+                    role_names: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
+        impl ImportedAccessKey {
+            ///The secret the key already has, which machine clients keep exchanging.
+            pub fn cleartext<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cleartext = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cleartext: {e}")
+                    });
+                self
+            }
+            ///Values of the key's custom attributes, by name.
+            pub fn custom_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_attributes: {e}"
+                        )
+                    });
+                self
+            }
+            ///Claims to add to every session JWT the key is exchanged for.
+            pub fn custom_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_claims: {e}")
+                    });
+                self
+            }
+            ///Expiry in unix seconds; 0 or absent for never (the published description says a string, as for creation).
+            pub fn expire_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expire_time = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for expire_time: {}", e)
+                    });
+                self
+            }
+            ///Tenants of the key, each with the key's roles in it.
+            pub fn key_tenants<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<super::AssociatedTenant>,
+                <I::Item as ::std::convert::TryInto<
+                    super::AssociatedTenant,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.key_tenants = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<
+                            ::std::vec::Vec<super::AssociatedTenant>,
+                            _,
+                        >,
+                    >()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key_tenants: {}", e)
+                    });
+                self
+            }
+            ///Display name of the key.
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            ///IP addresses or CIDR ranges the key may be exchanged from.
+            pub fn permitted_ips<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.permitted_ips = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for permitted_ips: {}", e
+                        )
+                    });
+                self
+            }
+            ///Project-level roles of the key.
+            pub fn role_names<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.role_names = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_names: {}", e)
+                    });
+                self
+            }
+            ///Binds the key to this user.
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::TryFrom<ImportedAccessKey> for super::ImportedAccessKey {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImportedAccessKey,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cleartext: value.cleartext?,
+                    custom_attributes: value.custom_attributes?,
+                    custom_claims: value.custom_claims?,
+                    expire_time: value.expire_time?,
+                    key_tenants: value.key_tenants?,
+                    name: value.name?,
+                    permitted_ips: value.permitted_ips?,
+                    role_names: value.role_names?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::From<super::ImportedAccessKey> for ImportedAccessKey {
+            fn from(value: super::ImportedAccessKey) -> Self {
+                Self {
+                    cleartext: Ok(value.cleartext),
+                    custom_attributes: Ok(value.custom_attributes),
+                    custom_claims: Ok(value.custom_claims),
+                    expire_time: Ok(value.expire_time),
+                    key_tenants: Ok(value.key_tenants),
+                    name: Ok(value.name),
+                    permitted_ips: Ok(value.permitted_ips),
+                    role_names: Ok(value.role_names),
+                    user_id: Ok(value.user_id),
                 }
             }
         }
@@ -12526,7 +15662,14 @@ pub mod types {
                 Self { keys: Ok(value.keys) }
             }
         }
-        #[cfg(any(feature = "magic-link", feature = "otp", feature = "session"))]
+        #[cfg(
+            any(
+                feature = "magic-link",
+                feature = "otp",
+                feature = "session",
+                feature = "tokens"
+            )
+        )]
         ///A builder of [`super::JwtResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone)]
         #[non_exhaustive]
@@ -12608,7 +15751,14 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(any(feature = "magic-link", feature = "otp", feature = "session"))]
+        #[cfg(
+            any(
+                feature = "magic-link",
+                feature = "otp",
+                feature = "session",
+                feature = "tokens"
+            )
+        )]
         impl ::std::fmt::Debug for JwtResponse {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("JwtResponse")
@@ -12634,7 +15784,14 @@ pub mod types {
                     .finish()
             }
         }
-        #[cfg(any(feature = "magic-link", feature = "otp", feature = "session"))]
+        #[cfg(
+            any(
+                feature = "magic-link",
+                feature = "otp",
+                feature = "session",
+                feature = "tokens"
+            )
+        )]
         impl ::std::default::Default for JwtResponse {
             fn default() -> Self {
                 Self {
@@ -12665,10 +15822,18 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
-        #[cfg(any(feature = "magic-link", feature = "otp", feature = "session"))]
+        #[cfg(
+            any(
+                feature = "magic-link",
+                feature = "otp",
+                feature = "session",
+                feature = "tokens"
+            )
+        )]
         impl JwtResponse {
             ///The claims of the issued session JWT as an object; the web SDK passes them to its claims-change listeners.
             pub fn claims<T>(mut self, value: T) -> Self
@@ -12965,7 +16130,14 @@ pub mod types {
                 self
             }
         }
-        #[cfg(any(feature = "magic-link", feature = "otp", feature = "session"))]
+        #[cfg(
+            any(
+                feature = "magic-link",
+                feature = "otp",
+                feature = "session",
+                feature = "tokens"
+            )
+        )]
         impl ::std::convert::TryFrom<JwtResponse> for super::JwtResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12994,7 +16166,14 @@ pub mod types {
                 })
             }
         }
-        #[cfg(any(feature = "magic-link", feature = "otp", feature = "session"))]
+        #[cfg(
+            any(
+                feature = "magic-link",
+                feature = "otp",
+                feature = "session",
+                feature = "tokens"
+            )
+        )]
         impl ::std::convert::From<super::JwtResponse> for JwtResponse {
             fn from(value: super::JwtResponse) -> Self {
                 Self {
@@ -14160,6 +17339,604 @@ pub mod types {
         for MagicLinkVerifyRequest {
             fn from(value: super::MagicLinkVerifyRequest) -> Self {
                 Self { token: Ok(value.token) }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        ///A builder of [`super::ManagementJwtResponse`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone)]
+        #[non_exhaustive]
+        pub struct ManagementJwtResponse {
+            jwt: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::fmt::Debug for ManagementJwtResponse {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("ManagementJwtResponse")
+                    .field("jwt", &"<redacted>")
+                    .finish()
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::default::Default for ManagementJwtResponse {
+            fn default() -> Self {
+                Self {
+                    jwt: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ManagementJwtResponse {
+            ///The JWT: a session JWT from the JWT update, a refresh JWT from impersonation and from stopping it.
+            pub fn jwt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for jwt: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::TryFrom<ManagementJwtResponse>
+        for super::ManagementJwtResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ManagementJwtResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { jwt: value.jwt? })
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::From<super::ManagementJwtResponse>
+        for ManagementJwtResponse {
+            fn from(value: super::ManagementJwtResponse) -> Self {
+                Self { jwt: Ok(value.jwt) }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        ///A builder of [`super::ManagementSignInRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone)]
+        #[non_exhaustive]
+        pub struct ManagementSignInRequest {
+            custom_claims: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            jwt: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            login_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            mfa: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            refresh_duration: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            revoke_other_sessions: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            revoke_other_sessions_types: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            selected_tenant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sso_app_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            stepup: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::fmt::Debug for ManagementSignInRequest {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("ManagementSignInRequest")
+                    .field("custom_claims", &self.custom_claims)
+                    .field("jwt", &"<redacted>")
+                    .field("login_id", &self.login_id)
+                    .field("mfa", &self.mfa)
+                    .field("refresh_duration", &self.refresh_duration)
+                    .field("revoke_other_sessions", &self.revoke_other_sessions)
+                    .field(
+                        "revoke_other_sessions_types",
+                        &self.revoke_other_sessions_types,
+                    )
+                    .field("selected_tenant_id", &self.selected_tenant_id)
+                    .field("sso_app_id", &self.sso_app_id)
+                    .field("stepup", &self.stepup)
+                    .finish()
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::default::Default for ManagementSignInRequest {
+            fn default() -> Self {
+                Self {
+                    custom_claims: Ok(Default::default()),
+                    jwt: Ok(Default::default()),
+                    login_id: Err("no value supplied for login_id".to_string()),
+                    mfa: Ok(Default::default()),
+                    refresh_duration: Ok(Default::default()),
+                    revoke_other_sessions: Ok(Default::default()),
+                    revoke_other_sessions_types: Ok(Default::default()),
+                    selected_tenant_id: Ok(Default::default()),
+                    sso_app_id: Ok(Default::default()),
+                    stepup: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ManagementSignInRequest {
+            ///Claims to add to the session JWT: strings, numbers or booleans.
+            pub fn custom_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_claims: {e}")
+                    });
+                self
+            }
+            ///The user's current refresh JWT, required with `stepup` or `mfa`.
+            pub fn jwt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for jwt: {}", e)
+                    });
+                self
+            }
+            ///A login id of the existing user.
+            pub fn login_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.login_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for login_id: {e}")
+                    });
+                self
+            }
+            ///True to add a factor to the session of `jwt`; needs `jwt`.
+            pub fn mfa<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mfa = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for mfa: {}", e)
+                    });
+                self
+            }
+            ///Lifetime of the refresh JWT in seconds; 0 or absent for the project's.
+            pub fn refresh_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_duration = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_duration: {}", e
+                        )
+                    });
+                self
+            }
+            ///True to sign the user out of every other session.
+            pub fn revoke_other_sessions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.revoke_other_sessions = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for revoke_other_sessions: {}",
+                            e
+                        )
+                    });
+                self
+            }
+            ///Which kinds of other sessions to revoke (Go SDK only; the values are not documented).
+            pub fn revoke_other_sessions_types<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.revoke_other_sessions_types = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for revoke_other_sessions_types: {}",
+                            e
+                        )
+                    });
+                self
+            }
+            ///Tenant to select in the session (published description only).
+            pub fn selected_tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selected_tenant_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for selected_tenant_id: {}",
+                            e
+                        )
+                    });
+                self
+            }
+            ///Id of the SSO application the session is for (published description only).
+            pub fn sso_app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sso_app_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for sso_app_id: {}", e)
+                    });
+                self
+            }
+            ///True for a stepped-up session; needs `jwt`.
+            pub fn stepup<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stepup = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for stepup: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::TryFrom<ManagementSignInRequest>
+        for super::ManagementSignInRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ManagementSignInRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_claims: value.custom_claims?,
+                    jwt: value.jwt?,
+                    login_id: value.login_id?,
+                    mfa: value.mfa?,
+                    refresh_duration: value.refresh_duration?,
+                    revoke_other_sessions: value.revoke_other_sessions?,
+                    revoke_other_sessions_types: value.revoke_other_sessions_types?,
+                    selected_tenant_id: value.selected_tenant_id?,
+                    sso_app_id: value.sso_app_id?,
+                    stepup: value.stepup?,
+                })
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::From<super::ManagementSignInRequest>
+        for ManagementSignInRequest {
+            fn from(value: super::ManagementSignInRequest) -> Self {
+                Self {
+                    custom_claims: Ok(value.custom_claims),
+                    jwt: Ok(value.jwt),
+                    login_id: Ok(value.login_id),
+                    mfa: Ok(value.mfa),
+                    refresh_duration: Ok(value.refresh_duration),
+                    revoke_other_sessions: Ok(value.revoke_other_sessions),
+                    revoke_other_sessions_types: Ok(value.revoke_other_sessions_types),
+                    selected_tenant_id: Ok(value.selected_tenant_id),
+                    sso_app_id: Ok(value.sso_app_id),
+                    stepup: Ok(value.stepup),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        ///A builder of [`super::ManagementSignUpRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct ManagementSignUpRequest {
+            custom_claims: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            email_verified: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            login_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            phone_verified: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            refresh_duration: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            selected_tenant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sso_app_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<
+                ::std::option::Option<super::EmbeddedLinkSignUpUser>,
+                ::std::string::String,
+            >,
+            user_tenants: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AssociatedTenant>>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::default::Default for ManagementSignUpRequest {
+            fn default() -> Self {
+                Self {
+                    custom_claims: Ok(Default::default()),
+                    email_verified: Ok(Default::default()),
+                    login_id: Err("no value supplied for login_id".to_string()),
+                    phone_verified: Ok(Default::default()),
+                    refresh_duration: Ok(Default::default()),
+                    selected_tenant_id: Ok(Default::default()),
+                    sso_app_id: Ok(Default::default()),
+                    user: Ok(Default::default()),
+                    user_tenants: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        #[cfg(any(feature = "tokens", feature = "users"))]
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
+        impl ManagementSignUpRequest {
+            ///Claims to add to the session JWT: strings, numbers or booleans.
+            pub fn custom_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_claims: {e}")
+                    });
+                self
+            }
+            ///True to count the user's email as verified.
+            pub fn email_verified<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_verified = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_verified: {}", e
+                        )
+                    });
+                self
+            }
+            ///The login id of the user to sign up (or in).
+            pub fn login_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.login_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for login_id: {e}")
+                    });
+                self
+            }
+            ///True to count the user's phone as verified.
+            pub fn phone_verified<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_verified = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_verified: {}", e
+                        )
+                    });
+                self
+            }
+            ///Lifetime of the refresh JWT in seconds; 0 or absent for the project's.
+            pub fn refresh_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_duration = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_duration: {}", e
+                        )
+                    });
+                self
+            }
+            ///Tenant to select in the session (published description only).
+            pub fn selected_tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selected_tenant_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for selected_tenant_id: {}",
+                            e
+                        )
+                    });
+                self
+            }
+            ///Id of the SSO application the session is for.
+            pub fn sso_app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sso_app_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for sso_app_id: {}", e)
+                    });
+                self
+            }
+            ///Details of the user to sign up, for the sign-up embedded link and the backend sign-up. Every field is optional and may be `null`. For the embedded link, the Python SDK writes the name parts in snake case (`given_name`, `middle_name`, `family_name`), which pass through as extra keys; the service's reading of them is not documented.
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EmbeddedLinkSignUpUser>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for user: {}", e)
+                    });
+                self
+            }
+            ///Tenants to put a new user in, with their roles (published description only).
+            pub fn user_tenants<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<super::AssociatedTenant>,
+                <I::Item as ::std::convert::TryInto<
+                    super::AssociatedTenant,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.user_tenants = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<
+                            ::std::vec::Vec<super::AssociatedTenant>,
+                            _,
+                        >,
+                    >()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_tenants: {}", e
+                        )
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::TryFrom<ManagementSignUpRequest>
+        for super::ManagementSignUpRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ManagementSignUpRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_claims: value.custom_claims?,
+                    email_verified: value.email_verified?,
+                    login_id: value.login_id?,
+                    phone_verified: value.phone_verified?,
+                    refresh_duration: value.refresh_duration?,
+                    selected_tenant_id: value.selected_tenant_id?,
+                    sso_app_id: value.sso_app_id?,
+                    user: value.user?,
+                    user_tenants: value.user_tenants?,
+                })
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::From<super::ManagementSignUpRequest>
+        for ManagementSignUpRequest {
+            fn from(value: super::ManagementSignUpRequest) -> Self {
+                Self {
+                    custom_claims: Ok(value.custom_claims),
+                    email_verified: Ok(value.email_verified),
+                    login_id: Ok(value.login_id),
+                    phone_verified: Ok(value.phone_verified),
+                    refresh_duration: Ok(value.refresh_duration),
+                    selected_tenant_id: Ok(value.selected_tenant_id),
+                    sso_app_id: Ok(value.sso_app_id),
+                    user: Ok(value.user),
+                    user_tenants: Ok(value.user_tenants),
+                }
             }
         }
         #[cfg(feature = "magic-link")]
@@ -16194,10 +19971,12 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
         #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
         impl PatchUserRequest {
             ///Login ids to add to the user (the Node SDK's name).
             pub fn additional_identifiers<I>(mut self, values: I) -> Self
@@ -16758,6 +20537,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -17774,6 +21554,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -17923,6 +21704,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -17971,6 +21753,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -18520,6 +22303,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -18571,6 +22355,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -19900,6 +23685,193 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "access-keys")]
+        ///A builder of [`super::SearchAccessKeysRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct SearchAccessKeysRequest {
+            bound_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            creating_user: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            custom_attributes: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            sort: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::UserSearchSort>>,
+                ::std::string::String,
+            >,
+            tenant_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::default::Default for SearchAccessKeysRequest {
+            fn default() -> Self {
+                Self {
+                    bound_user_id: Ok(Default::default()),
+                    creating_user: Ok(Default::default()),
+                    custom_attributes: Ok(Default::default()),
+                    sort: Ok(Default::default()),
+                    tenant_ids: Ok(Default::default()),
+                    text: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(any(feature = "access-keys", feature = "users"))]
+        #[cfg(feature = "access-keys")]
+        impl SearchAccessKeysRequest {
+            ///Return the keys bound to this user.
+            pub fn bound_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bound_user_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bound_user_id: {}", e
+                        )
+                    });
+                self
+            }
+            ///Return the keys created by this user.
+            pub fn creating_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creating_user = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creating_user: {}", e
+                        )
+                    });
+                self
+            }
+            ///Return the keys whose custom attributes have these values.
+            pub fn custom_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_attributes: {e}"
+                        )
+                    });
+                self
+            }
+            ///Sort keys, most significant first; the Go SDK sends its user-search sort entries here. Which fields a key search sorts by is not documented.
+            pub fn sort<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<super::UserSearchSort>,
+                <I::Item as ::std::convert::TryInto<
+                    super::UserSearchSort,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.sort = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<super::UserSearchSort>, _>,
+                    >()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for sort: {}", e)
+                    });
+                self
+            }
+            ///Return the keys of these tenants.
+            pub fn tenant_ids<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.tenant_ids = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant_ids: {}", e)
+                    });
+                self
+            }
+            ///Free-text filter (published description only; what it matches is not documented).
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::TryFrom<SearchAccessKeysRequest>
+        for super::SearchAccessKeysRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SearchAccessKeysRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    bound_user_id: value.bound_user_id?,
+                    creating_user: value.creating_user?,
+                    custom_attributes: value.custom_attributes?,
+                    sort: value.sort?,
+                    tenant_ids: value.tenant_ids?,
+                    text: value.text?,
+                })
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::From<super::SearchAccessKeysRequest>
+        for SearchAccessKeysRequest {
+            fn from(value: super::SearchAccessKeysRequest) -> Self {
+                Self {
+                    bound_user_id: Ok(value.bound_user_id),
+                    creating_user: Ok(value.creating_user),
+                    custom_attributes: Ok(value.custom_attributes),
+                    sort: Ok(value.sort),
+                    tenant_ids: Ok(value.tenant_ids),
+                    text: Ok(value.text),
+                }
+            }
+        }
         #[cfg(feature = "users")]
         ///A builder of [`super::SearchUsersRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
@@ -20129,9 +24101,11 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
+        #[cfg(any(feature = "access-keys", feature = "users"))]
         #[cfg(feature = "users")]
         impl SearchUsersRequest {
             ///By attribute name, the value to match: a string, number or boolean, or a list of them to match any.
@@ -21500,6 +25474,141 @@ pub mod types {
                     middle_name: Ok(value.middle_name),
                     name: Ok(value.name),
                     phone: Ok(value.phone),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        ///A builder of [`super::StopImpersonationRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone)]
+        #[non_exhaustive]
+        pub struct StopImpersonationRequest {
+            custom_claims: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            jwt: ::std::result::Result<::std::string::String, ::std::string::String>,
+            refresh_duration: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            selected_tenant: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::fmt::Debug for StopImpersonationRequest {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("StopImpersonationRequest")
+                    .field("custom_claims", &self.custom_claims)
+                    .field("jwt", &"<redacted>")
+                    .field("refresh_duration", &self.refresh_duration)
+                    .field("selected_tenant", &self.selected_tenant)
+                    .finish()
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::default::Default for StopImpersonationRequest {
+            fn default() -> Self {
+                Self {
+                    custom_claims: Ok(Default::default()),
+                    jwt: Err("no value supplied for jwt".to_string()),
+                    refresh_duration: Ok(Default::default()),
+                    selected_tenant: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl StopImpersonationRequest {
+            ///Claims to add to the impersonator's new JWTs.
+            pub fn custom_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_claims: {e}")
+                    });
+                self
+            }
+            ///A JWT of the impersonated session.
+            pub fn jwt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for jwt: {e}")
+                    });
+                self
+            }
+            ///Lifetime of the returned refresh JWT in seconds; 0 or absent for the project's.
+            pub fn refresh_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_duration = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_duration: {}", e
+                        )
+                    });
+                self
+            }
+            ///Tenant to select in the impersonator's session.
+            pub fn selected_tenant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selected_tenant = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for selected_tenant: {}", e
+                        )
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::TryFrom<StopImpersonationRequest>
+        for super::StopImpersonationRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: StopImpersonationRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_claims: value.custom_claims?,
+                    jwt: value.jwt?,
+                    refresh_duration: value.refresh_duration?,
+                    selected_tenant: value.selected_tenant?,
+                })
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::From<super::StopImpersonationRequest>
+        for StopImpersonationRequest {
+            fn from(value: super::StopImpersonationRequest) -> Self {
+                Self {
+                    custom_claims: Ok(value.custom_claims),
+                    jwt: Ok(value.jwt),
+                    refresh_duration: Ok(value.refresh_duration),
+                    selected_tenant: Ok(value.selected_tenant),
                 }
             }
         }
@@ -24635,6 +28744,227 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "access-keys")]
+        ///A builder of [`super::UpdateAccessKeyRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct UpdateAccessKeyRequest {
+            custom_attributes: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            custom_claims: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            key_tenants: ::std::result::Result<
+                ::std::vec::Vec<super::AssociatedTenant>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            permitted_ips: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            role_names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::default::Default for UpdateAccessKeyRequest {
+            fn default() -> Self {
+                Self {
+                    custom_attributes: Ok(Default::default()),
+                    custom_claims: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    key_tenants: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    permitted_ips: Ok(Default::default()),
+                    role_names: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
+        impl UpdateAccessKeyRequest {
+            ///Values of the key's custom attributes, by name.
+            pub fn custom_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_attributes: {e}"
+                        )
+                    });
+                self
+            }
+            ///Claims to add to every session JWT the key is exchanged for.
+            pub fn custom_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_claims: {e}")
+                    });
+                self
+            }
+            ///Free text about the key.
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {}", e)
+                    });
+                self
+            }
+            ///Id of the key to update.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            ///Tenants of the key, each with the key's roles in it.
+            pub fn key_tenants<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<super::AssociatedTenant>,
+                <I::Item as ::std::convert::TryInto<
+                    super::AssociatedTenant,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.key_tenants = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<
+                            ::std::vec::Vec<super::AssociatedTenant>,
+                            _,
+                        >,
+                    >()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key_tenants: {}", e)
+                    });
+                self
+            }
+            ///The key's name; send the current one to keep it.
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            ///IP addresses or CIDR ranges the key may be exchanged from.
+            pub fn permitted_ips<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.permitted_ips = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for permitted_ips: {}", e
+                        )
+                    });
+                self
+            }
+            ///Project-level roles of the key.
+            pub fn role_names<I>(mut self, values: I) -> Self
+            where
+                I: ::std::iter::IntoIterator,
+                I::Item: ::std::convert::TryInto<::std::string::String>,
+                <I::Item as ::std::convert::TryInto<
+                    ::std::string::String,
+                >>::Error: ::std::fmt::Display,
+            {
+                self.role_names = values
+                    .into_iter()
+                    .map(::std::convert::TryInto::try_into)
+                    .collect::<
+                        ::std::result::Result<::std::vec::Vec<::std::string::String>, _>,
+                    >()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_names: {}", e)
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::TryFrom<UpdateAccessKeyRequest>
+        for super::UpdateAccessKeyRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateAccessKeyRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_attributes: value.custom_attributes?,
+                    custom_claims: value.custom_claims?,
+                    description: value.description?,
+                    id: value.id?,
+                    key_tenants: value.key_tenants?,
+                    name: value.name?,
+                    permitted_ips: value.permitted_ips?,
+                    role_names: value.role_names?,
+                })
+            }
+        }
+        #[cfg(feature = "access-keys")]
+        impl ::std::convert::From<super::UpdateAccessKeyRequest>
+        for UpdateAccessKeyRequest {
+            fn from(value: super::UpdateAccessKeyRequest) -> Self {
+                Self {
+                    custom_attributes: Ok(value.custom_attributes),
+                    custom_claims: Ok(value.custom_claims),
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    key_tenants: Ok(value.key_tenants),
+                    name: Ok(value.name),
+                    permitted_ips: Ok(value.permitted_ips),
+                    role_names: Ok(value.role_names),
+                }
+            }
+        }
         #[cfg(feature = "magic-link")]
         ///A builder of [`super::UpdateEmailMagicLinkRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
@@ -25144,6 +29474,115 @@ pub mod types {
                     provider_id: Ok(value.provider_id),
                     template_id: Ok(value.template_id),
                     template_options: Ok(value.template_options),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        ///A builder of [`super::UpdateJwtRequest`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
+        #[derive(Clone)]
+        #[non_exhaustive]
+        pub struct UpdateJwtRequest {
+            custom_claims: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            jwt: ::std::result::Result<::std::string::String, ::std::string::String>,
+            refresh_duration: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::fmt::Debug for UpdateJwtRequest {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("UpdateJwtRequest")
+                    .field("custom_claims", &self.custom_claims)
+                    .field("jwt", &"<redacted>")
+                    .field("refresh_duration", &self.refresh_duration)
+                    .finish()
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::default::Default for UpdateJwtRequest {
+            fn default() -> Self {
+                Self {
+                    custom_claims: Ok(Default::default()),
+                    jwt: Err("no value supplied for jwt".to_string()),
+                    refresh_duration: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl UpdateJwtRequest {
+            ///Claims to add: strings, numbers or booleans (both SDKs send numbers and booleans as such).
+            pub fn custom_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for custom_claims: {e}")
+                    });
+                self
+            }
+            ///The session JWT to update.
+            pub fn jwt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for jwt: {e}")
+                    });
+                self
+            }
+            ///How long the new JWT is valid, in seconds; 0 or absent for the project's session lifetime.
+            pub fn refresh_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_duration = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_duration: {}", e
+                        )
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::TryFrom<UpdateJwtRequest> for super::UpdateJwtRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateJwtRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_claims: value.custom_claims?,
+                    jwt: value.jwt?,
+                    refresh_duration: value.refresh_duration?,
+                })
+            }
+        }
+        #[cfg(feature = "tokens")]
+        impl ::std::convert::From<super::UpdateJwtRequest> for UpdateJwtRequest {
+            fn from(value: super::UpdateJwtRequest) -> Self {
+                Self {
+                    custom_claims: Ok(value.custom_claims),
+                    jwt: Ok(value.jwt),
+                    refresh_duration: Ok(value.refresh_duration),
                 }
             }
         }
@@ -26735,10 +31174,12 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
         #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "tokens", feature = "users"))]
         impl UpdateUserRequest {
             ///The user's other login ids under the published description's key.
             pub fn additional_identifiers<I>(mut self, values: I) -> Self
@@ -27246,6 +31687,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -27330,6 +31772,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -28583,6 +33026,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -28820,7 +33264,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "users"))]
         ///A builder of [`super::UserSearchSort`]: set its fields with the methods of the same names; it converts into the type (`try_into`), which checks that every required field was set.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -28831,7 +33275,7 @@ pub mod types {
             >,
             field: ::std::result::Result<super::UserSortField, ::std::string::String>,
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "users"))]
         impl ::std::default::Default for UserSearchSort {
             fn default() -> Self {
                 Self {
@@ -28840,7 +33284,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "users"))]
         impl UserSearchSort {
             ///True for descending order.
             pub fn desc<T>(mut self, value: T) -> Self
@@ -28870,7 +33314,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "users"))]
         impl ::std::convert::TryFrom<UserSearchSort> for super::UserSearchSort {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -28882,7 +33326,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "users")]
+        #[cfg(any(feature = "access-keys", feature = "users"))]
         impl ::std::convert::From<super::UserSearchSort> for UserSearchSort {
             fn from(value: super::UserSearchSort) -> Self {
                 Self {
@@ -28976,6 +33420,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -29005,6 +33450,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -29023,6 +33469,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -29101,6 +33548,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -29122,6 +33570,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -29637,6 +34086,7 @@ pub mod types {
                 feature = "magic-link",
                 feature = "otp",
                 feature = "session",
+                feature = "tokens",
                 feature = "users"
             )
         )]
@@ -31320,6 +35770,32 @@ let response = client
     ) -> builder::GetJwks<'_> {
         builder::GetJwks::new(self)
             .project_id(::std::convert::Into::<::std::string::String>::into(project_id))
+    }
+    #[cfg(feature = "session")]
+    /**Exchange an access key for a session JWT
+
+Signs a machine client in: the access key in the bearer is traded for a session JWT whose subject is the key's id and which carries the key's roles, permissions and tenants the way a user's session JWT carries the user's. Validate that JWT locally against the project's keys, as a user's. No refresh JWT comes back; exchange the key again when the session JWT expires (its lifetime is the project's access-key session timeout, and `expiration` says when). Fails when the key is unknown, deactivated or expired, or when the caller's address is outside the key's permitted IPs. The body is optional: `loginOptions` adds custom claims to the JWT or selects one of the key's tenants.
+
+Sends a `POST` request to `/v1/auth/accesskey/exchange`
+
+```no_run
+# async fn example(client: descope_client::Client, access_key: String)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .exchange_access_key(access_key)
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<AccessKey>`, with the access key, the method's first argument; an empty key, or one a bearer cannot carry, makes `send` return `Error::InvalidRequest` before any request is made.*/
+    pub fn exchange_access_key(
+        &self,
+        access_key: impl ::std::convert::Into<crate::AccessKey>,
+    ) -> builder::ExchangeAccessKey<'_> {
+        let mut call = builder::ExchangeAccessKey::new(self);
+        call.access_key = ::std::option::Option::Some(access_key.into());
+        call
     }
     #[cfg(feature = "users")]
     /**Load one user by login id or user id
@@ -33952,6 +38428,608 @@ let response = client
 **Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
     pub fn delete_permissions(&self) -> builder::DeletePermissions<'_> {
         builder::DeletePermissions::new(self)
+    }
+    #[cfg(feature = "access-keys")]
+    /**Load an access key by its id
+
+Returns under `key` the access key whose id is the `id` query parameter: its name, roles, tenants, status and expiry. The secret itself is never returned after creation. Fails when no key has the id.
+
+Sends a `GET` request to `/v1/mgmt/accesskey`
+
+Arguments:
+- `id`: Id of the access key to load.
+```no_run
+# async fn example(client: descope_client::Client, id: String)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .load_access_key(id)
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn load_access_key(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::LoadAccessKey<'_> {
+        builder::LoadAccessKey::new(self)
+            .id(::std::convert::Into::<::std::string::String>::into(id))
+    }
+    #[cfg(feature = "access-keys")]
+    /**Search the project's access keys
+
+Returns under `keys` the access keys that match every filter given, where a list filter matches a key that has any of its values. A filter left out, `null` or empty does not restrict, so an empty body returns every key (the Node SDK sends `{}`). No paging: every match comes back at once.
+
+Sends a `POST` request to `/v1/mgmt/accesskey/search`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .search_access_keys()
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn search_access_keys(&self) -> builder::SearchAccessKeys<'_> {
+        builder::SearchAccessKeys::new(self)
+    }
+    #[cfg(feature = "access-keys")]
+    /**Create an access key
+
+Creates an access key for a machine client and returns it with `cleartext`, the secret the client exchanges for session JWTs. The cleartext comes back only here (and from a rotation): store it at once. A key either has project-level `roleNames` or per-tenant roles in `keyTenants`, the latter taking precedence; bound to a user with `userId`, it acts with that user's roles instead. `expireTime` is in unix seconds, 0 for a key that never expires.
+
+Sends a `POST` request to `/v1/mgmt/accesskey/create`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .create_access_key("billing-worker")
+    .description("Nightly billing job")
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn create_access_key(
+        &self,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::CreateAccessKey<'_> {
+        builder::CreateAccessKey::new(self)
+            .body_map(move |body| {
+                body.name(::std::convert::Into::<::std::string::String>::into(name))
+            })
+    }
+    #[cfg(feature = "access-keys")]
+    /**Update an access key
+
+Renames the access key `id` to `name` and changes the other fields given. Unlike the user, tenant and role updates, a field left out keeps its value (the Python SDK documents it so and sends only what it is given). Returns the updated key, without its secret. Fails when no key has the id.
+
+Sends a `POST` request to `/v1/mgmt/accesskey/update`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .update_access_key("K2abCdEfGhIjKlMnOpQrSt", "billing-worker")
+    .description("Nightly and weekly billing jobs")
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn update_access_key(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::UpdateAccessKey<'_> {
+        builder::UpdateAccessKey::new(self)
+            .body_map(move |body| {
+                body
+                    .id(::std::convert::Into::<::std::string::String>::into(id))
+                    .name(::std::convert::Into::<::std::string::String>::into(name))
+            })
+    }
+    #[cfg(feature = "access-keys")]
+    /**Activate an access key
+
+Makes a deactivated access key usable again; a new key is active already. Fails when no key has the id. Answers an empty object.
+
+Sends a `POST` request to `/v1/mgmt/accesskey/activate`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .activate_access_key("K2abCdEfGhIjKlMnOpQrSt")
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn activate_access_key(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::ActivateAccessKey<'_> {
+        builder::ActivateAccessKey::new(self)
+            .body_map(move |body| {
+                body.id(::std::convert::Into::<::std::string::String>::into(id))
+            })
+    }
+    #[cfg(feature = "access-keys")]
+    /**Deactivate an access key
+
+Stops the access key from being exchanged until it is activated again; the key and its settings are kept. Session JWTs issued before stay valid until they expire (inferred). Fails when no key has the id. Answers an empty object.
+
+Sends a `POST` request to `/v1/mgmt/accesskey/deactivate`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .deactivate_access_key("K2abCdEfGhIjKlMnOpQrSt")
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn deactivate_access_key(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::DeactivateAccessKey<'_> {
+        builder::DeactivateAccessKey::new(self)
+            .body_map(move |body| {
+                body.id(::std::convert::Into::<::std::string::String>::into(id))
+            })
+    }
+    #[cfg(feature = "access-keys")]
+    /**Delete an access key
+
+Deletes the access key for good; this cannot be undone. Session JWTs issued before stay valid until they expire (inferred). Fails when no key has the id. Answers an empty object.
+
+Sends a `POST` request to `/v1/mgmt/accesskey/delete`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .delete_access_key("K2abCdEfGhIjKlMnOpQrSt")
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn delete_access_key(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::DeleteAccessKey<'_> {
+        builder::DeleteAccessKey::new(self)
+            .body_map(move |body| {
+                body.id(::std::convert::Into::<::std::string::String>::into(id))
+            })
+    }
+    #[cfg(feature = "access-keys")]
+    /**Activate several access keys at once
+
+Does what the single activate operation does to every access key whose id is in `ids`. The Go SDK refuses an empty list before sending. Whether one unknown id fails the whole call is not documented. Answers an empty object.
+
+Sends a `POST` request to `/v1/mgmt/accesskey/activate/batch`
+
+```no_run
+# async fn example(client: descope_client::Client, ids: ::std::vec::Vec<String>)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .activate_access_keys(ids)
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn activate_access_keys(
+        &self,
+        ids: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> builder::ActivateAccessKeys<'_> {
+        builder::ActivateAccessKeys::new(self)
+            .body_map(move |body| {
+                body
+                    .ids(
+                        ids
+                            .into_iter()
+                            .map(::std::convert::Into::<::std::string::String>::into)
+                            .collect::<::std::vec::Vec<::std::string::String>>(),
+                    )
+            })
+    }
+    #[cfg(feature = "access-keys")]
+    /**Deactivate several access keys at once
+
+Does what the single deactivate operation does to every access key whose id is in `ids`. The Go SDK refuses an empty list before sending. Whether one unknown id fails the whole call is not documented. Answers an empty object.
+
+Sends a `POST` request to `/v1/mgmt/accesskey/deactivate/batch`
+
+```no_run
+# async fn example(client: descope_client::Client, ids: ::std::vec::Vec<String>)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .deactivate_access_keys(ids)
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn deactivate_access_keys(
+        &self,
+        ids: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> builder::DeactivateAccessKeys<'_> {
+        builder::DeactivateAccessKeys::new(self)
+            .body_map(move |body| {
+                body
+                    .ids(
+                        ids
+                            .into_iter()
+                            .map(::std::convert::Into::<::std::string::String>::into)
+                            .collect::<::std::vec::Vec<::std::string::String>>(),
+                    )
+            })
+    }
+    #[cfg(feature = "access-keys")]
+    /**Delete several access keys at once
+
+Does what the single delete operation does to every access key whose id is in `ids`, and cannot be undone. The Go SDK refuses an empty list before sending. Whether one unknown id fails the whole call is not documented. Answers an empty object.
+
+Sends a `POST` request to `/v1/mgmt/accesskey/delete/batch`
+
+```no_run
+# async fn example(client: descope_client::Client, ids: ::std::vec::Vec<String>)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .delete_access_keys(ids)
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn delete_access_keys(
+        &self,
+        ids: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> builder::DeleteAccessKeys<'_> {
+        builder::DeleteAccessKeys::new(self)
+            .body_map(move |body| {
+                body
+                    .ids(
+                        ids
+                            .into_iter()
+                            .map(::std::convert::Into::<::std::string::String>::into)
+                            .collect::<::std::vec::Vec<::std::string::String>>(),
+                    )
+            })
+    }
+    #[cfg(feature = "access-keys")]
+    /**Replace an access key's secret
+
+Gives the access key `id` a new secret and returns it as `cleartext`, with the key; the id, name, roles, tenants, expiry and other settings stay. The previous secret stops working when the call returns, so deploy the new one at once: it is shown only here. Not in Descope's published description; the Go, Python and Node SDKs call it. Fails when no key has the id.
+
+Sends a `POST` request to `/v1/mgmt/accesskey/rotate`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .rotate_access_key("K2abCdEfGhIjKlMnOpQrSt")
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn rotate_access_key(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::RotateAccessKey<'_> {
+        builder::RotateAccessKey::new(self)
+            .body_map(move |body| {
+                body.id(::std::convert::Into::<::std::string::String>::into(id))
+            })
+    }
+    #[cfg(feature = "access-keys")]
+    /**Import access keys with their existing secrets
+
+Creates access keys that keep secrets issued elsewhere, so machine clients migrating to Descope need no new secret: each entry is a key as the create operation takes it, plus its `cleartext`. Returns the imported keys, without their secrets. No SDK calls it; what the service requires of an imported secret, and whether one bad entry fails the whole call, are not documented.
+
+Sends a `POST` request to `/v1/mgmt/accesskey/import`
+
+```no_run
+# async fn example(client: descope_client::Client, keys: ::std::vec::Vec<descope_client::types::ImportedAccessKey>)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .import_access_keys(keys)
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn import_access_keys(
+        &self,
+        keys: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<types::ImportedAccessKey>,
+        >,
+    ) -> builder::ImportAccessKeys<'_> {
+        builder::ImportAccessKeys::new(self)
+            .body_map(move |body| {
+                body
+                    .keys(
+                        keys
+                            .into_iter()
+                            .map(::std::convert::Into::<types::ImportedAccessKey>::into)
+                            .collect::<::std::vec::Vec<types::ImportedAccessKey>>(),
+                    )
+            })
+    }
+    #[cfg(feature = "tokens")]
+    /**Add custom claims to a JWT
+
+Returns under `jwt` a copy of the given session JWT, signed again with `customClaims` added and its authorization claims (roles, permissions, tenants) brought up to date. Claim values may be strings, numbers or booleans; claims the service sets itself cannot be overridden. `refreshDuration` sets, in seconds, how long the new JWT is valid; 0 or absent keeps the project's session lifetime. Fails when the JWT is invalid or expired.
+
+Sends a `POST` request to `/v1/mgmt/jwt/update`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .update_jwt("<session-jwt>")
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn update_jwt(
+        &self,
+        jwt: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::UpdateJwt<'_> {
+        builder::UpdateJwt::new(self)
+            .body_map(move |body| {
+                body.jwt(::std::convert::Into::<::std::string::String>::into(jwt))
+            })
+    }
+    #[cfg(feature = "tokens")]
+    /**Sign in as another user, for support
+
+Returns under `jwt` a refresh JWT of the user `loginId`, issued to the user `impersonatorId`, who must hold the `Impersonate` permission (project-wide, or in the tenant selected with `selectedTenant`). With `validateConsent`, the call fails unless the user has consented to impersonation. Exchange the refresh JWT for a session with the refresh operation; the sessions it yields record the impersonator. Stop with the stop-impersonation operation.
+
+Sends a `POST` request to `/v1/mgmt/impersonate`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .impersonate("admin@example.com", "jane@example.com", true)
+    .selected_tenant("T2abc")
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn impersonate(
+        &self,
+        impersonator_id: impl ::std::convert::Into<::std::string::String>,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        validate_consent: impl ::std::convert::Into<bool>,
+    ) -> builder::Impersonate<'_> {
+        builder::Impersonate::new(self)
+            .body_map(move |body| {
+                body
+                    .impersonator_id(
+                        ::std::convert::Into::<
+                            ::std::string::String,
+                        >::into(impersonator_id),
+                    )
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .validate_consent(
+                        ::std::convert::Into::<bool>::into(validate_consent),
+                    )
+            })
+    }
+    #[cfg(feature = "tokens")]
+    /**Sign in as another user, with a step-up session
+
+Does what the impersonate operation does, but the refresh JWT it returns counts as a stepped-up (recently re-authenticated) session of the impersonated user, for actions that require step-up. The same permission and consent rules apply.
+
+Sends a `POST` request to `/v1/mgmt/impersonate/stepup`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .impersonate_stepup("admin@example.com", "jane@example.com", false)
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn impersonate_stepup(
+        &self,
+        impersonator_id: impl ::std::convert::Into<::std::string::String>,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+        validate_consent: impl ::std::convert::Into<bool>,
+    ) -> builder::ImpersonateStepup<'_> {
+        builder::ImpersonateStepup::new(self)
+            .body_map(move |body| {
+                body
+                    .impersonator_id(
+                        ::std::convert::Into::<
+                            ::std::string::String,
+                        >::into(impersonator_id),
+                    )
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+                    .validate_consent(
+                        ::std::convert::Into::<bool>::into(validate_consent),
+                    )
+            })
+    }
+    #[cfg(feature = "tokens")]
+    /**End an impersonation
+
+Takes the JWT of an impersonated session and returns under `jwt` a refresh JWT of the impersonator, the user who started the impersonation, so the support session returns to its own identity. Fails when the JWT is invalid, expired or not an impersonation.
+
+Sends a `POST` request to `/v1/mgmt/stop/impersonation`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .stop_impersonation("<refresh-jwt>")
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn stop_impersonation(
+        &self,
+        jwt: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::StopImpersonation<'_> {
+        builder::StopImpersonation::new(self)
+            .body_map(move |body| {
+                body.jwt(::std::convert::Into::<::std::string::String>::into(jwt))
+            })
+    }
+    #[cfg(feature = "tokens")]
+    /**Issue a session for an anonymous user
+
+Issues a session JWT and refresh JWT for a guest that has no user record, for applications that let visitors act before they sign up. `customClaims`, `selectedTenant` and `roles` go into the JWT; `refreshDuration` sets the refresh JWT's lifetime in seconds (0 or absent: the project's). The body carries no user details.
+
+Sends a `POST` request to `/v1/mgmt/auth/anonymous`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .anonymous()
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn anonymous(&self) -> builder::Anonymous<'_> {
+        builder::Anonymous::new(self)
+    }
+    #[cfg(feature = "tokens")]
+    /**Sign an existing user in from the backend
+
+Issues a session JWT and refresh JWT for the existing user `loginId` without any authentication method, as if the user had just signed in: for backends that verify users themselves. `stepup` and `mfa` need the user's current refresh JWT in `jwt`. Fails when no user has the login id. The answer is a sign-in's, user details included.
+
+Sends a `POST` request to `/v1/mgmt/auth/signin`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .generate_jwt_sign_in("jane@example.com")
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn generate_jwt_sign_in(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::GenerateJwtSignIn<'_> {
+        builder::GenerateJwtSignIn::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
+    }
+    #[cfg(feature = "tokens")]
+    /**Sign a new user up from the backend
+
+Creates the user `loginId` with the details given and issues a session JWT and refresh JWT for them, as if they had just signed up, without any authentication method. Fails when the login id already belongs to a user. The answer is a sign-up's, user details included.
+
+Sends a `POST` request to `/v1/mgmt/auth/signup`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .generate_jwt_sign_up("jane@example.com")
+    .email_verified(true)
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn generate_jwt_sign_up(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::GenerateJwtSignUp<'_> {
+        builder::GenerateJwtSignUp::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
+    }
+    #[cfg(feature = "tokens")]
+    /**Sign a user up or in from the backend
+
+Signs the user `loginId` in when they exist and signs them up with the details given otherwise, then issues a session JWT and refresh JWT as the sign-in and sign-up operations do. `firstSeen` in the answer tells which happened.
+
+Sends a `POST` request to `/v1/mgmt/auth/signup-in`
+
+```no_run
+# async fn example(client: descope_client::Client)
+# -> Result<(), descope_client::Error> {
+let response = client
+    .generate_jwt_sign_up_or_in("jane@example.com")
+    .await?;
+# Ok(())
+# }
+```
+
+**Authentication:** `Bearer <ProjectId>:<ManagementKey>`, from the client's management key; without one, `send` returns `Error::InvalidRequest` before any request is made.*/
+    pub fn generate_jwt_sign_up_or_in(
+        &self,
+        login_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builder::GenerateJwtSignUpOrIn<'_> {
+        builder::GenerateJwtSignUpOrIn::new(self)
+            .body_map(move |body| {
+                body
+                    .login_id(
+                        ::std::convert::Into::<::std::string::String>::into(login_id),
+                    )
+            })
     }
 }
 ///Each operation's call, as the client's method of the same name returns it: a setter for every optional field, then `.await` (or `send`) to make the call. `new` and `body` build a call from a whole request made at run time.
@@ -40603,6 +45681,92 @@ pub mod builder {
                         .path("projectId", &project_id)
                         .query("certs", &certs),
                 )
+                .await
+        }
+    }
+    #[cfg(feature = "session")]
+    /**Builder for [`Client::exchange_access_key`]
+
+[`Client::exchange_access_key`]: super::Client::exchange_access_key*/
+    #[derive(Debug, Clone)]
+    pub struct ExchangeAccessKey<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ExchangeAccessKeyRequest, String>,
+        pub(crate) access_key: ::std::option::Option<crate::AccessKey>,
+    }
+    #[cfg(feature = "session")]
+    impl<'a> ExchangeAccessKey<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+                access_key: ::std::option::Option::None,
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExchangeAccessKeyRequest>,
+            <V as std::convert::TryInto<
+                types::ExchangeAccessKeyRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ExchangeAccessKeyRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ExchangeAccessKeyRequest,
+            ) -> types::builder::ExchangeAccessKeyRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///What to put in the session JWT an access key is exchanged for.
+        pub fn login_options<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::AccessKeyLoginOptions>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.login_options(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "AccessKeyLoginOptions", "loginOptions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/auth/accesskey/exchange`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::ExchangeAccessKeyResponse>, crate::Error> {
+            let Self { client, body, access_key } = self;
+            let operation = &super::super::operations::EXCHANGE_ACCESS_KEY;
+            let body = body
+                .and_then(|v| {
+                    types::ExchangeAccessKeyRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client
+                .execute(crate::Call::new(operation).access_key(access_key).json(&body))
                 .await
         }
     }
@@ -49462,7 +54626,7 @@ pub mod builder {
                 });
             self
         }
-        ///Details of the user to sign up. Every field is optional and may be `null`. The Python SDK writes the name parts in snake case (`given_name`, `middle_name`, `family_name`), which pass through as extra keys; the service's reading of them is not documented.
+        ///Details of the user to sign up, for the sign-up embedded link and the backend sign-up. Every field is optional and may be `null`. For the embedded link, the Python SDK writes the name parts in snake case (`given_name`, `middle_name`, `family_name`), which pass through as extra keys; the service's reading of them is not documented.
         pub fn user<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::EmbeddedLinkSignUpUser>,
@@ -53190,6 +58354,2688 @@ pub mod builder {
             client.execute(crate::Call::new(operation).json(&body)).await
         }
     }
+    #[cfg(feature = "access-keys")]
+    /**Builder for [`Client::load_access_key`]
+
+[`Client::load_access_key`]: super::Client::load_access_key*/
+    #[derive(Debug, Clone)]
+    pub struct LoadAccessKey<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl<'a> LoadAccessKey<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        ///Id of the access key to load.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/mgmt/accesskey`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::AccessKeyResponse>, crate::Error> {
+            let Self { client, id } = self;
+            let operation = &super::super::operations::LOAD_ACCESS_KEY;
+            let id = id
+                .map_err(|reason| crate::Error::invalid_argument(
+                    operation,
+                    "id",
+                    reason,
+                ))?;
+            client.execute(crate::Call::new(operation).query("id", &id)).await
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    /**Builder for [`Client::search_access_keys`]
+
+[`Client::search_access_keys`]: super::Client::search_access_keys*/
+    #[derive(Debug, Clone)]
+    pub struct SearchAccessKeys<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SearchAccessKeysRequest, String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl<'a> SearchAccessKeys<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SearchAccessKeysRequest>,
+            <V as std::convert::TryInto<
+                types::SearchAccessKeysRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SearchAccessKeysRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SearchAccessKeysRequest,
+            ) -> types::builder::SearchAccessKeysRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Return the keys bound to this user.
+        pub fn bound_user_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.bound_user_id(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "boundUserId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Return the keys created by this user.
+        pub fn creating_user<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.creating_user(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "creatingUser", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Return the keys whose custom attributes have these values.
+        pub fn custom_attributes<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.custom_attributes(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customAttributes", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Sort keys, most significant first; the Go SDK sends its user-search sort entries here. Which fields a key search sorts by is not documented.
+        pub fn sort<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<types::UserSearchSort>,
+            <I::Item as ::std::convert::TryInto<
+                types::UserSearchSort,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| {
+                    let values = values
+                        .into_iter()
+                        .map(::std::convert::TryInto::try_into)
+                        .collect::<
+                            ::std::result::Result<
+                                ::std::vec::Vec<types::UserSearchSort>,
+                                _,
+                            >,
+                        >()
+                        .map_err(|error| {
+                            format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                "UserSearchSort", "sort", error
+                            )
+                        })?;
+                    Ok(body.sort(values))
+                });
+            self
+        }
+        ///Return the keys of these tenants.
+        pub fn tenant_ids<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<::std::string::String>,
+            <I::Item as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| {
+                    let values = values
+                        .into_iter()
+                        .map(::std::convert::TryInto::try_into)
+                        .collect::<
+                            ::std::result::Result<
+                                ::std::vec::Vec<::std::string::String>,
+                                _,
+                            >,
+                        >()
+                        .map_err(|error| {
+                            format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                "String", "tenantIds", error
+                            )
+                        })?;
+                    Ok(body.tenant_ids(values))
+                });
+            self
+        }
+        ///Free-text filter (published description only; what it matches is not documented).
+        pub fn text<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.text(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "text",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/accesskey/search`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::AccessKeyList>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::SEARCH_ACCESS_KEYS;
+            let body = body
+                .and_then(|v| {
+                    types::SearchAccessKeysRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    /**Builder for [`Client::create_access_key`]
+
+[`Client::create_access_key`]: super::Client::create_access_key*/
+    #[derive(Debug, Clone)]
+    pub struct CreateAccessKey<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CreateAccessKeyRequest, String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl<'a> CreateAccessKey<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateAccessKeyRequest>,
+            <V as std::convert::TryInto<
+                types::CreateAccessKeyRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateAccessKeyRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateAccessKeyRequest,
+            ) -> types::builder::CreateAccessKeyRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Values of the key's custom attributes, by name.
+        pub fn custom_attributes<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.custom_attributes(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customAttributes", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Claims to add to every session JWT the key is exchanged for: strings, numbers or booleans.
+        pub fn custom_claims<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.custom_claims(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customClaims", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Free text about the key.
+        pub fn description<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.description(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "description", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Expiry in unix seconds; 0 or absent for a key that never expires. Both SDKs send a number (the published description says a string).
+        pub fn expire_time<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.expire_time(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "i64",
+                                "expireTime", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Tenants of the key, each with the key's roles in it; they take precedence over `roleNames`.
+        pub fn key_tenants<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<types::AssociatedTenant>,
+            <I::Item as ::std::convert::TryInto<
+                types::AssociatedTenant,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| {
+                    let values = values
+                        .into_iter()
+                        .map(::std::convert::TryInto::try_into)
+                        .collect::<
+                            ::std::result::Result<
+                                ::std::vec::Vec<types::AssociatedTenant>,
+                                _,
+                            >,
+                        >()
+                        .map_err(|error| {
+                            format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                "AssociatedTenant", "keyTenants", error
+                            )
+                        })?;
+                    Ok(body.key_tenants(values))
+                });
+            self
+        }
+        ///IP addresses or CIDR ranges the key may be exchanged from; absent or empty for anywhere.
+        pub fn permitted_ips<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<::std::string::String>,
+            <I::Item as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| {
+                    let values = values
+                        .into_iter()
+                        .map(::std::convert::TryInto::try_into)
+                        .collect::<
+                            ::std::result::Result<
+                                ::std::vec::Vec<::std::string::String>,
+                                _,
+                            >,
+                        >()
+                        .map_err(|error| {
+                            format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                "String", "permittedIps", error
+                            )
+                        })?;
+                    Ok(body.permitted_ips(values))
+                });
+            self
+        }
+        ///Project-level roles of the key; ignored for tenants listed in `keyTenants` and for a key bound to a user.
+        pub fn role_names<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<::std::string::String>,
+            <I::Item as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| {
+                    let values = values
+                        .into_iter()
+                        .map(::std::convert::TryInto::try_into)
+                        .collect::<
+                            ::std::result::Result<
+                                ::std::vec::Vec<::std::string::String>,
+                                _,
+                            >,
+                        >()
+                        .map_err(|error| {
+                            format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                "String", "roleNames", error
+                            )
+                        })?;
+                    Ok(body.role_names(values))
+                });
+            self
+        }
+        ///Binds the key to this user: it then acts with the user's roles and tenants, and the other authorizations are ignored.
+        pub fn user_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.user_id(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "userId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/accesskey/create`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::CreatedAccessKey>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::CREATE_ACCESS_KEY;
+            let body = body
+                .and_then(|v| {
+                    types::CreateAccessKeyRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    /**Builder for [`Client::update_access_key`]
+
+[`Client::update_access_key`]: super::Client::update_access_key*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateAccessKey<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UpdateAccessKeyRequest, String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl<'a> UpdateAccessKey<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateAccessKeyRequest>,
+            <V as std::convert::TryInto<
+                types::UpdateAccessKeyRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateAccessKeyRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateAccessKeyRequest,
+            ) -> types::builder::UpdateAccessKeyRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Values of the key's custom attributes, by name.
+        pub fn custom_attributes<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.custom_attributes(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customAttributes", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Claims to add to every session JWT the key is exchanged for.
+        pub fn custom_claims<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.custom_claims(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customClaims", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Free text about the key.
+        pub fn description<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.description(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "description", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Tenants of the key, each with the key's roles in it.
+        pub fn key_tenants<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<types::AssociatedTenant>,
+            <I::Item as ::std::convert::TryInto<
+                types::AssociatedTenant,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| {
+                    let values = values
+                        .into_iter()
+                        .map(::std::convert::TryInto::try_into)
+                        .collect::<
+                            ::std::result::Result<
+                                ::std::vec::Vec<types::AssociatedTenant>,
+                                _,
+                            >,
+                        >()
+                        .map_err(|error| {
+                            format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                "AssociatedTenant", "keyTenants", error
+                            )
+                        })?;
+                    Ok(body.key_tenants(values))
+                });
+            self
+        }
+        ///IP addresses or CIDR ranges the key may be exchanged from.
+        pub fn permitted_ips<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<::std::string::String>,
+            <I::Item as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| {
+                    let values = values
+                        .into_iter()
+                        .map(::std::convert::TryInto::try_into)
+                        .collect::<
+                            ::std::result::Result<
+                                ::std::vec::Vec<::std::string::String>,
+                                _,
+                            >,
+                        >()
+                        .map_err(|error| {
+                            format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                "String", "permittedIps", error
+                            )
+                        })?;
+                    Ok(body.permitted_ips(values))
+                });
+            self
+        }
+        ///Project-level roles of the key.
+        pub fn role_names<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<::std::string::String>,
+            <I::Item as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| {
+                    let values = values
+                        .into_iter()
+                        .map(::std::convert::TryInto::try_into)
+                        .collect::<
+                            ::std::result::Result<
+                                ::std::vec::Vec<::std::string::String>,
+                                _,
+                            >,
+                        >()
+                        .map_err(|error| {
+                            format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                "String", "roleNames", error
+                            )
+                        })?;
+                    Ok(body.role_names(values))
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/accesskey/update`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::AccessKeyResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::UPDATE_ACCESS_KEY;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateAccessKeyRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    /**Builder for [`Client::activate_access_key`]
+
+[`Client::activate_access_key`]: super::Client::activate_access_key*/
+    #[derive(Debug, Clone)]
+    pub struct ActivateAccessKey<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::AccessKeyIdRequest, String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl<'a> ActivateAccessKey<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AccessKeyIdRequest>,
+            <V as std::convert::TryInto<
+                types::AccessKeyIdRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AccessKeyIdRequest` for body failed: {}", s)
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AccessKeyIdRequest,
+            ) -> types::builder::AccessKeyIdRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/accesskey/activate`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::EmptyObject>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::ACTIVATE_ACCESS_KEY;
+            let body = body
+                .and_then(|v| {
+                    types::AccessKeyIdRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    /**Builder for [`Client::deactivate_access_key`]
+
+[`Client::deactivate_access_key`]: super::Client::deactivate_access_key*/
+    #[derive(Debug, Clone)]
+    pub struct DeactivateAccessKey<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::AccessKeyIdRequest, String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl<'a> DeactivateAccessKey<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AccessKeyIdRequest>,
+            <V as std::convert::TryInto<
+                types::AccessKeyIdRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AccessKeyIdRequest` for body failed: {}", s)
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AccessKeyIdRequest,
+            ) -> types::builder::AccessKeyIdRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/accesskey/deactivate`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::EmptyObject>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::DEACTIVATE_ACCESS_KEY;
+            let body = body
+                .and_then(|v| {
+                    types::AccessKeyIdRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    /**Builder for [`Client::delete_access_key`]
+
+[`Client::delete_access_key`]: super::Client::delete_access_key*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteAccessKey<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::AccessKeyIdRequest, String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl<'a> DeleteAccessKey<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AccessKeyIdRequest>,
+            <V as std::convert::TryInto<
+                types::AccessKeyIdRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AccessKeyIdRequest` for body failed: {}", s)
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AccessKeyIdRequest,
+            ) -> types::builder::AccessKeyIdRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/accesskey/delete`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::EmptyObject>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::DELETE_ACCESS_KEY;
+            let body = body
+                .and_then(|v| {
+                    types::AccessKeyIdRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    /**Builder for [`Client::activate_access_keys`]
+
+[`Client::activate_access_keys`]: super::Client::activate_access_keys*/
+    #[derive(Debug, Clone)]
+    pub struct ActivateAccessKeys<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::AccessKeyIdsRequest, String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl<'a> ActivateAccessKeys<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AccessKeyIdsRequest>,
+            <V as std::convert::TryInto<
+                types::AccessKeyIdsRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AccessKeyIdsRequest` for body failed: {}", s)
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AccessKeyIdsRequest,
+            ) -> types::builder::AccessKeyIdsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/accesskey/activate/batch`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::EmptyObject>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::ACTIVATE_ACCESS_KEYS;
+            let body = body
+                .and_then(|v| {
+                    types::AccessKeyIdsRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    /**Builder for [`Client::deactivate_access_keys`]
+
+[`Client::deactivate_access_keys`]: super::Client::deactivate_access_keys*/
+    #[derive(Debug, Clone)]
+    pub struct DeactivateAccessKeys<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::AccessKeyIdsRequest, String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl<'a> DeactivateAccessKeys<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AccessKeyIdsRequest>,
+            <V as std::convert::TryInto<
+                types::AccessKeyIdsRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AccessKeyIdsRequest` for body failed: {}", s)
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AccessKeyIdsRequest,
+            ) -> types::builder::AccessKeyIdsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/accesskey/deactivate/batch`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::EmptyObject>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::DEACTIVATE_ACCESS_KEYS;
+            let body = body
+                .and_then(|v| {
+                    types::AccessKeyIdsRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    /**Builder for [`Client::delete_access_keys`]
+
+[`Client::delete_access_keys`]: super::Client::delete_access_keys*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteAccessKeys<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::AccessKeyIdsRequest, String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl<'a> DeleteAccessKeys<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AccessKeyIdsRequest>,
+            <V as std::convert::TryInto<
+                types::AccessKeyIdsRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AccessKeyIdsRequest` for body failed: {}", s)
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AccessKeyIdsRequest,
+            ) -> types::builder::AccessKeyIdsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/accesskey/delete/batch`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::EmptyObject>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::DELETE_ACCESS_KEYS;
+            let body = body
+                .and_then(|v| {
+                    types::AccessKeyIdsRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    /**Builder for [`Client::rotate_access_key`]
+
+[`Client::rotate_access_key`]: super::Client::rotate_access_key*/
+    #[derive(Debug, Clone)]
+    pub struct RotateAccessKey<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::AccessKeyIdRequest, String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl<'a> RotateAccessKey<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AccessKeyIdRequest>,
+            <V as std::convert::TryInto<
+                types::AccessKeyIdRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AccessKeyIdRequest` for body failed: {}", s)
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AccessKeyIdRequest,
+            ) -> types::builder::AccessKeyIdRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/accesskey/rotate`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::CreatedAccessKey>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::ROTATE_ACCESS_KEY;
+            let body = body
+                .and_then(|v| {
+                    types::AccessKeyIdRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    /**Builder for [`Client::import_access_keys`]
+
+[`Client::import_access_keys`]: super::Client::import_access_keys*/
+    #[derive(Debug, Clone)]
+    pub struct ImportAccessKeys<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ImportAccessKeysRequest, String>,
+    }
+    #[cfg(feature = "access-keys")]
+    impl<'a> ImportAccessKeys<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ImportAccessKeysRequest>,
+            <V as std::convert::TryInto<
+                types::ImportAccessKeysRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ImportAccessKeysRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ImportAccessKeysRequest,
+            ) -> types::builder::ImportAccessKeysRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/accesskey/import`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::AccessKeyList>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::IMPORT_ACCESS_KEYS;
+            let body = body
+                .and_then(|v| {
+                    types::ImportAccessKeysRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "tokens")]
+    /**Builder for [`Client::update_jwt`]
+
+[`Client::update_jwt`]: super::Client::update_jwt*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateJwt<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UpdateJwtRequest, String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl<'a> UpdateJwt<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateJwtRequest>,
+            <V as std::convert::TryInto<
+                types::UpdateJwtRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateJwtRequest` for body failed: {}", s)
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateJwtRequest,
+            ) -> types::builder::UpdateJwtRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Claims to add: strings, numbers or booleans (both SDKs send numbers and booleans as such).
+        pub fn custom_claims<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.custom_claims(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customClaims", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///How long the new JWT is valid, in seconds; 0 or absent for the project's session lifetime.
+        pub fn refresh_duration<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<i32>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.refresh_duration(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "i32",
+                                "refreshDuration", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/jwt/update`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::ManagementJwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::UPDATE_JWT;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateJwtRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "tokens")]
+    /**Builder for [`Client::impersonate`]
+
+[`Client::impersonate`]: super::Client::impersonate*/
+    #[derive(Debug, Clone)]
+    pub struct Impersonate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ImpersonateRequest, String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl<'a> Impersonate<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ImpersonateRequest>,
+            <V as std::convert::TryInto<
+                types::ImpersonateRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ImpersonateRequest` for body failed: {}", s)
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ImpersonateRequest,
+            ) -> types::builder::ImpersonateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Claims to add to the JWTs of the impersonated session.
+        pub fn custom_claims<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.custom_claims(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customClaims", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Lifetime of the returned refresh JWT in seconds; 0 or absent for the project's.
+        pub fn refresh_duration<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<i32>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.refresh_duration(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "i32",
+                                "refreshDuration", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Tenant to select in the impersonated session; the impersonator's permission is then checked in that tenant.
+        pub fn selected_tenant<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.selected_tenant(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "selectedTenant", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Published description only; its effect is not documented.
+        pub fn session_cookie_name<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.session_cookie_name(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "sessionCookieName", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///True for a stepped-up session, as the step-up impersonation gives; sent by the Python SDK only, and not in the published description.
+        pub fn stepup<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.stepup(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool", "stepup",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/impersonate`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::ManagementJwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::IMPERSONATE;
+            let body = body
+                .and_then(|v| {
+                    types::ImpersonateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "tokens")]
+    /**Builder for [`Client::impersonate_stepup`]
+
+[`Client::impersonate_stepup`]: super::Client::impersonate_stepup*/
+    #[derive(Debug, Clone)]
+    pub struct ImpersonateStepup<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ImpersonateRequest, String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl<'a> ImpersonateStepup<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ImpersonateRequest>,
+            <V as std::convert::TryInto<
+                types::ImpersonateRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ImpersonateRequest` for body failed: {}", s)
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ImpersonateRequest,
+            ) -> types::builder::ImpersonateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Claims to add to the JWTs of the impersonated session.
+        pub fn custom_claims<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.custom_claims(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customClaims", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Lifetime of the returned refresh JWT in seconds; 0 or absent for the project's.
+        pub fn refresh_duration<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<i32>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.refresh_duration(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "i32",
+                                "refreshDuration", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Tenant to select in the impersonated session; the impersonator's permission is then checked in that tenant.
+        pub fn selected_tenant<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.selected_tenant(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "selectedTenant", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Published description only; its effect is not documented.
+        pub fn session_cookie_name<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.session_cookie_name(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "sessionCookieName", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///True for a stepped-up session, as the step-up impersonation gives; sent by the Python SDK only, and not in the published description.
+        pub fn stepup<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.stepup(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool", "stepup",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/impersonate/stepup`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::ManagementJwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::IMPERSONATE_STEPUP;
+            let body = body
+                .and_then(|v| {
+                    types::ImpersonateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "tokens")]
+    /**Builder for [`Client::stop_impersonation`]
+
+[`Client::stop_impersonation`]: super::Client::stop_impersonation*/
+    #[derive(Debug, Clone)]
+    pub struct StopImpersonation<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::StopImpersonationRequest, String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl<'a> StopImpersonation<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StopImpersonationRequest>,
+            <V as std::convert::TryInto<
+                types::StopImpersonationRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `StopImpersonationRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::StopImpersonationRequest,
+            ) -> types::builder::StopImpersonationRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Claims to add to the impersonator's new JWTs.
+        pub fn custom_claims<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.custom_claims(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customClaims", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Lifetime of the returned refresh JWT in seconds; 0 or absent for the project's.
+        pub fn refresh_duration<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<i32>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.refresh_duration(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "i32",
+                                "refreshDuration", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Tenant to select in the impersonator's session.
+        pub fn selected_tenant<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.selected_tenant(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "selectedTenant", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/stop/impersonation`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::ManagementJwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::STOP_IMPERSONATION;
+            let body = body
+                .and_then(|v| {
+                    types::StopImpersonationRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "tokens")]
+    /**Builder for [`Client::anonymous`]
+
+[`Client::anonymous`]: super::Client::anonymous*/
+    #[derive(Debug, Clone)]
+    pub struct Anonymous<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::AnonymousRequest, String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl<'a> Anonymous<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AnonymousRequest>,
+            <V as std::convert::TryInto<
+                types::AnonymousRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `AnonymousRequest` for body failed: {}", s)
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AnonymousRequest,
+            ) -> types::builder::AnonymousRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Claims to add to the session JWT.
+        pub fn custom_claims<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.custom_claims(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customClaims", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Lifetime of the refresh JWT in seconds; 0 or absent for the project's.
+        pub fn refresh_duration<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<i32>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.refresh_duration(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "i32",
+                                "refreshDuration", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Roles to put in the session JWT (published description only; no SDK sends it).
+        pub fn roles<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<::std::string::String>,
+            <I::Item as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| {
+                    let values = values
+                        .into_iter()
+                        .map(::std::convert::TryInto::try_into)
+                        .collect::<
+                            ::std::result::Result<
+                                ::std::vec::Vec<::std::string::String>,
+                                _,
+                            >,
+                        >()
+                        .map_err(|error| {
+                            format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                "String", "roles", error
+                            )
+                        })?;
+                    Ok(body.roles(values))
+                });
+            self
+        }
+        ///Tenant to select in the session.
+        pub fn selected_tenant<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.selected_tenant(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "selectedTenant", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/auth/anonymous`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::AnonymousJwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::ANONYMOUS;
+            let body = body
+                .and_then(|v| {
+                    types::AnonymousRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "tokens")]
+    /**Builder for [`Client::generate_jwt_sign_in`]
+
+[`Client::generate_jwt_sign_in`]: super::Client::generate_jwt_sign_in*/
+    #[derive(Debug, Clone)]
+    pub struct GenerateJwtSignIn<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ManagementSignInRequest, String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl<'a> GenerateJwtSignIn<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ManagementSignInRequest>,
+            <V as std::convert::TryInto<
+                types::ManagementSignInRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ManagementSignInRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ManagementSignInRequest,
+            ) -> types::builder::ManagementSignInRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Claims to add to the session JWT: strings, numbers or booleans.
+        pub fn custom_claims<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.custom_claims(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customClaims", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///The user's current refresh JWT, required with `stepup` or `mfa`.
+        pub fn jwt<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.jwt(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String", "jwt",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///True to add a factor to the session of `jwt`; needs `jwt`.
+        pub fn mfa<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.mfa(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool", "mfa",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Lifetime of the refresh JWT in seconds; 0 or absent for the project's.
+        pub fn refresh_duration<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<i32>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.refresh_duration(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "i32",
+                                "refreshDuration", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///True to sign the user out of every other session.
+        pub fn revoke_other_sessions<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.revoke_other_sessions(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "revokeOtherSessions", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Which kinds of other sessions to revoke (Go SDK only; the values are not documented).
+        pub fn revoke_other_sessions_types<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<::std::string::String>,
+            <I::Item as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| {
+                    let values = values
+                        .into_iter()
+                        .map(::std::convert::TryInto::try_into)
+                        .collect::<
+                            ::std::result::Result<
+                                ::std::vec::Vec<::std::string::String>,
+                                _,
+                            >,
+                        >()
+                        .map_err(|error| {
+                            format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                "String", "revokeOtherSessionsTypes", error
+                            )
+                        })?;
+                    Ok(body.revoke_other_sessions_types(values))
+                });
+            self
+        }
+        ///Tenant to select in the session (published description only).
+        pub fn selected_tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.selected_tenant_id(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "selectedTenantId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Id of the SSO application the session is for (published description only).
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///True for a stepped-up session; needs `jwt`.
+        pub fn stepup<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.stepup(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool", "stepup",
+                                error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/auth/signin`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::GENERATE_JWT_SIGN_IN;
+            let body = body
+                .and_then(|v| {
+                    types::ManagementSignInRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "tokens")]
+    /**Builder for [`Client::generate_jwt_sign_up`]
+
+[`Client::generate_jwt_sign_up`]: super::Client::generate_jwt_sign_up*/
+    #[derive(Debug, Clone)]
+    pub struct GenerateJwtSignUp<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ManagementSignUpRequest, String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl<'a> GenerateJwtSignUp<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ManagementSignUpRequest>,
+            <V as std::convert::TryInto<
+                types::ManagementSignUpRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ManagementSignUpRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ManagementSignUpRequest,
+            ) -> types::builder::ManagementSignUpRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Claims to add to the session JWT: strings, numbers or booleans.
+        pub fn custom_claims<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.custom_claims(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customClaims", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///True to count the user's email as verified.
+        pub fn email_verified<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.email_verified(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "emailVerified", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///True to count the user's phone as verified.
+        pub fn phone_verified<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.phone_verified(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "phoneVerified", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Lifetime of the refresh JWT in seconds; 0 or absent for the project's.
+        pub fn refresh_duration<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<i32>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.refresh_duration(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "i32",
+                                "refreshDuration", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Tenant to select in the session (published description only).
+        pub fn selected_tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.selected_tenant_id(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "selectedTenantId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Id of the SSO application the session is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Details of the user to sign up, for the sign-up embedded link and the backend sign-up. Every field is optional and may be `null`. For the embedded link, the Python SDK writes the name parts in snake case (`given_name`, `middle_name`, `family_name`), which pass through as extra keys; the service's reading of them is not documented.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::EmbeddedLinkSignUpUser>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.user(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "EmbeddedLinkSignUpUser", "user", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Tenants to put a new user in, with their roles (published description only).
+        pub fn user_tenants<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<types::AssociatedTenant>,
+            <I::Item as ::std::convert::TryInto<
+                types::AssociatedTenant,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| {
+                    let values = values
+                        .into_iter()
+                        .map(::std::convert::TryInto::try_into)
+                        .collect::<
+                            ::std::result::Result<
+                                ::std::vec::Vec<types::AssociatedTenant>,
+                                _,
+                            >,
+                        >()
+                        .map_err(|error| {
+                            format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                "AssociatedTenant", "userTenants", error
+                            )
+                        })?;
+                    Ok(body.user_tenants(values))
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/auth/signup`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::GENERATE_JWT_SIGN_UP;
+            let body = body
+                .and_then(|v| {
+                    types::ManagementSignUpRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
+    #[cfg(feature = "tokens")]
+    /**Builder for [`Client::generate_jwt_sign_up_or_in`]
+
+[`Client::generate_jwt_sign_up_or_in`]: super::Client::generate_jwt_sign_up_or_in*/
+    #[derive(Debug, Clone)]
+    pub struct GenerateJwtSignUpOrIn<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ManagementSignUpRequest, String>,
+    }
+    #[cfg(feature = "tokens")]
+    impl<'a> GenerateJwtSignUpOrIn<'a> {
+        ///Starts the call; the client's method of the same name does it for you.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        ///Sets the request body: the body type, or its builder (from its `builder()`).
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ManagementSignUpRequest>,
+            <V as std::convert::TryInto<
+                types::ManagementSignUpRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ManagementSignUpRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        ///Changes the request body's builder, starting from the body set so far (or the default).
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ManagementSignUpRequest,
+            ) -> types::builder::ManagementSignUpRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Claims to add to the session JWT: strings, numbers or booleans.
+        pub fn custom_claims<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => {
+                        Ok(body.custom_claims(::std::option::Option::Some(value)))
+                    }
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "Map",
+                                "customClaims", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///True to count the user's email as verified.
+        pub fn email_verified<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.email_verified(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "emailVerified", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///True to count the user's phone as verified.
+        pub fn phone_verified<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<bool>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.phone_verified(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "bool",
+                                "phoneVerified", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Lifetime of the refresh JWT in seconds; 0 or absent for the project's.
+        pub fn refresh_duration<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<i32>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.refresh_duration(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "i32",
+                                "refreshDuration", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Tenant to select in the session (published description only).
+        pub fn selected_tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.selected_tenant_id(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "selectedTenantId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Id of the SSO application the session is for.
+        pub fn sso_app_id<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.sso_app_id(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}", "String",
+                                "ssoAppId", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Details of the user to sign up, for the sign-up embedded link and the backend sign-up. Every field is optional and may be `null`. For the embedded link, the Python SDK writes the name parts in snake case (`given_name`, `middle_name`, `family_name`), which pass through as extra keys; the service's reading of them is not documented.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::EmbeddedLinkSignUpUser>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| match value.try_into() {
+                    Ok(value) => Ok(body.user(value)),
+                    Err(error) => {
+                        Err(
+                            format!(
+                                "conversion to `{}` for `{}` failed: {}",
+                                "EmbeddedLinkSignUpUser", "user", error
+                            ),
+                        )
+                    }
+                });
+            self
+        }
+        ///Tenants to put a new user in, with their roles (published description only).
+        pub fn user_tenants<I>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator,
+            I::Item: ::std::convert::TryInto<types::AssociatedTenant>,
+            <I::Item as ::std::convert::TryInto<
+                types::AssociatedTenant,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = self
+                .body
+                .and_then(|body| {
+                    let values = values
+                        .into_iter()
+                        .map(::std::convert::TryInto::try_into)
+                        .collect::<
+                            ::std::result::Result<
+                                ::std::vec::Vec<types::AssociatedTenant>,
+                                _,
+                            >,
+                        >()
+                        .map_err(|error| {
+                            format!(
+                                "conversion to `{}` for an item of `{}` failed: {}",
+                                "AssociatedTenant", "userTenants", error
+                            )
+                        })?;
+                    Ok(body.user_tenants(values))
+                });
+            self
+        }
+        ///Sends a `POST` request to `/v1/mgmt/auth/signup-in`
+        pub async fn send(
+            self,
+        ) -> Result<crate::Response<types::JwtResponse>, crate::Error> {
+            let Self { client, body } = self;
+            let operation = &super::super::operations::GENERATE_JWT_SIGN_UP_OR_IN;
+            let body = body
+                .and_then(|v| {
+                    types::ManagementSignUpRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(|reason| crate::Error::invalid_body(operation, reason))?;
+            client.execute(crate::Call::new(operation).json(&body)).await
+        }
+    }
     #[cfg(feature = "otp")]
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for SignUpOtpEmail<'a> {
@@ -53920,6 +61766,24 @@ pub mod builder {
     ///Awaiting the builder sends the request, as [`send`](Self::send) does.
     impl<'a> ::std::future::IntoFuture for GetJwks<'a> {
         type Output = Result<crate::Response<types::Jwks>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "session")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for ExchangeAccessKey<'a> {
+        type Output = Result<
+            crate::Response<types::ExchangeAccessKeyResponse>,
+            crate::Error,
+        >;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
                 dyn ::std::future::Future<
@@ -55241,6 +63105,318 @@ pub mod builder {
             crate::Response<types::PermissionEmptyResponse>,
             crate::Error,
         >;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for LoadAccessKey<'a> {
+        type Output = Result<crate::Response<types::AccessKeyResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for SearchAccessKeys<'a> {
+        type Output = Result<crate::Response<types::AccessKeyList>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for CreateAccessKey<'a> {
+        type Output = Result<crate::Response<types::CreatedAccessKey>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for UpdateAccessKey<'a> {
+        type Output = Result<crate::Response<types::AccessKeyResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for ActivateAccessKey<'a> {
+        type Output = Result<crate::Response<types::EmptyObject>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for DeactivateAccessKey<'a> {
+        type Output = Result<crate::Response<types::EmptyObject>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for DeleteAccessKey<'a> {
+        type Output = Result<crate::Response<types::EmptyObject>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for ActivateAccessKeys<'a> {
+        type Output = Result<crate::Response<types::EmptyObject>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for DeactivateAccessKeys<'a> {
+        type Output = Result<crate::Response<types::EmptyObject>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for DeleteAccessKeys<'a> {
+        type Output = Result<crate::Response<types::EmptyObject>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for RotateAccessKey<'a> {
+        type Output = Result<crate::Response<types::CreatedAccessKey>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "access-keys")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for ImportAccessKeys<'a> {
+        type Output = Result<crate::Response<types::AccessKeyList>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for UpdateJwt<'a> {
+        type Output = Result<
+            crate::Response<types::ManagementJwtResponse>,
+            crate::Error,
+        >;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for Impersonate<'a> {
+        type Output = Result<
+            crate::Response<types::ManagementJwtResponse>,
+            crate::Error,
+        >;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for ImpersonateStepup<'a> {
+        type Output = Result<
+            crate::Response<types::ManagementJwtResponse>,
+            crate::Error,
+        >;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for StopImpersonation<'a> {
+        type Output = Result<
+            crate::Response<types::ManagementJwtResponse>,
+            crate::Error,
+        >;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for Anonymous<'a> {
+        type Output = Result<crate::Response<types::AnonymousJwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for GenerateJwtSignIn<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for GenerateJwtSignUp<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
+        type IntoFuture = ::std::pin::Pin<
+            ::std::boxed::Box<
+                dyn ::std::future::Future<
+                    Output = Self::Output,
+                > + ::std::marker::Send + 'a,
+            >,
+        >;
+        fn into_future(self) -> Self::IntoFuture {
+            ::std::boxed::Box::pin(self.send())
+        }
+    }
+    #[cfg(feature = "tokens")]
+    ///Awaiting the builder sends the request, as [`send`](Self::send) does.
+    impl<'a> ::std::future::IntoFuture for GenerateJwtSignUpOrIn<'a> {
+        type Output = Result<crate::Response<types::JwtResponse>, crate::Error>;
         type IntoFuture = ::std::pin::Pin<
             ::std::boxed::Box<
                 dyn ::std::future::Future<

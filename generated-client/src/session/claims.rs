@@ -24,7 +24,9 @@ use crate::SessionJwt;
 pub struct Session(Arc<Claims>);
 
 /// What a session holds, read once from its claims.
+#[derive(Clone)]
 struct Claims {
+    kind: SessionKind,
     token: SessionJwt,
     user_id: String,
     expires_at: i64,
@@ -36,6 +38,19 @@ struct Claims {
     tenants: Option<BTreeMap<String, TenantAccess>>,
     selected_tenant: Option<String>,
     claims: Map<String, Value>,
+}
+
+/// Who a [`Session`] is for: how it was validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionKind {
+    /// A signed-in user's session JWT
+    /// ([`Client::validate_session`](crate::Client::validate_session)).
+    User,
+    /// A machine client's access key, exchanged at Descope for a session JWT that was validated
+    /// the same way ([`Client::validate_access_key`](crate::Client::validate_access_key)); its
+    /// [`user_id`](Session::user_id) is the access key's id.
+    AccessKey,
 }
 
 /// A user's roles and permissions in one tenant.
@@ -138,6 +153,7 @@ pub(crate) fn check(
         }
     };
     Ok(Session(Arc::new(Claims {
+        kind: SessionKind::User,
         token: SessionJwt::new(token),
         user_id,
         expires_at,
@@ -261,6 +277,18 @@ impl Session {
     /// Checks the times again: a session read earlier (and cached) may have expired since.
     pub(crate) fn check_times(&self, config: &SessionConfig, now: i64) -> Result<(), SessionError> {
         check_times(self.0.expires_at, self.0.not_before, config, now)
+    }
+
+    /// The same session, said to be of `kind` (a cold path: the claims are copied when shared).
+    pub(crate) fn into_kind(self, kind: SessionKind) -> Session {
+        let mut claims = Arc::unwrap_or_clone(self.0);
+        claims.kind = kind;
+        Session(Arc::new(claims))
+    }
+
+    /// Whether this is a user's session or a machine client's (an access key's).
+    pub fn kind(&self) -> SessionKind {
+        self.0.kind
     }
 
     /// The user's id: `dsub` when present, else `sub`.
@@ -423,6 +451,7 @@ fn unix_time(seconds: i64) -> SystemTime {
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session")
+            .field("kind", &self.0.kind)
             .field("user_id", &self.0.user_id)
             .field("expires_at", &self.0.expires_at)
             .field("amr", &self.0.amr)

@@ -110,6 +110,13 @@ pub enum SessionError {
     /// cookie).
     #[error("Descope's refresh answer carried no session JWT")]
     IncompleteRefresh,
+    /// Descope did not exchange the access key for a session: the key is unknown, deactivated,
+    /// expired or not allowed from this address (a 4xx), or no answer came.
+    #[error("the access key was not exchanged: {0}")]
+    Exchange(#[source] crate::Error),
+    /// Descope's exchange answer carried no session JWT.
+    #[error("Descope's access-key exchange answer carried no session JWT")]
+    IncompleteExchange,
     /// The refresh JWT itself is not valid (checked locally before calling Descope).
     #[error("the refresh token is not valid: {0}")]
     InvalidRefreshToken(Box<SessionError>),
@@ -151,12 +158,13 @@ impl SessionError {
     }
 
     /// Whether the fault is the server's, not the token's: the keys could not be had, the client
-    /// is misconfigured, or Descope did not answer a refresh (a 5xx, a timeout, no connection).
+    /// is misconfigured, or Descope did not answer a refresh or an access-key exchange (a 5xx, a
+    /// timeout, no connection).
     /// Such a request deserves "try again later" (503), not "sign in again" (401).
     pub fn is_server_fault(&self) -> bool {
         match self {
             SessionError::KeysUnavailable(_) | SessionError::Misconfigured(_) => true,
-            SessionError::Refresh(error) => match error {
+            SessionError::Refresh(error) | SessionError::Exchange(error) => match error {
                 crate::Error::Service(_) => error.status().is_some_and(|s| s.is_server_error()),
                 crate::Error::Transport(_) => true,
                 crate::Error::Decode(_) | crate::Error::InvalidRequest(_) => false,

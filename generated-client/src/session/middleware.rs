@@ -16,6 +16,12 @@
 //! - a [`Session`] extractor or [`require`] guard on a route no [`SessionLayer`] covers: `500`,
 //!   logged at error level, since that is a bug in the application's routing.
 //!
+//! Machine clients authenticate with an access key as `Authorization: Bearer <access key>`; a
+//! layer accepts them with [`SessionLayer::accept`] ([`Accept::AccessKeys`], or
+//! [`Accept::UsersAndAccessKeys`] for both), exchanging each key at Descope once and remembering
+//! the session until it expires ([`Client::validate_access_key`]). Handlers tell which it was
+//! with [`Session::kind`](super::Session::kind).
+//!
 //! Bodies are empty and no reason is sent to the caller (the reason is logged, at debug level
 //! for the token's faults, without the token).
 //!
@@ -59,7 +65,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::cookies::CookieOptions;
-use super::{Session, SessionError, extract};
+use super::{CheckedSession, Session, SessionError, extract};
 use crate::Client;
 
 type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
@@ -90,6 +96,36 @@ struct Settings {
     cookies: CookieOptions,
     refresh: bool,
     required: bool,
+    accept: Accept,
+}
+
+/// Which credentials a [`SessionLayer`] accepts, and so which [`kind`](super::SessionKind) of
+/// [`Session`] its handlers see.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Accept {
+    /// Signed-in users' session JWTs, from `Authorization: Bearer` or the session cookie, and
+    /// refreshed from the refresh cookie. The default.
+    #[default]
+    Users,
+    /// Machine clients' access keys, from `Authorization: Bearer` only; cookies are not read.
+    AccessKeys,
+    /// Either: a bearer token made of three dot-separated parts is a user's session JWT, any
+    /// other bearer token an access key; without a bearer, the session cookie.
+    UsersAndAccessKeys,
+}
+
+impl Accept {
+    /// The access key among the request's headers, if this choice takes one: `Some("")` when
+    /// only an access key is accepted and none came (refused as missing).
+    fn access_key(self, headers: &http::HeaderMap) -> Option<&str> {
+        let bearer = extract::bearer_token(headers);
+        match self {
+            Accept::Users => None,
+            Accept::AccessKeys => Some(bearer.unwrap_or_default()),
+            Accept::UsersAndAccessKeys => bearer.filter(|token| token.split('.').count() != 3),
+        }
+    }
 }
 
 impl SessionLayer {
@@ -102,6 +138,7 @@ impl SessionLayer {
                 cookies: CookieOptions::default(),
                 refresh: true,
                 required: true,
+                accept: Accept::Users,
             }),
         }
     }
@@ -121,6 +158,31 @@ impl SessionLayer {
     /// Whether to refresh an expired or missing session from the refresh cookie (on by default).
     pub fn refresh(self, refresh: bool) -> Self {
         self.with(|settings| settings.refresh = refresh)
+    }
+
+    /// Which credentials are accepted: users' sessions (the default), machine clients' access
+    /// keys, or both.
+    ///
+    /// ```no_run
+    /// use axum::{Router, routing::get};
+    /// use descope_client::{Session, SessionKind};
+    /// use descope_client::session::middleware::{Accept, SessionLayer};
+    ///
+    /// async fn report(session: Session) -> String {
+    ///     match session.kind() {
+    ///         SessionKind::AccessKey => format!("machine client {}", session.user_id()),
+    ///         _ => format!("user {}", session.user_id()),
+    ///     }
+    /// }
+    ///
+    /// # fn app(client: descope_client::Client) -> Router {
+    /// Router::new()
+    ///     .route("/report", get(report))
+    ///     .layer(SessionLayer::new(client).accept(Accept::UsersAndAccessKeys))
+    /// # }
+    /// ```
+    pub fn accept(self, accept: Accept) -> Self {
+        self.with(|settings| settings.accept = accept)
     }
 
     /// Cookie names (read and written) and attributes.
@@ -167,16 +229,29 @@ where
         let settings = Arc::clone(&self.settings);
         Box::pin(async move {
             let headers = request.headers();
-            let session_jwt = extract::session_token(headers, &settings.cookies).map(str::to_owned);
-            let refresh_jwt = settings
-                .refresh
-                .then(|| extract::refresh_token(headers, &settings.cookies))
-                .flatten()
-                .map(str::to_owned);
-            let checked = settings
-                .client
-                .validate_and_refresh_session(session_jwt.as_deref(), refresh_jwt.as_deref())
-                .await;
+            let checked = match settings.accept.access_key(headers).map(str::to_owned) {
+                Some(access_key) => settings
+                    .client
+                    .validate_access_key(access_key)
+                    .await
+                    .map(CheckedSession::Valid),
+                None => {
+                    let session_jwt =
+                        extract::session_token(headers, &settings.cookies).map(str::to_owned);
+                    let refresh_jwt = settings
+                        .refresh
+                        .then(|| extract::refresh_token(headers, &settings.cookies))
+                        .flatten()
+                        .map(str::to_owned);
+                    settings
+                        .client
+                        .validate_and_refresh_session(
+                            session_jwt.as_deref(),
+                            refresh_jwt.as_deref(),
+                        )
+                        .await
+                }
+            };
             match checked {
                 Ok(checked) => {
                     let cookies = checked

@@ -43,6 +43,7 @@
 //! # }
 //! ```
 
+mod access_keys;
 mod cache;
 mod claims;
 mod config;
@@ -64,14 +65,15 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use cache::{FAILED_FETCH_BACKOFF, MAX_FAILED_FETCH_BACKOFF};
-pub use claims::{Session, TenantAccess};
+pub use claims::{Session, SessionKind, TenantAccess};
 pub use config::{
     DEFAULT_KEY_FETCH_TIMEOUT, DEFAULT_KEYS_TTL, DEFAULT_LEEWAY, DEFAULT_MAX_TOKEN_BYTES,
     DEFAULT_UNKNOWN_KEY_COOLDOWN, DEFAULT_VERIFIED_TOKENS, SessionConfig,
 };
 pub use error::{Drn, SessionError};
 
-use crate::{Client, RefreshJwt, Response, types};
+use crate::{AccessKey, Client, RefreshJwt, Response, types};
+use access_keys::RememberedAccessKeys;
 use cache::{FetchError, KeyCache, KeySource};
 use keys::KeySet;
 use verified::{Entry, VerifiedTokens};
@@ -86,6 +88,8 @@ pub(crate) struct Sessions {
     config: SessionConfig,
     keys: KeySource,
     verified: VerifiedTokens,
+    /// Exchanged access keys, by their SHA-256 (see `access_keys`).
+    access_keys: RememberedAccessKeys,
 }
 
 impl Sessions {
@@ -97,6 +101,7 @@ impl Sessions {
         let keys = KeySet::from_json(text).map_err(SessionError::InvalidStaticKeys)?;
         Ok(Sessions {
             verified: VerifiedTokens::new(config.verified_tokens),
+            access_keys: RememberedAccessKeys::new(config.verified_tokens),
             config,
             keys: KeySource::Static(Arc::new(keys)),
         })
@@ -107,6 +112,7 @@ impl Sessions {
         let cache = KeyCache::new(config.keys_ttl, config.unknown_key_cooldown);
         Sessions {
             verified: VerifiedTokens::new(config.verified_tokens),
+            access_keys: RememberedAccessKeys::new(config.verified_tokens),
             config,
             keys: KeySource::Fetched(Box::new(cache)),
         }
@@ -229,6 +235,14 @@ pub(crate) async fn validate_and_refresh_session(
     Ok(CheckedSession::Refreshed(Box::new(refreshed)))
 }
 
+/// [`Client::validate_access_key`].
+pub(crate) async fn validate_access_key(
+    client: &Client,
+    access_key: AccessKey,
+) -> Result<Session, SessionError> {
+    access_keys::validate_access_key(client, access_key).await
+}
+
 /// Validates `token`, which must say `drn: <drn>` (unless the check is off). Session JWTs that
 /// verified before skip the signature check (see `verified`).
 async fn validate_token(
@@ -236,6 +250,15 @@ async fn validate_token(
     token: &str,
     drn: &'static str,
 ) -> Result<Session, SessionError> {
+    Ok(validate_token_entry(client, token, drn).await?.session)
+}
+
+/// [`validate_token`], with the key that verified the token.
+async fn validate_token_entry(
+    client: &Client,
+    token: &str,
+    drn: &'static str,
+) -> Result<Entry, SessionError> {
     let sessions = &client.inner.sessions;
     let remembered = drn == SESSION_DRN;
     if remembered && let Some(hit) = sessions.verified.get(token) {
@@ -245,7 +268,7 @@ async fn validate_token(
                 .session
                 .check_times(&sessions.config, sessions.config.clock.unix_seconds())
             {
-                Ok(()) => Ok(hit.session),
+                Ok(()) => Ok(hit),
                 Err(expired) => {
                     sessions.verified.forget(token);
                     Err(expired)
@@ -266,15 +289,11 @@ async fn validate_token(
         now,
         drn,
     )?;
+    let entry = Entry { kid, keys, session };
     if remembered {
-        let entry = Entry {
-            kid,
-            keys,
-            session: session.clone(),
-        };
-        sessions.verified.insert(token, entry, now);
+        sessions.verified.insert(token, entry.clone(), now);
     }
-    Ok(session)
+    Ok(entry)
 }
 
 /// The key set to verify a token signed by `kid` with; starts a background refresh when the

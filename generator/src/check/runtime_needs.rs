@@ -4,7 +4,8 @@
 //!
 //! The runtime sits above the generated code as an application would: `session/` fetches the
 //! project's keys with `GetJwks` and reads each `Jwk`, renews sessions with `Refresh` and reads
-//! its `JwtResponse`, and reads the sign-in history; `paging.rs` pages through `SearchUsers`. A
+//! its `JwtResponse`, exchanges access keys with `ExchangeAccessKey`, and reads the sign-in
+//! history; `paging.rs` pages through `SearchUsers`. A
 //! spec without one of them, or with one of another shape (a `Jwk` that is a YAML alias of an
 //! unrelated schema is enough), would generate a client that does not compile. [`NEEDS`] is the
 //! one list of what the runtime uses, each with the module that uses it; a group's needs apply
@@ -68,6 +69,8 @@ enum Argument {
     RefreshJwt,
     /// The session JWT, likewise.
     SessionJwt,
+    /// A machine client's access key, which the exchange takes first.
+    AccessKey,
 }
 
 enum Success {
@@ -192,6 +195,18 @@ pub(crate) const NEEDS: &[Need] = &[
         "cookieMaxAge",
         FieldShape::OptionalInteger(&["int32", "int64", ""]),
     ),
+    // Access keys validated as sessions: the exchange, and the session JWT it answers with.
+    Need {
+        group: "session",
+        module: "session/access_keys.rs",
+        what: Needed::Operation {
+            id: "ExchangeAccessKey",
+            call: "client.exchange_access_key(access_key)",
+            arguments: &[Argument::AccessKey],
+            body: None,
+            success: Success::Field("session_jwt", FieldShape::OptionalString),
+        },
+    },
     // The sign-in history in either shape (`entries()` matches on both variants).
     Need {
         group: "session",
@@ -837,6 +852,9 @@ impl<'a> Spec<'a> {
             Credential::ProjectIdAndSessionJwt => {
                 arguments.push(("session_jwt".to_owned(), Some(Argument::SessionJwt)));
             }
+            Credential::ProjectIdAndAccessKey => {
+                arguments.push(("access_key".to_owned(), Some(Argument::AccessKey)));
+            }
             _ => {}
         }
         let path_item = self.root.get("paths").and_then(|paths| paths.get(path));
@@ -1148,6 +1166,7 @@ fn describe_arguments(arguments: &[Argument]) -> String {
             Argument::String => "a required string parameter",
             Argument::RefreshJwt => "the user's refresh JWT (its security)",
             Argument::SessionJwt => "the session JWT (its security)",
+            Argument::AccessKey => "the access key (its security)",
         })
         .collect();
     format!("the call passes {}", described.join(", then "))

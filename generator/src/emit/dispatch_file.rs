@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use quote::quote;
 
 use super::call_shape::{builder_fields, type_name};
-use crate::model::Model;
+use crate::model::{Credential, Model};
 
-/// The `operations! { method => Builder(Body) [param: Type = "wire", ..], .. }` invocation, one
+/// The `operations! { method => Builder(Body) [with access_key] [param: Type = "wire", ..], .. }`
+/// invocation, one
 /// operation a line (a macro's input is not formatted by prettyplease), or what the client
 /// lacks (an internal error of the caller's).
 pub(crate) fn emit(client: &syn::File, model: &Model) -> Result<String, String> {
@@ -54,11 +55,18 @@ pub(crate) fn emit(client: &syn::File, model: &Model) -> Result<String, String> 
                 Ok(format!("{field}: {} = {:?}", shown(ty), parameter.name))
             })
             .collect::<Result<Vec<_>, String>>()?;
+        // An operation that authenticates with an access key takes it as its method's first
+        // argument, and its builder has no public setter for it: the call starts from the
+        // method (`with access_key`) instead of the bare builder.
+        let token = match operation.credential {
+            Credential::ProjectIdAndAccessKey => " with access_key",
+            _ => "",
+        };
         entries.push(if parameters.is_empty() {
-            format!("    {method} => {builder}({body}),\n")
+            format!("    {method} => {builder}({body}){token},\n")
         } else {
             format!(
-                "    {method} => {builder}({body}) [{}],\n",
+                "    {method} => {builder}({body}){token} [{}],\n",
                 parameters.join(", ")
             )
         });

@@ -129,8 +129,9 @@ pub(super) fn credential_doc(credential: Credential) -> String {
              request is made."
         }
         Credential::ProjectIdAndAccessKey => {
-            "**Authentication:** `Bearer <ProjectId>:<AccessKey>`, from the access key given \
-             to the call."
+            "**Authentication:** `Bearer <ProjectId>:<AccessKey>`, with the access key, the \
+             method's first argument; an empty key, or one a bearer cannot carry, makes `send` \
+             return `Error::InvalidRequest` before any request is made."
         }
         Credential::None => "**Authentication:** none; no `Authorization` header is sent.",
     };

@@ -23,6 +23,8 @@ use crate::model::{Credential, Operation};
 pub(crate) enum UserToken {
     Refresh,
     Session,
+    /// A machine client's access key (the exchange): not a JWT, but given the same way.
+    AccessKey,
 }
 
 impl UserToken {
@@ -31,6 +33,7 @@ impl UserToken {
         match credential {
             Credential::ProjectIdAndRefreshJwt => Some(UserToken::Refresh),
             Credential::ProjectIdAndSessionJwt => Some(UserToken::Session),
+            Credential::ProjectIdAndAccessKey => Some(UserToken::AccessKey),
             _ => None,
         }
     }
@@ -40,6 +43,7 @@ impl UserToken {
         match self {
             UserToken::Refresh => format_ident!("refresh_jwt"),
             UserToken::Session => format_ident!("session_jwt"),
+            UserToken::AccessKey => format_ident!("access_key"),
         }
     }
 
@@ -48,6 +52,7 @@ impl UserToken {
         match self {
             UserToken::Refresh => parse_quote!(crate::RefreshJwt),
             UserToken::Session => parse_quote!(crate::SessionJwt),
+            UserToken::AccessKey => parse_quote!(crate::AccessKey),
         }
     }
 }

@@ -4,14 +4,20 @@
 //! update and patch share), `user_updates` (one field or list at a time), `search`, `methods`
 //! (passwords, passkeys, TOTP, trusted devices, provider tokens), `attributes` (custom
 //! attribute definitions), `test_users` (generated codes and links, embedded links), `tenants`
-//! (with `tenant_settings`: settings and SSO setup links), `roles` and `permissions`; `read` has the defensive body readers they share.
+//! (with `tenant_settings`: settings and SSO setup links), `roles` and `permissions`,
+//! `access_keys`, and the token administration of `jwt` (JWT update, sign-in and sign-up from
+//! the backend, anonymous sessions) and `impersonation`; `read` has the defensive body readers
+//! they share.
 //!
 //! Bodies arrive validated against the spec; `null` means "not set" everywhere, as the Python
 //! SDK sends it for every argument it was not given. A body's `loginId` may hold a login id or
 //! a user id (the Node SDK passes either).
 
+mod access_keys;
 mod attributes;
 mod details;
+mod impersonation;
+mod jwt;
 mod methods;
 pub(crate) mod permissions;
 pub(crate) mod read;
@@ -134,6 +140,37 @@ pub enum DefinitionAction {
     DeleteBatch,
 }
 
+/// What an access-key operation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessKeyAction {
+    Load,
+    Search,
+    Create,
+    Update,
+    /// `true`: activate; `false`: deactivate.
+    Activate(bool),
+    ActivateBatch(bool),
+    Delete,
+    DeleteBatch,
+    Rotate,
+    Import,
+}
+
+/// What a token-administration operation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAction {
+    UpdateJwt,
+    /// `step_up`: `ImpersonateStepup`.
+    Impersonate {
+        step_up: bool,
+    },
+    StopImpersonation,
+    Anonymous,
+    SignIn,
+    SignUp,
+    SignUpOrIn,
+}
+
 /// A management operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Management {
@@ -144,15 +181,19 @@ pub enum Management {
     Tenant(TenantAction),
     Role(DefinitionAction),
     Permission(DefinitionAction),
+    AccessKey(AccessKeyAction),
+    Token(TokenAction),
 }
 
 impl Management {
     /// The management behaviour of `operation`, if it is a management operation.
     pub fn of(operation: &Operation) -> Option<Management> {
+        use AccessKeyAction as K;
         use DefinitionAction as D;
         use ListChange::*;
         use Management::{Permission, Role, Tenant, TestUser, User};
         use TenantAction as T;
+        use TokenAction as J;
         use UserAction as U;
         Some(match *operation {
             op::GET_LICENSE => Management::License,
@@ -238,6 +279,26 @@ impl Management {
             op::CREATE_PERMISSIONS => Permission(D::CreateBatch),
             op::UPDATE_PERMISSIONS => Permission(D::UpdateBatch),
             op::DELETE_PERMISSIONS => Permission(D::DeleteBatch),
+            op::LOAD_ACCESS_KEY => Management::AccessKey(K::Load),
+            op::SEARCH_ACCESS_KEYS => Management::AccessKey(K::Search),
+            op::CREATE_ACCESS_KEY => Management::AccessKey(K::Create),
+            op::UPDATE_ACCESS_KEY => Management::AccessKey(K::Update),
+            op::ACTIVATE_ACCESS_KEY => Management::AccessKey(K::Activate(true)),
+            op::DEACTIVATE_ACCESS_KEY => Management::AccessKey(K::Activate(false)),
+            op::ACTIVATE_ACCESS_KEYS => Management::AccessKey(K::ActivateBatch(true)),
+            op::DEACTIVATE_ACCESS_KEYS => Management::AccessKey(K::ActivateBatch(false)),
+            op::DELETE_ACCESS_KEY => Management::AccessKey(K::Delete),
+            op::DELETE_ACCESS_KEYS => Management::AccessKey(K::DeleteBatch),
+            op::ROTATE_ACCESS_KEY => Management::AccessKey(K::Rotate),
+            op::IMPORT_ACCESS_KEYS => Management::AccessKey(K::Import),
+            op::UPDATE_JWT => Management::Token(J::UpdateJwt),
+            op::IMPERSONATE => Management::Token(J::Impersonate { step_up: false }),
+            op::IMPERSONATE_STEPUP => Management::Token(J::Impersonate { step_up: true }),
+            op::STOP_IMPERSONATION => Management::Token(J::StopImpersonation),
+            op::ANONYMOUS => Management::Token(J::Anonymous),
+            op::GENERATE_JWT_SIGN_IN => Management::Token(J::SignIn),
+            op::GENERATE_JWT_SIGN_UP => Management::Token(J::SignUp),
+            op::GENERATE_JWT_SIGN_UP_OR_IN => Management::Token(J::SignUpOrIn),
             _ => return None,
         })
     }
@@ -263,6 +324,8 @@ pub fn call(
         Management::Tenant(action) => tenants::call(state, context, action, input),
         Management::Role(action) => roles::call(state, action, body),
         Management::Permission(action) => permissions::call(state, action, body),
+        Management::AccessKey(action) => access_keys::call(state, action, input),
+        Management::Token(action) => jwt::call(state, context, action, input),
     }
 }
 

@@ -118,7 +118,7 @@ fn create(
 }
 
 /// Checks and stores a new user from a create (or batch) body; returns the user id.
-fn new_user(state: &mut State, body: &Value, test: bool) -> Result<String, ApiError> {
+pub(super) fn new_user(state: &mut State, body: &Value, test: bool) -> Result<String, ApiError> {
     let login_id = read::required(body, "loginId")?.to_owned();
     if state.logins.contains_key(&login_id) {
         return Err(ApiError::user_exists(&login_id));
