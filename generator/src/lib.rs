@@ -43,7 +43,7 @@ pub use cfg_lines::lines_with_features;
 pub use check::examples::{Example, collect as collect_examples, mismatches as example_mismatches};
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Rule};
 pub use load::{Spec, decode, load};
-pub use model::{Credential, Model, Operation};
+pub use model::{BearerFormat, Credential, Model, Operation};
 pub use repair::{Repair, name_from_method_and_path, repair};
 pub use settings::{Policy, Settings};
 

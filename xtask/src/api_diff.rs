@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::surface::{Body, Field, NO_CREDENTIAL, OperationSurface, Surface};
+use crate::surface::{Body, Field, NO_CREDENTIAL, OperationSurface, Surface, user_token_argument};
 
 /// What a change does to code that uses the generated crate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -117,6 +117,26 @@ fn compare_operation(
             format!("`Bearer {format}`")
         }
     };
+    // A token the credential makes the method's first argument: gaining, losing or changing it
+    // changes the signature, so callers' code stops compiling.
+    match (
+        user_token_argument(&old.bearer_formats),
+        user_token_argument(&new.bearer_formats),
+    ) {
+        (None, Some(token)) => push(
+            Impact::Breaking,
+            format!("the method gains a first argument, {token}"),
+        ),
+        (Some(token), None) => push(
+            Impact::Breaking,
+            format!("the method no longer takes {token} as its first argument"),
+        ),
+        (Some(before), Some(after)) if before != after => push(
+            Impact::Breaking,
+            format!("the method's first argument is now {after}, not {before}"),
+        ),
+        _ => {}
+    }
     for removed in old.bearer_formats.difference(&new.bearer_formats) {
         let what = if removed == NO_CREDENTIAL {
             "now needs a credential; calls without one are refused".to_owned()

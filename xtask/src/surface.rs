@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use descope_generator::{BearerFormat, Credential};
 use serde_json::Value;
 
 /// Every operation of a spec, by `operationId`.
@@ -54,6 +55,22 @@ pub struct Field {
 
 /// Stands in the bearer formats of an operation that takes no credential (`security: []`).
 pub const NO_CREDENTIAL: &str = "(no credential)";
+
+/// The token the client method takes as its first argument, as the generator decides it
+/// (`emit/user_token`): the user's refresh or session JWT, or an access key, when that is the
+/// only credential the operation accepts; `None` otherwise.
+pub fn user_token_argument(bearer_formats: &BTreeSet<String>) -> Option<&'static str> {
+    let formats: Option<Vec<BearerFormat>> = bearer_formats
+        .iter()
+        .map(|format| BearerFormat::parse(format))
+        .collect();
+    match BearerFormat::credential(&formats?)? {
+        Credential::ProjectIdAndRefreshJwt => Some("the user's refresh JWT"),
+        Credential::ProjectIdAndSessionJwt => Some("the session JWT"),
+        Credential::ProjectIdAndAccessKey => Some("the access key"),
+        _ => None,
+    }
+}
 
 /// The HTTP methods a path item may hold operations under.
 pub const METHODS: [&str; 8] = [
