@@ -12,7 +12,9 @@ unchanged (status, headers, body), and appends one JSON line per request to --ou
     {"sdk", "method", "path", "query", "headers", "body", "response": {"status", "body"}}
 
 Header names are lower-cased; the `Authorization` value keeps its shape with each part replaced
-by a placeholder (`Bearer <project-id>:<refresh-jwt-3>`). JWTs are numbered per kind (`drn`
+by a placeholder (`Bearer <project-id>:<refresh-jwt-3>`; the management key is `<key>`, and an
+access key presented to the exchange `<access-key-N>`, numbered by first sight, so a rotated
+key's old and new cleartexts differ). JWTs are numbered per kind (`drn`
 claim: `DS` session, `DSR` refresh) in the order the proxy first sees them, in answers or in
 requests, so a placeholder names the same token throughout one run. `body` is the parsed JSON
 body (null when there is none or it is not JSON). A line is written and flushed before the
@@ -21,7 +23,8 @@ answer goes back, so a driver that has its answer can read the line.
 `normalize` turns such a file into the committed form: only the keys the SDK sent (no
 `response`), and every volatile value replaced by a stable placeholder: JWTs anywhere, one-time
 codes and magic-link tokens in verify bodies (numbered by first appearance), the ids the emulator
-makes for users, tenants, roles and permissions (`<user-id-1>`, in bodies, paths and queries), the
+makes for users, tenants, roles, permissions and access keys (`<user-id-1>`, `<access-key-id-1>`,
+in bodies, paths and queries), the
 project id, the host and port, and headers that name the machine's runtime version or a random
 session id.
 Login ids need nothing: the drivers derive them from fixed counters.
@@ -44,10 +47,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 JWT_RE = re.compile(r"^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 JWT_SEARCH_RE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 # The ids the emulator makes (`new_id` in emulator/src/api/management/mod.rs: a prefix and 32
-# hex digits) for users, tenants created without an id, roles and permissions, which the
-# management drivers send back.
-GENERATED_ID_RE = re.compile(r"(?<![A-Za-z0-9])(U|T|ROL|PERM)[0-9a-f]{32}(?![A-Za-z0-9])")
-GENERATED_ID_KINDS = {"U": "user-id", "T": "tenant-id", "ROL": "role-id", "PERM": "permission-id"}
+# hex digits) for users, tenants created without an id, roles, permissions and access keys,
+# which the management drivers send back.
+GENERATED_ID_RE = re.compile(r"(?<![A-Za-z0-9])(U|T|ROL|PERM|K2)[0-9a-f]{32}(?![A-Za-z0-9])")
+GENERATED_ID_KINDS = {"U": "user-id", "T": "tenant-id", "ROL": "role-id", "PERM": "permission-id",
+                      "K2": "access-key-id"}
+# The path whose bearer carries an access key (`<ProjectId>:<AccessKey>`), not the management key.
+ACCESS_KEY_EXCHANGE = "/v1/auth/accesskey/exchange"
 HOP_BY_HOP = {
     "connection",
     "keep-alive",
@@ -123,7 +129,9 @@ class Placeholders:
         return value
 
 
-def authorization_placeholder(value: str, project_id: str, names: Placeholders) -> str:
+def authorization_placeholder(value: str, project_id: str, names: Placeholders, key_kind: str = "") -> str:
+    """`key_kind` names the non-JWT secrets after the project id (numbered, `<access-key-1>`);
+    without it they are all `<key>` (the management key)."""
     scheme, _, credentials = value.partition(" ")
     if not credentials:
         return value
@@ -135,6 +143,8 @@ def authorization_placeholder(value: str, project_id: str, names: Placeholders) 
             parts.append(names.jwt(part))
         elif part == "":
             parts.append("")
+        elif index > 0 and key_kind:
+            parts.append(names.name(key_kind, part))
         else:
             parts.append("<key>" if index > 0 else "<other-project-id>")
     return f"{scheme} {':'.join(parts)}"
@@ -215,7 +225,8 @@ def serve(args: argparse.Namespace) -> None:
             for key, value in self.headers.items():
                 key = key.lower()
                 if key == "authorization":
-                    value = authorization_placeholder(value, args.project_id, names)
+                    kind = "access-key" if split.path == ACCESS_KEY_EXCHANGE else ""
+                    value = authorization_placeholder(value, args.project_id, names, kind)
                 recorded_headers[key] = value
             record = {
                 "sdk": args.sdk,

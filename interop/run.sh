@@ -3,22 +3,24 @@
 # interop/python/requirements.txt and interop/node/package-lock.json), unchanged, against the
 # emulator, each through a recording proxy (interop/record_proxy.py) on loopback.
 #
-# Usage: interop/run.sh [--record] [--only python|node] [--part auth|mgmt]
+# Usage: interop/run.sh [--record] [--only python|node] [--part auth|mgmt|m2m]
 #   --record       also write the normalized recordings to interop/recorded/<sdk>.jsonl
 #                  (without it they go to the build directory only, and a difference from the
 #                  committed ones is pointed out)
 #   --only SDK     run one SDK
 #   --part PART    run one driver per SDK: `auth` (drive.py, drive.mjs: OTP, magic link,
-#                  sessions) or `mgmt` (drive_mgmt.py, drive_mgmt.mjs: the management API with
-#                  the management key); not with --record, whose files hold both
+#                  sessions), `mgmt` (drive_mgmt.py, drive_mgmt.mjs: the management API with
+#                  the management key) or `m2m` (drive_m2m.py, drive_m2m.mjs: access keys and
+#                  their exchange, token administration); not with --record, whose files hold
+#                  all three
 #
 # Needs python3 (with venv and pip), node and npm, and cargo; the SDKs are installed once under
 # ${CARGO_TARGET_DIR:-target}/interop/ (venv/ and node/) from the package registries and reused
 # while the pinned files are unchanged. INTEROP_EMULATOR=/path/to/descope-emulator skips the
 # build and runs that binary. Every request goes to 127.0.0.1 only.
 #
-# Per SDK, one emulator (started with --management-key) and one proxy serve both drivers, the
-# auth one first, so the SDK's recording holds both, in that order.
+# Per SDK, one emulator (started with --management-key) and one proxy serve the three drivers,
+# auth, then mgmt, then m2m, so the SDK's recording holds all three, in that order.
 #
 # Prints one line per call (`PASS python sign_up_otp email`, `FAIL node verify_magic_link sms:
 # <reason>`, `SKIP ...` for a call that needs one that failed), then `N passed, N failed` per SDK
@@ -34,16 +36,16 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --record) record=yes ;;
     --only) only="${2:?--only needs python or node}"; shift ;;
-    --part) part="${2:?--part needs auth or mgmt}"; shift ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --part) part="${2:?--part needs auth, mgmt or m2m}"; shift ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "interop/run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
 case "$only" in ""|python|node) ;; *) echo "interop/run.sh: --only takes python or node" >&2; exit 2 ;; esac
-case "$part" in ""|auth|mgmt) ;; *) echo "interop/run.sh: --part takes auth or mgmt" >&2; exit 2 ;; esac
+case "$part" in ""|auth|mgmt|m2m) ;; *) echo "interop/run.sh: --part takes auth, mgmt or m2m" >&2; exit 2 ;; esac
 if [ -n "$part" ] && [ -n "$record" ]; then
-  echo "interop/run.sh: --record needs both parts (the recordings hold both); drop --part" >&2
+  echo "interop/run.sh: --record needs every part (the recordings hold all three); drop --part" >&2
   exit 2
 fi
 
@@ -56,7 +58,8 @@ mkdir -p "$work"
 # base URL option overrides the host anyway); the emulator accepts any id without `:`.
 PROJECT_ID="P2InteropSdkEmulatorTest0001"
 # The management key the emulator is started with and the management drivers are given (the
-# recordings show it as `<key>`).
+# recordings show it as `<key>`; the access keys the m2m drivers exchange show as
+# `<access-key-N>`).
 MANAGEMENT_KEY="K2InteropManagementKey0001"
 # The SDKs read these from the environment; none may point them elsewhere or add a key.
 unset DESCOPE_BASE_URI DESCOPE_PROJECT_ID DESCOPE_PUBLIC_KEY DESCOPE_MANAGEMENT_KEY \
@@ -154,7 +157,7 @@ run_sdk() {  # sdk
   step "$sdk SDK against the emulator (http://127.0.0.1:$port, through the proxy on $proxy_port)"
   passed[$sdk]=0 failed[$sdk]=0 skipped[$sdk]=0
   local driver out err status
-  for driver in auth mgmt; do
+  for driver in auth mgmt m2m; do
     [ -z "$part" ] || [ "$part" = "$driver" ] || continue
     out="$dir/output-$driver.txt" err="$dir/stderr-$driver.txt" status=0
     case "$sdk/$driver" in
@@ -162,12 +165,19 @@ run_sdk() {  # sdk
       python/mgmt)
         timeout 900 "$work/venv/bin/python" interop/python/drive_mgmt.py "${args[@]}" \
           --management-key "$MANAGEMENT_KEY" >"$out" 2>"$err" || status=$? ;;
+      python/m2m)
+        timeout 900 "$work/venv/bin/python" interop/python/drive_m2m.py "${args[@]}" \
+          --management-key "$MANAGEMENT_KEY" >"$out" 2>"$err" || status=$? ;;
       node/auth)
         cp interop/node/drive.mjs "$work/node/drive.mjs"
         timeout 900 node "$work/node/drive.mjs" "${args[@]}" >"$out" 2>"$err" || status=$? ;;
       node/mgmt)
         cp interop/node/drive.mjs interop/node/drive_mgmt.mjs "$work/node/"
         timeout 900 node "$work/node/drive_mgmt.mjs" "${args[@]}" \
+          --management-key "$MANAGEMENT_KEY" >"$out" 2>"$err" || status=$? ;;
+      node/m2m)
+        cp interop/node/drive.mjs interop/node/drive_m2m.mjs "$work/node/"
+        timeout 900 node "$work/node/drive_m2m.mjs" "${args[@]}" \
           --management-key "$MANAGEMENT_KEY" >"$out" 2>"$err" || status=$? ;;
     esac
     # Per call lines only; the driver's own total is recomputed below.

@@ -613,7 +613,7 @@ async function main() {
   return suite.failed || suite.skipped ? 1 : 0;
 }
 
-// Run as a program only, not when drive_mgmt.mjs imports the harness.
+// Run as a program only, not when drive_mgmt.mjs or drive_m2m.mjs imports the harness.
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().then(
     (code) => process.exit(code),
