@@ -23,22 +23,24 @@
 //! `node_modules`); without them that comparison is skipped and says so. It runs
 //! `node/exchange_access_key.mjs` in a fresh `node` process per round.
 
+#[allow(dead_code, reason = "each benchmark uses part of what they share")]
+mod common;
+
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::rsa::KeySize;
-use aws_lc_rs::signature::{KeyPair, RSA_PKCS1_SHA256, RsaKeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use descope_client::{Client, SessionConfig, SessionKind};
 use serde_json::{Value, json};
+
+use common::{Timing, load_average, measure, node_sdk, summarize};
 
 const PROJECT: &str = "P2BenchProject";
 const ACCESS_KEY: &str = "K2BenchKeyIdBenchAccessKeyCleartext0123456789";
@@ -396,12 +398,6 @@ fn skip_chunked(reader: &mut BufReader<TcpStream>) -> std::io::Result<()> {
 
 /// An RS256 key as Descope publishes it, and an access key's session JWT it signed.
 fn key_and_token() -> (Value, String) {
-    let pair = RsaKeyPair::generate(KeySize::Rsa2048).expect("RSA key generation");
-    let public = pair.public_key();
-    let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
-    let jwk = json!({"alg": "RS256", "kid": "bench", "kty": "RSA", "use": "sig",
-        "n": b64(public.modulus().big_endian_without_leading_zero()),
-        "e": b64(public.exponent().big_endian_without_leading_zero())});
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -411,21 +407,7 @@ fn key_and_token() -> (Value, String) {
     let claims = json!({"iss": PROJECT, "sub": KEY_ID, "iat": now, "exp": now + 30 * 86_400,
         "drn": "DS", "roles": ["reporter"], "permissions": ["reports:read"],
         "tenants": {"T2abc": {"roles": ["viewer"], "permissions": ["read"]}}});
-    let header = json!({"alg": "RS256", "kid": "bench", "typ": "JWT"});
-    let input = format!(
-        "{}.{}",
-        b64(header.to_string().as_bytes()),
-        b64(claims.to_string().as_bytes())
-    );
-    let mut signature = vec![0; pair.public_modulus_len()];
-    pair.sign(
-        &RSA_PKCS1_SHA256,
-        &SystemRandom::new(),
-        input.as_bytes(),
-        &mut signature,
-    )
-    .expect("signing");
-    (jwk, format!("{input}.{}", b64(&signature)))
+    common::key_and_token(&claims)
 }
 
 /// The `exp` of a JWT the bench made.
@@ -434,14 +416,6 @@ fn expiry(token: &str) -> u64 {
     let claims: Value =
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64url")).unwrap();
     claims["exp"].as_u64().expect("an exp")
-}
-
-/// Per-call medians of two sides, and the spread of the per-round ratios (ours/baseline).
-struct Timing {
-    ours: Duration,
-    baseline: Duration,
-    ratio_median: f64,
-    ratio_quartiles: (f64, f64),
 }
 
 impl Timing {
@@ -454,27 +428,6 @@ impl Timing {
             self.ratio_quartiles.1,
         )
     }
-}
-
-fn measure(rounds: usize, calls: u32, ours: impl Fn(), baseline: impl Fn()) -> Timing {
-    ours();
-    baseline();
-    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
-    for round in 0..rounds {
-        let time = |side: &dyn Fn()| {
-            let started = Instant::now();
-            side();
-            started.elapsed() / calls
-        };
-        if round % 2 == 0 {
-            mine.push(time(&ours));
-            theirs.push(time(&baseline));
-        } else {
-            theirs.push(time(&baseline));
-            mine.push(time(&ours));
-        }
-    }
-    summarize(mine, theirs)
 }
 
 /// The Node side: one `node` process per round, which prints its nanoseconds per call.
@@ -546,51 +499,8 @@ impl Node<'_> {
     }
 }
 
-fn summarize(mut mine: Vec<Duration>, mut theirs: Vec<Duration>) -> Timing {
-    let mut ratios: Vec<f64> = mine
-        .iter()
-        .zip(&theirs)
-        .map(|(a, b)| a.as_secs_f64() / b.as_secs_f64())
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
-    mine.sort();
-    theirs.sort();
-    Timing {
-        ours: mine[mine.len() / 2],
-        baseline: theirs[theirs.len() / 2],
-        ratio_median: at(0.5),
-        ratio_quartiles: (at(0.25), at(0.75)),
-    }
-}
-
-/// The directory whose `node_modules` holds `@descope/node-sdk`, if node and the SDK are there.
-fn node_sdk() -> Option<PathBuf> {
-    let dir = match std::env::var_os("DESCOPE_NODE_SDK_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/node-bench"),
-    };
-    let modules = dir.join("node_modules");
-    let has_node = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    (has_node && modules.join("@descope/node-sdk").is_dir()).then_some(modules)
-}
-
 fn micros(duration: Duration) -> String {
     format!("{:.3} µs", duration.as_secs_f64() * 1e6)
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_else(|_| "unknown".to_owned())
 }
 
 struct Options {

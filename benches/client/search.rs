@@ -28,6 +28,9 @@
 //! @descope/node-sdk@2.13.0` (or `DESCOPE_NODE_SDK_DIR`). Without them, that side is skipped and
 //! says so.
 
+#[allow(dead_code, reason = "each benchmark uses part of what they share")]
+mod common;
+
 use std::hint::black_box;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -37,6 +40,8 @@ use std::time::{Duration, Instant, SystemTime};
 use descope_client::{Client, RetryPolicy, types};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
+
+use common::{load_average, node_sdk};
 
 const PROJECT: &str = "P2SearchBench";
 const MANAGEMENT_KEY: &str = "K2SearchBenchManagementKey";
@@ -656,33 +661,8 @@ fn python_sdk() -> Option<PathBuf> {
         .then_some(python)
 }
 
-/// The directory whose `node_modules` holds `@descope/node-sdk`, if node and the SDK are there.
-fn node_sdk() -> Option<PathBuf> {
-    let dir = match std::env::var_os("DESCOPE_NODE_SDK_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => manifest_dir().join("../../target/node-bench"),
-    };
-    let modules = dir.join("node_modules");
-    let has_node = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    (has_node && modules.join("@descope/node-sdk").is_dir()).then_some(modules)
-}
-
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_else(|_| "unknown".to_owned())
 }
 
 struct Options {

@@ -18,21 +18,22 @@
 //! @descope/node-sdk@2.13.0` (or point `DESCOPE_NODE_SDK_DIR` at a directory holding its
 //! `node_modules`); without them that comparison is skipped and says so.
 
+#[allow(dead_code, reason = "each benchmark uses part of what they share")]
+mod common;
+
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::rsa::KeySize;
-use aws_lc_rs::signature::{
-    KeyPair, ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair,
-};
+use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use descope_client::{Client, SessionConfig};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
+
+use common::{Timing, load_average, measure, node_sdk, summarize};
 
 const PROJECT: &str = "P2BenchProject";
 
@@ -222,12 +223,6 @@ fn der_length(length: usize) -> Vec<u8> {
 
 /// An RS256 key as Descope publishes it, and a session JWT it signed.
 fn key_and_token() -> (Value, String) {
-    let pair = RsaKeyPair::generate(KeySize::Rsa2048).expect("RSA key generation");
-    let public = pair.public_key();
-    let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
-    let jwk = json!({"alg": "RS256", "kid": "bench", "kty": "RSA", "use": "sig",
-        "n": b64(public.modulus().big_endian_without_leading_zero()),
-        "e": b64(public.exponent().big_endian_without_leading_zero())});
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -237,50 +232,7 @@ fn key_and_token() -> (Value, String) {
         "drn": "DS", "amr": ["email"], "roles": ["viewer"], "permissions": ["read"],
         "tenants": {"T2abc": {"roles": ["admin"], "permissions": ["write"]}},
         "nsec": {"plan": "pro"}});
-    let header = json!({"alg": "RS256", "kid": "bench", "typ": "JWT"});
-    let input = format!(
-        "{}.{}",
-        b64(header.to_string().as_bytes()),
-        b64(claims.to_string().as_bytes())
-    );
-    let mut signature = vec![0; pair.public_modulus_len()];
-    pair.sign(
-        &RSA_PKCS1_SHA256,
-        &SystemRandom::new(),
-        input.as_bytes(),
-        &mut signature,
-    )
-    .expect("signing");
-    (jwk, format!("{input}.{}", b64(&signature)))
-}
-
-/// Per-validation medians of two sides, and the spread of the per-round ratios (ours/baseline).
-struct Timing {
-    ours: Duration,
-    baseline: Duration,
-    ratio_median: f64,
-    ratio_quartiles: (f64, f64),
-}
-
-fn measure(rounds: usize, per_round: u32, ours: impl Fn(), baseline: impl Fn()) -> Timing {
-    ours();
-    baseline();
-    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
-    for round in 0..rounds {
-        let time = |side: &dyn Fn()| {
-            let started = Instant::now();
-            side();
-            started.elapsed() / per_round
-        };
-        if round % 2 == 0 {
-            mine.push(time(&ours));
-            theirs.push(time(&baseline));
-        } else {
-            theirs.push(time(&baseline));
-            mine.push(time(&ours));
-        }
-    }
-    summarize(mine, theirs)
+    common::key_and_token(&claims)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -322,51 +274,8 @@ fn measure_node(
     summarize(mine, theirs)
 }
 
-fn summarize(mut mine: Vec<Duration>, mut theirs: Vec<Duration>) -> Timing {
-    let mut ratios: Vec<f64> = mine
-        .iter()
-        .zip(&theirs)
-        .map(|(a, b)| a.as_secs_f64() / b.as_secs_f64())
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
-    mine.sort();
-    theirs.sort();
-    Timing {
-        ours: mine[mine.len() / 2],
-        baseline: theirs[theirs.len() / 2],
-        ratio_median: at(0.5),
-        ratio_quartiles: (at(0.25), at(0.75)),
-    }
-}
-
-/// The directory whose `node_modules` holds `@descope/node-sdk`, if node and the SDK are there.
-fn node_sdk() -> Option<PathBuf> {
-    let dir = match std::env::var_os("DESCOPE_NODE_SDK_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/node-bench"),
-    };
-    let modules = dir.join("node_modules");
-    let has_node = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    (has_node && modules.join("@descope/node-sdk").is_dir()).then_some(modules)
-}
-
 fn micros(duration: Duration) -> String {
     format!("{:.2} µs", duration.as_secs_f64() * 1e6)
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_else(|_| "unknown".to_owned())
 }
 
 fn options() -> (usize, u32) {
