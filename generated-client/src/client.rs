@@ -118,6 +118,10 @@ impl Client {
     /// ([`SessionConfig::verified_tokens`](crate::SessionConfig::verified_tokens)) exchanges on
     /// every call, as the official SDKs do.
     ///
+    /// For custom claims or a selected tenant in the JWT, exchange with options and validate
+    /// the answer yourself (not remembered): `client.exchange_access_key(key).login_options(..)`,
+    /// then [`validate_session`](Self::validate_session) on its `session_jwt`.
+    ///
     /// An empty key is [`SessionError::Missing`]; a refused exchange is
     /// [`SessionError::Exchange`], a server fault when Descope did not answer
     /// ([`SessionError::is_server_fault`]).

@@ -243,3 +243,33 @@ fn an_access_key_never_shows_in_debug() {
     assert!(AccessKey::new("a:b").check().is_err());
     assert!(AccessKey::new("").check().is_err());
 }
+
+#[tokio::test]
+async fn an_exchange_with_options_sends_them_and_its_jwt_validates_as_a_session() {
+    let signing = TestKey::generate(Alg::Es256, "k1");
+    let server = RecordingServer::start().await;
+    let client = client_of(&server, &signing, SessionConfig::default());
+    let in_tenant = with(key_claims(600), json!({"dct": "T2acme", "plan": 3}));
+    server.respond_with(exchanged(&signing.sign(&in_tenant)));
+
+    let options = descope_client::types::AccessKeyLoginOptions::builder()
+        .selected_tenant("T2acme")
+        .custom_claims(serde_json::Map::from_iter([("plan".to_owned(), json!(3))]));
+    let answer = client
+        .exchange_access_key(KEY)
+        .login_options(options)
+        .await
+        .unwrap()
+        .into_inner();
+    let session = client
+        .validate_session(answer.session_jwt.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(session.selected_tenant(), Some("T2acme"));
+    assert_eq!(session.claim("plan"), Some(&json!(3)));
+    let sent: Value = serde_json::from_slice(&server.take()[0].body).unwrap();
+    assert_eq!(
+        sent,
+        json!({"loginOptions": {"selectedTenant": "T2acme", "customClaims": {"plan": 3}}})
+    );
+}
