@@ -5,9 +5,10 @@
 //! What makes a remembered exchange safe to reuse:
 //! - it is found by the SHA-256 of the key, so the cleartext is never kept, and a different key
 //!   cannot find it (a collision of SHA-256 is not within anyone's reach);
-//! - it counts only while the JWT it gave is within its times and the key set that verified it
-//!   is still the one held, the same rules as a remembered session JWT; then the key is
-//!   exchanged again;
+//! - it counts only while the JWT it gave is within its times, and while the key set that
+//!   verified it is still the one held; when the set is fetched anew (every few minutes, or on
+//!   a rotation) the JWT is checked against the new set, locally, and the key is exchanged
+//!   again only if it no longer holds or has expired;
 //! - only successful exchanges are kept, at most
 //!   [`SessionConfig::verified_tokens`](super::SessionConfig::verified_tokens) of them (0: every
 //!   call exchanges).
@@ -33,10 +34,16 @@ pub(crate) async fn validate_access_key(
     let remembered = &client.inner.sessions.access_keys;
     let digest = digest_hex(access_key.expose());
     if let Some(hit) = remembered.get(&digest) {
-        if let Some(session) = still_valid(client, &hit).await? {
-            return Ok(session);
+        match still_valid(client, hit).await? {
+            Some(Still::Held(session)) => return Ok(session),
+            Some(Still::Rechecked(entry)) => {
+                let session = entry.session.clone();
+                let now = client.inner.sessions.config.clock.unix_seconds();
+                remembered.insert(&digest, entry, now);
+                return Ok(session);
+            }
+            None => remembered.forget(&digest),
         }
-        remembered.forget(&digest);
     }
     let answer = client
         .exchange_access_key(access_key)
@@ -56,19 +63,40 @@ pub(crate) async fn validate_access_key(
     Ok(session)
 }
 
-/// The remembered session, if its times still hold and the key set that verified it is still
-/// the one held; `None` sends the key to Descope again.
-async fn still_valid(client: &Client, hit: &Entry) -> Result<Option<Session>, SessionError> {
-    let keys = keys_for(client, &hit.kid).await?;
-    if !std::sync::Arc::ptr_eq(&keys, &hit.keys) {
-        return Ok(None);
-    }
+/// A remembered exchange that still holds.
+enum Still {
+    /// Verified by the key set held now.
+    Held(Session),
+    /// Verified again, locally, against a key set fetched since.
+    Rechecked(Entry),
+}
+
+/// Whether a remembered exchange still holds: its JWT within its times, verified by the key set
+/// held now (checked again, locally, when the set has been fetched anew since). `None` sends the
+/// key to Descope again.
+async fn still_valid(client: &Client, hit: Entry) -> Result<Option<Still>, SessionError> {
     let config = &client.inner.sessions.config;
-    Ok(hit
+    if hit
         .session
         .check_times(config, config.clock.unix_seconds())
-        .is_ok()
-        .then(|| hit.session.clone()))
+        .is_err()
+    {
+        return Ok(None);
+    }
+    let keys = keys_for(client, &hit.kid).await?;
+    if std::sync::Arc::ptr_eq(&keys, &hit.keys) {
+        return Ok(Some(Still::Held(hit.session)));
+    }
+    let jwt = hit.session.token().as_str();
+    Ok(validate_token_entry(client, jwt, SESSION_DRN)
+        .await
+        .ok()
+        .map(|entry| {
+            Still::Rechecked(Entry {
+                session: hit.session,
+                ..entry
+            })
+        }))
 }
 
 /// Exchanged access keys by the SHA-256 of the key, in hex.

@@ -273,3 +273,49 @@ async fn an_exchange_with_options_sends_them_and_its_jwt_validates_as_a_session(
         json!({"loginOptions": {"selectedTenant": "T2acme", "customClaims": {"plan": 3}}})
     );
 }
+
+#[tokio::test]
+async fn a_refetched_key_set_rechecks_a_remembered_exchange_locally_instead_of_exchanging_again() {
+    let signing = TestKey::generate(Alg::Es256, "k1");
+    let server = RecordingServer::start().await;
+    // One answer serves both paths: the keys and the exchange each read their own members.
+    let mut both: Value = serde_json::from_str(&jwks(&[&signing])).unwrap();
+    both["keyId"] = json!("K2keyid");
+    both["sessionJwt"] = json!(signing.sign(&key_claims(600)));
+    server.respond_with(answer(200, both));
+    let client = Client::builder(PROJECT)
+        .base_url(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .sessions(SessionConfig::default().keys_ttl(Duration::from_millis(200)))
+        .build()
+        .unwrap();
+    client.validate_access_key(KEY).await.unwrap();
+    // Past the keys' TTL: this validation starts a background refetch, which replaces the set.
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    client.validate_access_key(KEY).await.unwrap();
+    let mut sent = server.take();
+    let count = |sent: &[descope_shape_tests::RecordedRequest], prefix: &str| {
+        sent.iter().filter(|r| r.path.starts_with(prefix)).count()
+    };
+    for _ in 0..100 {
+        if count(&sent, "/v2/keys/") >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        sent.extend(server.take());
+    }
+    assert!(
+        count(&sent, "/v2/keys/") >= 2,
+        "the key set was fetched again"
+    );
+    // Give the refetched set a moment to be installed after its answer was read.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let session = client.validate_access_key(KEY).await.unwrap();
+    assert_eq!(session.kind(), SessionKind::AccessKey);
+    sent.extend(server.take());
+    assert_eq!(
+        count(&sent, "/v1/auth/accesskey/exchange"),
+        1,
+        "the key was not exchanged again"
+    );
+}
