@@ -36,12 +36,7 @@ pub(crate) async fn validate_access_key(
     if let Some(hit) = remembered.get(&digest) {
         match still_valid(client, hit).await? {
             Some(Still::Held(session)) => return Ok(session),
-            Some(Still::Rechecked(entry)) => {
-                let session = entry.session.clone();
-                let now = client.inner.sessions.config.clock.unix_seconds();
-                remembered.insert(&digest, entry, now);
-                return Ok(session);
-            }
+            Some(Still::Rechecked(entry)) => return Ok(remember(client, &digest, entry)),
             None => remembered.forget(&digest),
         }
     }
@@ -57,10 +52,15 @@ pub(crate) async fn validate_access_key(
         .ok_or(SessionError::IncompleteExchange)?;
     let mut entry = validate_token_entry(client, session_jwt, SESSION_DRN).await?;
     entry.session = entry.session.into_kind(SessionKind::AccessKey);
+    Ok(remember(client, &digest, entry))
+}
+
+/// Keeps `entry` for the key of this digest, and gives its session.
+fn remember(client: &Client, digest: &str, entry: Entry) -> Session {
     let session = entry.session.clone();
     let now = client.inner.sessions.config.clock.unix_seconds();
-    remembered.insert(&digest, entry, now);
-    Ok(session)
+    client.inner.sessions.access_keys.insert(digest, entry, now);
+    session
 }
 
 /// A remembered exchange that still holds.
