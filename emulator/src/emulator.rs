@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -34,7 +34,8 @@ pub struct Emulator {
     server: JoinHandle<()>,
 }
 
-/// Starts an emulator on `127.0.0.1` in the current Tokio runtime.
+/// Starts an emulator on `127.0.0.1` (or [`EmulatorConfig::listen`]) in the current Tokio
+/// runtime.
 ///
 /// # Panics
 ///
@@ -48,8 +49,8 @@ pub async fn start(config: EmulatorConfig) -> Emulator {
     }
 }
 
-/// Starts an emulator on `127.0.0.1`, or tells why it could not (an unusable configuration is
-/// `InvalidInput`, with [`EmulatorConfig::check`]'s message).
+/// Starts an emulator on `127.0.0.1` (or [`EmulatorConfig::listen`]), or tells why it could not
+/// (an unusable configuration is `InvalidInput`, with [`EmulatorConfig::check`]'s message).
 ///
 /// With [`EmulatorConfig::state_file`], the state is loaded from the file when it exists (a
 /// file that cannot be read or is not a state this emulator wrote is `InvalidData`, with a
@@ -102,7 +103,7 @@ pub async fn try_start(config: EmulatorConfig) -> io::Result<Emulator> {
             .map(|id| format!("K2{id}"))
             .ok_or_else(|| io::Error::other("the random source failed"))?,
     };
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+    let listener = TcpListener::bind((config.listen, config.port)).await?;
     let address = listener.local_addr()?;
     let store = config.state_file.clone().map(persist::Store::new);
     let shared = Arc::new(Shared {
@@ -122,9 +123,15 @@ pub async fn try_start(config: EmulatorConfig) -> io::Result<Emulator> {
 }
 
 impl Emulator {
-    /// `http://127.0.0.1:<port>`, for `Client::builder(..).base_url(..)`.
+    /// `http://127.0.0.1:<port>`, for `Client::builder(..).base_url(..)`: the address listened
+    /// on, or loopback when it listens on every address (`0.0.0.0`, `::`).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.address)
+        let ip = match self.address.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}", SocketAddr::new(ip, self.address.port()))
     }
 
     pub fn address(&self) -> SocketAddr {

@@ -4,7 +4,8 @@
 //! - **Host** (every request): a page whose name an attacker makes resolve to 127.0.0.1 (DNS
 //!   rebinding) is same-origin with the emulator in the browser's eyes and could read the
 //!   outbox; its requests still carry its own name in `Host`. Only loopback names (`127.0.0.1`,
-//!   `localhost`, `[::1]`, any port) and [`EmulatorConfig::allowed_hosts`] pass; a request
+//!   `localhost`, `[::1]`, any port), [`EmulatorConfig::allowed_hosts`] and the specific
+//!   address the emulator listens on ([`EmulatorConfig::listen`], not `0.0.0.0`) pass; a request
 //!   without `Host` (HTTP/1.0 tools; no browser sends one) passes too.
 //! - **The admin API's changes** (`POST`, `PUT`, `PATCH`, `DELETE` under `/emulator/`): a page
 //!   of any origin can make the browser send a "simple" request (a form, or `fetch` with a
@@ -14,6 +15,8 @@
 //!   or an allowed host.
 //! - **Bodies of the API's operations** must be declared JSON (`application/json`, parameters
 //!   such as `; charset=utf-8` allowed) when they carry anything but whitespace: 415 otherwise.
+
+use std::net::IpAddr;
 
 use hyper::header::{CONTENT_TYPE, HOST, ORIGIN};
 use hyper::{HeaderMap, Method, Uri};
@@ -26,12 +29,12 @@ use crate::setup::config::EmulatorConfig;
 pub fn check_host(headers: &HeaderMap, uri: &Uri, config: &EmulatorConfig) -> Result<(), ApiError> {
     for value in headers.get_all(HOST) {
         let host = value.to_str().unwrap_or("<not ASCII>");
-        if !host_allowed(host, &config.allowed_hosts) {
+        if !host_allowed(host, &config.allowed_hosts, config.listen) {
             return Err(ApiError::host_refused(host));
         }
     }
     if let Some(authority) = uri.authority()
-        && !host_allowed(authority.as_str(), &config.allowed_hosts)
+        && !host_allowed(authority.as_str(), &config.allowed_hosts, config.listen)
     {
         return Err(ApiError::host_refused(authority.as_str()));
     }
@@ -57,7 +60,7 @@ pub fn check_admin_change(
 ) -> Result<(), ApiError> {
     for value in headers.get_all(ORIGIN) {
         let origin = value.to_str().unwrap_or("<not ASCII>");
-        if !origin_allowed(origin, &config.allowed_hosts) {
+        if !origin_allowed(origin, &config.allowed_hosts, config.listen) {
             return Err(ApiError::origin_refused(origin, method.as_str(), path));
         }
     }
@@ -86,10 +89,11 @@ pub fn content_type(headers: &HeaderMap) -> Option<&str> {
         .map(|value| value.to_str().unwrap_or("<not ASCII>"))
 }
 
-/// `host[:port]` with a loopback or allowed host and a port of digits (or none).
-fn host_allowed(value: &str, allowed: &[String]) -> bool {
+/// `host[:port]` with a loopback or allowed host, or the specific address listened on, and a
+/// port of digits (or none).
+fn host_allowed(value: &str, allowed: &[String], listen: IpAddr) -> bool {
     let (host, port) = if let Some(rest) = value.strip_prefix('[') {
-        // An IPv6 literal: only loopback's.
+        // An IPv6 literal: loopback's, or the address listened on.
         match rest.split_once(']') {
             Some((inside, port)) => (&value[..inside.len() + 2], port),
             None => return false,
@@ -107,23 +111,31 @@ fn host_allowed(value: &str, allowed: &[String]) -> bool {
     let host_ok = ["127.0.0.1", "localhost", "[::1]"]
         .iter()
         .any(|loopback| host.eq_ignore_ascii_case(loopback))
-        || allowed.iter().any(|name| host.eq_ignore_ascii_case(name));
+        || allowed.iter().any(|name| host.eq_ignore_ascii_case(name))
+        || (!listen.is_unspecified()
+            && host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<IpAddr>()
+                .is_ok_and(|ip| ip == listen));
     port_ok && host_ok
 }
 
 /// `http://host[:port]` or `https://…` with a host [`host_allowed`] takes; `null` (a sandboxed
 /// page, a file, a redirect across origins) never.
-fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
+fn origin_allowed(origin: &str, allowed: &[String], listen: IpAddr) -> bool {
     let lower = origin.to_ascii_lowercase();
     let rest = lower
         .strip_prefix("http://")
         .or_else(|| lower.strip_prefix("https://"));
-    rest.is_some_and(|host| !host.contains('/') && host_allowed(host, allowed))
+    rest.is_some_and(|host| !host.contains('/') && host_allowed(host, allowed, listen))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const LOOPBACK: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 
     #[test]
     fn loopback_and_allowed_hosts_pass_with_or_without_a_port() {
@@ -138,7 +150,7 @@ mod tests {
             "emulator",
             "Emulator:4000",
         ] {
-            assert!(host_allowed(host, &allowed), "{host}");
+            assert!(host_allowed(host, &allowed, LOOPBACK), "{host}");
         }
         for host in [
             "evil.example",
@@ -154,9 +166,29 @@ mod tests {
             "",
             "emulator@evil",
         ] {
-            assert!(!host_allowed(host, &allowed), "{host}");
+            assert!(!host_allowed(host, &allowed, LOOPBACK), "{host}");
         }
-        assert!(!host_allowed("emulator", &[]));
+        assert!(!host_allowed("emulator", &[], LOOPBACK));
+    }
+
+    #[test]
+    fn the_specific_address_listened_on_is_an_allowed_host() {
+        let listen: IpAddr = "10.1.2.3".parse().unwrap();
+        assert!(host_allowed("10.1.2.3:4000", &[], listen));
+        assert!(!host_allowed("10.1.2.4:4000", &[], listen));
+        let v6: IpAddr = "fd00::7".parse().unwrap();
+        assert!(host_allowed("[fd00::7]:4000", &[], v6));
+        // Listening on every address makes no address an allowed host of its own.
+        assert!(!host_allowed(
+            "0.0.0.0:4000",
+            &[],
+            "0.0.0.0".parse().unwrap()
+        ));
+        assert!(!host_allowed(
+            "10.1.2.3:4000",
+            &[],
+            "0.0.0.0".parse().unwrap()
+        ));
     }
 
     #[test]
@@ -167,7 +199,7 @@ mod tests {
             "https://127.0.0.1",
             "http://emulator:4000",
         ] {
-            assert!(origin_allowed(origin, &allowed), "{origin}");
+            assert!(origin_allowed(origin, &allowed, LOOPBACK), "{origin}");
         }
         for origin in [
             "null",
@@ -177,7 +209,7 @@ mod tests {
             "http://localhost:3000/path",
             "localhost:3000",
         ] {
-            assert!(!origin_allowed(origin, &allowed), "{origin}");
+            assert!(!origin_allowed(origin, &allowed, LOOPBACK), "{origin}");
         }
     }
 

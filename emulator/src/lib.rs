@@ -43,8 +43,9 @@
 //!   answer is a JSON body, `{}` where the spec's 200 is an empty object.
 //! - **Who may call** (a loopback server is reachable from every page the developer has
 //!   open): every request's `Host` must be `127.0.0.1`, `localhost` or `[::1]` (any port or
-//!   none) or one of [`EmulatorConfig::allowed_hosts`] (`--allowed-host NAME`, such as a
-//!   docker-compose service name), else 403 `E011003` naming the host and the flag that allows
+//!   none), the specific address of [`EmulatorConfig::listen`], or one of
+//!   [`EmulatorConfig::allowed_hosts`] (`--allowed-host NAME`, such as a docker-compose service
+//!   name), else 403 `E011003` naming the host and the flag that allows
 //!   it: this stops DNS rebinding (a request without `Host`, which no browser sends, passes). An
 //!   operation's body must be sent as `application/json` (parameters allowed), else 415
 //!   `E011001`; a blank or absent body has no type to check. Bodies over 64 KiB (1 MiB for
@@ -186,7 +187,9 @@
 //!
 //! **For tests on your own machine only**: they take no credential and are never
 //! rate-limited (like the keys), and they reveal every code, change every user and reset
-//! everything. The emulator binds only `127.0.0.1`. With [`EmulatorConfig::admin_api`] false
+//! everything. The emulator binds `127.0.0.1` unless [`EmulatorConfig::listen`] (`--listen`)
+//! names another address, which exposes these endpoints to whoever reaches it: a container's
+//! private network, never a shared one. With [`EmulatorConfig::admin_api`] false
 //! (`--no-admin`) every `/emulator/…` path answers 404 exactly as an unknown path does; the
 //! Rust methods still work. Each endpoint has a Rust twin.
 //!

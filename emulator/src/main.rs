@@ -1,4 +1,5 @@
-//! `descope-emulator [FLAG]...`: runs the emulator on 127.0.0.1 until Ctrl-C or SIGTERM (exit 0;
+//! `descope-emulator [FLAG]...`: runs the emulator (on 127.0.0.1 unless `--listen` says otherwise)
+//! until Ctrl-C or SIGTERM (exit 0;
 //! with `--state FILE`, once the state is saved to it, or 1 if it cannot be). `--help` lists
 //! every flag with its default (exit 0); a bad command line is refused with clap's error, which
 //! names the flag and suggests the nearest one (exit 2); a failure to start, such as a port in
@@ -26,11 +27,12 @@ async fn serve(config: EmulatorConfig) -> ExitCode {
     let admin = config.admin_api;
     let seeded = config.users.len();
     let port = config.port;
+    let listen = config.listen;
     let emulator = match try_start(config).await {
         Ok(emulator) => emulator,
         Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
             eprintln!(
-                "descope-emulator: cannot start: port {port} on 127.0.0.1 is in use (another \
+                "descope-emulator: cannot start: port {port} on {listen} is in use (another \
                  emulator?); choose another with --port N, or --port 0 for a free one"
             );
             return ExitCode::FAILURE;

@@ -7,6 +7,7 @@
 
 use std::ffi::OsString;
 use std::fmt;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -51,6 +52,7 @@ impl Flags {
     fn into_config(self) -> Result<EmulatorConfig, String> {
         let mut config = EmulatorConfig {
             port: self.port,
+            listen: self.listen,
             project_id: self.project_id,
             signing_algorithm: self.signing_algorithm.0,
             rotate_refresh_tokens: self.rotate_refresh_tokens,
@@ -110,16 +112,21 @@ pub const DEFAULT_PORT: u16 = 4000;
 #[command(
     name = "descope-emulator",
     version,
-    about = "Descope's OTP, magic-link and session API and its user, tenant and role management, \
-             in memory on 127.0.0.1, for tests and local development.",
+    about = "Descope's OTP, magic-link, session and access-key API and its management of users, \
+             tenants, roles, access keys and tokens, in memory on loopback, for tests and local \
+             development.",
     help_template = "{name} {version}: {about}\n\n{usage-heading} {usage}   (--flag VALUE or \
                      --flag=VALUE)\n\n{all-args}{after-help}",
     after_help = after_help(),
 )]
 pub(crate) struct Flags {
-    /// port on 127.0.0.1 (loopback only); 0 picks a free one
+    /// the port to listen on; 0 picks a free one
     #[arg(long, value_name = "N", default_value_t = DEFAULT_PORT, value_parser = values::port)]
     pub port: u16,
+    /// the address to listen on: 127.0.0.1 keeps the emulator to this machine; 0.0.0.0 (in a
+    /// container) lets other machines reach it, its admin API included
+    #[arg(long, value_name = "ADDR", default_value_t = defaults().listen)]
+    pub listen: IpAddr,
     /// the project id bearers must carry and the JWTs' iss
     #[arg(long, value_name = "ID", default_value_t = defaults().project_id,
           value_parser = values::project_id)]
@@ -255,8 +262,9 @@ fn after_help() -> String {
          FILE (--state): users, tenants, roles, permissions, fixed codes, signing keys, live \
          refresh JWTs, the management key and the clock; not the outbox or codes in flight. \
          It holds secrets (mode 0600). A file that cannot be loaded stops the start (exit 1).\n\
-         \nEvery request must be for Host 127.0.0.1, localhost or [::1] (any port) or an \
-         --allowed-host NAME (403 otherwise); bodies are JSON (Content-Type: application/json; \
+         \nEvery request must be for Host 127.0.0.1, localhost or [::1] (any port), the \
+         --listen address, or an --allowed-host NAME (403 otherwise; in a container, \
+         --listen 0.0.0.0 --allowed-host <its service name>); bodies are JSON (Content-Type: application/json; \
          415 otherwise).\n\
          \nTest-only admin API: no authentication, never rate-limited; for tests on your own \
          machine only (--no-admin removes it). POST, PUT, PATCH and DELETE need Content-Type: \
@@ -282,11 +290,14 @@ mod tests {
     /// needs a file, is tested apart.
     type Case = (&'static [&'static str], fn(&EmulatorConfig) -> bool);
 
-    const ACCEPTED: [Case; 19] = [
+    const ACCEPTED: [Case; 20] = [
         (&["--management-key", "K2local"], |c| {
             c.management_key.as_deref() == Some("K2local")
         }),
         (&["--port", "0"], |c| c.port == 0),
+        (&["--listen", "0.0.0.0"], |c| {
+            c.listen == std::net::IpAddr::from([0, 0, 0, 0])
+        }),
         (&["--project-id", "P2Local"], |c| c.project_id == "P2Local"),
         (&["--signing-algorithm", "EdDSA"], |c| {
             c.signing_algorithm == SigningAlgorithm::EdDsa
@@ -333,12 +344,13 @@ mod tests {
 
     /// At least one refused value per flag: the arguments (split at spaces) `=>` what clap's
     /// error says.
-    const REFUSED: [&str; 34] = [
+    const REFUSED: [&str; 35] = [
         "--management-key a:b => '--management-key <KEY>': not a management key",
         "--port http => invalid value 'http' for '--port <N>': not a port number",
         "--port 70000 => '70000' for '--port <N>': not a port number",
         "--port => a value is required for '--port <N>' but none was supplied",
         "--port --cookies => a value is required for '--port <N>'",
+        "--listen localhost => invalid value 'localhost' for '--listen <ADDR>': invalid IP address",
         "--project-id a:b => '--project-id <ID>': \"a:b\" is not a project id",
         "--signing-algorithm HS256 => 'HS256' for '--signing-algorithm <ALG>'",
         "--signing-algorithm ES265 => tip: a similar value exists: 'ES256'",

@@ -3,6 +3,7 @@
 //! the configuration without importing `lib.rs`.
 
 use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -82,8 +83,14 @@ pub enum TokenDelivery {
 pub struct EmulatorConfig {
     /// The project id the bearer must carry, and the JWTs' `iss`.
     pub project_id: String,
-    /// Loopback port to bind; 0 picks a free one.
+    /// The port to listen on; 0 picks a free one.
     pub port: u16,
+    /// The address to listen on. 127.0.0.1, the default, keeps the emulator to this machine.
+    /// `0.0.0.0` (or `::`, or an interface's own address) lets other machines and containers
+    /// reach it, and with it the admin API, the codes and the keys: for a container's private
+    /// network, never a shared one. Requests must still name an allowed host; a specific
+    /// address is one.
+    pub listen: IpAddr,
     #[serde(rename = "otpTtlSeconds", serialize_with = "seconds")]
     pub otp_ttl: Duration,
     #[serde(rename = "linkTtlSeconds", serialize_with = "seconds")]
@@ -187,6 +194,7 @@ impl Default for EmulatorConfig {
             users: Vec::new(),
             allowed_hosts: Vec::new(),
             state_file: None,
+            listen: IpAddr::V4(Ipv4Addr::LOCALHOST),
         }
     }
 }

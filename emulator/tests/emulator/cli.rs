@@ -227,6 +227,8 @@ async fn every_flag_takes_effect_in_the_running_binary() {
     let running = Running::start(&[
         "--port",
         &port_text,
+        "--listen",
+        "0.0.0.0",
         "--project-id",
         "P2Cli",
         "--signing-algorithm",
@@ -256,6 +258,7 @@ async fn every_flag_takes_effect_in_the_running_binary() {
         "--users",
         users.path(),
     ]);
+    // Listening on every address, it is reached (and says it is) on loopback.
     let base = running.base_url();
     assert_eq!(base, format!("http://127.0.0.1:{port}"));
     assert!(
@@ -273,7 +276,7 @@ async fn every_flag_takes_effect_in_the_running_binary() {
     assert_eq!(
         config,
         json!({
-            "projectId": "P2Cli", "port": port, "signingAlgorithm": "ES256",
+            "projectId": "P2Cli", "port": port, "listen": "0.0.0.0", "signingAlgorithm": "ES256",
             "tokenDelivery": "cookies", "cookieDomain": "example.test",
             "rotateRefreshTokens": true, "otpTtlSeconds": 120, "linkTtlSeconds": 900,
             "maxOtpAttempts": 5, "sessionTtlSeconds": 300, "refreshTtlSeconds": 604_800,

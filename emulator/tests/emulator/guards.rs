@@ -422,3 +422,27 @@ async fn bodies_over_the_limit_get_413() {
         assert_ne!(status, 413, "{path}");
     }
 }
+
+#[tokio::test]
+async fn listening_on_every_address_serves_loopback_and_allowed_names() {
+    let config = EmulatorConfig {
+        listen: std::net::Ipv4Addr::UNSPECIFIED.into(),
+        allowed_hosts: vec!["emulator".to_owned()],
+        ..EmulatorConfig::default()
+    };
+    let Setup { emulator, .. } = setup_with(config).await;
+    assert!(emulator.address().ip().is_unspecified());
+    let base = emulator.base_url();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    for (host, expected) in [("emulator:4000", 200), ("0.0.0.0:4000", 403)] {
+        let (status, _) = send(
+            &base,
+            Method::GET,
+            "/emulator/health",
+            &[(HOST, host)],
+            None,
+        )
+        .await;
+        assert_eq!(status, expected, "{host}");
+    }
+}
