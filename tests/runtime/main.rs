@@ -4,7 +4,6 @@ mod faults;
 mod hardening;
 mod paging;
 mod sessions;
-mod tracing_span;
 
 use descope_client::Client;
 use descope_shape_tests::RecordingServer;

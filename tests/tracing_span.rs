@@ -43,9 +43,8 @@ async fn a_call_is_one_span_with_operation_status_attempts_and_duration() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
-    // Other tests of this binary may have met the span's callsite first, with no subscriber, and
-    // cached "never interested"; recompute with this thread's subscriber present.
-    tracing::callsite::rebuild_interest_cache();
+    // Alone in its test binary (see Cargo.toml), so no other thread meets the span's callsite
+    // first without a subscriber.
 
     let server = RecordingServer::start().await;
     server.respond_with(CannedResponse {
