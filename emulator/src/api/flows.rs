@@ -346,10 +346,6 @@ fn finish(
                     (false, true) => user.verified_email = true,
                     (false, false) => user.verified_phone = true,
                 }
-                // An invitation is accepted by signing in.
-                if user.status == Status::Invited {
-                    user.status = Status::Enabled;
-                }
             }
             (user_id, options)
         }
@@ -361,12 +357,9 @@ fn finish(
     if options.revoke_others {
         state.refresh_tokens.revoke_user(&user_id);
     }
-    let now = unix(state.now());
-    let Some(user) = state.users.get_mut(&user_id) else {
+    let Some(user) = state.users.get(&user_id) else {
         return Err(ApiError::user_not_found());
     };
-    let first_seen = !user.signed_in_before;
-    user.signed_in_before = true;
     // Membership may have changed since the code was sent.
     let dct = options
         .tenant
@@ -379,16 +372,35 @@ fn finish(
         anonymous_roles: None,
     };
     let issued = tokens::issue(state, context.config, &grant, true)?;
+    signed_in(state, context, &grant, issued)
+}
+
+/// The answer of a sign-in that issued `issued` for `grant`'s user (a verify, or a backend
+/// sign-in with the management key): the tokens, `firstSeen`, and the user, whose sign-in is
+/// recorded in their history and who is no longer only invited.
+pub(crate) fn signed_in(
+    state: &mut State,
+    context: &Context<'_>,
+    grant: &Grant,
+    issued: tokens::Issued,
+) -> Result<Value, ApiError> {
+    let now = unix(state.now());
     let refresh_exp = issued.refresh.as_ref().map_or(now, |(_, exp)| *exp);
     let mut answer = tokens::answer(issued, refresh_exp, now, &context.config.cookie_domain);
-    answer.insert("firstSeen".into(), json!(first_seen));
-    if let Some(user) = state.users.get_mut(&grant.user_id) {
-        user.history.push(Login {
-            time: now,
-            ip: context.peer,
-            selected_tenant: grant.dct.clone(),
-        });
-        answer.insert("user".into(), user.to_json(&state.directory));
+    let Some(user) = state.users.get_mut(&grant.user_id) else {
+        return Err(ApiError::user_not_found());
+    };
+    answer.insert("firstSeen".into(), json!(!user.signed_in_before));
+    user.signed_in_before = true;
+    // An invitation is accepted by signing in.
+    if user.status == Status::Invited {
+        user.status = Status::Enabled;
     }
+    user.history.push(Login {
+        time: now,
+        ip: context.peer,
+        selected_tenant: grant.dct.clone(),
+    });
+    answer.insert("user".into(), user.to_json(&state.directory));
     Ok(Value::Object(answer))
 }

@@ -12,7 +12,6 @@ use serde_json::{Map, Value, json};
 use super::{Input, TokenAction, new_id, read, users};
 use crate::api::context::Context;
 use crate::error::ApiError;
-use crate::state::user::{Login, Status};
 use crate::state::{State, unix};
 use crate::tokens::{self, Grant};
 
@@ -210,22 +209,5 @@ fn sign_in(state: &mut State, context: &Context<'_>, body: &Value) -> Result<Val
     }
     let issued =
         tokens::issue_lasting(state, context.config, &grant, true, refresh_duration(body))?;
-    let now = unix(state.now());
-    let refresh_exp = issued.refresh.as_ref().map_or(now, |(_, exp)| *exp);
-    let mut answer = tokens::answer(issued, refresh_exp, now, &context.config.cookie_domain);
-    let Some(user) = state.users.get_mut(&user_id) else {
-        return Err(ApiError::user_not_found());
-    };
-    answer.insert("firstSeen".into(), json!(!user.signed_in_before));
-    user.signed_in_before = true;
-    if user.status == Status::Invited {
-        user.status = Status::Enabled;
-    }
-    user.history.push(Login {
-        time: now,
-        ip: context.peer,
-        selected_tenant: grant.dct.clone(),
-    });
-    answer.insert("user".into(), user.to_json(&state.directory));
-    Ok(Value::Object(answer))
+    crate::api::flows::signed_in(state, context, &grant, issued)
 }
