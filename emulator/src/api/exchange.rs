@@ -7,10 +7,11 @@
 //! caller's address must be among its `permittedIps` when it has some (403 `E011003`: the key
 //! authenticates, the address may not use it). The session JWT's `sub` is the key id; its
 //! `roles`, `permissions` and `tenants` follow from the key's roles as a user's follow from
-//! theirs (from the user's own, for a key bound to a user, who must still exist); its custom claims are the key's, then `loginOptions.customClaims` (never replacing
-//! the claims the emulator sets); `dct` is `loginOptions.selectedTenant`, which must be one of
-//! the key's tenants (403 otherwise, as for users). It lives [`EmulatorConfig::session_ttl`],
-//! like a user's session JWT; no refresh JWT is issued.
+//! theirs (from the user's own, for a key bound to a user, who must still exist); its custom
+//! claims are the key's, then `loginOptions.customClaims` (never replacing the claims the
+//! emulator sets); `dct` is `loginOptions.selectedTenant`, which must be one of the key's
+//! tenants (403 otherwise, as for users). It lives [`EmulatorConfig::session_ttl`], like a
+//! user's session JWT; no refresh JWT is issued.
 
 use std::net::IpAddr;
 
